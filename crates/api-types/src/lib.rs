@@ -1,0 +1,12 @@
+//! Wire types of the ecops API.
+//!
+//! Compiled for the server (with the `openapi` feature, which adds the schemas) and for the Yew
+//! dashboard (without it), so both sides share one definition of every request and response.
+
+pub mod auth;
+pub mod common;
+pub mod users;
+
+pub use auth::*;
+pub use common::*;
+pub use users::*;

@@ -1,0 +1,224 @@
+//! Users, job roles, permission-level requests, API tokens and the audit log.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+use validator::Validate;
+
+/// The ten job role keys (SPEC §1).
+pub const JOB_ROLES: [&str; 10] = [
+    "general_manager",
+    "marketing_director",
+    "dept_manager",
+    "planner",
+    "storefront_specialist",
+    "designer",
+    "customer_service",
+    "cs_supervisor",
+    "warehouse",
+    "it_admin",
+];
+
+/// Scopes an API token can carry.
+pub const API_SCOPES: [&str; 12] = [
+    "users:read",
+    "users:write",
+    "audit:read",
+    "products:read",
+    "products:write",
+    "orders:read",
+    "orders:write",
+    "approvals:read",
+    "approvals:write",
+    "attendance:read",
+    "attendance:write",
+    "reports:read",
+];
+
+/// A staff account as others see it. `monthly_wage_fen` is present only for callers allowed to
+/// read wages (dept_manager, general_manager, it_admin).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserView {
+    pub id: Uuid,
+    pub username: String,
+    pub display_name: String,
+    /// Job role keys.
+    pub roles: Vec<String>,
+    /// `viewer`, `operator` or `db_admin`.
+    pub permission_level: String,
+    /// `P` (technical staff) or `M` (management).
+    pub staff_level: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monthly_wage_fen: Option<i64>,
+    /// A service or external account (R-ACL-4).
+    pub is_special: bool,
+    pub active: bool,
+    pub password_expires_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateUserRequest {
+    /// 3-32 characters: lower-case letters, digits, `.`, `_`, `-`; starts with a letter.
+    #[validate(length(min = 3, max = 32))]
+    pub username: String,
+    #[validate(length(min = 1, max = 100))]
+    pub display_name: String,
+    /// The initial password; it must pass the password policy.
+    #[validate(length(min = 1, max = 256))]
+    pub password: String,
+    #[serde(default)]
+    pub roles: Vec<String>,
+    /// `P` or `M` (default `P`).
+    pub staff_level: Option<String>,
+    #[validate(range(min = 0, max = 100_000_000))]
+    pub monthly_wage_fen: Option<i64>,
+    /// A service or external account.
+    #[serde(default)]
+    pub is_special: bool,
+    /// Every account starts as `viewer`. Asking for more here files a permission-level request
+    /// that takes effect only once approved (R-ACL-4).
+    pub permission_level: Option<String>,
+}
+
+/// The created user and, if a higher level was asked for, the request that awaits approval.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateUserResponse {
+    pub user: UserView,
+    pub permission_request: Option<ApprovalRequestView>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUserRequest {
+    #[validate(length(min = 1, max = 100))]
+    pub display_name: Option<String>,
+    pub staff_level: Option<String>,
+    #[validate(range(min = 0, max = 100_000_000))]
+    pub monthly_wage_fen: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SetRolesRequest {
+    #[validate(length(max = 10))]
+    pub roles: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PermissionLevelChangeRequest {
+    /// The level asked for: `viewer`, `operator` or `db_admin`.
+    pub permission_level: String,
+    #[validate(length(min = 1, max = 2000))]
+    pub reason: String,
+}
+
+/// One approval request (R-APR-1) with the chain it was submitted under.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApprovalRequestView {
+    pub id: Uuid,
+    pub kind: String,
+    pub subject_type: String,
+    pub subject_id: String,
+    pub proposer_id: Uuid,
+    /// The proposed change.
+    pub payload: serde_json::Value,
+    pub reason: String,
+    /// `pending`, `approved`, `rejected` or `withdrawn`.
+    pub state: String,
+    /// Steps in order; each lists the job roles that must all approve it.
+    pub chain: Vec<Vec<String>>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateApiTokenRequest {
+    #[validate(length(min = 1, max = 100))]
+    pub name: String,
+    /// The (usually special) account the token acts as; defaults to the caller.
+    pub user_id: Option<Uuid>,
+    #[validate(length(min = 1, max = 12))]
+    pub scopes: Vec<String>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApiTokenView {
+    pub id: Uuid,
+    pub name: String,
+    pub user_id: Uuid,
+    pub scopes: Vec<String>,
+    pub created_by: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// The token itself is shown only in this answer; only its hash is kept.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApiTokenCreated {
+    pub token: String,
+    #[serde(flatten)]
+    pub info: ApiTokenView,
+}
+
+/// One append-only audit entry (R-SEC-4).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEntryView {
+    pub id: Uuid,
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<Uuid>,
+    pub actor_username: Option<String>,
+    pub action: String,
+    pub subject_type: Option<String>,
+    pub subject_id: Option<String>,
+    pub client_addr: Option<String>,
+    /// `success`, `failure` or `refused`.
+    pub outcome: String,
+    pub detail: serde_json::Value,
+}
+
+/// Filters of `GET /api/v1/audit`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[serde(deny_unknown_fields)]
+pub struct AuditQuery {
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+    pub action: Option<String>,
+    pub actor_id: Option<Uuid>,
+    pub subject_type: Option<String>,
+    pub subject_id: Option<String>,
+    pub outcome: Option<String>,
+    /// Entries at or after this instant.
+    pub from: Option<DateTime<Utc>>,
+    /// Entries before this instant.
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// Filters of `GET /api/v1/users`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[serde(deny_unknown_fields)]
+pub struct UserQuery {
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+    pub active: Option<bool>,
+    pub role: Option<String>,
+}

@@ -1,0 +1,10 @@
+//! The department's rules as plain types and functions.
+//!
+//! Nothing here touches a database, the network or the clock: callers pass the current time and
+//! the policy in force, so every rule can be tested exhaustively and fast.
+
+pub mod access;
+pub mod approval;
+pub mod password;
+
+pub use access::{JobRole, PermissionLevel, StaffLevel};

@@ -1,0 +1,326 @@
+//! Assembles the actix-web application: routes, middleware, metrics, docs and the dashboard.
+
+use crate::error::{problem, problem_response, ApiError, PROBLEM_JSON};
+use crate::extract;
+use crate::state::AppState;
+use actix_cors::Cors;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use actix_web::middleware::{DefaultHeaders, ErrorHandlerResponse, ErrorHandlers};
+use actix_web::{web, App, HttpMessage, HttpRequest, HttpResponse, HttpServer};
+use actix_web_prom::{PrometheusMetrics, PrometheusMetricsBuilder};
+use futures_util::FutureExt;
+use prometheus::{IntGauge, Registry};
+use std::net::TcpListener;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
+
+const DASHBOARD_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+    style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+    frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
+const DOCS_CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline'; \
+    style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+    frame-ancestors 'none'; object-src 'none'";
+
+/// The documented API routes as templates, to tell "no such route" (404) from "wrong method" (405).
+#[derive(Debug, Default)]
+pub struct RouteTable {
+    routes: Vec<(Vec<String>, Vec<Method>)>,
+}
+
+impl RouteTable {
+    pub fn from_doc(doc: &utoipa::openapi::OpenApi) -> Self {
+        let routes = doc
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let segments = path
+                    .trim_matches('/')
+                    .split('/')
+                    .map(str::to_owned)
+                    .collect();
+                let mut methods = Vec::new();
+                for (m, present) in [
+                    (Method::GET, item.get.is_some()),
+                    (Method::POST, item.post.is_some()),
+                    (Method::PUT, item.put.is_some()),
+                    (Method::PATCH, item.patch.is_some()),
+                    (Method::DELETE, item.delete.is_some()),
+                ] {
+                    if present {
+                        methods.push(m);
+                    }
+                }
+                (segments, methods)
+            })
+            .collect();
+        RouteTable { routes }
+    }
+
+    /// The methods a concrete path allows, if it names a known route.
+    pub fn methods_for(&self, path: &str) -> Option<Vec<Method>> {
+        let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let mut found: Vec<Method> = Vec::new();
+        for (template, methods) in &self.routes {
+            let matches = template.len() == parts.len()
+                && template
+                    .iter()
+                    .zip(&parts)
+                    .all(|(t, p)| (t.starts_with('{') && !p.is_empty()) || t == p);
+            if matches {
+                found.extend(methods.iter().cloned());
+            }
+        }
+        (!found.is_empty()).then_some(found)
+    }
+}
+
+/// Unmatched requests: API paths get a 404 or 405 problem; other GETs get the dashboard.
+async fn fallback(
+    req: HttpRequest,
+    table: web::Data<RouteTable>,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let path = req.path();
+    let is_api =
+        path.starts_with("/api/") || path == "/api" || path == "/healthz" || path == "/readyz";
+    if is_api {
+        if let Some(methods) = table.methods_for(path) {
+            let allow = methods.iter().map(|m| m.to_string()).collect();
+            return actix_web::ResponseError::error_response(&ApiError::MethodNotAllowed { allow });
+        }
+        return actix_web::ResponseError::error_response(&ApiError::not_found(format!(
+            "no route for {path}"
+        )));
+    }
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        return actix_web::ResponseError::error_response(&ApiError::MethodNotAllowed {
+            allow: vec!["GET".into(), "HEAD".into()],
+        });
+    }
+    serve_dashboard(&req, &state.config.dashboard_dir)
+}
+
+/// A file of the built dashboard, or its `index.html` for client-side routes (SPA fallback).
+fn serve_dashboard(req: &HttpRequest, dir: &Path) -> HttpResponse {
+    let relative: PathBuf = req.path().trim_start_matches('/').into();
+    let safe = relative
+        .components()
+        .all(|c| matches!(c, Component::Normal(s) if !s.to_string_lossy().starts_with('.')));
+    let candidate = dir.join(&relative);
+    let file = if safe && !relative.as_os_str().is_empty() && candidate.is_file() {
+        candidate
+    } else {
+        dir.join("index.html")
+    };
+    match actix_files::NamedFile::open(&file) {
+        Ok(f) => {
+            let mut resp = f.use_etag(true).into_response(req);
+            if file.ends_with("index.html") {
+                resp.headers_mut()
+                    .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            }
+            resp
+        }
+        Err(_) => HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .body(
+                "<!doctype html><meta charset=utf-8><title>ecops</title>\
+             <p>The ecops dashboard has not been built. Run <code>scripts/run.sh</code>, \
+             or see the API reference at <a href=\"/api/docs/\">/api/docs/</a>.</p>",
+            ),
+    }
+}
+
+/// Turns any error answer that is not yet a problem document (actix's own 4xx, for instance)
+/// into one, keeping its status.
+fn to_problem<B: MessageBody + 'static>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with(PROBLEM_JSON));
+    if is_problem {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let code = match status {
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        s if s.is_server_error() => "internal_error",
+        _ => "bad_request",
+    };
+    let detail = status.canonical_reason().unwrap_or("error").to_lowercase();
+    let (req, old) = res.into_parts();
+    let mut new = problem_response(&problem(status, code, detail, Vec::new()));
+    for (name, value) in old.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            new.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, new).map_into_right_body(),
+    ))
+}
+
+/// Metrics: request counts and latency by route and status (actix-web-prom), plus pool usage.
+struct Metrics {
+    prom: PrometheusMetrics,
+    pool_in_use: IntGauge,
+    pool_idle: IntGauge,
+    pool_max: IntGauge,
+}
+
+fn metrics() -> Result<Metrics, Box<dyn std::error::Error + Send + Sync>> {
+    let registry = Registry::new();
+    let pool_in_use = IntGauge::new(
+        "ecops_db_pool_connections_in_use",
+        "Pooled connections checked out",
+    )?;
+    let pool_idle = IntGauge::new("ecops_db_pool_connections_idle", "Pooled connections idle")?;
+    let pool_max = IntGauge::new("ecops_db_pool_connections_max", "Pool size limit")?;
+    registry.register(Box::new(pool_in_use.clone()))?;
+    registry.register(Box::new(pool_idle.clone()))?;
+    registry.register(Box::new(pool_max.clone()))?;
+    let prom = PrometheusMetricsBuilder::new("ecops")
+        .registry(registry)
+        .endpoint("/metrics")
+        .mask_unmatched_patterns("UNMATCHED")
+        .build()?;
+    Ok(Metrics {
+        prom,
+        pool_in_use,
+        pool_idle,
+        pool_max,
+    })
+}
+
+/// Starts the HTTP server on `listener`. Used by `ecops serve` and by the test suites.
+pub fn serve(
+    listener: TcpListener,
+    state: AppState,
+    workers: Option<usize>,
+) -> std::io::Result<Server> {
+    let state = web::Data::new(state);
+    let doc = crate::openapi::document();
+    let table = web::Data::new(RouteTable::from_doc(&doc));
+    let Metrics {
+        prom,
+        pool_in_use,
+        pool_idle,
+        pool_max,
+    } = metrics().map_err(|e| std::io::Error::other(e.to_string()))?;
+    let doc = Arc::new(doc);
+    let mut server = HttpServer::new(move || {
+        let cors = state.config.cors_origins.iter().fold(
+            Cors::default()
+                .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+                .allowed_headers([
+                    header::AUTHORIZATION,
+                    header::CONTENT_TYPE,
+                    header::IF_MATCH,
+                ])
+                .allowed_header(HeaderName::from_static("idempotency-key"))
+                .expose_headers([
+                    header::ETAG,
+                    header::RETRY_AFTER,
+                    HeaderName::from_static("x-request-id"),
+                ])
+                .max_age(3600),
+            |cors, origin| cors.allowed_origin(origin),
+        );
+        let gauges = (
+            pool_in_use.clone(),
+            pool_idle.clone(),
+            pool_max.clone(),
+            state.db.clone(),
+        );
+        let (app, _) = App::new()
+            .into_utoipa_app()
+            .configure(crate::openapi::routes)
+            .split_for_parts();
+        app.app_data(state.clone())
+            .app_data(table.clone())
+            .app_data(web::PathConfig::default().error_handler(extract::path_error))
+            .app_data(web::QueryConfig::default().error_handler(extract::query_error))
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(state.config.body_limit)
+                    .error_handler(extract::json_error),
+            )
+            .service(
+                SwaggerUi::new("/api/docs/{_:.*}")
+                    .url("/api/openapi.json", (*doc).clone())
+                    .config(
+                        SwaggerConfig::default()
+                            .validator_url("none")
+                            .try_it_out_enabled(true),
+                    ),
+            )
+            .default_service(web::to(fallback))
+            .wrap(ErrorHandlers::new().default_handler(to_problem))
+            .wrap(cors)
+            .wrap(
+                DefaultHeaders::new()
+                    .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+                    .add((header::REFERRER_POLICY, "no-referrer"))
+                    .add((header::X_FRAME_OPTIONS, "DENY")),
+            )
+            .wrap_fn(|req: ServiceRequest, srv| {
+                use actix_web::dev::Service;
+                let csp = if req.path().starts_with("/api/docs") {
+                    DOCS_CSP
+                } else {
+                    DASHBOARD_CSP
+                };
+                srv.call(req).map(move |res| {
+                    res.map(|mut res| {
+                        res.headers_mut().insert(
+                            header::CONTENT_SECURITY_POLICY,
+                            HeaderValue::from_static(csp),
+                        );
+                        res
+                    })
+                })
+            })
+            .wrap(prom.clone())
+            .wrap_fn(move |req: ServiceRequest, srv| {
+                use actix_web::dev::Service;
+                if req.path() == "/metrics" {
+                    let (in_use, idle) = gauges.3.pool_state();
+                    gauges.0.set(i64::from(in_use));
+                    gauges.1.set(i64::from(idle));
+                    gauges.2.set(i64::from(gauges.3.max_connections()));
+                }
+                let request_id = req
+                    .extensions()
+                    .get::<tracing_actix_web::RequestId>()
+                    .map(|id| id.to_string());
+                srv.call(req).map(move |res| {
+                    res.map(|mut res| {
+                        if let Some(v) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+                            res.headers_mut()
+                                .insert(HeaderName::from_static("x-request-id"), v);
+                        }
+                        res
+                    })
+                })
+            })
+            .wrap(tracing_actix_web::TracingLogger::default())
+    })
+    .listen(listener)?
+    .shutdown_timeout(30);
+    if let Some(n) = workers {
+        server = server.workers(n);
+    }
+    Ok(server.run())
+}

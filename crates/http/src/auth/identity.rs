@@ -1,0 +1,200 @@
+//! Who is calling: resolved once per request from the bearer token, then handed to handlers.
+
+use super::tokens::{self, API_TOKEN_PREFIX};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest};
+use chrono::Duration;
+use ecops_domain::access::{authorize, AccessDenied};
+use ecops_domain::{password, JobRole, PermissionLevel};
+use ecops_persistence::repo::{api_tokens, sessions, users};
+use futures_util::future::LocalBoxFuture;
+use uuid::Uuid;
+
+/// How the caller authenticated.
+#[derive(Debug, Clone)]
+pub enum Credential {
+    /// An interactive login session.
+    Session { session_id: Uuid },
+    /// An integration's API token with its scopes.
+    ApiToken { token_id: Uuid, scopes: Vec<String> },
+}
+
+/// The authenticated caller.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub user_id: Uuid,
+    pub username: String,
+    pub roles: Vec<JobRole>,
+    pub level: PermissionLevel,
+    pub credential: Credential,
+    pub client_addr: Option<String>,
+    pub password_expired: bool,
+}
+
+impl Identity {
+    /// R-ACL-1/2: requires at least `need`, and one of `roles` when any are named.
+    pub fn require(&self, need: PermissionLevel, roles: &[JobRole]) -> ApiResult<()> {
+        authorize(self.level, &self.roles, need, roles).map_err(|e| match e {
+            AccessDenied::Level { .. } => ApiError::forbidden("insufficient_level", e.to_string()),
+            AccessDenied::Role(_) => ApiError::forbidden("missing_role", e.to_string()),
+        })
+    }
+
+    /// For API tokens: requires the scope. Interactive sessions are judged by roles alone.
+    pub fn require_scope(&self, scope: &str) -> ApiResult<()> {
+        match &self.credential {
+            Credential::Session { .. } => Ok(()),
+            Credential::ApiToken { scopes, .. } if scopes.iter().any(|s| s == scope) => Ok(()),
+            Credential::ApiToken { .. } => Err(ApiError::forbidden(
+                "missing_scope",
+                format!("this API token lacks the scope `{scope}`"),
+            )),
+        }
+    }
+
+    pub fn has_role(&self, role: JobRole) -> bool {
+        self.roles.contains(&role)
+    }
+
+    pub fn session_id(&self) -> Option<Uuid> {
+        match self.credential {
+            Credential::Session { session_id } => Some(session_id),
+            Credential::ApiToken { .. } => None,
+        }
+    }
+
+    /// The key that scopes this caller's idempotency keys.
+    pub fn idempotency_scope(&self) -> String {
+        match &self.credential {
+            Credential::Session { .. } => format!("user:{}", self.user_id),
+            Credential::ApiToken { token_id, .. } => format!("token:{token_id}"),
+        }
+    }
+}
+
+/// The client address: the peer, or the first `X-Forwarded-For` hop behind a trusted proxy.
+pub fn client_addr(req: &HttpRequest, trust_proxy: bool) -> Option<String> {
+    if trust_proxy {
+        if let Some(ip) = req.connection_info().realip_remote_addr() {
+            return Some(ip.to_owned());
+        }
+    }
+    req.peer_addr().map(|a| a.ip().to_string())
+}
+
+fn bearer(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+}
+
+async fn resolve(req: HttpRequest) -> ApiResult<Identity> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| ApiError::internal("application state missing"))?;
+    let token = bearer(&req)
+        .ok_or_else(|| ApiError::unauthorized("send `Authorization: Bearer <token>`"))?;
+    let addr = client_addr(&req, state.config.trust_proxy_headers);
+    let now = state.clock.now();
+    let policy = state.config.password_policy.clone();
+
+    if token.starts_with(API_TOKEN_PREFIX) {
+        let hash = tokens::token_hash(&token);
+        return state
+            .run(move |conn| {
+                let t = api_tokens::find_by_hash(conn, &hash)?
+                    .filter(|t| t.is_usable(now))
+                    .ok_or_else(|| {
+                        ApiError::unauthorized("the API token is unknown, revoked or expired")
+                    })?;
+                let user = users::find(conn, t.user_id)?
+                    .filter(|u| u.is_active())
+                    .ok_or_else(|| ApiError::unauthorized("the token's account is deactivated"))?;
+                if t.last_used_at
+                    .is_none_or(|at| now - at > Duration::seconds(60))
+                {
+                    api_tokens::touch(conn, t.id, now)?;
+                }
+                Ok(Identity {
+                    user_id: user.id,
+                    username: user.username,
+                    roles: user.roles,
+                    level: user.permission_level,
+                    credential: Credential::ApiToken {
+                        token_id: t.id,
+                        scopes: t.scopes,
+                    },
+                    client_addr: addr,
+                    // Service accounts authenticate by token, not by password.
+                    password_expired: false,
+                })
+            })
+            .await;
+    }
+
+    let claims = tokens::verify_access(&state.config.jwt, &token, now)
+        .map_err(|e| ApiError::unauthorized(format!("invalid access token: {e}")))?;
+    let user_id =
+        Uuid::parse_str(&claims.sub).map_err(|_| ApiError::unauthorized("invalid access token"))?;
+    let session_id =
+        Uuid::parse_str(&claims.sid).map_err(|_| ApiError::unauthorized("invalid access token"))?;
+    state
+        .run(move |conn| {
+            let session = sessions::find(conn, session_id)?
+                .filter(|s| s.revoked_at.is_none() && s.user_id == user_id)
+                .ok_or_else(|| ApiError::unauthorized("the session has ended; log in again"))?;
+            let user = users::find(conn, session.user_id)?
+                .filter(|u| u.is_active())
+                .ok_or_else(|| ApiError::unauthorized("the account is deactivated"))?;
+            Ok(Identity {
+                user_id: user.id,
+                username: user.username,
+                roles: user.roles,
+                level: user.permission_level,
+                credential: Credential::Session { session_id },
+                client_addr: addr,
+                password_expired: password::is_expired(user.password_changed_at, now, &policy),
+            })
+        })
+        .await
+}
+
+impl FromRequest for Identity {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let id = resolve(req).await?;
+            if id.password_expired {
+                return Err(ApiError::forbidden(
+                    "password_expired",
+                    "your password has expired: change it with POST /api/v1/me/password",
+                ));
+            }
+            Ok(id)
+        })
+    }
+}
+
+/// Like [`Identity`], but also admits a caller whose password has expired (R-ACL-5: such a
+/// caller may only read their own account and change the password).
+#[derive(Debug, Clone)]
+pub struct IdentityAllowingExpiredPassword(pub Identity);
+
+impl FromRequest for IdentityAllowingExpiredPassword {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { resolve(req).await.map(IdentityAllowingExpiredPassword) })
+    }
+}

@@ -1,0 +1,70 @@
+//! Settings the HTTP layer needs, filled by the server from its layered configuration.
+
+use ecops_domain::password::{LockoutPolicy, PasswordPolicy};
+use std::path::PathBuf;
+
+/// JWT signing settings. HS256 only; the algorithm is pinned when verifying.
+#[derive(Clone)]
+pub struct JwtSettings {
+    pub secret: Vec<u8>,
+    pub issuer: String,
+    pub audience: String,
+    pub access_ttl_secs: i64,
+    pub refresh_ttl_days: i64,
+}
+
+impl std::fmt::Debug for JwtSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JwtSettings")
+            .field("secret", &"[redacted]")
+            .field("issuer", &self.issuer)
+            .field("audience", &self.audience)
+            .field("access_ttl_secs", &self.access_ttl_secs)
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    pub jwt: JwtSettings,
+    pub password_policy: PasswordPolicy,
+    pub lockout: LockoutPolicy,
+    /// Login attempts allowed per client address per minute.
+    pub login_rate_per_minute: u32,
+    /// Largest JSON body accepted, in bytes.
+    pub body_limit: usize,
+    /// Largest import body accepted, in bytes.
+    pub import_body_limit: usize,
+    /// Origins allowed to call the API from a browser (empty: same origin only).
+    pub cors_origins: Vec<String>,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_proxy_headers: bool,
+    /// Folder with the built dashboard (`index.html`, `pkg/`).
+    pub dashboard_dir: PathBuf,
+    /// How long idempotency keys are kept, in hours.
+    pub idempotency_ttl_hours: i64,
+}
+
+impl HttpConfig {
+    /// Defaults for a given secret (used by tests and as the base of the server's config).
+    pub fn with_secret(secret: Vec<u8>) -> Self {
+        HttpConfig {
+            jwt: JwtSettings {
+                secret,
+                issuer: "ecops".to_owned(),
+                audience: "ecops-api".to_owned(),
+                access_ttl_secs: 15 * 60,
+                refresh_ttl_days: 14,
+            },
+            password_policy: PasswordPolicy::default(),
+            lockout: LockoutPolicy::default(),
+            login_rate_per_minute: 30,
+            body_limit: 1024 * 1024,
+            import_body_limit: 32 * 1024 * 1024,
+            cors_origins: Vec::new(),
+            trust_proxy_headers: false,
+            dashboard_dir: PathBuf::from("frontend/dist"),
+            idempotency_ttl_hours: 24,
+        }
+    }
+}

@@ -1,0 +1,146 @@
+//! The OpenAPI document: collected from the `#[utoipa::path]` of every handler as the routes are
+//! registered, then completed with the security scheme and the error responses every operation
+//! can give.
+
+use crate::routes::{api_tokens, audit, auth, health, me, users};
+use ecops_api_types::Problem;
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::{Content, OpenApi as OpenApiDoc, RefOr, Response};
+use utoipa::OpenApi;
+use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_actix_web::AppExt;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "ecops API",
+        description = "Operations system of the e-commerce department: orders, products, approvals, \
+                       attendance, back office. Errors are RFC 9457 problem documents with a stable `code`.",
+        license(name = "MIT")
+    ),
+    components(schemas(Problem, ecops_api_types::FieldError)),
+    tags(
+        (name = "health", description = "Liveness and readiness"),
+        (name = "auth", description = "Login, token refresh and logout"),
+        (name = "me", description = "The caller's own account"),
+        (name = "users", description = "Staff accounts, job roles and permission levels"),
+        (name = "api-tokens", description = "Tokens for integrations"),
+        (name = "audit", description = "The append-only audit log")
+    )
+)]
+struct ApiDoc;
+
+/// Registers every documented route. Used for the real app and to build the document.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(health::healthz)
+        .service(health::readyz)
+        .service(
+            utoipa_actix_web::scope("/api/v1")
+                .service(auth::login)
+                .service(auth::refresh_token)
+                .service(auth::logout)
+                .service(me::get_me)
+                .service(me::change_password)
+                .service(users::list_users)
+                .service(users::create_user)
+                .service(users::get_user)
+                .service(users::update_user)
+                .service(users::deactivate_user)
+                .service(users::set_user_roles)
+                .service(users::request_permission_level)
+                .service(users::list_permission_level_requests)
+                .service(api_tokens::create_api_token)
+                .service(api_tokens::list_api_tokens)
+                .service(api_tokens::revoke_api_token)
+                .service(audit::list_audit),
+        );
+}
+
+/// Error answers any operation may give, added where an operation does not list its own.
+fn common_errors(op: &mut Operation, secured: bool, has_body: bool, has_params: bool) {
+    let mut add = |status: &str, description: &str| {
+        op.responses
+            .responses
+            .entry(status.to_owned())
+            .or_insert_with(|| {
+                RefOr::T(
+                    Response::builder()
+                        .description(description)
+                        .content(
+                            "application/problem+json",
+                            Content::new(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
+                                "Problem",
+                            )))),
+                        )
+                        .build(),
+                )
+            });
+    };
+    if has_body || has_params {
+        add("400", "The request could not be read: malformed JSON, wrong types, unknown fields, bad parameters");
+    }
+    if secured {
+        add("401", "Missing, invalid or expired credentials");
+        add(
+            "403",
+            "The caller's level, roles or scopes do not allow this",
+        );
+    }
+    add("405", "Method not allowed on this resource");
+    if has_body {
+        add("413", "The body is too large");
+        add("415", "The body is not application/json");
+        add("422", "A field is invalid or a rule refuses the request");
+    }
+    add("500", "Internal error (logged; no detail is given)");
+    add("503", "The database is unavailable");
+}
+
+/// The complete document.
+pub fn document() -> OpenApiDoc {
+    let (_, mut doc) = actix_web::App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(routes)
+        .split_for_parts();
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        "bearer",
+        SecurityScheme::Http(
+            Http::builder()
+                .scheme(HttpAuthScheme::Bearer)
+                .description(Some(
+                    "A JWT from /api/v1/auth/login or an API token (`ecops_…`)",
+                ))
+                .build(),
+        ),
+    );
+    for item in doc.paths.paths.values_mut() {
+        for op in [
+            item.get.as_mut(),
+            item.post.as_mut(),
+            item.put.as_mut(),
+            item.patch.as_mut(),
+            item.delete.as_mut(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+            let has_body = op.request_body.is_some();
+            let has_params = op.parameters.as_ref().is_some_and(|p| !p.is_empty());
+            common_errors(op, secured, has_body, has_params);
+        }
+    }
+    doc
+}
+
+/// The document as pretty JSON, as committed in `openapi/openapi.json`.
+pub fn document_json() -> String {
+    let mut s = document()
+        .to_pretty_json()
+        .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    s.push('\n');
+    s
+}

@@ -1,0 +1,203 @@
+//! API tokens for integrations (`it_admin`): created and shown once, stored hashed, revocable.
+
+use crate::auth::{tokens, Identity};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::ValidJson;
+use crate::state::AppState;
+use crate::support::{decode_cursor, page_limit, paginate, RequestMeta};
+use actix_web::{delete, get, post, web, HttpResponse};
+use ecops_api_types::{
+    ApiTokenCreated, ApiTokenView, CreateApiTokenRequest, Page, PageQuery, Problem, API_SCOPES,
+};
+use ecops_domain::{JobRole, PermissionLevel};
+use ecops_persistence::db::write_tx;
+use ecops_persistence::repo::api_tokens::{self, ApiToken};
+use ecops_persistence::repo::audit::{self, Outcome};
+use ecops_persistence::repo::users;
+use serde_json::json;
+use uuid::Uuid;
+
+fn view(t: &ApiToken) -> ApiTokenView {
+    ApiTokenView {
+        id: t.id,
+        name: t.name.clone(),
+        user_id: t.user_id,
+        scopes: t.scopes.clone(),
+        created_by: t.created_by,
+        created_at: t.created_at,
+        expires_at: t.expires_at,
+        last_used_at: t.last_used_at,
+        revoked_at: t.revoked_at,
+    }
+}
+
+fn require_admin(who: &Identity) -> ApiResult<()> {
+    who.require(PermissionLevel::Operator, &[JobRole::ItAdmin])?;
+    // Tokens are managed by people, never by other tokens.
+    if who.session_id().is_none() {
+        return Err(ApiError::forbidden(
+            "session_required",
+            "API tokens are managed from a login session",
+        ));
+    }
+    Ok(())
+}
+
+/// Creates a token acting as `user_id` (default: the caller) with the given scopes. The token is
+/// in this answer only.
+#[utoipa::path(
+    tag = "api-tokens",
+    security(("bearer" = [])),
+    request_body = CreateApiTokenRequest,
+    responses(
+        (status = 201, description = "Created; keep the token, it is not shown again", body = ApiTokenCreated),
+        (status = 422, description = "Unknown scope or user, or expiry in the past", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/api-tokens")]
+pub async fn create_api_token(
+    state: web::Data<AppState>,
+    meta: RequestMeta,
+    who: Identity,
+    body: ValidJson<CreateApiTokenRequest>,
+) -> ApiResult<HttpResponse> {
+    require_admin(&who)?;
+    let body = body.into_inner();
+    let mut scopes = Vec::new();
+    for (i, s) in body.scopes.iter().enumerate() {
+        if !API_SCOPES.contains(&s.as_str()) {
+            return Err(ApiError::invalid_field(
+                &format!("scopes.{i}"),
+                format!("`{s}` is not a scope; known: {}", API_SCOPES.join(", ")),
+            ));
+        }
+        if !scopes.contains(s) {
+            scopes.push(s.clone());
+        }
+    }
+    let now = state.clock.now();
+    if body.expires_at.is_some_and(|e| e <= now) {
+        return Err(ApiError::invalid_field(
+            "expires_at",
+            "must be in the future",
+        ));
+    }
+    let secret = tokens::new_api_token();
+    let hash = tokens::token_hash(&secret);
+    let token = ApiToken {
+        id: Uuid::now_v7(),
+        name: body.name.trim().to_owned(),
+        user_id: body.user_id.unwrap_or(who.user_id),
+        scopes,
+        created_by: who.user_id,
+        created_at: now,
+        expires_at: body.expires_at,
+        last_used_at: None,
+        revoked_at: None,
+    };
+    let t = token.clone();
+    state
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                users::find(conn, t.user_id)?
+                    .filter(|u| u.is_active())
+                    .ok_or_else(|| ApiError::invalid_field("user_id", "names no active user"))?;
+                api_tokens::insert(conn, &t, &hash)?;
+                audit::append(
+                    conn,
+                    &meta.audit(
+                        &who,
+                        "api_token.create",
+                        Some(("api_token", t.id.to_string())),
+                        Outcome::Success,
+                        json!({"user_id": t.user_id, "scopes": t.scopes, "name": t.name}),
+                    ),
+                    now,
+                )?;
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(ApiTokenCreated {
+        token: secret,
+        info: view(&token),
+    }))
+}
+
+/// Lists tokens, newest first (never their secrets).
+#[utoipa::path(
+    tag = "api-tokens",
+    security(("bearer" = [])),
+    params(PageQuery),
+    responses((status = 200, description = "One page of tokens", body = Page<ApiTokenView>))
+)]
+#[get("/api-tokens")]
+pub async fn list_api_tokens(
+    state: web::Data<AppState>,
+    who: Identity,
+    query: web::Query<PageQuery>,
+) -> ApiResult<web::Json<Page<ApiTokenView>>> {
+    require_admin(&who)?;
+    let q = query.into_inner();
+    let limit = page_limit(q.limit)?;
+    let before = decode_cursor(q.cursor.as_deref())?;
+    let rows = state
+        .run(move |conn| Ok(api_tokens::list(conn, before.as_deref(), limit + 1)?))
+        .await?;
+    let (rows, next_cursor) = paginate(rows, limit, |t| t.id.to_string());
+    Ok(web::Json(Page {
+        items: rows.iter().map(view).collect(),
+        next_cursor,
+    }))
+}
+
+/// Revokes a token at once.
+#[utoipa::path(
+    tag = "api-tokens",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Token id")),
+    responses(
+        (status = 200, description = "Revoked", body = ApiTokenView),
+        (status = 404, description = "No such token", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already revoked", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[delete("/api-tokens/{id}")]
+pub async fn revoke_api_token(
+    state: web::Data<AppState>,
+    meta: RequestMeta,
+    who: Identity,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<ApiTokenView>> {
+    require_admin(&who)?;
+    let id = id.into_inner();
+    let st = state.clone();
+    let token = state
+        .run(move |conn| {
+            let now = st.clock.now();
+            write_tx(conn, |conn| {
+                api_tokens::find(conn, id)?
+                    .ok_or_else(|| ApiError::not_found("no such API token"))?;
+                if !api_tokens::revoke(conn, id, now)? {
+                    return Err(ApiError::conflict(
+                        "already_revoked",
+                        "the token is already revoked",
+                    ));
+                }
+                audit::append(
+                    conn,
+                    &meta.audit(
+                        &who,
+                        "api_token.revoke",
+                        Some(("api_token", id.to_string())),
+                        Outcome::Success,
+                        json!({}),
+                    ),
+                    now,
+                )?;
+                api_tokens::find(conn, id)?.ok_or_else(|| ApiError::not_found("no such API token"))
+            })
+        })
+        .await?;
+    Ok(web::Json(view(&token)))
+}

@@ -1,0 +1,116 @@
+//! Handlers, one operation per function, grouped by resource. Each handler: identity →
+//! authorization → parse → repository/domain → response type. No SQL here.
+
+pub mod api_tokens;
+pub mod audit;
+pub mod auth;
+pub mod health;
+pub mod me;
+pub mod users;
+
+use crate::error::{ApiError, ApiResult};
+use ecops_api_types::{ApprovalRequestView, UserView};
+use ecops_domain::password::{self, PasswordPolicy};
+use ecops_domain::{JobRole, PermissionLevel, StaffLevel};
+use ecops_persistence::repo::approvals::ApprovalRequest;
+use ecops_persistence::repo::users::User;
+
+/// The wire view of an account; the wage only for callers allowed to read it.
+pub fn user_view(user: &User, show_wage: bool, policy: &PasswordPolicy) -> UserView {
+    UserView {
+        id: user.id,
+        username: user.username.clone(),
+        display_name: user.display_name.clone(),
+        roles: user.roles.iter().map(|r| r.as_str().to_owned()).collect(),
+        permission_level: user.permission_level.as_str().to_owned(),
+        staff_level: user.staff_level.as_str().to_owned(),
+        monthly_wage_fen: if show_wage {
+            user.monthly_wage_fen
+        } else {
+            None
+        },
+        is_special: user.is_special,
+        active: user.is_active(),
+        password_expires_at: password::expires_at(user.password_changed_at, policy),
+        created_at: user.created_at,
+        version: user.version,
+    }
+}
+
+pub fn approval_view(r: &ApprovalRequest) -> ApprovalRequestView {
+    ApprovalRequestView {
+        id: r.id,
+        kind: r.kind.as_str().to_owned(),
+        subject_type: r.subject_type.clone(),
+        subject_id: r.subject_id.clone(),
+        proposer_id: r.proposer_id,
+        payload: r.payload.clone(),
+        reason: r.reason.clone(),
+        state: r.state.as_str().to_owned(),
+        chain: r
+            .chain
+            .steps
+            .iter()
+            .map(|s| s.all_of.iter().map(|r| r.as_str().to_owned()).collect())
+            .collect(),
+        created_at: r.created_at,
+    }
+}
+
+/// Parses role keys, naming the offending entry.
+pub fn parse_roles(field: &str, keys: &[String]) -> ApiResult<Vec<JobRole>> {
+    let mut roles = Vec::with_capacity(keys.len());
+    for (i, key) in keys.iter().enumerate() {
+        let role: JobRole = key.parse().map_err(|_| {
+            ApiError::invalid_field(
+                &format!("{field}.{i}"),
+                format!("`{key}` is not a job role"),
+            )
+        })?;
+        if !roles.contains(&role) {
+            roles.push(role);
+        }
+    }
+    roles.sort();
+    Ok(roles)
+}
+
+pub fn parse_level(field: &str, key: &str) -> ApiResult<PermissionLevel> {
+    key.parse()
+        .map_err(|_| ApiError::invalid_field(field, "must be one of viewer, operator, db_admin"))
+}
+
+pub fn parse_staff_level(field: &str, key: &str) -> ApiResult<StaffLevel> {
+    key.parse()
+        .map_err(|_| ApiError::invalid_field(field, "must be P or M"))
+}
+
+/// Checks a password against the policy, naming every clause it breaks.
+pub fn check_password(
+    field: &str,
+    candidate: &str,
+    username: &str,
+    policy: &PasswordPolicy,
+) -> ApiResult<()> {
+    password::check(candidate, username, policy).map_err(|violations| {
+        let errors: Vec<_> = violations
+            .iter()
+            .map(|v| ecops_api_types::FieldError {
+                field: field.to_owned(),
+                message: v.message(policy),
+            })
+            .collect();
+        ApiError::Unprocessable {
+            code: "password_policy",
+            detail: format!(
+                "the password {}",
+                errors
+                    .iter()
+                    .map(|e| e.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+            errors,
+        }
+    })
+}

@@ -1,0 +1,61 @@
+//! Shared application state handed to every handler.
+
+use crate::clock::Clock;
+use crate::config::HttpConfig;
+use crate::error::{ApiError, ApiResult};
+use ecops_persistence::{AnyConnection, Database};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+pub struct AppState {
+    pub db: Database,
+    pub config: HttpConfig,
+    pub clock: Arc<dyn Clock>,
+    pub login_limiter: DefaultKeyedRateLimiter<IpAddr>,
+    /// A hash verified when the user is unknown, so both answers take the same time.
+    pub dummy_hash: String,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("db", &self.db)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    pub fn new(db: Database, config: HttpConfig, clock: Arc<dyn Clock>) -> ApiResult<Self> {
+        let per_minute =
+            NonZeroU32::new(config.login_rate_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
+        let login_limiter = RateLimiter::keyed(Quota::per_minute(per_minute));
+        let dummy_hash = crate::auth::passwords::hash("dummy password for timing equality")?;
+        Ok(AppState {
+            db,
+            config,
+            clock,
+            login_limiter,
+            dummy_hash,
+        })
+    }
+
+    /// Runs blocking database work on the blocking pool with a pooled connection, keeping the
+    /// tracing span of the request.
+    pub async fn run<T, F>(&self, f: F) -> ApiResult<T>
+    where
+        F: FnOnce(&mut AnyConnection) -> ApiResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let db = self.db.clone();
+        let span = tracing::Span::current();
+        actix_web::web::block(move || {
+            let _entered = span.enter();
+            let mut conn = db.conn()?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(ApiError::from)?
+    }
+}

@@ -1,0 +1,201 @@
+//! Small helpers every handler family uses: pagination cursors, ETags, request metadata and audit
+//! entries.
+
+use crate::auth::identity::{client_addr, Identity};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use ecops_persistence::repo::audit::{NewEntry, Outcome};
+use std::future::{ready, Ready};
+
+pub const DEFAULT_LIMIT: i64 = 50;
+pub const MAX_LIMIT: i64 = 200;
+
+/// Checks `?limit=` (1..=200, default 50).
+pub fn page_limit(limit: Option<i64>) -> ApiResult<i64> {
+    match limit {
+        None => Ok(DEFAULT_LIMIT),
+        Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+        Some(_) => Err(ApiError::bad_field(
+            "invalid_limit",
+            "limit",
+            format!("must be between 1 and {MAX_LIMIT}"),
+        )),
+    }
+}
+
+/// Opaque cursors wrap the sort key of the last item of the previous page.
+pub fn encode_cursor(key: &str) -> String {
+    URL_SAFE_NO_PAD.encode(format!("c1:{key}"))
+}
+
+/// Reads a cursor made by [`encode_cursor`]; anything else is a 400.
+pub fn decode_cursor(cursor: Option<&str>) -> ApiResult<Option<String>> {
+    let Some(cursor) = cursor else {
+        return Ok(None);
+    };
+    let bad = || {
+        ApiError::bad_field(
+            "invalid_cursor",
+            "cursor",
+            "is not a cursor this API issued",
+        )
+    };
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
+    let text = String::from_utf8(bytes).map_err(|_| bad())?;
+    let key = text.strip_prefix("c1:").ok_or_else(bad)?;
+    if key.is_empty() || key.len() > 200 {
+        return Err(bad());
+    }
+    Ok(Some(key.to_owned()))
+}
+
+/// Splits a page fetched with `limit + 1` rows into items and the next cursor.
+pub fn paginate<T>(
+    mut rows: Vec<T>,
+    limit: i64,
+    key: impl Fn(&T) -> String,
+) -> (Vec<T>, Option<String>) {
+    let limit = usize::try_from(limit).unwrap_or(0);
+    if rows.len() > limit {
+        rows.truncate(limit);
+        let next = rows.last().map(|r| encode_cursor(&key(r)));
+        (rows, next)
+    } else {
+        (rows, None)
+    }
+}
+
+/// The ETag of a resource version.
+pub fn etag(version: i64) -> String {
+    format!("\"v{version}\"")
+}
+
+/// Reads `If-Match`: `None` when absent or `*`; the version it names otherwise. A value that is
+/// no ETag of ours can never match, so it is a 412.
+pub fn if_match(req: &HttpRequest) -> ApiResult<Option<i64>> {
+    let Some(value) = req.headers().get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let value = value
+        .to_str()
+        .map_err(|_| ApiError::bad_request("invalid_header", "If-Match is not ASCII"))?;
+    let value = value.trim();
+    if value == "*" {
+        return Ok(None);
+    }
+    let tag = value.trim_start_matches("W/").trim_matches('"');
+    tag.strip_prefix('v')
+        .and_then(|v| v.parse::<i64>().ok())
+        .map(Some)
+        .ok_or_else(|| ApiError::PreconditionFailed {
+            detail: format!("If-Match {value} matches no version"),
+        })
+}
+
+/// Refuses with 412 when `If-Match` named another version than `current`.
+pub fn check_if_match(expected: Option<i64>, current: i64) -> ApiResult<()> {
+    match expected {
+        Some(v) if v != current => Err(ApiError::PreconditionFailed {
+            detail: format!("the resource is at version {current}, not {v}; read it again"),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Where a request came from, for the audit log.
+#[derive(Debug, Clone, Default)]
+pub struct RequestMeta {
+    pub client_addr: Option<String>,
+    pub request_id: Option<String>,
+}
+
+impl FromRequest for RequestMeta {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let trust = req
+            .app_data::<web::Data<AppState>>()
+            .is_some_and(|s| s.config.trust_proxy_headers);
+        let request_id = req
+            .extensions()
+            .get::<tracing_actix_web::RequestId>()
+            .map(|id| id.to_string());
+        ready(Ok(RequestMeta {
+            client_addr: client_addr(req, trust),
+            request_id,
+        }))
+    }
+}
+
+impl RequestMeta {
+    /// An audit entry for an action by `who`.
+    pub fn audit(
+        &self,
+        who: &Identity,
+        action: &str,
+        subject: Option<(&str, String)>,
+        outcome: Outcome,
+        detail: serde_json::Value,
+    ) -> NewEntry {
+        NewEntry {
+            actor_id: Some(who.user_id),
+            actor_username: Some(who.username.clone()),
+            action: action.to_owned(),
+            subject_type: subject.as_ref().map(|(t, _)| (*t).to_owned()),
+            subject_id: subject.map(|(_, id)| id),
+            client_addr: self.client_addr.clone(),
+            outcome,
+            detail,
+            request_id: self.request_id.clone(),
+        }
+    }
+
+    /// An audit entry for an action whose actor is known only by name (e.g. a failed login).
+    pub fn audit_anonymous(
+        &self,
+        username: Option<&str>,
+        action: &str,
+        outcome: Outcome,
+        detail: serde_json::Value,
+    ) -> NewEntry {
+        NewEntry {
+            actor_id: None,
+            actor_username: username.map(|u| u.chars().take(64).collect()),
+            action: action.to_owned(),
+            subject_type: None,
+            subject_id: None,
+            client_addr: self.client_addr.clone(),
+            outcome,
+            detail,
+            request_id: self.request_id.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_garbage_is_refused() {
+        let c = encode_cursor("alice");
+        assert_eq!(decode_cursor(Some(&c)).ok().flatten(), Some("alice".into()));
+        assert!(decode_cursor(Some("garbage!!")).is_err());
+        assert!(decode_cursor(Some(&URL_SAFE_NO_PAD.encode("x"))).is_err());
+    }
+
+    #[test]
+    fn limits_are_bounded() {
+        assert_eq!(page_limit(None).ok(), Some(50));
+        assert!(page_limit(Some(0)).is_err());
+        assert!(page_limit(Some(-1)).is_err());
+        assert!(page_limit(Some(201)).is_err());
+        assert_eq!(page_limit(Some(200)).ok(), Some(200));
+    }
+}

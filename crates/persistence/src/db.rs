@@ -1,0 +1,343 @@
+//! The connection: one enum over both backends, a pool, migrations and write transactions.
+
+use crate::error::{StoreError, StoreResult};
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::prelude::*;
+use diesel::r2d2::{CustomizeConnection, Pool, PooledConnection, R2D2Connection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use std::collections::HashSet;
+use std::time::Duration;
+
+/// A connection to whichever backend the URL named.
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Postgresql(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
+
+/// Which backend a URL selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// How to reach the database.
+#[derive(Debug, Clone)]
+pub struct DbConfig {
+    /// `sqlite://<path>` or `postgres://…` (`postgresql://` also accepted).
+    pub url: String,
+    pub max_connections: u32,
+    /// SQLite `synchronous` pragma: `FULL` (default: an acknowledged write survives a power cut)
+    /// or `NORMAL`.
+    pub sqlite_synchronous: String,
+    pub busy_timeout_ms: u32,
+}
+
+impl DbConfig {
+    pub fn new(url: impl Into<String>) -> Self {
+        DbConfig {
+            url: url.into(),
+            max_connections: 16,
+            sqlite_synchronous: "FULL".to_owned(),
+            busy_timeout_ms: 10_000,
+        }
+    }
+}
+
+/// Parses the backend and the connection string diesel expects out of a database URL.
+pub fn parse_url(url: &str) -> StoreResult<(Backend, String)> {
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        if path.is_empty() {
+            return Err(StoreError::Migration(
+                "sqlite:// URL without a path".to_owned(),
+            ));
+        }
+        Ok((Backend::Sqlite, path.to_owned()))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok((Backend::Postgres, url.to_owned()))
+    } else {
+        Err(StoreError::Migration(format!(
+            "unsupported database URL scheme in `{}`: use sqlite://<path> or postgres://…",
+            url.split("://").next().unwrap_or(url)
+        )))
+    }
+}
+
+#[derive(Debug)]
+struct Pragmas {
+    synchronous: String,
+    busy_timeout_ms: u32,
+}
+
+impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for Pragmas {
+    fn on_acquire(&self, conn: &mut AnyConnection) -> Result<(), diesel::r2d2::Error> {
+        if let AnyConnection::Sqlite(c) = conn {
+            // busy_timeout first, so switching to WAL waits for other connections rather than failing.
+            c.batch_execute(&format!(
+                "PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+                 PRAGMA synchronous = {};",
+                self.busy_timeout_ms, self.synchronous
+            ))
+            .map_err(diesel::r2d2::Error::QueryError)?;
+        }
+        Ok(())
+    }
+}
+
+/// Opens connections of the backend chosen from the URL: never by trying one backend after another.
+#[derive(Debug)]
+pub struct AnyManager {
+    backend: Backend,
+    target: String,
+}
+
+impl r2d2::ManageConnection for AnyManager {
+    type Connection = AnyConnection;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<AnyConnection, Self::Error> {
+        let conn = match self.backend {
+            Backend::Sqlite => AnyConnection::Sqlite(
+                diesel::SqliteConnection::establish(&self.target)
+                    .map_err(diesel::r2d2::Error::ConnectionError)?,
+            ),
+            Backend::Postgres => AnyConnection::Postgresql(
+                diesel::PgConnection::establish(&self.target)
+                    .map_err(diesel::r2d2::Error::ConnectionError)?,
+            ),
+        };
+        Ok(conn)
+    }
+
+    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), Self::Error> {
+        conn.ping().map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut AnyConnection) -> bool {
+        std::thread::panicking() || conn.is_broken()
+    }
+}
+
+pub type PooledConn = PooledConnection<AnyManager>;
+
+/// The pool and the backend it talks to.
+#[derive(Clone)]
+pub struct Database {
+    pool: Pool<AnyManager>,
+    backend: Backend,
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Database")
+            .field("backend", &self.backend)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Database {
+    /// Opens a pool on the configured database (creating the SQLite file and its folder).
+    pub fn connect(config: &DbConfig) -> StoreResult<Database> {
+        let (backend, target) = parse_url(&config.url)?;
+        let synchronous = config.sqlite_synchronous.to_ascii_uppercase();
+        if !["FULL", "NORMAL", "EXTRA", "OFF"].contains(&synchronous.as_str()) {
+            return Err(StoreError::Migration(format!(
+                "sqlite synchronous must be FULL, NORMAL, EXTRA or OFF, not `{synchronous}`"
+            )));
+        }
+        if backend == Backend::Sqlite {
+            if let Some(parent) = std::path::Path::new(&target).parent() {
+                if !parent.as_os_str().is_empty() {
+                    std::fs::create_dir_all(parent).map_err(|e| {
+                        StoreError::Migration(format!("cannot create {}: {e}", parent.display()))
+                    })?;
+                }
+            }
+        }
+        let manager = AnyManager { backend, target };
+        let pool = Pool::builder()
+            .max_size(config.max_connections.max(1))
+            .connection_timeout(Duration::from_secs(30))
+            .connection_customizer(Box::new(Pragmas {
+                synchronous,
+                busy_timeout_ms: config.busy_timeout_ms,
+            }))
+            .build(manager)?;
+        Ok(Database { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Checks a connection out of the pool (blocking: call it inside `web::block`).
+    pub fn conn(&self) -> StoreResult<PooledConn> {
+        Ok(self.pool.get()?)
+    }
+
+    /// Connections in use and idle, for the metrics.
+    pub fn pool_state(&self) -> (u32, u32) {
+        let state = self.pool.state();
+        (
+            state.connections - state.idle_connections,
+            state.idle_connections,
+        )
+    }
+
+    pub fn max_connections(&self) -> u32 {
+        self.pool.max_size()
+    }
+
+    /// Applies pending migrations; refuses a database that has migrations this build does not know.
+    pub fn migrate(&self) -> StoreResult<Vec<String>> {
+        let mut conn = self.conn()?;
+        migrate(&mut conn)
+    }
+
+    /// Whether the database answers.
+    pub fn ping(&self) -> StoreResult<()> {
+        let mut conn = self.conn()?;
+        diesel::sql_query("SELECT 1").execute(&mut *conn)?;
+        Ok(())
+    }
+}
+
+fn harness_error(e: Box<dyn std::error::Error + Send + Sync>) -> StoreError {
+    StoreError::Migration(e.to_string())
+}
+
+/// The migrations of this connection's backend.
+pub fn migrations_for(conn: &AnyConnection) -> EmbeddedMigrations {
+    match conn {
+        AnyConnection::Sqlite(_) => SQLITE_MIGRATIONS,
+        AnyConnection::Postgresql(_) => POSTGRES_MIGRATIONS,
+    }
+}
+
+/// Refuses a database newer than this build, then applies what is pending.
+pub fn migrate(conn: &mut AnyConnection) -> StoreResult<Vec<String>> {
+    let source = migrations_for(conn);
+    let known: HashSet<String> =
+        diesel::migration::MigrationSource::<diesel::sqlite::Sqlite>::migrations(&source)
+            .map_err(harness_error)?
+            .iter()
+            .map(|m| m.name().version().to_string())
+            .collect();
+    let applied = match conn {
+        AnyConnection::Sqlite(c) => c.applied_migrations().map_err(harness_error)?,
+        AnyConnection::Postgresql(c) => c.applied_migrations().map_err(harness_error)?,
+    };
+    if let Some(unknown) = applied
+        .iter()
+        .map(|v| v.to_string())
+        .find(|v| !known.contains(v))
+    {
+        return Err(StoreError::Migration(format!(
+            "the database has migration {unknown}, which this build does not know: it is newer \
+             than this server; upgrade the server"
+        )));
+    }
+    let done = match conn {
+        AnyConnection::Sqlite(c) => c.run_pending_migrations(source).map_err(harness_error)?,
+        AnyConnection::Postgresql(c) => c.run_pending_migrations(source).map_err(harness_error)?,
+    };
+    Ok(done.into_iter().map(|v| v.to_string()).collect())
+}
+
+/// Reverts every applied migration (used by the migration round-trip test).
+pub fn revert_all(conn: &mut AnyConnection) -> StoreResult<usize> {
+    let source = migrations_for(conn);
+    let reverted = match conn {
+        AnyConnection::Sqlite(c) => c.revert_all_migrations(source).map_err(harness_error)?,
+        AnyConnection::Postgresql(c) => c.revert_all_migrations(source).map_err(harness_error)?,
+    };
+    Ok(reverted.len())
+}
+
+/// Runs `f` in a write transaction. On SQLite it begins IMMEDIATE, taking the write lock up front,
+/// so a read-then-write transaction cannot fail with SQLITE_BUSY half-way.
+pub fn write_tx<T, E, F>(conn: &mut AnyConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, E>,
+    E: From<StoreError>,
+{
+    type Tm = <AnyConnection as Connection>::TransactionManager;
+    match conn {
+        AnyConnection::Sqlite(c) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")
+                .map_err(|e| E::from(e.into()))?;
+        }
+        AnyConnection::Postgresql(c) => {
+            AnsiTransactionManager::begin_transaction(c).map_err(|e| E::from(e.into()))?;
+        }
+    }
+    match f(conn) {
+        Ok(value) => {
+            if let Err(e) = Tm::commit_transaction(conn) {
+                let _ = Tm::rollback_transaction(conn);
+                return Err(E::from(e.into()));
+            }
+            Ok(value)
+        }
+        Err(e) => {
+            Tm::rollback_transaction(conn).map_err(|e| E::from(e.into()))?;
+            Err(e)
+        }
+    }
+}
+
+/// Runs `f` in a read transaction (a consistent snapshot for multi-query reads).
+pub fn read_tx<T, E, F>(conn: &mut AnyConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, E>,
+    E: From<StoreError>,
+{
+    type Tm = <AnyConnection as Connection>::TransactionManager;
+    Tm::begin_transaction(conn).map_err(|e| E::from(e.into()))?;
+    match f(conn) {
+        Ok(value) => {
+            Tm::commit_transaction(conn).map_err(|e| E::from(e.into()))?;
+            Ok(value)
+        }
+        Err(e) => {
+            Tm::rollback_transaction(conn).map_err(|e| E::from(e.into()))?;
+            Err(e)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_choose_the_backend_by_scheme() {
+        assert_eq!(
+            parse_url("sqlite://./data/x.db").ok(),
+            Some((Backend::Sqlite, "./data/x.db".into()))
+        );
+        assert!(matches!(
+            parse_url("postgres://u:p@h/db"),
+            Ok((Backend::Postgres, _))
+        ));
+        assert!(matches!(
+            parse_url("postgresql://u@h/db"),
+            Ok((Backend::Postgres, _))
+        ));
+        assert!(parse_url("mysql://x").is_err());
+        assert!(parse_url("./data/x.db").is_err());
+    }
+}

@@ -1,0 +1,23 @@
+//! Repositories: one module per aggregate, plain functions over an [`crate::AnyConnection`].
+
+pub mod api_tokens;
+pub mod approvals;
+pub mod audit;
+pub mod idempotency;
+pub mod sessions;
+pub mod users;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+
+/// UTC instants are stored as `TIMESTAMP` without zone on both backends.
+pub fn to_db(t: DateTime<Utc>) -> NaiveDateTime {
+    t.naive_utc()
+}
+
+pub fn from_db(t: NaiveDateTime) -> DateTime<Utc> {
+    t.and_utc()
+}
+
+pub(crate) fn parse_uuid(s: &str) -> crate::StoreResult<uuid::Uuid> {
+    uuid::Uuid::parse_str(s).map_err(|e| crate::StoreError::Corrupt(format!("bad uuid `{s}`: {e}")))
+}

@@ -1,0 +1,195 @@
+//! Typed configuration: built-in defaults, then an optional TOML file, then environment variables
+//! (`DATABASE_URL`, `ECOPS_BIND`, … and `ECOPS__SECTION__KEY` for any nested value).
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DbSection {
+    /// Pool size per server node.
+    pub max_connections: u32,
+    /// SQLite `synchronous`: FULL (default: an acknowledged write survives a power cut) or NORMAL.
+    pub sqlite_synchronous: String,
+    /// How long a SQLite writer waits for the lock, in milliseconds.
+    pub busy_timeout_ms: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthSection {
+    pub access_ttl_secs: i64,
+    pub refresh_ttl_days: i64,
+    pub login_rate_per_minute: u32,
+    pub lockout_max_failures: i32,
+    pub lockout_minutes: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordSection {
+    pub min_length: usize,
+    pub min_classes: usize,
+    pub max_age_days: i64,
+    pub history: usize,
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// `sqlite://<path>` or `postgres://user:pass@host/db`.
+    pub database_url: String,
+    /// Listen address.
+    pub bind: String,
+    /// Folder for the generated JWT secret, exports and backups.
+    pub data_dir: PathBuf,
+    /// Signing secret; generated once into the data folder when unset.
+    pub jwt_secret: Option<String>,
+    /// First-start password of `admin`; random (printed once) when unset.
+    pub admin_password: Option<String>,
+    /// Company time zone (IANA name).
+    pub timezone: String,
+    /// `text` or `json` log lines.
+    pub log_format: String,
+    /// HTTP worker threads (default: one per core).
+    pub workers: Option<usize>,
+    /// The built dashboard.
+    pub dashboard_dir: PathBuf,
+    /// Read the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_proxy_headers: bool,
+    /// Browser origins allowed to call the API.
+    pub cors_origins: Vec<String>,
+    pub body_limit_bytes: usize,
+    pub import_body_limit_bytes: usize,
+    pub idempotency_ttl_hours: i64,
+    pub db: DbSection,
+    pub auth: AuthSection,
+    pub password: PasswordSection,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("database_url", &redact_url(&self.database_url))
+            .field("bind", &self.bind)
+            .field("data_dir", &self.data_dir)
+            .field("timezone", &self.timezone)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Hides the password of a database URL for logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            let user = creds.split(':').next().unwrap_or("");
+            format!("{}://{}:***@{}", &url[..s], user, &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            database_url: "sqlite://./data/ecops.db".to_owned(),
+            bind: "127.0.0.1:8080".to_owned(),
+            data_dir: PathBuf::from("./data"),
+            jwt_secret: None,
+            admin_password: None,
+            timezone: "Asia/Shanghai".to_owned(),
+            log_format: "text".to_owned(),
+            workers: None,
+            dashboard_dir: PathBuf::from("frontend/dist"),
+            trust_proxy_headers: false,
+            cors_origins: Vec::new(),
+            body_limit_bytes: 1024 * 1024,
+            import_body_limit_bytes: 32 * 1024 * 1024,
+            idempotency_ttl_hours: 24,
+            db: DbSection {
+                max_connections: 16,
+                sqlite_synchronous: "FULL".to_owned(),
+                busy_timeout_ms: 10_000,
+            },
+            auth: AuthSection {
+                access_ttl_secs: 15 * 60,
+                refresh_ttl_days: 14,
+                login_rate_per_minute: 30,
+                lockout_max_failures: 5,
+                lockout_minutes: 15,
+            },
+            password: PasswordSection {
+                min_length: 8,
+                min_classes: 3,
+                max_age_days: 90,
+                history: 3,
+            },
+        }
+    }
+}
+
+impl Config {
+    /// Loads defaults, then the file (if given or if `ecops.toml` exists), then the environment.
+    pub fn load(file: Option<&std::path::Path>) -> Result<Config, Box<figment::Error>> {
+        let mut fig = Figment::from(Serialized::defaults(Config::default()));
+        match file {
+            Some(path) => fig = fig.merge(Toml::file_exact(path)),
+            None => fig = fig.merge(Toml::file("ecops.toml")),
+        }
+        fig = fig
+            .merge(Env::raw().only(&["DATABASE_URL"]))
+            .merge(
+                Env::prefixed("ECOPS_")
+                    .filter(|k| !k.as_str().starts_with('_') && k.as_str() != "config")
+                    .map(|k| k.as_str().to_owned().into()),
+            )
+            .merge(Env::prefixed("ECOPS__").split("__"));
+        fig.extract().map_err(Box::new)
+    }
+
+    /// Checks what the types cannot.
+    pub fn validate(&self) -> Result<(), String> {
+        self.timezone.parse::<chrono_tz::Tz>().map_err(|_| {
+            format!(
+                "ECOPS_TIMEZONE `{}` is not an IANA time zone",
+                self.timezone
+            )
+        })?;
+        ecops_persistence::db::parse_url(&self.database_url).map_err(|e| e.to_string())?;
+        if !["text", "json"].contains(&self.log_format.as_str()) {
+            return Err(format!(
+                "log_format must be text or json, not `{}`",
+                self.log_format
+            ));
+        }
+        if self.password.min_length < 6 {
+            return Err("password.min_length must be at least 6 (R-ACL-5)".to_owned());
+        }
+        if self.jwt_secret.as_ref().is_some_and(|s| s.len() < 32) {
+            return Err("ECOPS_JWT_SECRET must be at least 32 characters".to_owned());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_redacted_for_logs() {
+        assert_eq!(
+            redact_url("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
+        assert_eq!(redact_url("sqlite://./data/x.db"), "sqlite://./data/x.db");
+    }
+
+    #[test]
+    fn defaults_are_valid() {
+        assert_eq!(Config::default().validate(), Ok(()));
+    }
+}

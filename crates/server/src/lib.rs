@@ -1,0 +1,220 @@
+//! Start-up of the ecops server: configuration, telemetry, the database, first-start bootstrap,
+//! and the HTTP server. `main` and the test suites build the application the same way.
+
+pub mod backup;
+pub mod config;
+
+use config::Config;
+use ecops_domain::password::{self, LockoutPolicy, PasswordPolicy};
+use ecops_domain::{JobRole, PermissionLevel, StaffLevel};
+use ecops_http::auth::{passwords, tokens};
+use ecops_http::{AppState, Clock, HttpConfig, JwtSettings};
+use ecops_persistence::db::write_tx;
+use ecops_persistence::repo::audit::{self, NewEntry, Outcome};
+use ecops_persistence::repo::users::{self, NewUser};
+use ecops_persistence::{Database, DbConfig};
+use std::net::TcpListener;
+use std::path::Path;
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// Start-up failures, each with a message an operator can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("configuration: {0}")]
+    Config(String),
+    #[error("database: {0}")]
+    Database(#[from] ecops_persistence::StoreError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("bootstrap: {0}")]
+    Bootstrap(String),
+}
+
+/// Opens the database and applies migrations.
+pub fn open_database(config: &Config) -> Result<Database, StartupError> {
+    let db = Database::connect(&DbConfig {
+        url: config.database_url.clone(),
+        max_connections: config.db.max_connections,
+        sqlite_synchronous: config.db.sqlite_synchronous.clone(),
+        busy_timeout_ms: config.db.busy_timeout_ms,
+    })?;
+    let applied = db.migrate()?;
+    if !applied.is_empty() {
+        tracing::info!(migrations = ?applied, "applied migrations");
+    }
+    Ok(db)
+}
+
+/// The JWT secret: configured, or generated once and kept in the data folder.
+pub fn jwt_secret(config: &Config) -> Result<Vec<u8>, StartupError> {
+    if let Some(s) = &config.jwt_secret {
+        return Ok(s.as_bytes().to_vec());
+    }
+    let path = config.data_dir.join("jwt_secret");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        let existing = existing.trim();
+        if existing.len() >= 32 {
+            return Ok(existing.as_bytes().to_vec());
+        }
+    }
+    std::fs::create_dir_all(&config.data_dir)?;
+    let secret = format!("{}{}", tokens::random_secret(), tokens::random_secret());
+    write_private(&path, &secret)?;
+    tracing::info!(path = %path.display(), "generated a JWT signing secret (single-node use; set ECOPS_JWT_SECRET for several nodes)");
+    Ok(secret.into_bytes())
+}
+
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)?.write_all(contents.as_bytes())
+}
+
+/// A random password that passes the default policy.
+fn random_password() -> String {
+    let r = tokens::random_secret();
+    let core: String = r
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .take(16)
+        .collect();
+    format!("Ec-{core}-7q")
+}
+
+/// First start with no users: creates `admin` with every job role at level `db_admin`.
+/// Returns the generated password when none was configured (the caller prints it once).
+pub fn bootstrap_admin(
+    db: &Database,
+    config: &Config,
+    policy: &PasswordPolicy,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<String>, StartupError> {
+    let mut conn = db.conn()?;
+    if users::count(&mut conn)? > 0 {
+        return Ok(None);
+    }
+    let (password, generated) = match &config.admin_password {
+        Some(p) => (p.clone(), false),
+        None => (random_password(), true),
+    };
+    if let Err(violations) = password::check(&password, "admin", policy) {
+        let reasons: Vec<String> = violations.iter().map(|v| v.message(policy)).collect();
+        return Err(StartupError::Bootstrap(format!(
+            "ECOPS_ADMIN_PASSWORD does not pass the password policy: it {}",
+            reasons.join("; ")
+        )));
+    }
+    let hash = passwords::hash(&password).map_err(|e| StartupError::Bootstrap(e.to_string()))?;
+    let admin = NewUser {
+        id: Uuid::now_v7(),
+        username: "admin".to_owned(),
+        display_name: "Administrator".to_owned(),
+        password_hash: hash,
+        permission_level: PermissionLevel::DbAdmin,
+        staff_level: StaffLevel::M,
+        monthly_wage_fen: None,
+        is_special: false,
+        roles: JobRole::ALL.to_vec(),
+    };
+    write_tx(&mut conn, |conn| -> Result<(), StartupError> {
+        users::insert(conn, &admin, None, now)?;
+        audit::append(
+            conn,
+            &NewEntry {
+                actor_id: None,
+                actor_username: Some("system".to_owned()),
+                action: "user.bootstrap_admin".to_owned(),
+                subject_type: Some("user".to_owned()),
+                subject_id: Some(admin.id.to_string()),
+                client_addr: None,
+                outcome: Outcome::Success,
+                detail: serde_json::json!({"generated_password": generated}),
+                request_id: None,
+            },
+            now,
+        )?;
+        Ok(())
+    })?;
+    Ok(generated.then_some(password))
+}
+
+/// The HTTP layer's settings from the server's configuration.
+pub fn http_config(config: &Config, secret: Vec<u8>) -> HttpConfig {
+    HttpConfig {
+        jwt: JwtSettings {
+            secret,
+            issuer: "ecops".to_owned(),
+            audience: "ecops-api".to_owned(),
+            access_ttl_secs: config.auth.access_ttl_secs,
+            refresh_ttl_days: config.auth.refresh_ttl_days,
+        },
+        password_policy: PasswordPolicy {
+            min_length: config.password.min_length,
+            min_classes: config.password.min_classes,
+            max_age_days: config.password.max_age_days,
+            history: config.password.history,
+        },
+        lockout: LockoutPolicy {
+            max_failures: config.auth.lockout_max_failures,
+            lock_minutes: config.auth.lockout_minutes,
+        },
+        login_rate_per_minute: config.auth.login_rate_per_minute,
+        body_limit: config.body_limit_bytes,
+        import_body_limit: config.import_body_limit_bytes,
+        cors_origins: config.cors_origins.clone(),
+        trust_proxy_headers: config.trust_proxy_headers,
+        dashboard_dir: config.dashboard_dir.clone(),
+        idempotency_ttl_hours: config.idempotency_ttl_hours,
+    }
+}
+
+/// A built, listening application.
+pub struct Application {
+    port: u16,
+    server: actix_web::dev::Server,
+    /// The bootstrap admin's generated password, if one was generated on this start.
+    pub generated_admin_password: Option<String>,
+}
+
+impl Application {
+    /// Opens the database, bootstraps, binds the listener and builds the server (not yet awaited).
+    pub fn build(config: &Config, clock: Arc<dyn Clock>) -> Result<Application, StartupError> {
+        config.validate().map_err(StartupError::Config)?;
+        let db = open_database(config)?;
+        let secret = jwt_secret(config)?;
+        let http = http_config(config, secret);
+        let generated = bootstrap_admin(&db, config, &http.password_policy, clock.now())?;
+        let listener = TcpListener::bind(&config.bind)
+            .map_err(|e| StartupError::Config(format!("cannot listen on {}: {e}", config.bind)))?;
+        let port = listener.local_addr()?.port();
+        let state =
+            AppState::new(db, http, clock).map_err(|e| StartupError::Bootstrap(e.to_string()))?;
+        let server = ecops_http::serve(listener, state, config.workers)?;
+        Ok(Application {
+            port,
+            server,
+            generated_admin_password: generated,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// A handle to stop the server gracefully.
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until stopped (SIGTERM/SIGINT stop it gracefully: in-flight requests finish).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

@@ -1,0 +1,10 @@
+DROP TABLE approval_requests;
+DROP TABLE idempotency_keys;
+DROP TABLE audit_log;
+DROP FUNCTION audit_log_append_only();
+DROP TABLE api_tokens;
+DROP TABLE refresh_tokens;
+DROP TABLE sessions;
+DROP TABLE password_history;
+DROP TABLE user_roles;
+DROP TABLE users;

@@ -1,0 +1,11 @@
+DROP TABLE approval_requests;
+DROP TABLE idempotency_keys;
+DROP TRIGGER audit_log_no_delete;
+DROP TRIGGER audit_log_no_update;
+DROP TABLE audit_log;
+DROP TABLE api_tokens;
+DROP TABLE refresh_tokens;
+DROP TABLE sessions;
+DROP TABLE password_history;
+DROP TABLE user_roles;
+DROP TABLE users;
