@@ -1,1 +1,10 @@
+//! The API over real HTTP, every test on SQLite and on PostgreSQL.
 
+mod api_tokens;
+mod audit;
+mod auth;
+mod contract;
+mod migrations;
+mod openapi;
+mod passwords;
+mod users;

@@ -1,1 +1,372 @@
+//! Test harness: a real ecops server on a fresh database per test, on SQLite or PostgreSQL,
+//! reached over HTTP.
+//!
+//! PostgreSQL runs when `ECOPS_TEST_DATABASE_URL` names a database whose role may create
+//! databases; each test gets its own. Under `CI=true` a missing URL fails the PostgreSQL variant
+//! instead of skipping it.
 
+use chrono::Utc;
+use ecops_domain::{JobRole, PermissionLevel, StaffLevel};
+use ecops_http::auth::passwords;
+use ecops_http::ManualClock;
+use ecops_persistence::repo::users::{self, NewUser};
+use ecops_persistence::{Database, DbConfig};
+use ecops_server::config::Config;
+use ecops_server::Application;
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use serde_json::{json, Value};
+use std::sync::Arc;
+use uuid::Uuid;
+
+pub use chrono;
+pub use serde_json;
+
+/// The bootstrap admin's password in every test server.
+pub const ADMIN_PASSWORD: &str = "Lotus-Harbour-2026";
+/// The password fixtures give the users they create.
+pub const USER_PASSWORD: &str = "Quiet-Meadow-77";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A running server and what a test needs to talk to it.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub clock: ManualClock,
+    pub db: Database,
+    pub backend: Backend,
+    handle: actix_web::dev::ServerHandle,
+    _dir: TempDir,
+}
+
+/// A temporary folder removed when dropped.
+pub struct TempDir(pub std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let handle = self.handle.clone();
+        // Stop without waiting: the runtime is going away with the test.
+        drop(handle.stop(false));
+    }
+}
+
+/// The PostgreSQL URL of the test cluster, if configured.
+pub fn postgres_url() -> Option<String> {
+    match std::env::var("ECOPS_TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("CI=true but ECOPS_TEST_DATABASE_URL is not set: PostgreSQL tests cannot be skipped in CI");
+            }
+            None
+        }
+    }
+}
+
+/// Creates a fresh database on the test cluster and returns its URL.
+pub fn fresh_postgres_database(base: &str) -> String {
+    use diesel::{Connection, RunQueryDsl};
+    let name = format!("ecops_t_{}", Uuid::now_v7().simple());
+    let mut conn = diesel::PgConnection::establish(base)
+        .unwrap_or_else(|e| panic!("PostgreSQL at ECOPS_TEST_DATABASE_URL is unreachable: {e}"));
+    diesel::sql_query(format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .unwrap_or_else(|e| panic!("cannot create a test database: {e}"));
+    let (prefix, _) = base.rsplit_once('/').unwrap_or((base, ""));
+    let query = base
+        .split_once('?')
+        .map(|(_, q)| format!("?{q}"))
+        .unwrap_or_default();
+    format!("{prefix}/{name}{query}")
+}
+
+fn temp_dir() -> TempDir {
+    let dir = std::env::temp_dir().join(format!("ecops-test-{}", Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("temp dir: {e}"));
+    TempDir(dir)
+}
+
+/// The URL of a fresh database of `backend`, or `None` when PostgreSQL is not configured.
+pub fn fresh_database_url(backend: Backend, dir: &std::path::Path) -> Option<String> {
+    match backend {
+        Backend::Sqlite => Some(format!("sqlite://{}", dir.join("ecops.db").display())),
+        Backend::Postgres => postgres_url().map(|base| fresh_postgres_database(&base)),
+    }
+}
+
+/// Starts a server on a fresh database; `None` when the backend is not available here.
+pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Option<TestApp> {
+    let dir = temp_dir();
+    let url = fresh_database_url(backend, &dir.0)?;
+    let mut config = Config {
+        database_url: url,
+        bind: "127.0.0.1:0".to_owned(),
+        data_dir: dir.0.join("data"),
+        jwt_secret: Some("test-secret-0123456789-abcdefghijklmnop".to_owned()),
+        admin_password: Some(ADMIN_PASSWORD.to_owned()),
+        workers: Some(2),
+        dashboard_dir: dir.0.join("no-dashboard"),
+        ..Config::default()
+    };
+    config.db.max_connections = 8;
+    tweak(&mut config);
+    let clock = ManualClock::new(Utc::now());
+    let app = Application::build(&config, Arc::new(clock.clone()))
+        .unwrap_or_else(|e| panic!("the test server failed to start: {e}"));
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let handle = app.handle();
+    tokio::spawn(app.run_until_stopped());
+    let db = Database::connect(&DbConfig {
+        max_connections: 2,
+        ..DbConfig::new(config.database_url.clone())
+    })
+    .unwrap_or_else(|e| panic!("test database: {e}"));
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap_or_else(|e| panic!("client: {e}"));
+    Some(TestApp {
+        address,
+        client,
+        clock,
+        db,
+        backend,
+        handle,
+        _dir: dir,
+    })
+}
+
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// Declares a test that runs once on SQLite and once on PostgreSQL: `dual!(name)` for an
+/// `async fn name(app: TestApp)`, or `dual!(name, |config| ...)` to adjust the configuration.
+#[macro_export]
+macro_rules! dual {
+    ($name:ident) => {
+        $crate::dual!($name, |_c: &mut ecops_server::config::Config| {});
+    };
+    ($name:ident, $tweak:expr) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn sqlite() {
+                let app = $crate::spawn_app_with($crate::Backend::Sqlite, $tweak).await;
+                super::$name(app.expect("sqlite is always available")).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn postgres() {
+                match $crate::spawn_app_with($crate::Backend::Postgres, $tweak).await {
+                    Some(app) => super::$name(app).await,
+                    None => eprintln!("skipped: ECOPS_TEST_DATABASE_URL is not set"),
+                }
+            }
+        }
+    };
+}
+
+/// An answer read whole: status, headers and JSON body (or `Null`).
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub text: String,
+    pub body: Value,
+}
+
+impl Reply {
+    pub async fn read(resp: Response) -> Reply {
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let text = resp.text().await.unwrap_or_default();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Reply {
+            status,
+            headers,
+            text,
+            body,
+        }
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Asserts a problem document with this status and code.
+    #[track_caller]
+    pub fn assert_problem(&self, status: u16, code: &str) -> &Self {
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "unexpected status; body: {}",
+            self.text
+        );
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/problem+json"),
+            "not a problem document: {}",
+            self.text
+        );
+        assert_eq!(
+            self.body["code"], code,
+            "unexpected code; body: {}",
+            self.text
+        );
+        assert_eq!(self.body["status"], status);
+        self
+    }
+
+    /// The `field` of each entry of `errors`.
+    pub fn error_fields(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|e| e["field"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub fn request(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
+        let rb = self.client.request(method, self.url(path));
+        match token {
+            Some(t) => rb.bearer_auth(t),
+            None => rb,
+        }
+    }
+
+    pub async fn send(&self, rb: RequestBuilder) -> Reply {
+        Reply::read(
+            rb.send()
+                .await
+                .unwrap_or_else(|e| panic!("request failed: {e}")),
+        )
+        .await
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Reply {
+        self.send(self.request(Method::GET, path, Some(token)))
+            .await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Reply {
+        self.send(self.request(Method::POST, path, token).json(body))
+            .await
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> Reply {
+        self.post(
+            "/api/v1/auth/login",
+            None,
+            &json!({"username": username, "password": password}),
+        )
+        .await
+    }
+
+    /// Logs in and returns the access token, failing the test otherwise.
+    pub async fn token(&self, username: &str, password: &str) -> String {
+        let r = self.login(username, password).await;
+        assert_eq!(
+            r.status,
+            StatusCode::OK,
+            "login of {username} failed: {}",
+            r.text
+        );
+        r.body["access_token"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    pub async fn admin_token(&self) -> String {
+        self.token("admin", ADMIN_PASSWORD).await
+    }
+
+    /// Creates a user directly in the database (fixtures need levels that only approvals grant).
+    pub async fn seed_user(
+        &self,
+        username: &str,
+        roles: &[JobRole],
+        level: PermissionLevel,
+    ) -> Uuid {
+        let db = self.db.clone();
+        let now = self.clock.now_utc();
+        let new = NewUser {
+            id: Uuid::now_v7(),
+            username: username.to_owned(),
+            display_name: username.to_owned(),
+            password_hash: passwords::hash(USER_PASSWORD).unwrap_or_default(),
+            permission_level: level,
+            staff_level: StaffLevel::P,
+            monthly_wage_fen: Some(800_000),
+            is_special: false,
+            roles: roles.to_vec(),
+        };
+        let id = new.id;
+        tokio::task::spawn_blocking(move || {
+            let mut conn = db.conn().unwrap_or_else(|e| panic!("{e}"));
+            users::insert(&mut conn, &new, None, now).unwrap_or_else(|e| panic!("seed user: {e}"));
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        id
+    }
+
+    /// Seeds a user and logs them in.
+    pub async fn user_token(
+        &self,
+        username: &str,
+        roles: &[JobRole],
+        level: PermissionLevel,
+    ) -> (Uuid, String) {
+        let id = self.seed_user(username, roles, level).await;
+        (id, self.token(username, USER_PASSWORD).await)
+    }
+
+    /// Runs blocking database work against the test database.
+    pub async fn with_db<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut ecops_persistence::AnyConnection) -> T + Send + 'static,
+    ) -> T {
+        let db = self.db.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = db.conn().unwrap_or_else(|e| panic!("{e}"));
+            f(&mut conn)
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    pub async fn user_count(&self) -> i64 {
+        self.with_db(|c| users::count(c).unwrap_or(-1)).await
+    }
+}
+
+/// Extension for the manual clock.
+pub trait ClockExt {
+    fn now_utc(&self) -> chrono::DateTime<Utc>;
+}
+
+impl ClockExt for ManualClock {
+    fn now_utc(&self) -> chrono::DateTime<Utc> {
+        use ecops_http::Clock;
+        self.now()
+    }
+}

@@ -225,3 +225,43 @@ mod tests {
         ));
     }
 }
+
+/// Query parameters, parsed with the name of the offending parameter in the error.
+#[derive(Debug)]
+pub struct Query<T>(pub T);
+
+impl<T> Query<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for Query<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(parse_query(req.query_string()).map(Query))
+    }
+}
+
+/// Parses a query string into `T`, naming the parameter that does not fit.
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(de).map_err(|err| {
+        let path = err.path().to_string();
+        let message = err.into_inner().to_string();
+        let field = if path == "." {
+            field_from_message(&message)
+        } else {
+            Some(path)
+        };
+        ApiError::BadRequest {
+            code: "invalid_query",
+            detail: format!("the query string is invalid: {message}"),
+            errors: field
+                .map(|field| vec![FieldError { field, message }])
+                .unwrap_or_default(),
+        }
+    })
+}

@@ -135,7 +135,7 @@ pub async fn create_api_token(
 pub async fn list_api_tokens(
     state: web::Data<AppState>,
     who: Identity,
-    query: web::Query<PageQuery>,
+    query: crate::extract::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<ApiTokenView>>> {
     require_admin(&who)?;
     let q = query.into_inner();

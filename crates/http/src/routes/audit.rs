@@ -21,7 +21,7 @@ use ecops_persistence::repo::audit::{self, AuditFilter};
 pub async fn list_audit(
     state: web::Data<AppState>,
     who: Identity,
-    query: web::Query<AuditQuery>,
+    query: crate::extract::Query<AuditQuery>,
 ) -> ApiResult<web::Json<Page<AuditEntryView>>> {
     who.require(PermissionLevel::Viewer, &[JobRole::ItAdmin])?;
     who.require_scope("audit:read")?;

@@ -257,7 +257,7 @@ pub async fn create_user(
 pub async fn list_users(
     state: web::Data<AppState>,
     who: Identity,
-    query: web::Query<UserQuery>,
+    query: crate::extract::Query<UserQuery>,
 ) -> ApiResult<web::Json<Page<UserView>>> {
     who.require_scope("users:read")?;
     let q = query.into_inner();
