@@ -1,0 +1,72 @@
+# Shared helpers of the project scripts: install what is missing, nothing else.
+# shellcheck shell=bash
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+
+log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+
+apt_install() {
+  # Installs the named Debian packages that are missing.
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]}"
+    local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+ensure_wasm_toolchain() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    log "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  # The CLI must match the wasm-bindgen crate the dashboard locks.
+  local want
+  want="$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' "$ROOT/frontend/Cargo.lock")"
+  if ! command -v wasm-bindgen >/dev/null 2>&1 || [ "$(wasm-bindgen --version | awk '{print $2}')" != "$want" ]; then
+    log "installing wasm-bindgen-cli $want (a few minutes, once)"
+    # Not --locked: the CLI's own lockfile pins a crate version the registry no longer serves.
+    cargo install wasm-bindgen-cli --version "$want"
+  fi
+}
+
+build_dashboard() {
+  ensure_wasm_toolchain
+  log "building the dashboard (wasm)"
+  (cd "$ROOT/frontend" && cargo build --locked --target wasm32-unknown-unknown --release)
+  local dist="$ROOT/frontend/dist"
+  rm -rf "$dist.tmp" && mkdir -p "$dist.tmp/pkg"
+  wasm-bindgen --target web --no-typescript --out-dir "$dist.tmp/pkg" \
+    "$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/ecops-dashboard.wasm"
+  cp "$ROOT"/frontend/static/* "$dist.tmp/"
+  rm -rf "$dist" && mv "$dist.tmp" "$dist"
+}
+
+# Starts the local PostgreSQL cluster if needed and prints a URL for a throwaway test role.
+ensure_postgres() {
+  apt_install postgresql libpq-dev
+  local ver cluster
+  ver="$(ls /usr/lib/postgresql | sort -V | tail -n1)"
+  cluster="$(pg_lsclusters -h 2>/dev/null | awk -v v="$ver" '$1==v{print $2; exit}')"
+  if [ -z "$cluster" ]; then
+    pg_createcluster "$ver" main >/dev/null
+    cluster=main
+  fi
+  if ! pg_lsclusters -h | awk -v v="$ver" -v c="$cluster" '$1==v && $2==c{print $4}' | grep -q online; then
+    log "starting PostgreSQL $ver/$cluster"
+    pg_ctlcluster --skip-systemctl-redirect "$ver" "$cluster" start
+  fi
+  local port
+  port="$(pg_lsclusters -h | awk -v v="$ver" -v c="$cluster" '$1==v && $2==c{print $3}')"
+  su postgres -c "psql -p $port -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='ecops_test'\"" | grep -q 1 ||
+    su postgres -c "psql -p $port -qc \"CREATE ROLE ecops_test LOGIN PASSWORD 'ecops_test' CREATEDB\""
+  su postgres -c "psql -p $port -qtAc \"SELECT 1 FROM pg_database WHERE datname='ecops_test'\"" | grep -q 1 ||
+    su postgres -c "psql -p $port -qc 'CREATE DATABASE ecops_test OWNER ecops_test'"
+  # Databases left by earlier runs' tests.
+  su postgres -c "psql -p $port -qtAc \"SELECT datname FROM pg_database WHERE datname LIKE 'ecops_t_%'\"" |
+    while read -r db; do [ -n "$db" ] && su postgres -c "psql -p $port -qc 'DROP DATABASE IF EXISTS $db'" >/dev/null; done
+  echo "postgres://ecops_test:ecops_test@127.0.0.1:$port/ecops_test"
+}

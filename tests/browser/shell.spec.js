@@ -1,0 +1,46 @@
+// The dashboard shell as a user sees it: login, who am I, logout.
+const { test, expect } = require('@playwright/test');
+
+const password = process.env.ECOPS_ADMIN_PASSWORD;
+
+test('a wrong password shows the error and keeps the form', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('login-form')).toBeVisible();
+  await page.getByLabel('Username · 用户名').fill('admin');
+  await page.getByLabel('Password · 密码').fill('Not-The-Password-1');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('login-error')).toContainText('invalid username or password');
+  await expect(page.getByTestId('login-form')).toBeVisible();
+});
+
+test('the admin logs in, sees name, level and roles, and logs out', async ({ page }) => {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto('/');
+  await page.getByLabel('Username · 用户名').fill('admin');
+  await page.getByLabel('Password · 密码').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('home')).toBeVisible();
+  await expect(page.getByTestId('header-user')).toHaveText('Administrator');
+  await expect(page.getByTestId('username')).toHaveText('admin');
+  await expect(page.getByTestId('level')).toContainText('db_admin');
+  await expect(page.getByTestId('roles').locator('li')).toHaveCount(10);
+  await expect(page.locator('[data-role="customer_service"]')).toContainText('客服');
+  await page.screenshot({ path: 'test-results/home.png', fullPage: true });
+
+  // A reload keeps the session.
+  await page.reload();
+  await expect(page.getByTestId('home')).toBeVisible();
+
+  await page.getByTestId('logout').click();
+  await expect(page.getByTestId('login-form')).toBeVisible();
+  await page.reload();
+  await expect(page.getByTestId('login-form')).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test('client routes deep-link into the app', async ({ page }) => {
+  const response = await page.goto('/some/client/route');
+  expect(response.status()).toBe(200);
+  await expect(page.getByTestId('login-form').or(page.getByText('Page not found · 页面不存在'))).toBeVisible();
+});
