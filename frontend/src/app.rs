@@ -60,7 +60,11 @@ pub fn app() -> Html {
             }
         })
     };
-    let ctx = Session { user: (*user).clone(), password_expired: *expired, set };
+    let ctx = Session {
+        user: (*user).clone(),
+        password_expired: *expired,
+        set,
+    };
     if !*checked {
         return html! { <p class="loading">{ "Loading ecops…" }</p> };
     }

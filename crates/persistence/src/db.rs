@@ -227,8 +227,24 @@ pub fn migrations_for(conn: &AnyConnection) -> EmbeddedMigrations {
     }
 }
 
-/// Refuses a database newer than this build, then applies what is pending.
+/// Key of the PostgreSQL advisory lock that serialises migrations between nodes starting together.
+const MIGRATION_LOCK: i64 = 0x6563_6f70_735f_6d67;
+
+/// Refuses a database newer than this build, then applies what is pending. On PostgreSQL several
+/// nodes may start at once: an advisory lock lets one migrate while the others wait.
 pub fn migrate(conn: &mut AnyConnection) -> StoreResult<Vec<String>> {
+    if let AnyConnection::Postgresql(c) = conn {
+        diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK})")).execute(c)?;
+        let result = migrate_unlocked(conn);
+        if let AnyConnection::Postgresql(c) = conn {
+            diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})")).execute(c)?;
+        }
+        return result;
+    }
+    migrate_unlocked(conn)
+}
+
+fn migrate_unlocked(conn: &mut AnyConnection) -> StoreResult<Vec<String>> {
     let source = migrations_for(conn);
     let known: HashSet<String> =
         diesel::migration::MigrationSource::<diesel::sqlite::Sqlite>::migrations(&source)

@@ -92,6 +92,24 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+/// The keys settable as `ECOPS_<KEY>`.
+const TOP_LEVEL_KEYS: [&str; 14] = [
+    "database_url",
+    "bind",
+    "data_dir",
+    "jwt_secret",
+    "admin_password",
+    "timezone",
+    "log_format",
+    "workers",
+    "dashboard_dir",
+    "trust_proxy_headers",
+    "cors_origins",
+    "body_limit_bytes",
+    "import_body_limit_bytes",
+    "idempotency_ttl_hours",
+];
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -142,9 +160,9 @@ impl Config {
         fig = fig
             .merge(Env::raw().only(&["DATABASE_URL"]))
             .merge(
-                Env::prefixed("ECOPS_")
-                    .filter(|k| !k.as_str().starts_with('_') && k.as_str() != "config")
-                    .map(|k| k.as_str().to_owned().into()),
+                // Only the top-level keys: other ECOPS_ variables (ECOPS_TEST_DATABASE_URL, …)
+                // belong to other tools.
+                Env::prefixed("ECOPS_").only(&TOP_LEVEL_KEYS),
             )
             .merge(Env::prefixed("ECOPS__").split("__"));
         fig.extract().map_err(Box::new)
@@ -186,6 +204,35 @@ mod tests {
             "postgres://u:***@h/db"
         );
         assert_eq!(redact_url("sqlite://./data/x.db"), "sqlite://./data/x.db");
+    }
+
+    #[test]
+    fn the_environment_overrides_defaults_and_foreign_variables_are_ignored() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("DATABASE_URL", "postgres://u:p@h/db");
+            jail.set_env("ECOPS_BIND", "0.0.0.0:9000");
+            jail.set_env("ECOPS__AUTH__LOCKOUT_MINUTES", "30");
+            jail.set_env("ECOPS_CORS_ORIGINS", "[\"https://ops.example.com\"]");
+            jail.set_env("ECOPS_TEST_DATABASE_URL", "postgres://elsewhere/x");
+            let c = Config::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(c.database_url, "postgres://u:p@h/db");
+            assert_eq!(c.bind, "0.0.0.0:9000");
+            assert_eq!(c.auth.lockout_minutes, 30);
+            assert_eq!(c.cors_origins, vec!["https://ops.example.com".to_owned()]);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_config_file_sits_between_defaults_and_the_environment() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("ecops.toml", "bind = \"127.0.0.1:7000\"\n[password]\nmin_length = 12\nmin_classes = 3\nmax_age_days = 60\nhistory = 5\n")?;
+            jail.set_env("ECOPS_BIND", "127.0.0.1:7001");
+            let c = Config::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(c.bind, "127.0.0.1:7001");
+            assert_eq!(c.password.min_length, 12);
+            Ok(())
+        });
     }
 
     #[test]

@@ -9,7 +9,9 @@ use yew_router::prelude::*;
 pub fn header() -> Html {
     let session = use_context::<Session>();
     let navigator = use_navigator();
-    let Some(session) = session else { return html! {} };
+    let Some(session) = session else {
+        return html! {};
+    };
     let logout = {
         let set = session.set.clone();
         Callback::from(move |_| {

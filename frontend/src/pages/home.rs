@@ -32,7 +32,9 @@ fn level_label(key: &str) -> &'static str {
 
 #[function_component(Home)]
 pub fn home() -> Html {
-    let Some(session) = use_context::<Session>() else { return html! {} };
+    let Some(session) = use_context::<Session>() else {
+        return html! {};
+    };
     let Some(user) = session.user.clone() else {
         return html! { <Redirect<Route> to={Route::Login} /> };
     };

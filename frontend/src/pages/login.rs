@@ -20,12 +20,28 @@ pub fn login() -> Html {
     }
 
     let onsubmit = {
-        let (username, password, error, busy) = (username.clone(), password.clone(), error.clone(), busy.clone());
+        let (username, password, error, busy) = (
+            username.clone(),
+            password.clone(),
+            error.clone(),
+            busy.clone(),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let user = username.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
-            let pass = password.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
-            let (error, busy, session, navigator) = (error.clone(), busy.clone(), session.clone(), navigator.clone());
+            let user = username
+                .cast::<HtmlInputElement>()
+                .map(|i| i.value())
+                .unwrap_or_default();
+            let pass = password
+                .cast::<HtmlInputElement>()
+                .map(|i| i.value())
+                .unwrap_or_default();
+            let (error, busy, session, navigator) = (
+                error.clone(),
+                busy.clone(),
+                session.clone(),
+                navigator.clone(),
+            );
             busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {
                 match auth::login(&user, &pass).await {

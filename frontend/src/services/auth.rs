@@ -7,8 +7,12 @@ use gloo_net::http::Method;
 
 /// Logs in, keeps the tokens, and returns the account and whether its password has expired.
 pub async fn login(username: &str, password: &str) -> Result<(UserView, bool), ApiFailure> {
-    let body = LoginRequest { username: username.to_owned(), password: password.to_owned() };
-    let t: TokenResponse = request_anonymous(Method::POST, "/api/v1/auth/login", Some(&body)).await?;
+    let body = LoginRequest {
+        username: username.to_owned(),
+        password: password.to_owned(),
+    };
+    let t: TokenResponse =
+        request_anonymous(Method::POST, "/api/v1/auth/login", Some(&body)).await?;
     session::store(&Tokens {
         access_token: t.access_token,
         refresh_token: t.refresh_token,

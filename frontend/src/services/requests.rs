@@ -25,12 +25,21 @@ impl ApiFailure {
     }
 }
 
-async fn send<B: Serialize>(method: Method, path: &str, body: Option<&B>, token: Option<&str>) -> Result<gloo_net::http::Response, ApiFailure> {
+async fn send<B: Serialize>(
+    method: Method,
+    path: &str,
+    body: Option<&B>,
+    token: Option<&str>,
+) -> Result<gloo_net::http::Response, ApiFailure> {
     let mut rb = RequestBuilder::new(path).method(method);
     if let Some(t) = token {
         rb = rb.header("Authorization", &format!("Bearer {t}"));
     }
-    let transport = |e: gloo_net::Error| ApiFailure { status: 0, problem: None, transport: Some(e.to_string()) };
+    let transport = |e: gloo_net::Error| ApiFailure {
+        status: 0,
+        problem: None,
+        transport: Some(e.to_string()),
+    };
     let req = match body {
         Some(b) => rb.json(b).map_err(transport)?,
         None => rb.build().map_err(transport)?,
@@ -42,18 +51,34 @@ async fn decode<T: DeserializeOwned>(resp: gloo_net::http::Response) -> Result<T
     let status = resp.status();
     if (200..300).contains(&status) {
         let text = resp.text().await.unwrap_or_default();
-        let text = if text.is_empty() { "null".to_owned() } else { text };
-        serde_json::from_str(&text).map_err(|e| ApiFailure { status, problem: None, transport: Some(e.to_string()) })
+        let text = if text.is_empty() {
+            "null".to_owned()
+        } else {
+            text
+        };
+        serde_json::from_str(&text).map_err(|e| ApiFailure {
+            status,
+            problem: None,
+            transport: Some(e.to_string()),
+        })
     } else {
         let problem = resp.json::<Problem>().await.ok();
-        Err(ApiFailure { status, problem, transport: None })
+        Err(ApiFailure {
+            status,
+            problem,
+            transport: None,
+        })
     }
 }
 
 /// Trades the refresh token for a new pair; false when the session is over.
 async fn refresh() -> bool {
-    let Some(tokens) = session::load() else { return false };
-    let body = RefreshRequest { refresh_token: tokens.refresh_token };
+    let Some(tokens) = session::load() else {
+        return false;
+    };
+    let body = RefreshRequest {
+        refresh_token: tokens.refresh_token,
+    };
     match send(Method::POST, "/api/v1/auth/refresh", Some(&body), None).await {
         Ok(resp) => match decode::<TokenResponse>(resp).await {
             Ok(t) => {
@@ -71,7 +96,11 @@ async fn refresh() -> bool {
 }
 
 /// Calls the API as the logged-in user.
-pub async fn request<B: Serialize, T: DeserializeOwned>(method: Method, path: &str, body: Option<&B>) -> Result<T, ApiFailure> {
+pub async fn request<B: Serialize, T: DeserializeOwned>(
+    method: Method,
+    path: &str,
+    body: Option<&B>,
+) -> Result<T, ApiFailure> {
     let token = session::load().map(|t| t.access_token);
     let resp = send(method.clone(), path, body, token.as_deref()).await?;
     if resp.status() == 401 && token.is_some() && refresh().await {
@@ -82,6 +111,10 @@ pub async fn request<B: Serialize, T: DeserializeOwned>(method: Method, path: &s
 }
 
 /// Calls the API without credentials.
-pub async fn request_anonymous<B: Serialize, T: DeserializeOwned>(method: Method, path: &str, body: Option<&B>) -> Result<T, ApiFailure> {
+pub async fn request_anonymous<B: Serialize, T: DeserializeOwned>(
+    method: Method,
+    path: &str,
+    body: Option<&B>,
+) -> Result<T, ApiFailure> {
     decode(send(method, path, body, None).await?).await
 }
