@@ -66,7 +66,7 @@ ensure_postgres() {
   su postgres -c "psql -p $port -qtAc \"SELECT 1 FROM pg_database WHERE datname='ecops_test'\"" | grep -q 1 ||
     su postgres -c "psql -p $port -qc 'CREATE DATABASE ecops_test OWNER ecops_test'"
   # Databases left by earlier runs' tests.
-  su postgres -c "psql -p $port -qtAc \"SELECT datname FROM pg_database WHERE datname LIKE 'ecops_t_%'\"" |
-    while read -r db; do [ -n "$db" ] && su postgres -c "psql -p $port -qc 'DROP DATABASE IF EXISTS $db'" >/dev/null; done
+  su postgres -c "psql -p $port -qtAc \"SELECT datname FROM pg_database WHERE datname ~ '^ecops_t_[0-9a-f]{32}$'\"" |
+    while read -r db; do if [ -n "$db" ]; then su postgres -c "psql -p $port -qc 'DROP DATABASE IF EXISTS $db'" >/dev/null; fi; done
   echo "postgres://ecops_test:ecops_test@127.0.0.1:$port/ecops_test"
 }

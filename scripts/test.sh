@@ -15,7 +15,7 @@ apt_install chromium chromium-driver libpq-dev jq curl fonts-wqy-zenhei
 rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
 rustup component list --installed | grep -q '^clippy' || rustup component add clippy
 pip_install() { # name version
-  python3 -m pip show "$1" 2>/dev/null | grep -qx "Version: $2" || python3 -m pip install -q "$1==$2"
+  [ "$(python3 -m pip show "$1" 2>/dev/null | sed -n "s/^Version: //p")" = "$2" ] || python3 -m pip install -q "$1==$2"
 }
 pip_install openapi-spec-validator "$OPENAPI_SPEC_VALIDATOR_VERSION"
 pip_install schemathesis "$SCHEMATHESIS_VERSION"
@@ -52,7 +52,7 @@ cargo build --locked -p ecops-server
 WORK="$(mktemp -d)"
 SERVER_PID=""
 cleanup() {
-  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -61,7 +61,7 @@ trap cleanup EXIT
 start_server() {
   local port="$1"; shift
   local dir="$WORK/$port"; mkdir -p "$dir"
-  (cd "$dir" && env "$@" DATABASE_URL="sqlite://$dir/ecops.db" ECOPS_DATA_DIR="$dir" \
+  (cd "$dir" && exec env "$@" DATABASE_URL="sqlite://$dir/ecops.db" ECOPS_DATA_DIR="$dir" \
     ECOPS_BIND="127.0.0.1:$port" ECOPS_DASHBOARD_DIR="$ROOT/frontend/dist" \
     "$CARGO_TARGET_DIR/debug/ecops" serve >"$dir/server.log" 2>&1) &
   SERVER_PID=$!
@@ -72,7 +72,7 @@ start_server() {
   cat "$dir/server.log" >&2
   return 1
 }
-stop_server() { kill "$SERVER_PID" && wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""; }
+stop_server() { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""; }
 
 ADMIN_PASSWORD='Lotus-Harbour-2026'
 

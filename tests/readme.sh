@@ -16,10 +16,10 @@ blocks="$(awk '
 password="$(printf '%s\n' "$blocks" | sed -n "s/^ECOPS_ADMIN_PASSWORD='\(.*\)'.*/\1/p" | head -n1)"
 
 dir="$(mktemp -d)"
-(cd "$dir" && ECOPS_ADMIN_PASSWORD="$password" DATABASE_URL="sqlite://$dir/ecops.db" ECOPS_DATA_DIR="$dir" \
+(cd "$dir" && exec env ECOPS_ADMIN_PASSWORD="$password" DATABASE_URL="sqlite://$dir/ecops.db" ECOPS_DATA_DIR="$dir" \
   ECOPS_BIND=127.0.0.1:8080 "$CARGO_TARGET_DIR/debug/ecops" serve >"$dir/server.log" 2>&1) &
 pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$dir"' EXIT
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$dir"' EXIT
 for _ in $(seq 1 100); do curl -fsS http://127.0.0.1:8080/readyz >/dev/null 2>&1 && break; sleep 0.1; done
 
 out="$(bash -euo pipefail -c "$blocks")"

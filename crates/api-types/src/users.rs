@@ -65,17 +65,25 @@ pub struct UserView {
 pub struct CreateUserRequest {
     /// 3-32 characters: lower-case letters, digits, `.`, `_`, `-`; starts with a letter.
     #[validate(length(min = 3, max = 32))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 3, max_length = 32, pattern = "^[a-z][a-z0-9._-]{2,31}$")
+    )]
     pub username: String,
     #[validate(length(min = 1, max = 100))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub display_name: String,
     /// The initial password; it must pass the password policy.
     #[validate(length(min = 1, max = 256))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 256))]
     pub password: String,
     #[serde(default)]
     pub roles: Vec<String>,
     /// `P` or `M` (default `P`).
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[PM]$"))]
     pub staff_level: Option<String>,
     #[validate(range(min = 0, max = 100_000_000))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 100_000_000))]
     pub monthly_wage_fen: Option<i64>,
     /// A service or external account.
     #[serde(default)]
@@ -98,9 +106,11 @@ pub struct CreateUserResponse {
 #[serde(deny_unknown_fields)]
 pub struct UpdateUserRequest {
     #[validate(length(min = 1, max = 100))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub display_name: Option<String>,
     pub staff_level: Option<String>,
     #[validate(range(min = 0, max = 100_000_000))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 100_000_000))]
     pub monthly_wage_fen: Option<i64>,
 }
 
@@ -109,6 +119,7 @@ pub struct UpdateUserRequest {
 #[serde(deny_unknown_fields)]
 pub struct SetRolesRequest {
     #[validate(length(max = 10))]
+    #[cfg_attr(feature = "openapi", schema(max_items = 10))]
     pub roles: Vec<String>,
 }
 
@@ -119,6 +130,7 @@ pub struct PermissionLevelChangeRequest {
     /// The level asked for: `viewer`, `operator` or `db_admin`.
     pub permission_level: String,
     #[validate(length(min = 1, max = 2000))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 2000))]
     pub reason: String,
 }
 
@@ -146,10 +158,12 @@ pub struct ApprovalRequestView {
 #[serde(deny_unknown_fields)]
 pub struct CreateApiTokenRequest {
     #[validate(length(min = 1, max = 100))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub name: String,
     /// The (usually special) account the token acts as; defaults to the caller.
     pub user_id: Option<Uuid>,
     #[validate(length(min = 1, max = 12))]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 12))]
     pub scopes: Vec<String>,
     pub expires_at: Option<DateTime<Utc>>,
 }
@@ -199,6 +213,8 @@ pub struct AuditEntryView {
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
+    /// Page size, 1 to 200 (default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
     pub action: Option<String>,
@@ -217,6 +233,8 @@ pub struct AuditQuery {
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[serde(deny_unknown_fields)]
 pub struct UserQuery {
+    /// Page size, 1 to 200 (default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
     pub active: Option<bool>,

@@ -194,6 +194,10 @@ impl Config {
 }
 
 #[cfg(test)]
+#[expect(
+    clippy::result_large_err,
+    reason = "figment::Jail closures return figment::Error, which is large"
+)]
 mod tests {
     use super::*;
 
