@@ -44,3 +44,12 @@ test('client routes deep-link into the app', async ({ page }) => {
   expect(response.status()).toBe(200);
   await expect(page.getByTestId('login-form').or(page.getByText('Page not found · 页面不存在'))).toBeVisible();
 });
+
+test('the API reference renders offline', async ({ page }) => {
+  const external = [];
+  page.on('request', (r) => { if (!r.url().startsWith('http://127.0.0.1')) external.push(r.url()); });
+  await page.goto('/api/docs/');
+  await expect(page.locator('.swagger-ui .info .title')).toContainText('ecops API');
+  await expect(page.locator('.opblock-tag-section').first()).toBeVisible();
+  expect(external).toEqual([]);
+});
