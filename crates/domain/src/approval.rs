@@ -181,3 +181,369 @@ mod tests {
         }
     }
 }
+
+/// approve or reject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Approve,
+    Reject,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Approve => "approve",
+            Verdict::Reject => "reject",
+        }
+    }
+}
+
+impl FromStr for Verdict {
+    type Err = crate::access::UnknownKey;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "approve" => Ok(Verdict::Approve),
+            "reject" => Ok(Verdict::Reject),
+            _ => Err(crate::access::UnknownKey {
+                kind: "decision",
+                value: s.to_owned(),
+            }),
+        }
+    }
+}
+
+/// A decision already taken on a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decided {
+    pub step: usize,
+    pub role: JobRole,
+    pub decider: uuid::Uuid,
+    pub verdict: Verdict,
+}
+
+/// What one more decision does to the request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// The step still waits for other roles.
+    StepWaits { still_needed: Vec<JobRole> },
+    /// The step is done; the request moves to the next one.
+    NextStep { step: usize },
+    /// The last step is done: the change takes effect now (R-APR-4).
+    Approved,
+    /// A rejection ends the request (R-APR-3).
+    Rejected,
+}
+
+/// A decision accepted by [`decide`]: where it lands and what it does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accepted {
+    pub step: usize,
+    pub role: JobRole,
+    pub effect: Effect,
+}
+
+/// Why a decision is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refused {
+    #[error("the request is {0}, not pending: decisions are final")]
+    NotPending(&'static str),
+    #[error("a proposer never decides their own request")]
+    OwnRequest,
+    #[error("you have already decided on this request; a person decides only one step")]
+    AlreadyDecided,
+    #[error("this step needs one of: {0}")]
+    WrongRole(String),
+}
+
+/// The first step not yet fully approved, with the roles it still needs. `None` when every step
+/// is approved.
+pub fn current_step(chain: &Chain, decisions: &[Decided]) -> Option<(usize, Vec<JobRole>)> {
+    chain.steps.iter().enumerate().find_map(|(i, step)| {
+        let needed: Vec<JobRole> = step
+            .all_of
+            .iter()
+            .copied()
+            .filter(|role| {
+                !decisions
+                    .iter()
+                    .any(|d| d.step == i && d.role == *role && d.verdict == Verdict::Approve)
+            })
+            .collect();
+        (!needed.is_empty()).then_some((i, needed))
+    })
+}
+
+/// R-APR-3/4: judges one more decision by `decider` (holding `roles`) on a request in `state`.
+/// `as_role` picks the role to decide in when the decider holds several the step needs.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "each argument is one fact the rule needs"
+)]
+pub fn decide(
+    chain: &Chain,
+    state: ApprovalState,
+    proposer: uuid::Uuid,
+    decisions: &[Decided],
+    decider: uuid::Uuid,
+    roles: &[JobRole],
+    as_role: Option<JobRole>,
+    verdict: Verdict,
+) -> Result<Accepted, Refused> {
+    if state != ApprovalState::Pending {
+        return Err(Refused::NotPending(state.as_str()));
+    }
+    if decider == proposer {
+        return Err(Refused::OwnRequest);
+    }
+    if decisions.iter().any(|d| d.decider == decider) {
+        return Err(Refused::AlreadyDecided);
+    }
+    // A pending request always has a step left; treat the impossible case as nothing to decide.
+    let Some((step, needed)) = current_step(chain, decisions) else {
+        return Err(Refused::NotPending(ApprovalState::Approved.as_str()));
+    };
+    let names = || {
+        needed
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let role = match as_role {
+        Some(r) if needed.contains(&r) && roles.contains(&r) => r,
+        Some(_) => return Err(Refused::WrongRole(names())),
+        None => *needed
+            .iter()
+            .find(|r| roles.contains(r))
+            .ok_or_else(|| Refused::WrongRole(names()))?,
+    };
+    let effect = match verdict {
+        Verdict::Reject => Effect::Rejected,
+        Verdict::Approve => {
+            let still_needed: Vec<JobRole> = needed.into_iter().filter(|r| *r != role).collect();
+            if !still_needed.is_empty() {
+                Effect::StepWaits { still_needed }
+            } else if step + 1 == chain.steps.len() {
+                Effect::Approved
+            } else {
+                Effect::NextStep { step: step + 1 }
+            }
+        }
+    };
+    Ok(Accepted { step, role, effect })
+}
+
+/// Kinds whose approved content must be published by a deadline (R-APR-5).
+pub fn needs_publication(kind: ApprovalKind) -> bool {
+    matches!(kind, ApprovalKind::News | ApprovalKind::PageRevision)
+}
+
+#[cfg(test)]
+mod decision_tests {
+    use super::*;
+    use uuid::Uuid;
+    use JobRole::*;
+
+    fn id(n: u128) -> Uuid {
+        Uuid::from_u128(n)
+    }
+
+    fn run(
+        kind: ApprovalKind,
+        steps: &[(u128, &[JobRole], Verdict)],
+    ) -> Vec<Result<Accepted, Refused>> {
+        let chain = kind.default_chain();
+        let proposer = id(1);
+        let mut state = ApprovalState::Pending;
+        let mut decisions = Vec::new();
+        let mut out = Vec::new();
+        for (who, roles, verdict) in steps {
+            let r = decide(
+                &chain,
+                state,
+                proposer,
+                &decisions,
+                id(*who),
+                roles,
+                None,
+                *verdict,
+            );
+            if let Ok(a) = &r {
+                decisions.push(Decided {
+                    step: a.step,
+                    role: a.role,
+                    decider: id(*who),
+                    verdict: *verdict,
+                });
+                match a.effect {
+                    Effect::Approved => state = ApprovalState::Approved,
+                    Effect::Rejected => state = ApprovalState::Rejected,
+                    _ => {}
+                }
+            }
+            out.push(r);
+        }
+        out
+    }
+
+    fn effects(results: &[Result<Accepted, Refused>]) -> Vec<Result<Effect, Refused>> {
+        results
+            .iter()
+            .map(|r| r.clone().map(|a| a.effect))
+            .collect()
+    }
+
+    #[test]
+    fn r_apr_2_single_step_chains_finish_with_their_role() {
+        for (kind, role) in [
+            (ApprovalKind::Listing, MarketingDirector),
+            (ApprovalKind::PriceChange, MarketingDirector),
+            (ApprovalKind::Promotion, MarketingDirector),
+            (ApprovalKind::News, MarketingDirector),
+            (ApprovalKind::AbnormalDelisting, DeptManager),
+            (ApprovalKind::Leave, DeptManager),
+            (ApprovalKind::BadCustomer, DeptManager),
+            (ApprovalKind::OfficialAccountChange, GeneralManager),
+        ] {
+            let r = run(
+                kind,
+                &[
+                    (2, &[Planner], Verdict::Approve),
+                    (3, &[role], Verdict::Approve),
+                ],
+            );
+            assert!(matches!(r[0], Err(Refused::WrongRole(_))), "{kind:?}");
+            assert_eq!(effects(&r[1..]), vec![Ok(Effect::Approved)], "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn r_apr_2_two_step_chains_go_in_order() {
+        let r = run(
+            ApprovalKind::PageRevision,
+            &[
+                (2, &[MarketingDirector], Verdict::Approve),
+                (3, &[DeptManager], Verdict::Approve),
+                (2, &[MarketingDirector], Verdict::Approve),
+            ],
+        );
+        assert!(
+            matches!(r[0], Err(Refused::WrongRole(_))),
+            "the second step cannot go first"
+        );
+        assert_eq!(
+            effects(&r[1..]),
+            vec![Ok(Effect::NextStep { step: 1 }), Ok(Effect::Approved)]
+        );
+        let r = run(
+            ApprovalKind::ConfidentialInfo,
+            &[
+                (2, &[MarketingDirector], Verdict::Approve),
+                (3, &[GeneralManager], Verdict::Approve),
+            ],
+        );
+        assert_eq!(
+            effects(&r),
+            vec![Ok(Effect::NextStep { step: 1 }), Ok(Effect::Approved)]
+        );
+    }
+
+    #[test]
+    fn r_apr_2_permission_level_needs_both_roles_in_either_order() {
+        for order in [[MarketingDirector, ItAdmin], [ItAdmin, MarketingDirector]] {
+            let r = run(
+                ApprovalKind::PermissionLevel,
+                &[
+                    (2, &[order[0]], Verdict::Approve),
+                    (3, &[order[1]], Verdict::Approve),
+                ],
+            );
+            assert_eq!(
+                effects(&r),
+                vec![
+                    Ok(Effect::StepWaits {
+                        still_needed: vec![order[1]]
+                    }),
+                    Ok(Effect::Approved)
+                ]
+            );
+        }
+    }
+
+    #[test]
+    fn r_apr_3_one_person_holding_both_roles_decides_only_once() {
+        let r = run(
+            ApprovalKind::PermissionLevel,
+            &[
+                (2, &[MarketingDirector, ItAdmin], Verdict::Approve),
+                (2, &[MarketingDirector, ItAdmin], Verdict::Approve),
+            ],
+        );
+        assert!(matches!(
+            r[0],
+            Ok(Accepted {
+                effect: Effect::StepWaits { .. },
+                ..
+            })
+        ));
+        assert_eq!(r[1], Err(Refused::AlreadyDecided));
+    }
+
+    #[test]
+    fn r_apr_3_the_proposer_never_decides_even_holding_every_role() {
+        let r = run(
+            ApprovalKind::Listing,
+            &[(1, &JobRole::ALL, Verdict::Approve)],
+        );
+        assert_eq!(r[0], Err(Refused::OwnRequest));
+    }
+
+    #[test]
+    fn r_apr_3_a_rejection_ends_the_request_and_decisions_are_final() {
+        let r = run(
+            ApprovalKind::PageRevision,
+            &[
+                (2, &[DeptManager], Verdict::Reject),
+                (3, &[MarketingDirector], Verdict::Approve),
+            ],
+        );
+        assert_eq!(r[0].clone().map(|a| a.effect), Ok(Effect::Rejected));
+        assert_eq!(r[1], Err(Refused::NotPending("rejected")));
+        let r = run(
+            ApprovalKind::Listing,
+            &[
+                (2, &[MarketingDirector], Verdict::Approve),
+                (3, &[MarketingDirector], Verdict::Reject),
+            ],
+        );
+        assert_eq!(r[1], Err(Refused::NotPending("approved")));
+    }
+
+    #[test]
+    fn r_apr_3_a_chosen_role_must_be_held_and_needed() {
+        let chain = ApprovalKind::PermissionLevel.default_chain();
+        let r = decide(
+            &chain,
+            ApprovalState::Pending,
+            id(1),
+            &[],
+            id(2),
+            &[ItAdmin],
+            Some(MarketingDirector),
+            Verdict::Approve,
+        );
+        assert!(matches!(r, Err(Refused::WrongRole(_))));
+        let r = decide(
+            &chain,
+            ApprovalState::Pending,
+            id(1),
+            &[],
+            id(2),
+            &[ItAdmin, MarketingDirector],
+            Some(ItAdmin),
+            Verdict::Approve,
+        );
+        assert_eq!(r.map(|a| a.role), Ok(ItAdmin));
+    }
+}

@@ -6,5 +6,6 @@
 pub mod access;
 pub mod approval;
 pub mod password;
+pub mod product;
 
 pub use access::{JobRole, PermissionLevel, StaffLevel};
