@@ -3,10 +3,14 @@
 //! Compiled for the server (with the `openapi` feature, which adds the schemas) and for the Yew
 //! dashboard (without it), so both sides share one definition of every request and response.
 
+pub mod approvals;
 pub mod auth;
 pub mod common;
+pub mod products;
 pub mod users;
 
+pub use approvals::*;
 pub use auth::*;
 pub use common::*;
+pub use products::*;
 pub use users::*;

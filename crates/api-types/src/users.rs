@@ -211,6 +211,7 @@ pub struct AuditEntryView {
 /// Filters of `GET /api/v1/audit`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     /// Page size, 1 to 200 (default 50).
@@ -231,6 +232,7 @@ pub struct AuditQuery {
 /// Filters of `GET /api/v1/users`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 #[serde(deny_unknown_fields)]
 pub struct UserQuery {
     /// Page size, 1 to 200 (default 50).

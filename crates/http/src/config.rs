@@ -43,6 +43,28 @@ pub struct HttpConfig {
     pub dashboard_dir: PathBuf,
     /// How long idempotency keys are kept, in hours.
     pub idempotency_ttl_hours: i64,
+    /// R-APR-5: approved news and page revisions must be published within this many hours.
+    pub publish_within_hours: i64,
+    /// R-PUB-3: largest image, video and document attachments, in bytes.
+    pub upload_limits: UploadLimits,
+}
+
+/// Size limits of uploads by kind (R-PUB-3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UploadLimits {
+    pub image_bytes: i64,
+    pub video_bytes: i64,
+    pub document_bytes: i64,
+}
+
+impl Default for UploadLimits {
+    fn default() -> Self {
+        UploadLimits {
+            image_bytes: 5 * 1024 * 1024,
+            video_bytes: 200 * 1024 * 1024,
+            document_bytes: 20 * 1024 * 1024,
+        }
+    }
 }
 
 impl HttpConfig {
@@ -65,6 +87,8 @@ impl HttpConfig {
             trust_proxy_headers: false,
             dashboard_dir: PathBuf::from("frontend/dist"),
             idempotency_ttl_hours: 24,
+            publish_within_hours: 48,
+            upload_limits: UploadLimits::default(),
         }
     }
 }

@@ -276,6 +276,10 @@ impl From<StoreError> for ApiError {
                 "concurrent_update",
                 "a concurrent change won; read the resource again and retry",
             ),
+            StoreError::Rule { code, detail } => ApiError::unprocessable(code, detail),
+            StoreError::Conflict { code, detail } => ApiError::conflict(code, detail),
+            StoreError::Stale(detail) => ApiError::PreconditionFailed { detail },
+            StoreError::Forbidden { code, detail } => ApiError::forbidden(code, detail),
             StoreError::Pool(e) => ApiError::Unavailable {
                 detail: format!("database unavailable: {e}"),
             },

@@ -2,7 +2,10 @@
 //! registered, then completed with the security scheme and the error responses every operation
 //! can give.
 
-use crate::routes::{api_tokens, audit, auth, health, me, users};
+use crate::routes::{
+    api_tokens, approvals, audit, auth, health, me, product_import, product_requests, products,
+    promotions, stocktakes, users,
+};
 use ecops_api_types::Problem;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -26,7 +29,11 @@ use utoipa_actix_web::AppExt;
         (name = "me", description = "The caller's own account"),
         (name = "users", description = "Staff accounts, job roles and permission levels"),
         (name = "api-tokens", description = "Tokens for integrations"),
-        (name = "audit", description = "The append-only audit log")
+        (name = "audit", description = "The append-only audit log"),
+        (name = "approvals", description = "The approvals engine: inboxes, decisions, chains, publication deadlines"),
+        (name = "products", description = "Products: drafts, edits, listing, prices, stock, history, import"),
+        (name = "promotions", description = "Promotions with their approval"),
+        (name = "stocktakes", description = "Stock counts every two days")
     )
 )]
 struct ApiDoc;
@@ -53,7 +60,36 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(api_tokens::create_api_token)
                 .service(api_tokens::list_api_tokens)
                 .service(api_tokens::revoke_api_token)
-                .service(audit::list_audit),
+                .service(audit::list_audit)
+                .service(approvals::list_approvals)
+                .service(approvals::list_publications)
+                .service(approvals::get_approval)
+                .service(approvals::decide_approval)
+                .service(approvals::withdraw_approval)
+                .service(approvals::mark_approval_published)
+                .service(approvals::get_approval_chain)
+                .service(approvals::set_approval_chain)
+                .service(product_import::import_products)
+                .service(products::create_product)
+                .service(products::list_products)
+                .service(products::get_product)
+                .service(products::update_product)
+                .service(products::get_product_history)
+                .service(products::get_price_history)
+                .service(products::create_stock_movement)
+                .service(products::list_stock_movements)
+                .service(products::add_attachment)
+                .service(product_requests::request_listing)
+                .service(product_requests::request_delisting)
+                .service(product_requests::request_price_change)
+                .service(product_requests::apply_price)
+                .service(promotions::create_promotion)
+                .service(promotions::list_promotions)
+                .service(promotions::get_promotion)
+                .service(stocktakes::create_stocktake)
+                .service(stocktakes::record_stocktake_count)
+                .service(stocktakes::post_stocktake)
+                .service(stocktakes::get_stocktake),
         );
 }
 

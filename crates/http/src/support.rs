@@ -199,3 +199,12 @@ mod tests {
         assert_eq!(page_limit(Some(200)).ok(), Some(200));
     }
 }
+
+/// The acting person for the workflow engine, with the audit template of this request.
+pub fn actor(who: &Identity, meta: &RequestMeta) -> ecops_persistence::workflow::approvals::Actor {
+    ecops_persistence::workflow::approvals::Actor {
+        id: who.user_id,
+        roles: who.roles.clone(),
+        audit: meta.audit(who, "", None, Outcome::Success, serde_json::Value::Null),
+    }
+}

@@ -23,6 +23,39 @@ pub enum StoreError {
     Migration(String),
     #[error("invalid stored data: {0}")]
     Corrupt(String),
+    /// A business rule refuses the operation (422).
+    #[error("{detail}")]
+    Rule { code: &'static str, detail: String },
+    /// The subject is in a state that forbids the operation (409).
+    #[error("{detail}")]
+    Conflict { code: &'static str, detail: String },
+    /// The caller's `If-Match` version is stale (412).
+    #[error("{0}")]
+    Stale(String),
+    /// The caller may not do this (403).
+    #[error("{detail}")]
+    Forbidden { code: &'static str, detail: String },
+}
+
+impl StoreError {
+    pub fn rule(code: &'static str, detail: impl Into<String>) -> Self {
+        StoreError::Rule {
+            code,
+            detail: detail.into(),
+        }
+    }
+    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
+        StoreError::Conflict {
+            code,
+            detail: detail.into(),
+        }
+    }
+    pub fn forbidden(code: &'static str, detail: impl Into<String>) -> Self {
+        StoreError::Forbidden {
+            code,
+            detail: detail.into(),
+        }
+    }
 }
 
 impl From<DieselError> for StoreError {

@@ -115,6 +115,157 @@ diesel::table! {
         subject_version -> Nullable<BigInt>,
         created_at -> Timestamp,
         decided_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        chain_version -> Nullable<BigInt>,
+        publish_by -> Nullable<Timestamp>,
+        published_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    approval_decisions (id) {
+        id -> Text,
+        request_id -> Text,
+        step_index -> Integer,
+        role -> Text,
+        decider_id -> Text,
+        verdict -> Text,
+        comment -> Text,
+        decided_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    approval_chains (kind, version) {
+        kind -> Text,
+        version -> BigInt,
+        steps -> Text,
+        effective_from -> Timestamp,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    products (id) {
+        id -> Text,
+        sku -> Text,
+        title -> Text,
+        description -> Text,
+        category -> Text,
+        list_price_fen -> BigInt,
+        stock -> BigInt,
+        status -> Text,
+        confidential -> Integer,
+        last_counted_at -> Nullable<Timestamp>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    product_events (id) {
+        id -> Text,
+        product_id -> Text,
+        at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        kind -> Text,
+        detail -> Text,
+        reason -> Nullable<Text>,
+        approval_request_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    price_history (id) {
+        id -> Text,
+        product_id -> Text,
+        price_fen -> BigInt,
+        effective_from -> Nullable<Timestamp>,
+        source -> Text,
+        proposer_id -> Nullable<Text>,
+        approver_id -> Nullable<Text>,
+        applied_by -> Nullable<Text>,
+        approval_request_id -> Nullable<Text>,
+        competitors -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    stock_movements (id) {
+        id -> Text,
+        product_id -> Text,
+        delta -> BigInt,
+        stock_after -> BigInt,
+        reason -> Text,
+        reference -> Nullable<Text>,
+        note -> Nullable<Text>,
+        actor_id -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    promotions (id) {
+        id -> Text,
+        name -> Text,
+        rule_type -> Text,
+        rule_value -> BigInt,
+        start_at -> Timestamp,
+        end_at -> Timestamp,
+        state -> Text,
+        approval_request_id -> Nullable<Text>,
+        proposer_id -> Text,
+        approver_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    promotion_products (promotion_id, product_id) {
+        promotion_id -> Text,
+        product_id -> Text,
+    }
+}
+
+diesel::table! {
+    product_attachments (id) {
+        id -> Text,
+        product_id -> Text,
+        kind -> Text,
+        file_name -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        copyrighted -> Integer,
+        added_by -> Text,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    stocktakes (id) {
+        id -> Text,
+        started_by -> Text,
+        started_at -> Timestamp,
+        note -> Text,
+        state -> Text,
+        posted_at -> Nullable<Timestamp>,
+        posted_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    stocktake_lines (stocktake_id, product_id) {
+        stocktake_id -> Text,
+        product_id -> Text,
+        counted_qty -> BigInt,
+        system_qty -> BigInt,
+        counted_by -> Text,
+        counted_at -> Timestamp,
     }
 }
 
@@ -122,6 +273,10 @@ diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(password_history -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
+diesel::joinable!(approval_decisions -> approval_requests (request_id));
+diesel::joinable!(promotion_products -> promotions (promotion_id));
+diesel::joinable!(promotion_products -> products (product_id));
+diesel::joinable!(stocktake_lines -> products (product_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -133,4 +288,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     idempotency_keys,
     approval_requests,
+    approval_decisions,
+    approval_chains,
+    products,
+    product_events,
+    price_history,
+    stock_movements,
+    promotions,
+    promotion_products,
+    product_attachments,
+    stocktakes,
+    stocktake_lines,
 );

@@ -36,6 +36,21 @@ pub struct PasswordSection {
     pub history: usize,
 }
 
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApprovalsSection {
+    /// R-APR-5: approved news and page revisions are published within this many hours.
+    pub publish_within_hours: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UploadsSection {
+    pub max_image_bytes: i64,
+    pub max_video_bytes: i64,
+    pub max_document_bytes: i64,
+}
+
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -67,6 +82,8 @@ pub struct Config {
     pub db: DbSection,
     pub auth: AuthSection,
     pub password: PasswordSection,
+    pub approvals: ApprovalsSection,
+    pub uploads: UploadsSection,
 }
 
 impl std::fmt::Debug for Config {
@@ -144,6 +161,14 @@ impl Default for Config {
                 min_classes: 3,
                 max_age_days: 90,
                 history: 3,
+            },
+            approvals: ApprovalsSection {
+                publish_within_hours: 48,
+            },
+            uploads: UploadsSection {
+                max_image_bytes: 5 * 1024 * 1024,
+                max_video_bytes: 200 * 1024 * 1024,
+                max_document_bytes: 20 * 1024 * 1024,
             },
         }
     }

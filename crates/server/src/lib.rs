@@ -172,6 +172,12 @@ pub fn http_config(config: &Config, secret: Vec<u8>) -> HttpConfig {
         trust_proxy_headers: config.trust_proxy_headers,
         dashboard_dir: config.dashboard_dir.clone(),
         idempotency_ttl_hours: config.idempotency_ttl_hours,
+        publish_within_hours: config.approvals.publish_within_hours,
+        upload_limits: ecops_http::UploadLimits {
+            image_bytes: config.uploads.max_image_bytes,
+            video_bytes: config.uploads.max_video_bytes,
+            document_bytes: config.uploads.max_document_bytes,
+        },
     }
 }
 

@@ -2,10 +2,16 @@
 //! authorization → parse → repository/domain → response type. No SQL here.
 
 pub mod api_tokens;
+pub mod approvals;
 pub mod audit;
 pub mod auth;
 pub mod health;
 pub mod me;
+pub mod product_import;
+pub mod product_requests;
+pub mod products;
+pub mod promotions;
+pub mod stocktakes;
 pub mod users;
 
 use crate::error::{ApiError, ApiResult};

@@ -76,27 +76,24 @@ fn file_permission_request(
             "a permission-level request for this user is already pending",
         ));
     }
-    let mut chain = ApprovalKind::PermissionLevel.default_chain();
+    let (mut chain, chain_version) =
+        approvals::chain_in_force(conn, ApprovalKind::PermissionLevel, now)?;
     // R-ACL-4: granting anything to a special (service or external) account also needs the GM.
     if target.is_special && level > target.permission_level {
         chain.steps.push(Step {
             all_of: vec![JobRole::GeneralManager],
         });
     }
-    let request = ApprovalRequest {
-        id: Uuid::now_v7(),
-        kind: ApprovalKind::PermissionLevel,
-        subject_type: "user".to_owned(),
-        subject_id,
-        proposer_id: who.user_id,
-        payload: json!({"from": target.permission_level.as_str(), "to": level.as_str()}),
-        reason: reason.to_owned(),
-        state: ApprovalState::Pending,
-        chain,
-        subject_version: Some(target.version),
-        created_at: now,
-        decided_at: None,
-    };
+    let request = ApprovalRequest::new(
+        ApprovalKind::PermissionLevel,
+        ("user", subject_id),
+        who.user_id,
+        json!({"from": target.permission_level.as_str(), "to": level.as_str()}),
+        reason,
+        (chain, chain_version),
+        Some(target.version),
+        now,
+    );
     approvals::insert(conn, &request)?;
     Ok(request)
 }

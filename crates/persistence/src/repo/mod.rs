@@ -4,7 +4,11 @@ pub mod api_tokens;
 pub mod approvals;
 pub mod audit;
 pub mod idempotency;
+pub mod products;
+pub mod promotions;
 pub mod sessions;
+pub mod stock;
+pub mod stocktakes;
 pub mod users;
 
 use chrono::{DateTime, NaiveDateTime, Utc};

@@ -1,0 +1,289 @@
+//! Bulk import of products as drafts: CSV (`text/csv`) or NDJSON (`application/x-ndjson`),
+//! `?dry_run=true` to validate only. All rows are written or none: one bad row rejects the
+//! import with every bad row named.
+
+use super::products::{parse_new, PRODUCT_CREATORS};
+use crate::auth::Identity;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{read_body, Query};
+use crate::idempotency;
+use crate::state::AppState;
+use crate::support::RequestMeta;
+use actix_web::http::{header, StatusCode};
+use actix_web::{post, web, HttpRequest, HttpResponse};
+use ecops_api_types::{
+    CreateProductRequest, FieldError, ImportQuery, ImportReport, ImportRowResult, Problem,
+};
+use ecops_domain::PermissionLevel;
+use ecops_persistence::db::write_tx;
+use ecops_persistence::repo::audit;
+use ecops_persistence::repo::products::{self, NewProduct};
+use serde_json::json;
+use std::collections::HashSet;
+use validator::Validate;
+
+/// One parsed row: its number, and the product or the reasons it is refused.
+type Row = (usize, Option<String>, Result<NewProduct, Vec<FieldError>>);
+
+fn field_errors(row: usize, err: ApiError) -> Vec<FieldError> {
+    let p = err.problem();
+    if p.errors.is_empty() {
+        vec![FieldError {
+            field: format!("rows.{row}"),
+            message: p.detail,
+        }]
+    } else {
+        p.errors
+            .into_iter()
+            .map(|e| FieldError {
+                field: format!("rows.{row}.{}", e.field),
+                message: e.message,
+            })
+            .collect()
+    }
+}
+
+fn check_row(row: usize, parsed: Result<CreateProductRequest, ApiError>) -> Row {
+    let req = match parsed {
+        Ok(r) => r,
+        Err(e) => return (row, None, Err(field_errors(row, e))),
+    };
+    let sku = Some(req.sku.trim().to_ascii_uppercase());
+    if let Err(e) = req.validate() {
+        return (
+            row,
+            sku,
+            Err(field_errors(row, crate::error::validation_problem(&e))),
+        );
+    }
+    (row, sku, parse_new(&req).map_err(|e| field_errors(row, e)))
+}
+
+fn parse_ndjson(body: &[u8]) -> Vec<Row> {
+    let text = String::from_utf8_lossy(body);
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, line)| {
+            check_row(
+                i + 1,
+                crate::extract::parse_json::<CreateProductRequest>(line.as_bytes()),
+            )
+        })
+        .collect()
+}
+
+fn parse_csv(body: &[u8]) -> Result<Vec<Row>, ApiError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(body);
+    let headers = reader
+        .headers()
+        .map_err(|e| {
+            ApiError::bad_request(
+                "malformed_csv",
+                format!("the CSV header cannot be read: {e}"),
+            )
+        })?
+        .clone();
+    for required in ["sku", "title", "category", "list_price_fen", "price_fen"] {
+        if !headers.iter().any(|h| h == required) {
+            return Err(ApiError::bad_field(
+                "malformed_csv",
+                required,
+                "is a required CSV column",
+            ));
+        }
+    }
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let row = i + 1;
+        let parsed = record
+            .map_err(|e| ApiError::bad_request("malformed_csv", e.to_string()))
+            .and_then(|r| {
+                let get = |name: &str| {
+                    headers
+                        .iter()
+                        .position(|h| h == name)
+                        .and_then(|i| r.get(i))
+                        .unwrap_or("")
+                        .to_owned()
+                };
+                let int = |name: &str| -> Result<i64, ApiError> {
+                    get(name).parse::<i64>().map_err(|_| {
+                        ApiError::bad_field("invalid_body", name, "must be a whole number of fen")
+                    })
+                };
+                let confidential = match get("confidential").to_ascii_lowercase().as_str() {
+                    "" | "false" | "0" | "no" => false,
+                    "true" | "1" | "yes" => true,
+                    _ => {
+                        return Err(ApiError::bad_field(
+                            "invalid_body",
+                            "confidential",
+                            "must be true or false",
+                        ))
+                    }
+                };
+                Ok(CreateProductRequest {
+                    sku: get("sku"),
+                    title: get("title"),
+                    description: get("description"),
+                    category: get("category"),
+                    list_price_fen: int("list_price_fen")?,
+                    price_fen: int("price_fen")?,
+                    confidential,
+                })
+            });
+        rows.push(check_row(row, parsed));
+    }
+    Ok(rows)
+}
+
+/// Imports products as drafts (planner or storefront specialist). Honours `Idempotency-Key`.
+#[utoipa::path(
+    tag = "products",
+    security(("bearer" = [])),
+    params(ImportQuery, ("Idempotency-Key" = Option<String>, Header, description = "Retry key")),
+    request_body(content = String, description = "CSV with a header row (sku,title,description,category,list_price_fen,price_fen,confidential), or one JSON product per line",
+        content_type = "text/csv"),
+    responses(
+        (status = 200, description = "Dry run: every row is valid", body = ImportReport),
+        (status = 201, description = "Every row was created", body = ImportReport),
+        (status = 422, description = "At least one row is invalid; nothing was written. `errors` names each bad row's fields as rows.N.field", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/products/import")]
+pub async fn import_products(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    meta: RequestMeta,
+    who: Identity,
+    query: Query<ImportQuery>,
+    payload: web::Payload,
+) -> ApiResult<HttpResponse> {
+    who.require(PermissionLevel::Operator, PRODUCT_CREATORS)?;
+    who.require_scope("products:write")?;
+    let dry_run = query.into_inner().dry_run;
+    let media = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    let limit = state.config.import_body_limit;
+    let body = {
+        let mut inner = payload.into_inner();
+        read_body(&mut inner, limit).await?
+    };
+    let rows = match media.as_str() {
+        "text/csv" => parse_csv(&body)?,
+        "application/x-ndjson" | "application/ndjson" | "application/jsonl" => parse_ndjson(&body),
+        _ => {
+            return Err(ApiError::UnsupportedMediaType {
+                detail: "send text/csv or application/x-ndjson".to_owned(),
+            })
+        }
+    };
+    if rows.is_empty() {
+        return Err(ApiError::unprocessable(
+            "empty_import",
+            "the import has no rows",
+        ));
+    }
+    let key = idempotency::key_of(&req)?;
+    let fingerprint = idempotency::fingerprint(
+        &req,
+        &format!("{dry_run}:{}", String::from_utf8_lossy(&body)),
+    );
+    let status = if dry_run {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    let now = state.clock.now();
+    let st = state.clone();
+    let w = who.clone();
+    idempotency::run_once(&state, &who, key, fingerprint, status, || async move {
+        st.run(move |conn| {
+            write_tx(conn, |conn| {
+                let mut errors: Vec<FieldError> = Vec::new();
+                let mut seen = HashSet::new();
+                let skus: Vec<String> = rows
+                    .iter()
+                    .filter_map(|(_, _, r)| r.as_ref().ok().map(|p| p.sku.clone()))
+                    .collect();
+                let existing: HashSet<String> = products::find_by_skus(conn, &skus)?
+                    .into_iter()
+                    .map(|p| p.sku)
+                    .collect();
+                for (row, _, parsed) in &rows {
+                    match parsed {
+                        Err(errs) => errors.extend(errs.iter().cloned()),
+                        Ok(p) if existing.contains(&p.sku) => errors.push(FieldError {
+                            field: format!("rows.{row}.sku"),
+                            message: format!("a product with SKU {} exists", p.sku),
+                        }),
+                        Ok(p) if !seen.insert(p.sku.clone()) => errors.push(FieldError {
+                            field: format!("rows.{row}.sku"),
+                            message: format!("SKU {} appears twice in the import", p.sku),
+                        }),
+                        Ok(_) => {}
+                    }
+                }
+                if !errors.is_empty() {
+                    let bad: HashSet<&str> = errors
+                        .iter()
+                        .filter_map(|e| e.field.split('.').nth(1))
+                        .collect();
+                    return Err(ApiError::Unprocessable {
+                        code: "import_rejected",
+                        detail: format!(
+                            "{} of {} rows are invalid; nothing was written",
+                            bad.len(),
+                            rows.len()
+                        ),
+                        errors,
+                    });
+                }
+                let mut results = Vec::new();
+                for (row, sku, parsed) in &rows {
+                    let Ok(p) = parsed else { continue };
+                    if !dry_run {
+                        products::insert(conn, p, w.user_id, now)?;
+                    }
+                    results.push(ImportRowResult {
+                        row: *row,
+                        sku: sku.clone(),
+                        outcome: if dry_run { "valid" } else { "created" }.to_owned(),
+                        id: (!dry_run).then_some(p.id),
+                        errors: Vec::new(),
+                    });
+                }
+                if !dry_run {
+                    audit::append(
+                        conn,
+                        &meta.audit(
+                            &w,
+                            "product.import",
+                            None,
+                            audit::Outcome::Success,
+                            json!({"created": results.len()}),
+                        ),
+                        now,
+                    )?;
+                }
+                Ok(ImportReport {
+                    dry_run,
+                    total: rows.len(),
+                    created: if dry_run { 0 } else { results.len() },
+                    failed: 0,
+                    rows: results,
+                })
+            })
+        })
+        .await
+    })
+    .await
+}

@@ -1,0 +1,262 @@
+//! Promotions (R-PRD-7): proposed by a planner, approved by the marketing director, effective
+//! only inside their window, never overlapping another on the same product.
+
+use super::approval_view;
+use crate::auth::Identity;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Query, ValidJson};
+use crate::state::AppState;
+use crate::support::{actor, decode_cursor, page_limit, paginate, RequestMeta};
+use actix_web::{get, post, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use ecops_api_types::{
+    ApprovalRequestView, CreatePromotionRequest, Page, Problem, PromotionQuery, PromotionView,
+};
+use ecops_domain::approval::{ApprovalKind, ApprovalState};
+use ecops_domain::product::{PromoRule, Sku, Window};
+use ecops_domain::{JobRole, PermissionLevel};
+use ecops_persistence::db::write_tx;
+use ecops_persistence::repo::products;
+use ecops_persistence::repo::promotions::{self, Promotion};
+use ecops_persistence::workflow::approvals as engine;
+use ecops_persistence::workflow::effects::PromotionApproval;
+use uuid::Uuid;
+
+fn view(p: &Promotion, now: DateTime<Utc>) -> PromotionView {
+    let (price, pct) = match p.rule {
+        PromoRule::Price(v) => (Some(v), None),
+        PromoRule::PercentOff(v) => (None, Some(v)),
+    };
+    PromotionView {
+        id: p.id,
+        name: p.name.clone(),
+        promo_price_fen: price,
+        percent_off: pct,
+        start_at: p.window.start,
+        end_at: p.window.end,
+        state: p.state.as_str().to_owned(),
+        approval_request_id: p.approval_request_id,
+        proposer_id: p.proposer_id,
+        approver_id: p.approver_id,
+        product_ids: p.product_ids.clone(),
+        active: p.state == ApprovalState::Approved && p.window.contains(now),
+    }
+}
+
+/// The proposal and the request it filed.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct PromotionProposal {
+    pub promotion: PromotionView,
+    pub approval_request: ApprovalRequestView,
+}
+
+/// Proposes a promotion (planner). It sets the effective price only once the marketing director
+/// approves and only between `start_at` and `end_at`; it ends by itself. A promotion overlapping
+/// another (approved or pending) on any of its products is refused.
+#[utoipa::path(
+    tag = "promotions",
+    security(("bearer" = [])),
+    request_body = CreatePromotionRequest,
+    responses(
+        (status = 202, description = "Filed for approval", body = PromotionProposal),
+        (status = 422, description = "Unknown SKU, bad rule or window, or an overlap", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/promotions")]
+pub async fn create_promotion(
+    state: web::Data<AppState>,
+    meta: RequestMeta,
+    who: Identity,
+    body: ValidJson<CreatePromotionRequest>,
+) -> ApiResult<HttpResponse> {
+    who.require(PermissionLevel::Operator, &[JobRole::Planner])?;
+    who.require_scope("products:write")?;
+    let body = body.into_inner();
+    let rule = match (body.promo_price_fen, body.percent_off) {
+        (Some(p), None) => PromoRule::Price(p)
+            .check()
+            .map_err(|m| ApiError::invalid_field("promo_price_fen", m))?,
+        (None, Some(p)) => PromoRule::PercentOff(p)
+            .check()
+            .map_err(|m| ApiError::invalid_field("percent_off", m))?,
+        _ => {
+            return Err(ApiError::invalid_field(
+                "promo_price_fen",
+                "give exactly one of promo_price_fen and percent_off",
+            ))
+        }
+    };
+    let window = Window::new(body.start_at, body.end_at)
+        .map_err(|m| ApiError::invalid_field("end_at", m))?;
+    let now = state.clock.now();
+    if window.end <= now {
+        return Err(ApiError::invalid_field(
+            "end_at",
+            "the promotion would already be over",
+        ));
+    }
+    let mut skus = Vec::new();
+    for (i, raw) in body.skus.iter().enumerate() {
+        let sku = Sku::parse(raw)
+            .map_err(|m| ApiError::invalid_field(&format!("skus.{i}"), m))?
+            .to_string();
+        if !skus.contains(&sku) {
+            skus.push(sku);
+        }
+    }
+    let reason = body.reason.trim().to_owned();
+    let name = body.name.trim().to_owned();
+    let a = actor(&who, &meta);
+    let (promo, request) = state
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let found = products::find_by_skus(conn, &skus)?;
+                if let Some((i, missing)) = skus
+                    .iter()
+                    .enumerate()
+                    .find(|(_, s)| !found.iter().any(|p| &p.sku == *s))
+                {
+                    return Err(ApiError::invalid_field(
+                        &format!("skus.{i}"),
+                        format!("no product has SKU {missing}"),
+                    ));
+                }
+                let ids: Vec<Uuid> = found.iter().map(|p| p.id).collect();
+                if let PromoRule::Price(promo) = rule {
+                    let prices = products::prices_of(conn, &ids)?;
+                    for p in &found {
+                        let in_force: Vec<_> = prices
+                            .get(&p.id)
+                            .map(|h| h.iter().map(|r| r.in_force()).collect())
+                            .unwrap_or_default();
+                        let base = ecops_domain::product::effective_price(&in_force, &[], now)
+                            .unwrap_or(0);
+                        if promo >= base {
+                            return Err(ApiError::invalid_field(
+                                "promo_price_fen",
+                                format!("must be below {}'s price of {base} fen", p.sku),
+                            ));
+                        }
+                    }
+                }
+                let existing = promotions::for_products(
+                    conn,
+                    &ids,
+                    &[ApprovalState::Approved, ApprovalState::Pending],
+                )?;
+                if let Some(clash) = existing.iter().find(|o| o.window.overlaps(&window)) {
+                    return Err(ApiError::unprocessable(
+                        "promotion_overlap",
+                        format!(
+                            "the {} promotion `{}` ({} – {}) overlaps on a product",
+                            clash.state.as_str(),
+                            clash.name,
+                            clash.window.start,
+                            clash.window.end
+                        ),
+                    ));
+                }
+                let promo_id = Uuid::now_v7();
+                let request = engine::submit(
+                    conn,
+                    ApprovalKind::Promotion,
+                    ("promotion", promo_id.to_string()),
+                    &a,
+                    serde_json::to_value(PromotionApproval {
+                        promotion_id: promo_id,
+                    })
+                    .map_err(ApiError::internal)?,
+                    &reason,
+                    None,
+                    now,
+                )?;
+                let promo = Promotion {
+                    id: promo_id,
+                    name,
+                    rule,
+                    window,
+                    state: ApprovalState::Pending,
+                    approval_request_id: Some(request.id),
+                    proposer_id: a.id,
+                    approver_id: None,
+                    created_at: now,
+                    product_ids: ids,
+                };
+                promotions::insert(conn, &promo)?;
+                Ok((promo, request))
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Accepted().json(PromotionProposal {
+        promotion: view(&promo, now),
+        approval_request: approval_view(&request),
+    }))
+}
+
+/// Promotions, newest first, filterable by state.
+#[utoipa::path(
+    tag = "promotions",
+    security(("bearer" = [])),
+    params(PromotionQuery),
+    responses((status = 200, description = "One page of promotions", body = Page<PromotionView>))
+)]
+#[get("/promotions")]
+pub async fn list_promotions(
+    state: web::Data<AppState>,
+    who: Identity,
+    query: Query<PromotionQuery>,
+) -> ApiResult<web::Json<Page<PromotionView>>> {
+    who.require_scope("products:read")?;
+    let q = query.into_inner();
+    let limit = page_limit(q.limit)?;
+    let before = decode_cursor(q.cursor.as_deref())?;
+    let st = q
+        .state
+        .as_deref()
+        .map(|s| {
+            s.parse::<ApprovalState>().map_err(|_| {
+                ApiError::bad_field(
+                    "invalid_query",
+                    "state",
+                    "must be pending, approved, rejected or withdrawn",
+                )
+            })
+        })
+        .transpose()?;
+    let now = state.clock.now();
+    let rows = state
+        .run(move |conn| Ok(promotions::list(conn, st, before.as_deref(), limit + 1)?))
+        .await?;
+    let (rows, next_cursor) = paginate(rows, limit, |p| p.id.to_string());
+    Ok(web::Json(Page {
+        items: rows.iter().map(|p| view(p, now)).collect(),
+        next_cursor,
+    }))
+}
+
+/// One promotion.
+#[utoipa::path(
+    tag = "promotions",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Promotion id")),
+    responses(
+        (status = 200, description = "The promotion", body = PromotionView),
+        (status = 404, description = "No such promotion", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/promotions/{id}")]
+pub async fn get_promotion(
+    state: web::Data<AppState>,
+    who: Identity,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<PromotionView>> {
+    who.require_scope("products:read")?;
+    let id = id.into_inner();
+    let now = state.clock.now();
+    let p = state
+        .run(move |conn| {
+            promotions::find(conn, id)?.ok_or_else(|| ApiError::not_found("no such promotion"))
+        })
+        .await?;
+    Ok(web::Json(view(&p, now)))
+}

@@ -1,0 +1,254 @@
+//! Stocktakes (R-PRD-9): count SKUs against the system quantity, then post the differences as
+//! adjustments with who counted.
+
+use crate::auth::Identity;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::ValidJson;
+use crate::state::AppState;
+use crate::support::RequestMeta;
+use actix_web::{get, post, web, HttpResponse};
+use ecops_api_types::{
+    CreateStocktakeRequest, Problem, StocktakeCountRequest, StocktakeLineView, StocktakeView,
+};
+use ecops_domain::product::Sku;
+use ecops_domain::{JobRole, PermissionLevel};
+use ecops_persistence::db::write_tx;
+use ecops_persistence::repo::stock::{self, Reason};
+use ecops_persistence::repo::stocktakes::{self, Line, Stocktake};
+use ecops_persistence::repo::{audit, products};
+use ecops_persistence::AnyConnection;
+use serde_json::json;
+use uuid::Uuid;
+
+const COUNTERS: &[JobRole] = &[JobRole::StorefrontSpecialist, JobRole::Warehouse];
+
+fn view(conn: &mut AnyConnection, s: &Stocktake) -> ApiResult<StocktakeView> {
+    let ids: Vec<Uuid> = s.lines.iter().map(|l| l.product_id).collect();
+    let skus: std::collections::HashMap<Uuid, String> = products::find_many(conn, &ids)?
+        .into_iter()
+        .map(|p| (p.id, p.sku))
+        .collect();
+    Ok(StocktakeView {
+        id: s.id,
+        state: s.state.clone(),
+        note: s.note.clone(),
+        started_by: s.started_by,
+        started_at: s.started_at,
+        posted_at: s.posted_at,
+        posted_by: s.posted_by,
+        lines: s
+            .lines
+            .iter()
+            .map(|l| StocktakeLineView {
+                product_id: l.product_id,
+                sku: skus.get(&l.product_id).cloned().unwrap_or_default(),
+                counted_qty: l.counted_qty,
+                system_qty: l.system_qty,
+                difference: l.counted_qty - l.system_qty,
+                counted_by: l.counted_by,
+                counted_at: l.counted_at,
+            })
+            .collect(),
+    })
+}
+
+fn load(conn: &mut AnyConnection, id: Uuid) -> ApiResult<Stocktake> {
+    stocktakes::find(conn, id)?.ok_or_else(|| ApiError::not_found("no such stocktake"))
+}
+
+/// Opens a stocktake session.
+#[utoipa::path(
+    tag = "stocktakes",
+    security(("bearer" = [])),
+    request_body = CreateStocktakeRequest,
+    responses((status = 201, description = "Opened", body = StocktakeView))
+)]
+#[post("/stocktakes")]
+pub async fn create_stocktake(
+    state: web::Data<AppState>,
+    meta: RequestMeta,
+    who: Identity,
+    body: ValidJson<CreateStocktakeRequest>,
+) -> ApiResult<HttpResponse> {
+    who.require(PermissionLevel::Operator, COUNTERS)?;
+    who.require_scope("products:write")?;
+    let note = body.into_inner().note.trim().to_owned();
+    let now = state.clock.now();
+    let v = state
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let id = Uuid::now_v7();
+                stocktakes::create(conn, id, who.user_id, &note, now)?;
+                audit::append(
+                    conn,
+                    &meta.audit(
+                        &who,
+                        "stocktake.open",
+                        Some(("stocktake", id.to_string())),
+                        audit::Outcome::Success,
+                        json!({}),
+                    ),
+                    now,
+                )?;
+                let s = load(conn, id)?;
+                view(conn, &s)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(v))
+}
+
+/// Records the counted quantity of one SKU (again to correct it), against the system quantity
+/// at this moment.
+#[utoipa::path(
+    tag = "stocktakes",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Stocktake id")),
+    request_body = StocktakeCountRequest,
+    responses(
+        (status = 200, description = "Counted", body = StocktakeView),
+        (status = 404, description = "No such stocktake", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already posted", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown SKU", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/stocktakes/{id}/counts")]
+pub async fn record_stocktake_count(
+    state: web::Data<AppState>,
+    who: Identity,
+    id: web::Path<Uuid>,
+    body: ValidJson<StocktakeCountRequest>,
+) -> ApiResult<web::Json<StocktakeView>> {
+    who.require(PermissionLevel::Operator, COUNTERS)?;
+    who.require_scope("products:write")?;
+    let id = id.into_inner();
+    let body = body.into_inner();
+    let sku = Sku::parse(&body.sku)
+        .map_err(|m| ApiError::invalid_field("sku", m))?
+        .to_string();
+    let now = state.clock.now();
+    let v = state
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let s = load(conn, id)?;
+                if s.state != "open" {
+                    return Err(ApiError::conflict(
+                        "stocktake_posted",
+                        "the stocktake is already posted",
+                    ));
+                }
+                let p = products::find_by_skus(conn, std::slice::from_ref(&sku))?
+                    .pop()
+                    .ok_or_else(|| {
+                        ApiError::invalid_field("sku", format!("no product has SKU {sku}"))
+                    })?;
+                stocktakes::record_count(
+                    conn,
+                    id,
+                    &Line {
+                        product_id: p.id,
+                        counted_qty: body.counted_qty,
+                        system_qty: p.stock,
+                        counted_by: who.user_id,
+                        counted_at: now,
+                    },
+                )?;
+                let s = load(conn, id)?;
+                view(conn, &s)
+            })
+        })
+        .await?;
+    Ok(web::Json(v))
+}
+
+/// Posts the stocktake: each difference becomes a stock adjustment (reason `stocktake`) and every
+/// counted SKU is marked counted. Reaching zero delists (R-PRD-4).
+#[utoipa::path(
+    tag = "stocktakes",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Stocktake id")),
+    responses(
+        (status = 200, description = "Posted", body = StocktakeView),
+        (status = 404, description = "No such stocktake", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already posted", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/stocktakes/{id}/post")]
+pub async fn post_stocktake(
+    state: web::Data<AppState>,
+    meta: RequestMeta,
+    who: Identity,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<StocktakeView>> {
+    who.require(PermissionLevel::Operator, COUNTERS)?;
+    who.require_scope("products:write")?;
+    let id = id.into_inner();
+    let now = state.clock.now();
+    let v = state
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let s = load(conn, id)?;
+                stocktakes::mark_posted(conn, id, who.user_id, now)?;
+                for line in &s.lines {
+                    let diff = line.counted_qty - line.system_qty;
+                    if diff != 0 {
+                        stock::move_stock(
+                            conn,
+                            line.product_id,
+                            diff,
+                            Reason::Stocktake,
+                            Some(&id.to_string()),
+                            None,
+                            Some(line.counted_by),
+                            now,
+                        )?;
+                    }
+                    products::mark_counted(conn, line.product_id, line.counted_at)?;
+                }
+                audit::append(
+                    conn,
+                    &meta.audit(
+                        &who,
+                        "stocktake.post",
+                        Some(("stocktake", id.to_string())),
+                        audit::Outcome::Success,
+                        json!({"lines": s.lines.len()}),
+                    ),
+                    now,
+                )?;
+                let s = load(conn, id)?;
+                view(conn, &s)
+            })
+        })
+        .await?;
+    Ok(web::Json(v))
+}
+
+/// One stocktake with its lines.
+#[utoipa::path(
+    tag = "stocktakes",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Stocktake id")),
+    responses(
+        (status = 200, description = "The stocktake", body = StocktakeView),
+        (status = 404, description = "No such stocktake", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/stocktakes/{id}")]
+pub async fn get_stocktake(
+    state: web::Data<AppState>,
+    who: Identity,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<StocktakeView>> {
+    who.require(PermissionLevel::Operator, &[])?;
+    who.require_scope("products:read")?;
+    let id = id.into_inner();
+    Ok(web::Json(
+        state
+            .run(move |conn| {
+                let s = load(conn, id)?;
+                view(conn, &s)
+            })
+            .await?,
+    ))
+}

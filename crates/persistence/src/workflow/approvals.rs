@@ -1,0 +1,260 @@
+//! The approvals engine (R-APR-1..5): submit, decide, withdraw. Rules come from the domain;
+//! effects from [`super::effects`]; every decision is audited in the same transaction.
+
+use super::effects;
+use crate::db::write_tx;
+use crate::repo::approvals::{self, ApprovalRequest, Decision};
+use crate::repo::audit::{self, NewEntry, Outcome};
+use crate::{AnyConnection, StoreError, StoreResult};
+use chrono::{DateTime, Duration, Utc};
+use ecops_domain::approval::{
+    self as rules, ApprovalKind, ApprovalState, Effect, Refused, Verdict,
+};
+use ecops_domain::JobRole;
+use serde_json::json;
+use uuid::Uuid;
+
+/// Who acts, and how the audit log should name them.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub id: Uuid,
+    pub roles: Vec<JobRole>,
+    /// Template of the audit entries this actor's actions write (actor, address, request id).
+    pub audit: NewEntry,
+}
+
+impl Actor {
+    fn entry(
+        &self,
+        action: &str,
+        req: &ApprovalRequest,
+        outcome: Outcome,
+        detail: serde_json::Value,
+    ) -> NewEntry {
+        NewEntry {
+            action: action.to_owned(),
+            subject_type: Some("approval_request".to_owned()),
+            subject_id: Some(req.id.to_string()),
+            outcome,
+            detail,
+            ..self.audit.clone()
+        }
+    }
+}
+
+/// Files a request with the chain in force now (call inside the caller's transaction, together
+/// with whatever the proposal itself changes).
+#[expect(
+    clippy::too_many_arguments,
+    reason = "each argument is one part of the request"
+)]
+pub fn submit(
+    conn: &mut AnyConnection,
+    kind: ApprovalKind,
+    subject: (&str, String),
+    proposer: &Actor,
+    payload: serde_json::Value,
+    reason: &str,
+    subject_version: Option<i64>,
+    now: DateTime<Utc>,
+) -> StoreResult<ApprovalRequest> {
+    let chain = approvals::chain_in_force(conn, kind, now)?;
+    let req = ApprovalRequest::new(
+        kind,
+        subject,
+        proposer.id,
+        payload,
+        reason,
+        chain,
+        subject_version,
+        now,
+    );
+    approvals::insert(conn, &req)?;
+    audit::append(
+        conn,
+        &proposer.entry(
+            "approval.submit",
+            &req,
+            Outcome::Success,
+            json!({"kind": kind.as_str(), "subject_id": req.subject_id}),
+        ),
+        now,
+    )?;
+    Ok(req)
+}
+
+fn refused(r: Refused) -> StoreError {
+    let detail = r.to_string();
+    match r {
+        Refused::NotPending(_) => StoreError::conflict("request_not_pending", detail),
+        Refused::AlreadyDecided => StoreError::conflict("already_decided", detail),
+        Refused::OwnRequest => StoreError::forbidden("own_request", detail),
+        Refused::WrongRole(_) => StoreError::forbidden("wrong_role", detail),
+    }
+}
+
+/// The outcome of a decision.
+#[derive(Debug, Clone)]
+pub struct Decided {
+    pub request: ApprovalRequest,
+    pub decisions: Vec<Decision>,
+}
+
+/// R-APR-3/4: records one decision. When it completes the chain, the change takes effect in the
+/// same transaction; if the change is no longer possible the whole decision is refused (422) and
+/// nothing is written.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "each argument is one fact of the decision"
+)]
+pub fn decide(
+    conn: &mut AnyConnection,
+    request_id: Uuid,
+    actor: &Actor,
+    as_role: Option<JobRole>,
+    verdict: Verdict,
+    comment: &str,
+    publish_within: Duration,
+    now: DateTime<Utc>,
+) -> StoreResult<Decided> {
+    write_tx(conn, |conn| {
+        if !approvals::lock(conn, request_id)? {
+            return Err(StoreError::NotFound);
+        }
+        let req = approvals::find(conn, request_id)?.ok_or(StoreError::NotFound)?;
+        let existing = approvals::decisions_of(conn, &[request_id])?
+            .remove(&request_id)
+            .unwrap_or_default();
+        let decided: Vec<_> = existing.iter().map(Decision::as_decided).collect();
+        let accepted = rules::decide(
+            &req.chain,
+            req.state,
+            req.proposer_id,
+            &decided,
+            actor.id,
+            &actor.roles,
+            as_role,
+            verdict,
+        )
+        .map_err(refused)?;
+        let decision = Decision {
+            id: Uuid::now_v7(),
+            request_id,
+            step: accepted.step,
+            role: accepted.role,
+            decider_id: actor.id,
+            verdict,
+            comment: comment.to_owned(),
+            decided_at: now,
+        };
+        approvals::insert_decision(conn, &decision)?;
+        match &accepted.effect {
+            Effect::Rejected => {
+                close(conn, &req, ApprovalState::Rejected, now, None)?;
+                effects::on_closed(conn, &req, ApprovalState::Rejected, actor.id, now)?;
+            }
+            Effect::Approved => {
+                effects::on_approved(conn, &req, actor.id, now)?;
+                let publish_by = rules::needs_publication(req.kind).then(|| now + publish_within);
+                close(conn, &req, ApprovalState::Approved, now, publish_by)?;
+            }
+            Effect::StepWaits { .. } | Effect::NextStep { .. } => {}
+        }
+        audit::append(
+            conn,
+            &actor.entry(
+                "approval.decide",
+                &req,
+                Outcome::Success,
+                json!({"kind": req.kind.as_str(), "verdict": verdict.as_str(), "step": accepted.step,
+                       "role": accepted.role.as_str(), "comment": comment}),
+            ),
+            now,
+        )?;
+        let request = approvals::find(conn, request_id)?.ok_or(StoreError::NotFound)?;
+        let mut decisions = existing;
+        decisions.push(decision);
+        Ok(Decided { request, decisions })
+    })
+}
+
+fn close(
+    conn: &mut AnyConnection,
+    req: &ApprovalRequest,
+    state: ApprovalState,
+    now: DateTime<Utc>,
+    publish_by: Option<DateTime<Utc>>,
+) -> StoreResult<()> {
+    if approvals::close(conn, req.id, state, now, publish_by)? {
+        Ok(())
+    } else {
+        Err(StoreError::conflict(
+            "request_not_pending",
+            "the request was decided meanwhile",
+        ))
+    }
+}
+
+/// Withdraws a pending request: only its proposer may.
+pub fn withdraw(
+    conn: &mut AnyConnection,
+    request_id: Uuid,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> StoreResult<ApprovalRequest> {
+    write_tx(conn, |conn| {
+        if !approvals::lock(conn, request_id)? {
+            return Err(StoreError::NotFound);
+        }
+        let req = approvals::find(conn, request_id)?.ok_or(StoreError::NotFound)?;
+        if req.proposer_id != actor.id {
+            return Err(StoreError::forbidden(
+                "not_proposer",
+                "only the proposer may withdraw a request",
+            ));
+        }
+        if req.state != ApprovalState::Pending {
+            return Err(StoreError::conflict(
+                "request_not_pending",
+                format!("the request is {}, not pending", req.state.as_str()),
+            ));
+        }
+        close(conn, &req, ApprovalState::Withdrawn, now, None)?;
+        effects::on_closed(conn, &req, ApprovalState::Withdrawn, actor.id, now)?;
+        audit::append(
+            conn,
+            &actor.entry(
+                "approval.withdraw",
+                &req,
+                Outcome::Success,
+                json!({"kind": req.kind.as_str()}),
+            ),
+            now,
+        )?;
+        approvals::find(conn, request_id)?.ok_or(StoreError::NotFound)
+    })
+}
+
+/// R-APR-5: records the publication of approved content.
+pub fn mark_published(
+    conn: &mut AnyConnection,
+    request_id: Uuid,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> StoreResult<ApprovalRequest> {
+    write_tx(conn, |conn| {
+        let req = approvals::find(conn, request_id)?.ok_or(StoreError::NotFound)?;
+        if req.publish_by.is_none() || !approvals::mark_published(conn, request_id, now)? {
+            return Err(StoreError::conflict(
+                "not_awaiting_publication",
+                "only approved content that awaits publication can be marked published",
+            ));
+        }
+        audit::append(
+            conn,
+            &actor.entry("approval.published", &req, Outcome::Success, json!({})),
+            now,
+        )?;
+        approvals::find(conn, request_id)?.ok_or(StoreError::NotFound)
+    })
+}

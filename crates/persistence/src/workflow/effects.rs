@@ -1,0 +1,326 @@
+//! What an approved request changes (R-APR-4), and what a rejected or withdrawn one undoes.
+//!
+//! Adding a kind means: a payload type, a default chain (domain), and an arm here. Each effect
+//! re-checks that the change is still possible and refuses with `subject_changed` otherwise, so
+//! the final approval fails and nothing is applied.
+
+use crate::repo::approvals::ApprovalRequest;
+use crate::repo::audit::{self, NewEntry, Outcome};
+use crate::repo::products::{self, Descriptive, NewPrice};
+use crate::repo::{promotions, users};
+use crate::{AnyConnection, StoreError, StoreResult};
+use chrono::{DateTime, Utc};
+use ecops_domain::approval::{ApprovalKind, ApprovalState};
+use ecops_domain::product::{effective_price, ProductStatus};
+use ecops_domain::PermissionLevel;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use uuid::Uuid;
+
+/// `permission_level`: raise or lower a user's level (R-ACL-4).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PermissionLevelChange {
+    pub from: PermissionLevel,
+    pub to: PermissionLevel,
+}
+
+/// `listing`: list a draft or delisted product (R-PRD-3).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Listing {
+    pub from: ProductStatus,
+}
+
+/// `abnormal_delisting` (R-PRD-5).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AbnormalDelisting {
+    pub reason: String,
+}
+
+/// A competitor's price recorded with a price change (R-PRD-6).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompetitorPrice {
+    pub name: String,
+    pub price_fen: i64,
+}
+
+/// `price_change` (R-PRD-6).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PriceChange {
+    pub from_price_fen: i64,
+    pub new_price_fen: i64,
+    /// When the approved price comes into force by itself; `None`: when the storefront
+    /// specialist applies it.
+    pub effective_at: Option<DateTime<Utc>>,
+    pub competitors: Vec<CompetitorPrice>,
+}
+
+/// `promotion` (R-PRD-7): the promotion row carries products, rule and window.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PromotionApproval {
+    pub promotion_id: Uuid,
+}
+
+/// `confidential_info` (R-PRD-8): descriptive changes to a product flagged confidential or
+/// copyrighted, applied only after the marketing director and the general manager approve.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ConfidentialEdit {
+    pub changes: Descriptive,
+}
+
+fn payload<T: for<'de> Deserialize<'de>>(req: &ApprovalRequest) -> StoreResult<T> {
+    serde_json::from_value(req.payload.clone())
+        .map_err(|e| StoreError::Corrupt(format!("request {} payload: {e}", req.id)))
+}
+
+fn subject_uuid(req: &ApprovalRequest) -> StoreResult<Uuid> {
+    Uuid::parse_str(&req.subject_id).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn changed(detail: impl Into<String>) -> StoreError {
+    StoreError::rule("subject_changed", detail)
+}
+
+fn system_entry(
+    req: &ApprovalRequest,
+    approver: Uuid,
+    action: &str,
+    detail: serde_json::Value,
+) -> NewEntry {
+    NewEntry {
+        actor_id: Some(approver),
+        actor_username: None,
+        action: action.to_owned(),
+        subject_type: Some(req.subject_type.clone()),
+        subject_id: Some(req.subject_id.clone()),
+        client_addr: None,
+        outcome: Outcome::Success,
+        detail,
+        request_id: None,
+    }
+}
+
+/// Applies the change of a request whose last step was just approved by `approver`.
+pub fn on_approved(
+    conn: &mut AnyConnection,
+    req: &ApprovalRequest,
+    approver: Uuid,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    match req.kind {
+        ApprovalKind::PermissionLevel => {
+            let p: PermissionLevelChange = payload(req)?;
+            let user = users::find(conn, subject_uuid(req)?)?.ok_or(StoreError::NotFound)?;
+            if user.permission_level != p.from {
+                return Err(changed(format!(
+                    "the user's level is now {}, not {}: file a new request",
+                    user.permission_level.as_str(),
+                    p.from.as_str()
+                )));
+            }
+            users::set_permission_level(conn, user.id, p.to, now)?;
+            audit::append(
+                conn,
+                &system_entry(
+                    req,
+                    approver,
+                    "user.permission_level_changed",
+                    json!({"from": p.from, "to": p.to, "approval_request_id": req.id}),
+                ),
+                now,
+            )?;
+            Ok(())
+        }
+        ApprovalKind::Listing => {
+            let product = products::get(conn, subject_uuid(req)?)?;
+            let next = product
+                .status
+                .approve_listing()
+                .map_err(|e| changed(e.to_string()))?;
+            if product.stock == 0 {
+                return Err(StoreError::rule(
+                    "out_of_stock",
+                    format!("{} has no stock: restock before listing", product.sku),
+                ));
+            }
+            status_change(conn, req, &product, next, approver, None, now)
+        }
+        ApprovalKind::AbnormalDelisting => {
+            let p: AbnormalDelisting = payload(req)?;
+            let product = products::get(conn, subject_uuid(req)?)?;
+            let next = product
+                .status
+                .delist()
+                .map_err(|e| changed(e.to_string()))?;
+            status_change(conn, req, &product, next, approver, Some(&p.reason), now)
+        }
+        ApprovalKind::PriceChange => {
+            let p: PriceChange = payload(req)?;
+            let product_id = subject_uuid(req)?;
+            let history = products::prices_of(conn, &[product_id])?
+                .remove(&product_id)
+                .unwrap_or_default();
+            let in_force: Vec<_> = history.iter().map(|r| r.in_force()).collect();
+            let current = effective_price(&in_force, &[], now);
+            if current != Some(p.from_price_fen) {
+                return Err(changed(format!(
+                    "the price in force is now {} fen, not {}: file a new request",
+                    current.unwrap_or_default(),
+                    p.from_price_fen
+                )));
+            }
+            products::insert_price(
+                conn,
+                &NewPrice {
+                    product_id,
+                    price_fen: p.new_price_fen,
+                    effective_from: p.effective_at,
+                    source: "price_change",
+                    proposer_id: Some(req.proposer_id),
+                    approver_id: Some(approver),
+                    applied_by: None,
+                    approval_request_id: Some(req.id),
+                    competitors: serde_json::to_value(&p.competitors)?,
+                },
+                now,
+            )?;
+            products::insert_event(
+                conn,
+                product_id,
+                Some(approver),
+                "price_approved",
+                json!({"from_price_fen": p.from_price_fen, "new_price_fen": p.new_price_fen, "effective_at": p.effective_at}),
+                Some(&req.reason),
+                Some(req.id),
+                now,
+            )
+        }
+        ApprovalKind::Promotion => {
+            let p: PromotionApproval = payload(req)?;
+            let promo = promotions::find(conn, p.promotion_id)?.ok_or(StoreError::NotFound)?;
+            let others =
+                promotions::for_products(conn, &promo.product_ids, &[ApprovalState::Approved])?;
+            if let Some(clash) = others
+                .iter()
+                .find(|o| o.id != promo.id && o.window.overlaps(&promo.window))
+            {
+                return Err(StoreError::rule(
+                    "promotion_overlap",
+                    format!(
+                        "the approved promotion `{}` overlaps this one on a product",
+                        clash.name
+                    ),
+                ));
+            }
+            if !promotions::close(conn, promo.id, ApprovalState::Approved, Some(approver))? {
+                return Err(changed("the promotion is no longer pending"));
+            }
+            for product in &promo.product_ids {
+                products::insert_event(
+                    conn,
+                    *product,
+                    Some(approver),
+                    "promotion_approved",
+                    json!({"promotion_id": promo.id}),
+                    None,
+                    Some(req.id),
+                    now,
+                )?;
+            }
+            Ok(())
+        }
+        ApprovalKind::ConfidentialInfo => {
+            let p: ConfidentialEdit = payload(req)?;
+            let product_id = subject_uuid(req)?;
+            let expected = req
+                .subject_version
+                .ok_or_else(|| StoreError::Corrupt("no subject version".into()))?;
+            if !products::update_descriptive(conn, product_id, expected, &p.changes, now)? {
+                return Err(changed(
+                    "the product changed since the request: file a new one",
+                ));
+            }
+            products::insert_event(
+                conn,
+                product_id,
+                Some(approver),
+                "edited",
+                serde_json::to_value(&p.changes)?,
+                Some(&req.reason),
+                Some(req.id),
+                now,
+            )
+        }
+        ApprovalKind::News
+        | ApprovalKind::PageRevision
+        | ApprovalKind::BadCustomer
+        | ApprovalKind::Leave
+        | ApprovalKind::OfficialAccountChange => Err(StoreError::rule(
+            "kind_not_available",
+            format!(
+                "requests of kind {} cannot take effect in this version",
+                req.kind.as_str()
+            ),
+        )),
+    }
+}
+
+fn status_change(
+    conn: &mut AnyConnection,
+    req: &ApprovalRequest,
+    product: &products::Product,
+    next: ProductStatus,
+    approver: Uuid,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    if !products::set_status(conn, product.id, product.status, next, now)? {
+        return Err(changed("the product's status changed meanwhile"));
+    }
+    products::insert_event(
+        conn,
+        product.id,
+        Some(approver),
+        "status_changed",
+        json!({"from": product.status.as_str(), "to": next.as_str()}),
+        reason.or(Some(&req.reason)),
+        Some(req.id),
+        now,
+    )
+}
+
+/// Undoes what a proposal reserved when it is rejected or withdrawn.
+pub fn on_closed(
+    conn: &mut AnyConnection,
+    req: &ApprovalRequest,
+    state: ApprovalState,
+    actor: Uuid,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    match req.kind {
+        ApprovalKind::Listing => {
+            let p: Listing = payload(req)?;
+            let product = products::get(conn, subject_uuid(req)?)?;
+            if let Ok(back) = product.status.abandon_listing(p.from) {
+                if products::set_status(conn, product.id, product.status, back, now)? {
+                    products::insert_event(
+                        conn,
+                        product.id,
+                        Some(actor),
+                        "status_changed",
+                        json!({"from": product.status.as_str(), "to": back.as_str()}),
+                        Some(&format!("listing {}", state.as_str())),
+                        Some(req.id),
+                        now,
+                    )?;
+                }
+            }
+            Ok(())
+        }
+        ApprovalKind::Promotion => {
+            let p: PromotionApproval = payload(req)?;
+            promotions::close(conn, p.promotion_id, state, None)?;
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,17 @@
+DROP TABLE stocktake_lines;
+DROP TABLE stocktakes;
+DROP TABLE product_attachments;
+DROP TABLE promotion_products;
+DROP TABLE promotions;
+DROP TABLE stock_movements;
+DROP TABLE price_history;
+DROP TABLE product_events;
+DROP TABLE products;
+DROP TABLE approval_chains;
+DROP TABLE approval_decisions;
+DROP FUNCTION refuse_rewrite();
+DROP INDEX approval_requests_proposer;
+ALTER TABLE approval_requests DROP COLUMN published_at;
+ALTER TABLE approval_requests DROP COLUMN publish_by;
+ALTER TABLE approval_requests DROP COLUMN chain_version;
+ALTER TABLE approval_requests DROP COLUMN version;
