@@ -1,10 +1,14 @@
 //! The API over real HTTP, every test on SQLite and on PostgreSQL.
 
 mod api_tokens;
+mod approvals;
 mod audit;
 mod auth;
 mod contract;
 mod migrations;
 mod openapi;
 mod passwords;
+mod products;
+mod promotions;
+mod stocktakes;
 mod users;

@@ -370,3 +370,115 @@ impl ClockExt for ManualClock {
         self.now()
     }
 }
+
+/// One colleague per job role, logged in: the people a workflow test needs.
+pub struct Cast {
+    pub planner: (Uuid, String),
+    pub storefront: (Uuid, String),
+    pub marketing: (Uuid, String),
+    pub dept: (Uuid, String),
+    pub gm: (Uuid, String),
+    pub it: (Uuid, String),
+    pub warehouse: (Uuid, String),
+    pub designer: (Uuid, String),
+    pub cs: (Uuid, String),
+}
+
+impl TestApp {
+    /// Seeds and logs in one operator per role.
+    pub async fn cast(&self) -> Cast {
+        let op = PermissionLevel::Operator;
+        Cast {
+            planner: self.user_token("pl.anner", &[JobRole::Planner], op).await,
+            storefront: self
+                .user_token("st.orefront", &[JobRole::StorefrontSpecialist], op)
+                .await,
+            marketing: self
+                .user_token("ma.rketing", &[JobRole::MarketingDirector], op)
+                .await,
+            dept: self.user_token("de.pt", &[JobRole::DeptManager], op).await,
+            gm: self
+                .user_token("gm.boss", &[JobRole::GeneralManager], op)
+                .await,
+            it: self.user_token("it.lead", &[JobRole::ItAdmin], op).await,
+            warehouse: self
+                .user_token("wa.rehouse", &[JobRole::Warehouse], op)
+                .await,
+            designer: self.user_token("de.signer", &[JobRole::Designer], op).await,
+            cs: self
+                .user_token("cs.agent", &[JobRole::CustomerService], op)
+                .await,
+        }
+    }
+
+    pub async fn put(&self, path: &str, token: &str, body: &Value) -> Reply {
+        self.send(self.request(Method::PUT, path, Some(token)).json(body))
+            .await
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, body: &Value) -> Reply {
+        self.send(self.request(Method::PATCH, path, Some(token)).json(body))
+            .await
+    }
+
+    /// Approves or rejects a request, asserting nothing.
+    pub async fn decide(&self, request: &str, token: &str, verdict: &str) -> Reply {
+        self.post(
+            &format!("/api/v1/approvals/{request}/decisions"),
+            Some(token),
+            &json!({"verdict": verdict, "comment": format!("{verdict}d in test")}),
+        )
+        .await
+    }
+
+    /// Creates a draft as the planner; returns its id.
+    pub async fn draft(&self, cast: &Cast, sku: &str, price_fen: i64) -> String {
+        let r = self
+            .post(
+                "/api/v1/products",
+                Some(&cast.planner.1),
+                &json!({"sku": sku, "title": format!("Product {sku}"), "category": "tea",
+                        "list_price_fen": price_fen + 1000, "price_fen": price_fen}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "create {sku}: {}", r.text);
+        r.body["id"].as_str().unwrap_or_default().to_owned()
+    }
+
+    /// Receives `qty` into stock as the warehouse.
+    pub async fn receive(&self, cast: &Cast, product: &str, qty: i64) -> Reply {
+        self.post(
+            &format!("/api/v1/products/{product}/stock-movements"),
+            Some(&cast.warehouse.1),
+            &json!({"delta": qty, "reason": "receipt"}),
+        )
+        .await
+    }
+
+    /// A listed product with `stock` in stock, through the real listing flow.
+    pub async fn listed(&self, cast: &Cast, sku: &str, price_fen: i64, stock: i64) -> String {
+        let id = self.draft(cast, sku, price_fen).await;
+        if stock > 0 {
+            assert_eq!(
+                self.receive(cast, &id, stock).await.status,
+                StatusCode::CREATED
+            );
+        }
+        let r = self
+            .post(
+                &format!("/api/v1/products/{id}/listing-requests"),
+                Some(&cast.planner.1),
+                &json!({"reason": "new season"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
+        let req = r.body["id"].as_str().unwrap_or_default().to_owned();
+        let d = self.decide(&req, &cast.marketing.1, "approve").await;
+        assert_eq!(d.status, StatusCode::OK, "{}", d.text);
+        id
+    }
+
+    pub async fn product(&self, id: &str, token: &str) -> Reply {
+        self.get(&format!("/api/v1/products/{id}"), token).await
+    }
+}
