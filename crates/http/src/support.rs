@@ -178,6 +178,15 @@ impl RequestMeta {
     }
 }
 
+/// The acting person for the workflow engine, with the audit template of this request.
+pub fn actor(who: &Identity, meta: &RequestMeta) -> ecops_persistence::workflow::approvals::Actor {
+    ecops_persistence::workflow::approvals::Actor {
+        id: who.user_id,
+        roles: who.roles.clone(),
+        audit: meta.audit(who, "", None, Outcome::Success, serde_json::Value::Null),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,14 +206,5 @@ mod tests {
         assert!(page_limit(Some(-1)).is_err());
         assert!(page_limit(Some(201)).is_err());
         assert_eq!(page_limit(Some(200)).ok(), Some(200));
-    }
-}
-
-/// The acting person for the workflow engine, with the audit template of this request.
-pub fn actor(who: &Identity, meta: &RequestMeta) -> ecops_persistence::workflow::approvals::Actor {
-    ecops_persistence::workflow::approvals::Actor {
-        id: who.user_id,
-        roles: who.roles.clone(),
-        audit: meta.audit(who, "", None, Outcome::Success, serde_json::Value::Null),
     }
 }

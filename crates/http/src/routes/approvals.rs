@@ -109,6 +109,9 @@ fn parse_state(field: &str, s: &str) -> ApiResult<ApprovalState> {
     })
 }
 
+/// A request and its decisions.
+type WithDecisions = (ApprovalRequest, Vec<Decision>);
+
 /// Loads one page of requests with their decisions, refined by `keep`, in a bounded number of
 /// queries whatever the page size.
 fn load_page(
@@ -117,7 +120,7 @@ fn load_page(
     after: Option<String>,
     limit: i64,
     keep: impl Fn(&ApprovalRequest, &[Decision]) -> bool,
-) -> ApiResult<(Vec<(ApprovalRequest, Vec<Decision>)>, Option<String>)> {
+) -> ApiResult<(Vec<WithDecisions>, Option<String>)> {
     let want = usize::try_from(limit).unwrap_or(50);
     let mut out = Vec::new();
     let mut cursor = after;

@@ -202,10 +202,7 @@ pub fn list(
         q = q.filter(products::category.eq(c.clone()));
     }
     if let Some(s) = &f.search {
-        let pattern = format!(
-            "%{}%",
-            s.replace('\\', "").replace('%', "").replace('_', "")
-        );
+        let pattern = format!("%{}%", s.replace(['\\', '%', '_'], ""));
         q = q.filter(
             products::sku
                 .like(pattern.to_uppercase())
