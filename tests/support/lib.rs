@@ -54,9 +54,16 @@ impl Drop for TempDir {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
+        // Stop the server and wait for its workers to end, so their database connections close
+        // now rather than at process exit (where libpq's TLS teardown would race them).
         let handle = self.handle.clone();
-        // Stop without waiting: the runtime is going away with the test.
-        drop(handle.stop(false));
+        let stop = async move { handle.stop(true).await };
+        match tokio::runtime::Handle::try_current() {
+            Ok(rt) if rt.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+                tokio::task::block_in_place(|| rt.block_on(stop));
+            }
+            _ => drop(stop),
+        }
     }
 }
 
