@@ -236,7 +236,11 @@ pub async fn refresh_token(
 #[utoipa::path(
     tag = "auth",
     security(("bearer" = [])),
-    responses((status = 204, description = "Logged out"))
+    responses(
+        (status = 204, description = "Logged out"),
+        (status = 422, description = "Called with an API token, which is revoked rather than logged out", body = Problem,
+            content_type = "application/problem+json")
+    )
 )]
 #[post("/auth/logout")]
 pub async fn logout(

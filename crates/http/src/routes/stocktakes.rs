@@ -170,7 +170,8 @@ pub async fn record_stocktake_count(
     responses(
         (status = 200, description = "Posted", body = StocktakeView),
         (status = 404, description = "No such stocktake", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already posted", body = Problem, content_type = "application/problem+json")
+        (status = 409, description = "Already posted", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Stock moved since the count so far that a difference cannot be posted", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/stocktakes/{id}/post")]
