@@ -1,0 +1,260 @@
+//! Orders (SPEC §3): the immutable core, the append-only event list and its state machine,
+//! the contact deadline, and the hash chain that makes tampering visible.
+
+use crate::access::JobRole;
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::str::FromStr;
+
+/// Where an order stands, derived from its events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    /// Created and accepted; awaiting verification (R-ORD-3/4).
+    Accepted,
+    /// Payment checked and the order confirmed (R-ORD-4).
+    Verified,
+    /// Payment abnormal: held until verified (R-ORD-4).
+    OnHold,
+    /// Goods checked against the order (R-ORD-6).
+    Checked,
+    Shipped,
+    Delivered,
+    Cancelled,
+}
+
+impl OrderStatus {
+    pub const ALL: [OrderStatus; 7] = [
+        OrderStatus::Accepted,
+        OrderStatus::Verified,
+        OrderStatus::OnHold,
+        OrderStatus::Checked,
+        OrderStatus::Shipped,
+        OrderStatus::Delivered,
+        OrderStatus::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderStatus::Accepted => "accepted",
+            OrderStatus::Verified => "verified",
+            OrderStatus::OnHold => "on_hold",
+            OrderStatus::Checked => "checked",
+            OrderStatus::Shipped => "shipped",
+            OrderStatus::Delivered => "delivered",
+            OrderStatus::Cancelled => "cancelled",
+        }
+    }
+}
+
+impl FromStr for OrderStatus {
+    type Err = crate::access::UnknownKey;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        OrderStatus::ALL
+            .into_iter()
+            .find(|x| x.as_str() == s)
+            .ok_or_else(|| crate::access::UnknownKey { kind: "order status", value: s.to_owned() })
+    }
+}
+
+/// What can happen to an order after it is created (R-ORD-2: appended, never edited).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    Accepted,
+    CustomerContacted,
+    PaymentVerified,
+    PaymentAbnormal,
+    RemarkAdded,
+    PickedChecked,
+    Shipped,
+    Delivered,
+    Cancelled,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 9] = [
+        EventKind::Accepted,
+        EventKind::CustomerContacted,
+        EventKind::PaymentVerified,
+        EventKind::PaymentAbnormal,
+        EventKind::RemarkAdded,
+        EventKind::PickedChecked,
+        EventKind::Shipped,
+        EventKind::Delivered,
+        EventKind::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Accepted => "accepted",
+            EventKind::CustomerContacted => "customer_contacted",
+            EventKind::PaymentVerified => "payment_verified",
+            EventKind::PaymentAbnormal => "payment_abnormal",
+            EventKind::RemarkAdded => "remark_added",
+            EventKind::PickedChecked => "picked_checked",
+            EventKind::Shipped => "shipped",
+            EventKind::Delivered => "delivered",
+            EventKind::Cancelled => "cancelled",
+        }
+    }
+
+    /// The job roles that may record this event.
+    pub fn roles(self) -> &'static [JobRole] {
+        use JobRole::*;
+        match self {
+            EventKind::Accepted => &[CustomerService],
+            EventKind::CustomerContacted | EventKind::PaymentVerified | EventKind::PaymentAbnormal => {
+                &[CustomerService, CsSupervisor]
+            }
+            EventKind::RemarkAdded => &[CustomerService, CsSupervisor, Warehouse],
+            EventKind::PickedChecked | EventKind::Shipped => &[Warehouse],
+            EventKind::Delivered => &[Warehouse, CustomerService],
+            EventKind::Cancelled => &[CustomerService, CsSupervisor],
+        }
+    }
+}
+
+impl FromStr for EventKind {
+    type Err = crate::access::UnknownKey;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        EventKind::ALL
+            .into_iter()
+            .find(|x| x.as_str() == s)
+            .ok_or_else(|| crate::access::UnknownKey { kind: "order event", value: s.to_owned() })
+    }
+}
+
+/// An event refused in the order's current state.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{}` is not possible while the order is {}", event.as_str(), status.as_str())]
+pub struct OutOfOrder {
+    pub status: OrderStatus,
+    pub event: EventKind,
+}
+
+/// R-ORD-2..6: the status after `event`, or why it cannot happen now. Remarks and contact
+/// records are allowed at any time and leave the status as it is.
+pub fn apply(status: OrderStatus, event: EventKind) -> Result<OrderStatus, OutOfOrder> {
+    use EventKind as E;
+    use OrderStatus as S;
+    let next = match (status, event) {
+        (_, E::RemarkAdded) => Some(status),
+        (S::Cancelled | S::Delivered, E::CustomerContacted) => None,
+        (_, E::CustomerContacted) => Some(status),
+        (S::Accepted | S::OnHold, E::PaymentVerified) => Some(S::Verified),
+        (S::Accepted | S::Verified, E::PaymentAbnormal) => Some(S::OnHold),
+        (S::Verified, E::PickedChecked) => Some(S::Checked),
+        (S::Checked, E::Shipped) => Some(S::Shipped),
+        (S::Shipped, E::Delivered) => Some(S::Delivered),
+        (S::Accepted | S::Verified | S::OnHold | S::Checked, E::Cancelled) => Some(S::Cancelled),
+        _ => None,
+    };
+    next.ok_or(OutOfOrder { status, event })
+}
+
+/// R-ORD-3: when the customer must have been contacted.
+pub fn contact_due(accepted_at: DateTime<Utc>, within: Duration) -> DateTime<Utc> {
+    accepted_at + within
+}
+
+/// R-ORD-3: met, missed, or still open at `now`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineOutcome {
+    Met,
+    Missed,
+    Open,
+    Overdue,
+}
+
+/// Judges a deadline by when it was done (if it was) and the time now.
+pub fn deadline_outcome(due: DateTime<Utc>, done_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> DeadlineOutcome {
+    match done_at {
+        Some(t) if t <= due => DeadlineOutcome::Met,
+        Some(_) => DeadlineOutcome::Missed,
+        None if now > due => DeadlineOutcome::Overdue,
+        None => DeadlineOutcome::Open,
+    }
+}
+
+/// One line's total, refusing overflow.
+pub fn line_total(quantity: i64, unit_price_fen: i64) -> Option<i64> {
+    quantity.checked_mul(unit_price_fen)
+}
+
+/// SHA-256 of a JSON value, hex. `serde_json` keeps object keys sorted (no `preserve_order`),
+/// so the text — and the hash — of equal values is the same.
+pub fn hash_json(value: &serde_json::Value) -> String {
+    hex::encode(Sha256::digest(value.to_string().as_bytes()))
+}
+
+/// The hash of one event: it covers the previous hash, so changing any earlier event, or the
+/// order's core (whose hash starts the chain), breaks every hash after it.
+pub fn event_hash(prev_hash: &str, event: &serde_json::Value) -> String {
+    let mut h = Sha256::new();
+    h.update(prev_hash.as_bytes());
+    h.update(b"\n");
+    h.update(event.to_string().as_bytes());
+    hex::encode(h.finalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use EventKind as E;
+    use OrderStatus as S;
+
+    #[test]
+    fn r_ord_4_abnormal_payment_holds_until_verified() {
+        assert_eq!(apply(S::Accepted, E::PaymentAbnormal), Ok(S::OnHold));
+        assert!(apply(S::OnHold, E::PickedChecked).is_err(), "a held order cannot be picked");
+        assert_eq!(apply(S::OnHold, E::PaymentVerified), Ok(S::Verified));
+    }
+
+    #[test]
+    fn r_ord_6_goods_are_checked_before_shipping_and_paid_before_checking() {
+        assert!(apply(S::Accepted, E::Shipped).is_err(), "shipping an unverified order");
+        assert!(apply(S::Verified, E::Shipped).is_err(), "shipping an unchecked order");
+        assert!(apply(S::Accepted, E::PickedChecked).is_err());
+        assert_eq!(apply(S::Verified, E::PickedChecked), Ok(S::Checked));
+        assert_eq!(apply(S::Checked, E::Shipped), Ok(S::Shipped));
+        assert_eq!(apply(S::Shipped, E::Delivered), Ok(S::Delivered));
+    }
+
+    #[test]
+    fn r_ord_5_remarks_are_allowed_at_any_time() {
+        for s in OrderStatus::ALL {
+            assert_eq!(apply(s, E::RemarkAdded), Ok(s));
+        }
+    }
+
+    #[test]
+    fn r_ord_2_shipped_orders_cannot_be_cancelled() {
+        assert!(apply(S::Shipped, E::Cancelled).is_err());
+        assert!(apply(S::Delivered, E::Cancelled).is_err());
+        assert!(apply(S::Cancelled, E::Cancelled).is_err());
+        assert_eq!(apply(S::OnHold, E::Cancelled), Ok(S::Cancelled));
+    }
+
+    #[test]
+    fn r_ord_3_the_contact_deadline_is_met_missed_open_or_overdue() {
+        let t0 = DateTime::<Utc>::UNIX_EPOCH;
+        let due = contact_due(t0, Duration::minutes(10));
+        assert_eq!(deadline_outcome(due, Some(t0 + Duration::minutes(10)), t0), DeadlineOutcome::Met);
+        assert_eq!(deadline_outcome(due, Some(t0 + Duration::seconds(601)), t0), DeadlineOutcome::Missed);
+        assert_eq!(deadline_outcome(due, None, t0 + Duration::minutes(5)), DeadlineOutcome::Open);
+        assert_eq!(deadline_outcome(due, None, t0 + Duration::minutes(11)), DeadlineOutcome::Overdue);
+    }
+
+    #[test]
+    fn r_ord_2_the_hash_chain_changes_with_any_byte() {
+        let core = serde_json::json!({"total_fen": 100, "lines": [{"sku": "A", "quantity": 1}]});
+        let altered = serde_json::json!({"total_fen": 101, "lines": [{"sku": "A", "quantity": 1}]});
+        assert_ne!(hash_json(&core), hash_json(&altered));
+        let e = serde_json::json!({"kind": "accepted"});
+        assert_ne!(event_hash(&hash_json(&core), &e), event_hash(&hash_json(&altered), &e));
+        assert_eq!(line_total(i64::MAX, 2), None);
+    }
+}
