@@ -32,6 +32,9 @@ pub enum StoreError {
     /// The caller's `If-Match` version is stale (412).
     #[error("{0}")]
     Stale(String),
+    /// A field of the request is refused after a look at the stored data (422 with the field).
+    #[error("`{field}` {message}")]
+    Invalid { field: String, message: String },
     /// The caller may not do this (403).
     #[error("{detail}")]
     Forbidden { code: &'static str, detail: String },

@@ -269,6 +269,129 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    customers (id) {
+        id -> Text,
+        name -> Text,
+        phone -> Text,
+        email -> Nullable<Text>,
+        address -> Text,
+        classification -> Text,
+        bad_customer -> Integer,
+        bad_customer_reason -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    orders (id) {
+        id -> Text,
+        channel -> Text,
+        channel_order_no -> Text,
+        customer_id -> Text,
+        customer_name -> Text,
+        customer_phone -> Text,
+        shipping_address -> Text,
+        total_fen -> BigInt,
+        payment_method -> Text,
+        payment_status -> Text,
+        paid_fen -> BigInt,
+        created_by -> Text,
+        created_at -> Timestamp,
+        core_hash -> Text,
+    }
+}
+
+diesel::table! {
+    order_lines (order_id, line_no) {
+        order_id -> Text,
+        line_no -> Integer,
+        product_id -> Text,
+        sku -> Text,
+        title -> Text,
+        quantity -> BigInt,
+        unit_price_fen -> BigInt,
+        line_total_fen -> BigInt,
+    }
+}
+
+diesel::table! {
+    order_events (id) {
+        id -> Text,
+        order_id -> Text,
+        seq -> Integer,
+        kind -> Text,
+        actor_id -> Nullable<Text>,
+        at -> Timestamp,
+        data -> Text,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    order_status (order_id) {
+        order_id -> Text,
+        status -> Text,
+        contact_due_at -> Timestamp,
+        contacted_at -> Nullable<Timestamp>,
+        last_seq -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    order_exports (export_date) {
+        export_date -> Text,
+        jsonl_path -> Text,
+        csv_path -> Text,
+        jsonl_sha256 -> Text,
+        csv_sha256 -> Text,
+        order_count -> Integer,
+        event_count -> Integer,
+        created_at -> Timestamp,
+        created_by_node -> Text,
+    }
+}
+
+diesel::table! {
+    job_leases (name) {
+        name -> Text,
+        holder -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    aftersales_cases (id) {
+        id -> Text,
+        order_id -> Text,
+        kind -> Text,
+        status -> Text,
+        owner_id -> Text,
+        description -> Text,
+        customer_result -> Nullable<Text>,
+        refund_fen -> BigInt,
+        deadline_at -> Nullable<Timestamp>,
+        escalated_at -> Nullable<Timestamp>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    aftersales_lines (case_id, line_no) {
+        case_id -> Text,
+        line_no -> Integer,
+        quantity -> BigInt,
+    }
+}
+
 diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(password_history -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -277,6 +400,11 @@ diesel::joinable!(approval_decisions -> approval_requests (request_id));
 diesel::joinable!(promotion_products -> promotions (promotion_id));
 diesel::joinable!(promotion_products -> products (product_id));
 diesel::joinable!(stocktake_lines -> products (product_id));
+diesel::joinable!(order_lines -> orders (order_id));
+diesel::joinable!(order_status -> orders (order_id));
+diesel::joinable!(order_events -> orders (order_id));
+diesel::joinable!(orders -> customers (customer_id));
+diesel::joinable!(aftersales_lines -> aftersales_cases (case_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -299,4 +427,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     product_attachments,
     stocktakes,
     stocktake_lines,
+    customers,
+    orders,
+    order_lines,
+    order_events,
+    order_status,
+    order_exports,
+    job_leases,
+    aftersales_cases,
+    aftersales_lines,
 );

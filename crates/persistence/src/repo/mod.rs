@@ -1,6 +1,10 @@
 //! Repositories: one module per aggregate, plain functions over an [`crate::AnyConnection`].
 
+pub mod aftersales;
 pub mod api_tokens;
+pub mod customers;
+pub mod jobs;
+pub mod orders;
 pub mod approvals;
 pub mod audit;
 pub mod idempotency;

@@ -3,3 +3,4 @@
 
 pub mod approvals;
 pub mod effects;
+pub mod orders;

@@ -1,0 +1,259 @@
+//! Orders (R-ORD-1..7): creation reserves stock in the same transaction; afterwards only events
+//! are appended, each chained to the previous one by its hash.
+
+use crate::db::write_tx;
+use crate::repo::customers::{self, Customer};
+use crate::repo::orders::{self, core_json, event_json, EventRow, LineRow, OrderRow, StatusRow};
+use crate::repo::products;
+use crate::repo::stock::{self, Reason};
+use crate::repo::{from_db, to_db};
+use crate::{AnyConnection, StoreError, StoreResult};
+use chrono::{DateTime, Duration, Utc};
+use ecops_domain::order::{self as rules, EventKind, OrderStatus};
+use ecops_domain::product::ProductStatus;
+use serde_json::json;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Who the order is for.
+#[derive(Debug, Clone)]
+pub enum CustomerRef {
+    Existing(Uuid),
+    /// Found by phone, or created.
+    Contact { name: String, phone: String, email: Option<String>, address: String, classification: String },
+}
+
+#[derive(Debug, Clone)]
+pub struct NewLine {
+    pub sku: String,
+    pub quantity: i64,
+    /// The channel's price; `None`: the product's effective price at this instant.
+    pub unit_price_fen: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewOrder {
+    pub channel: String,
+    pub channel_order_no: String,
+    pub customer: CustomerRef,
+    pub shipping_address: String,
+    pub payment_method: String,
+    /// `paid`, `unpaid` or `cod` (cash on delivery).
+    pub payment_status: String,
+    pub lines: Vec<NewLine>,
+}
+
+fn invalid(field: String, message: impl Into<String>) -> StoreError {
+    StoreError::Invalid { field, message: message.into() }
+}
+
+fn resolve_customer(conn: &mut AnyConnection, c: &CustomerRef, by: Uuid, now: DateTime<Utc>) -> StoreResult<Customer> {
+    match c {
+        CustomerRef::Existing(id) => customers::find(conn, *id)?.ok_or_else(|| invalid("customer_id".into(), "names no customer")),
+        CustomerRef::Contact { name, phone, email, address, classification } => {
+            if let Some(found) = customers::find_by_phone(conn, phone)? {
+                return Ok(found);
+            }
+            let c = Customer {
+                id: Uuid::now_v7(),
+                name: name.clone(),
+                phone: phone.clone(),
+                email: email.clone(),
+                address: address.clone(),
+                classification: classification.clone(),
+                bad_customer: false,
+                bad_customer_reason: None,
+                created_by: by,
+                created_at: now,
+                updated_at: now,
+                version: 1,
+            };
+            customers::insert(conn, &c)?;
+            Ok(c)
+        }
+    }
+}
+
+/// R-ORD-1/7: creates an order, reserving its stock in the same transaction (never below zero;
+/// reaching zero delists, R-PRD-4). Returns the new order's id.
+pub fn create(conn: &mut AnyConnection, new: &NewOrder, by: Uuid, contact_within: Duration, now: DateTime<Utc>) -> StoreResult<Uuid> {
+    write_tx(conn, |conn| {
+        let customer = resolve_customer(conn, &new.customer, by, now)?;
+        let skus: Vec<String> = new.lines.iter().map(|l| l.sku.clone()).collect();
+        let found: HashMap<String, products::Product> = products::find_by_skus(conn, &skus)?.into_iter().map(|p| (p.sku.clone(), p)).collect();
+        let ids: Vec<Uuid> = found.values().map(|p| p.id).collect();
+        let prices = products::effective_prices(conn, &ids, now)?;
+        let order_id = Uuid::now_v7();
+        let key = order_id.to_string();
+        let mut lines = Vec::with_capacity(new.lines.len());
+        let mut total: i64 = 0;
+        for (i, l) in new.lines.iter().enumerate() {
+            let p = found.get(&l.sku).ok_or_else(|| invalid(format!("lines.{i}.sku"), format!("no product has SKU {}", l.sku)))?;
+            if p.status != ProductStatus::Listed {
+                return Err(StoreError::Rule {
+                    code: "not_for_sale",
+                    detail: format!("{} is {}, not listed", p.sku, p.status.as_str()),
+                });
+            }
+            let unit = match l.unit_price_fen {
+                Some(u) => u,
+                None => *prices.get(&p.id).ok_or_else(|| invalid(format!("lines.{i}.sku"), "has no price in force"))?,
+            };
+            let line_total = rules::line_total(l.quantity, unit).ok_or_else(|| invalid(format!("lines.{i}.quantity"), "times the price overflows"))?;
+            total = total.checked_add(line_total).ok_or_else(|| invalid(format!("lines.{i}.quantity"), "makes the order total overflow"))?;
+            lines.push(LineRow {
+                order_id: key.clone(),
+                line_no: i32::try_from(i + 1).unwrap_or(i32::MAX),
+                product_id: p.id.to_string(),
+                sku: p.sku.clone(),
+                title: p.title.clone(),
+                quantity: l.quantity,
+                unit_price_fen: unit,
+                line_total_fen: line_total,
+            });
+        }
+        let mut order = OrderRow {
+            id: key.clone(),
+            channel: new.channel.clone(),
+            channel_order_no: new.channel_order_no.clone(),
+            customer_id: customer.id.to_string(),
+            customer_name: customer.name.clone(),
+            customer_phone: customer.phone.clone(),
+            shipping_address: new.shipping_address.clone(),
+            total_fen: total,
+            payment_method: new.payment_method.clone(),
+            payment_status: new.payment_status.clone(),
+            paid_fen: if new.payment_status == "paid" { total } else { 0 },
+            created_by: by.to_string(),
+            created_at: to_db(now),
+            core_hash: String::new(),
+        };
+        order.core_hash = rules::hash_json(&core_json(&order, &lines));
+        orders::insert_order(conn, &order, &lines)?;
+        // Reserve after the order row exists, so a duplicate channel order fails before stock moves.
+        for l in &lines {
+            let pid = orders::parse_id(&l.product_id)?;
+            stock::move_stock(conn, pid, -l.quantity, Reason::Order, Some(&key), None, Some(by), now)?;
+        }
+        let accepted = chain_event(&order.core_hash, &key, 1, EventKind::Accepted, Some(by), now, json!({}));
+        orders::insert_event(conn, &accepted)?;
+        orders::insert_status(
+            conn,
+            &StatusRow {
+                order_id: key.clone(),
+                status: OrderStatus::Accepted.as_str().to_owned(),
+                contact_due_at: to_db(rules::contact_due(now, contact_within)),
+                contacted_at: None,
+                last_seq: 1,
+                updated_at: to_db(now),
+            },
+        )?;
+        Ok(order_id)
+    })
+}
+
+fn chain_event(prev_hash: &str, order_id: &str, seq: i32, kind: EventKind, actor: Option<Uuid>, now: DateTime<Utc>, data: serde_json::Value) -> EventRow {
+    let mut e = EventRow {
+        id: Uuid::now_v7().to_string(),
+        order_id: order_id.to_owned(),
+        seq,
+        kind: kind.as_str().to_owned(),
+        actor_id: actor.map(|a| a.to_string()),
+        at: to_db(now),
+        data: data.to_string(),
+        prev_hash: prev_hash.to_owned(),
+        hash: String::new(),
+    };
+    e.hash = rules::event_hash(prev_hash, &event_json(&e));
+    e
+}
+
+/// R-ORD-2..6: appends one event if the order's state allows it. Cancelling releases the
+/// reserved stock; a line-by-line check must match the order exactly.
+pub fn append(conn: &mut AnyConnection, order_id: Uuid, kind: EventKind, actor: Uuid, data: serde_json::Value, now: DateTime<Utc>) -> StoreResult<()> {
+    write_tx(conn, |conn| {
+        let rec = orders::find(conn, order_id)?.ok_or(StoreError::NotFound)?;
+        let status = rec.status.status()?;
+        let next = rules::apply(status, kind).map_err(|e| StoreError::conflict("invalid_transition", e.to_string()))?;
+        let last = rec.events.last().ok_or_else(|| StoreError::Corrupt("an order without events".into()))?;
+        if kind == EventKind::PickedChecked {
+            check_lines(&rec.lines, &data)?;
+        }
+        if kind == EventKind::Cancelled {
+            for l in &rec.lines {
+                stock::move_stock(conn, orders::parse_id(&l.product_id)?, l.quantity, Reason::OrderCancelled, Some(&rec.order.id), None, Some(actor), now)?;
+            }
+        }
+        let event = chain_event(&last.hash, &rec.order.id, last.seq + 1, kind, Some(actor), now, data);
+        orders::insert_event(conn, &event)?;
+        let contacted = match (rec.status.contacted_at, kind) {
+            (None, EventKind::CustomerContacted) => Some(to_db(now)),
+            (c, _) => c,
+        };
+        if !orders::advance_status(conn, &rec.order.id, last.seq, next, contacted, now)? {
+            return Err(StoreError::conflict("concurrent_event", "another event was recorded meanwhile; read the order again"));
+        }
+        Ok(())
+    })
+}
+
+/// R-ORD-6: the warehouse's count must name every line of the order with its exact quantity.
+fn check_lines(lines: &[LineRow], data: &serde_json::Value) -> StoreResult<()> {
+    let checked: HashMap<i64, i64> = data["lines"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|l| Some((l["line_no"].as_i64()?, l["quantity"].as_i64()?))).collect())
+        .unwrap_or_default();
+    let mut wrong = Vec::new();
+    for l in lines {
+        match checked.get(&i64::from(l.line_no)) {
+            Some(q) if *q == l.quantity => {}
+            Some(q) => wrong.push(format!("line {} ({}) has {} picked, the order says {}", l.line_no, l.sku, q, l.quantity)),
+            None => wrong.push(format!("line {} ({}) was not checked", l.line_no, l.sku)),
+        }
+    }
+    if checked.len() > lines.len() {
+        wrong.push("the check names lines the order does not have".to_owned());
+    }
+    if wrong.is_empty() {
+        Ok(())
+    } else {
+        Err(StoreError::rule("check_mismatch", wrong.join("; ")))
+    }
+}
+
+/// What a verification of the hash chain found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verification {
+    pub valid: bool,
+    pub events_checked: usize,
+    pub problems: Vec<String>,
+}
+
+/// Recomputes the core hash and every event hash from the stored rows.
+pub fn verify(conn: &mut AnyConnection, order_id: Uuid) -> StoreResult<Verification> {
+    let rec = orders::find(conn, order_id)?.ok_or(StoreError::NotFound)?;
+    let mut problems = Vec::new();
+    let core = rules::hash_json(&core_json(&rec.order, &rec.lines));
+    if core != rec.order.core_hash {
+        problems.push("the order's core data (customer, address, lines, prices or totals) differs from what was hashed at creation".to_owned());
+    }
+    let mut prev = rec.order.core_hash.clone();
+    for (i, e) in rec.events.iter().enumerate() {
+        if i32::try_from(i + 1).ok() != Some(e.seq) {
+            problems.push(format!("event sequence breaks at {}", e.seq));
+        }
+        if e.prev_hash != prev {
+            problems.push(format!("event {} does not follow the one before it", e.seq));
+        }
+        if rules::event_hash(&e.prev_hash, &event_json(e)) != e.hash {
+            problems.push(format!("event {} ({}) was altered", e.seq, e.kind));
+        }
+        prev = e.hash.clone();
+    }
+    Ok(Verification { valid: problems.is_empty(), events_checked: rec.events.len(), problems })
+}
+
+/// When an order was created, as stored (for callers that hold only the row).
+pub fn created_at(o: &OrderRow) -> DateTime<Utc> {
+    from_db(o.created_at)
+}

@@ -1,0 +1,9 @@
+DROP TABLE aftersales_lines;
+DROP TABLE aftersales_cases;
+DROP TABLE job_leases;
+DROP TABLE order_exports;
+DROP TABLE order_status;
+DROP TABLE order_events;
+DROP TABLE order_lines;
+DROP TABLE orders;
+DROP TABLE customers;

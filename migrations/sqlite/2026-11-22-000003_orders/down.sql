@@ -1,0 +1,15 @@
+DROP TRIGGER order_events_no_delete;
+DROP TRIGGER order_events_no_update;
+DROP TRIGGER order_lines_no_delete;
+DROP TRIGGER order_lines_no_update;
+DROP TRIGGER orders_no_delete;
+DROP TRIGGER orders_no_update;
+DROP TABLE aftersales_lines;
+DROP TABLE aftersales_cases;
+DROP TABLE job_leases;
+DROP TABLE order_exports;
+DROP TABLE order_status;
+DROP TABLE order_events;
+DROP TABLE order_lines;
+DROP TABLE orders;
+DROP TABLE customers;
