@@ -1,5 +1,6 @@
 //! The API over real HTTP, every test on SQLite and on PostgreSQL.
 
+mod aftersales;
 mod api_tokens;
 mod approvals;
 mod audit;
@@ -7,6 +8,7 @@ mod auth;
 mod contract;
 mod migrations;
 mod openapi;
+mod orders;
 mod passwords;
 mod products;
 mod promotions;

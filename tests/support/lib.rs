@@ -489,3 +489,30 @@ impl TestApp {
         self.get(&format!("/api/v1/products/{id}"), token).await
     }
 }
+
+impl TestApp {
+    /// A valid order body for `sku` with a new customer.
+    pub fn order_body(&self, channel_no: &str, sku: &str, quantity: i64) -> Value {
+        json!({
+            "channel": "taobao", "channel_order_no": channel_no,
+            "customer": {"name": "王芳", "phone": "13800000001", "address": "杭州市西湖区 1 号"},
+            "shipping_address": "杭州市西湖区 1 号", "payment_method": "alipay", "payment_status": "paid",
+            "lines": [{"sku": sku, "quantity": quantity}]
+        })
+    }
+
+    /// Creates an order as customer service; returns the answer.
+    pub async fn order(&self, cast: &Cast, body: &Value) -> Reply {
+        self.post("/api/v1/orders", Some(&cast.cs.1), body).await
+    }
+
+    /// Appends an order event as `token`.
+    pub async fn event(&self, order: &str, token: &str, body: Value) -> Reply {
+        self.post(
+            &format!("/api/v1/orders/{order}/events"),
+            Some(token),
+            &body,
+        )
+        .await
+    }
+}

@@ -6,11 +6,13 @@
 pub mod approvals;
 pub mod auth;
 pub mod common;
+pub mod orders;
 pub mod products;
 pub mod users;
 
 pub use approvals::*;
 pub use auth::*;
 pub use common::*;
+pub use orders::*;
 pub use products::*;
 pub use users::*;

@@ -54,7 +54,10 @@ impl FromStr for OrderStatus {
         OrderStatus::ALL
             .into_iter()
             .find(|x| x.as_str() == s)
-            .ok_or_else(|| crate::access::UnknownKey { kind: "order status", value: s.to_owned() })
+            .ok_or_else(|| crate::access::UnknownKey {
+                kind: "order status",
+                value: s.to_owned(),
+            })
     }
 }
 
@@ -105,9 +108,9 @@ impl EventKind {
         use JobRole::*;
         match self {
             EventKind::Accepted => &[CustomerService],
-            EventKind::CustomerContacted | EventKind::PaymentVerified | EventKind::PaymentAbnormal => {
-                &[CustomerService, CsSupervisor]
-            }
+            EventKind::CustomerContacted
+            | EventKind::PaymentVerified
+            | EventKind::PaymentAbnormal => &[CustomerService, CsSupervisor],
             EventKind::RemarkAdded => &[CustomerService, CsSupervisor, Warehouse],
             EventKind::PickedChecked | EventKind::Shipped => &[Warehouse],
             EventKind::Delivered => &[Warehouse, CustomerService],
@@ -122,7 +125,10 @@ impl FromStr for EventKind {
         EventKind::ALL
             .into_iter()
             .find(|x| x.as_str() == s)
-            .ok_or_else(|| crate::access::UnknownKey { kind: "order event", value: s.to_owned() })
+            .ok_or_else(|| crate::access::UnknownKey {
+                kind: "order event",
+                value: s.to_owned(),
+            })
     }
 }
 
@@ -170,7 +176,11 @@ pub enum DeadlineOutcome {
 }
 
 /// Judges a deadline by when it was done (if it was) and the time now.
-pub fn deadline_outcome(due: DateTime<Utc>, done_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> DeadlineOutcome {
+pub fn deadline_outcome(
+    due: DateTime<Utc>,
+    done_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> DeadlineOutcome {
     match done_at {
         Some(t) if t <= due => DeadlineOutcome::Met,
         Some(_) => DeadlineOutcome::Missed,
@@ -209,14 +219,23 @@ mod tests {
     #[test]
     fn r_ord_4_abnormal_payment_holds_until_verified() {
         assert_eq!(apply(S::Accepted, E::PaymentAbnormal), Ok(S::OnHold));
-        assert!(apply(S::OnHold, E::PickedChecked).is_err(), "a held order cannot be picked");
+        assert!(
+            apply(S::OnHold, E::PickedChecked).is_err(),
+            "a held order cannot be picked"
+        );
         assert_eq!(apply(S::OnHold, E::PaymentVerified), Ok(S::Verified));
     }
 
     #[test]
     fn r_ord_6_goods_are_checked_before_shipping_and_paid_before_checking() {
-        assert!(apply(S::Accepted, E::Shipped).is_err(), "shipping an unverified order");
-        assert!(apply(S::Verified, E::Shipped).is_err(), "shipping an unchecked order");
+        assert!(
+            apply(S::Accepted, E::Shipped).is_err(),
+            "shipping an unverified order"
+        );
+        assert!(
+            apply(S::Verified, E::Shipped).is_err(),
+            "shipping an unchecked order"
+        );
         assert!(apply(S::Accepted, E::PickedChecked).is_err());
         assert_eq!(apply(S::Verified, E::PickedChecked), Ok(S::Checked));
         assert_eq!(apply(S::Checked, E::Shipped), Ok(S::Shipped));
@@ -242,10 +261,22 @@ mod tests {
     fn r_ord_3_the_contact_deadline_is_met_missed_open_or_overdue() {
         let t0 = DateTime::<Utc>::UNIX_EPOCH;
         let due = contact_due(t0, Duration::minutes(10));
-        assert_eq!(deadline_outcome(due, Some(t0 + Duration::minutes(10)), t0), DeadlineOutcome::Met);
-        assert_eq!(deadline_outcome(due, Some(t0 + Duration::seconds(601)), t0), DeadlineOutcome::Missed);
-        assert_eq!(deadline_outcome(due, None, t0 + Duration::minutes(5)), DeadlineOutcome::Open);
-        assert_eq!(deadline_outcome(due, None, t0 + Duration::minutes(11)), DeadlineOutcome::Overdue);
+        assert_eq!(
+            deadline_outcome(due, Some(t0 + Duration::minutes(10)), t0),
+            DeadlineOutcome::Met
+        );
+        assert_eq!(
+            deadline_outcome(due, Some(t0 + Duration::seconds(601)), t0),
+            DeadlineOutcome::Missed
+        );
+        assert_eq!(
+            deadline_outcome(due, None, t0 + Duration::minutes(5)),
+            DeadlineOutcome::Open
+        );
+        assert_eq!(
+            deadline_outcome(due, None, t0 + Duration::minutes(11)),
+            DeadlineOutcome::Overdue
+        );
     }
 
     #[test]
@@ -254,7 +285,10 @@ mod tests {
         let altered = serde_json::json!({"total_fen": 101, "lines": [{"sku": "A", "quantity": 1}]});
         assert_ne!(hash_json(&core), hash_json(&altered));
         let e = serde_json::json!({"kind": "accepted"});
-        assert_ne!(event_hash(&hash_json(&core), &e), event_hash(&hash_json(&altered), &e));
+        assert_ne!(
+            event_hash(&hash_json(&core), &e),
+            event_hash(&hash_json(&altered), &e)
+        );
         assert_eq!(line_total(i64::MAX, 2), None);
     }
 }

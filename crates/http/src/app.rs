@@ -207,10 +207,9 @@ fn metrics() -> Result<Metrics, Box<dyn std::error::Error + Send + Sync>> {
 /// Starts the HTTP server on `listener`. Used by `ecops serve` and by the test suites.
 pub fn serve(
     listener: TcpListener,
-    state: AppState,
+    state: web::Data<AppState>,
     workers: Option<usize>,
 ) -> std::io::Result<Server> {
-    let state = web::Data::new(state);
     let doc = crate::openapi::document();
     let table = web::Data::new(RouteTable::from_doc(&doc));
     let Metrics {

@@ -47,6 +47,40 @@ pub struct HttpConfig {
     pub publish_within_hours: i64,
     /// R-PUB-3: largest image, video and document attachments, in bytes.
     pub upload_limits: UploadLimits,
+    /// Orders, after-sales and exports.
+    pub orders: OrderSettings,
+    /// The data folder (exports are written under it).
+    pub data_dir: PathBuf,
+}
+
+/// Deadlines and schedules of orders and after-sales (R-ORD-3, R-ORD-8, R-AFS-2).
+#[derive(Debug, Clone)]
+pub struct OrderSettings {
+    /// The company time zone: days and the 18:00 export are judged in it.
+    pub timezone: chrono_tz::Tz,
+    /// R-ORD-3: customer contact within this many minutes of accepting.
+    pub contact_minutes: i64,
+    /// R-AFS-2: complaints are processed within this many hours, else escalated.
+    pub complaint_hours: i64,
+    /// R-ORD-8: the daily export runs at this hour (company time).
+    pub export_hour: u32,
+    /// How often the scheduler looks for due work, in milliseconds.
+    pub scheduler_tick_ms: u64,
+    /// This node's name in job leases.
+    pub node: String,
+}
+
+impl Default for OrderSettings {
+    fn default() -> Self {
+        OrderSettings {
+            timezone: chrono_tz::Asia::Shanghai,
+            contact_minutes: 10,
+            complaint_hours: 24,
+            export_hour: 18,
+            scheduler_tick_ms: 30_000,
+            node: format!("node-{}", std::process::id()),
+        }
+    }
 }
 
 /// Size limits of uploads by kind (R-PUB-3).
@@ -89,6 +123,8 @@ impl HttpConfig {
             idempotency_ttl_hours: 24,
             publish_within_hours: 48,
             upload_limits: UploadLimits::default(),
+            orders: OrderSettings::default(),
+            data_dir: PathBuf::from("data"),
         }
     }
 }

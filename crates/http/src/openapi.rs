@@ -3,8 +3,8 @@
 //! can give.
 
 use crate::routes::{
-    api_tokens, approvals, audit, auth, health, me, product_import, product_requests, products,
-    promotions, stocktakes, users,
+    aftersales, api_tokens, approvals, audit, auth, customers, exports, health, me, orders,
+    product_import, product_requests, products, promotions, stocktakes, users,
 };
 use ecops_api_types::Problem;
 use utoipa::openapi::path::Operation;
@@ -33,7 +33,10 @@ use utoipa_actix_web::AppExt;
         (name = "approvals", description = "The approvals engine: inboxes, decisions, chains, publication deadlines"),
         (name = "products", description = "Products: drafts, edits, listing, prices, stock, history, import"),
         (name = "promotions", description = "Promotions with their approval"),
-        (name = "stocktakes", description = "Stock counts every two days")
+        (name = "stocktakes", description = "Stock counts every two days"),
+        (name = "orders", description = "Orders: immutable core, events, queue, hash chain, daily exports"),
+        (name = "customers", description = "Customers and the bad-customer flag"),
+        (name = "aftersales", description = "After-sales cases and reports")
     )
 )]
 struct ApiDoc;
@@ -89,7 +92,29 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(stocktakes::create_stocktake)
                 .service(stocktakes::record_stocktake_count)
                 .service(stocktakes::post_stocktake)
-                .service(stocktakes::get_stocktake),
+                .service(stocktakes::get_stocktake)
+                .service(orders::create_order)
+                .service(orders::list_orders)
+                .service(orders::get_order)
+                .service(orders::put_order)
+                .service(orders::patch_order)
+                .service(orders::delete_order)
+                .service(orders::add_order_event)
+                .service(orders::verify_order)
+                .service(exports::list_order_exports)
+                .service(exports::download_order_export)
+                .service(exports::verify_order_export)
+                .service(customers::list_customers)
+                .service(customers::customer_statistics)
+                .service(customers::get_customer)
+                .service(customers::update_customer)
+                .service(customers::request_bad_customer)
+                .service(aftersales::create_case)
+                .service(aftersales::list_cases)
+                .service(aftersales::daily_report)
+                .service(aftersales::factory_report)
+                .service(aftersales::get_case)
+                .service(aftersales::update_case),
         );
 }
 

@@ -45,6 +45,21 @@ pub struct ApprovalsSection {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct OrdersSection {
+    /// R-ORD-3: minutes to contact the customer after accepting an order.
+    pub contact_minutes: i64,
+    /// R-AFS-2: hours to process a complaint before it is escalated.
+    pub complaint_hours: i64,
+    /// R-ORD-8: hour (company time) of the daily order export.
+    pub export_hour: u32,
+    /// How often the scheduler looks for due work, in milliseconds.
+    pub scheduler_tick_ms: u64,
+    /// This node's name in job leases (default: derived from the process).
+    pub node: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UploadsSection {
     pub max_image_bytes: i64,
     pub max_video_bytes: i64,
@@ -84,6 +99,7 @@ pub struct Config {
     pub password: PasswordSection,
     pub approvals: ApprovalsSection,
     pub uploads: UploadsSection,
+    pub orders: OrdersSection,
 }
 
 impl std::fmt::Debug for Config {
@@ -170,6 +186,13 @@ impl Default for Config {
                 max_video_bytes: 200 * 1024 * 1024,
                 max_document_bytes: 20 * 1024 * 1024,
             },
+            orders: OrdersSection {
+                contact_minutes: 10,
+                complaint_hours: 24,
+                export_hour: 18,
+                scheduler_tick_ms: 30_000,
+                node: None,
+            },
         }
     }
 }
@@ -207,6 +230,9 @@ impl Config {
                 "log_format must be text or json, not `{}`",
                 self.log_format
             ));
+        }
+        if self.orders.export_hour > 23 {
+            return Err("orders.export_hour must be 0-23".to_owned());
         }
         if self.password.min_length < 6 {
             return Err("password.min_length must be at least 6 (R-ACL-5)".to_owned());

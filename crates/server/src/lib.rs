@@ -173,6 +173,19 @@ pub fn http_config(config: &Config, secret: Vec<u8>) -> HttpConfig {
         dashboard_dir: config.dashboard_dir.clone(),
         idempotency_ttl_hours: config.idempotency_ttl_hours,
         publish_within_hours: config.approvals.publish_within_hours,
+        data_dir: config.data_dir.clone(),
+        orders: ecops_http::OrderSettings {
+            timezone: config.timezone.parse().unwrap_or(chrono_tz::Asia::Shanghai),
+            contact_minutes: config.orders.contact_minutes,
+            complaint_hours: config.orders.complaint_hours,
+            export_hour: config.orders.export_hour,
+            scheduler_tick_ms: config.orders.scheduler_tick_ms,
+            node: config
+                .orders
+                .node
+                .clone()
+                .unwrap_or_else(|| format!("node-{}", std::process::id())),
+        },
         upload_limits: ecops_http::UploadLimits {
             image_bytes: config.uploads.max_image_bytes,
             video_bytes: config.uploads.max_video_bytes,
@@ -185,6 +198,7 @@ pub fn http_config(config: &Config, secret: Vec<u8>) -> HttpConfig {
 pub struct Application {
     port: u16,
     server: actix_web::dev::Server,
+    state: actix_web::web::Data<AppState>,
     /// The bootstrap admin's generated password, if one was generated on this start.
     pub generated_admin_password: Option<String>,
 }
@@ -200,12 +214,14 @@ impl Application {
         let listener = TcpListener::bind(&config.bind)
             .map_err(|e| StartupError::Config(format!("cannot listen on {}: {e}", config.bind)))?;
         let port = listener.local_addr()?.port();
-        let state =
-            AppState::new(db, http, clock).map_err(|e| StartupError::Bootstrap(e.to_string()))?;
-        let server = ecops_http::serve(listener, state, config.workers)?;
+        let state = actix_web::web::Data::new(
+            AppState::new(db, http, clock).map_err(|e| StartupError::Bootstrap(e.to_string()))?,
+        );
+        let server = ecops_http::serve(listener, state.clone(), config.workers)?;
         Ok(Application {
             port,
             server,
+            state,
             generated_admin_password: generated,
         })
     }
@@ -220,7 +236,13 @@ impl Application {
     }
 
     /// Serves until stopped (SIGTERM/SIGINT stop it gracefully: in-flight requests finish).
+    /// The scheduler (daily order exports, R-ORD-8) runs beside the server until it stops.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let scheduler = tokio::spawn(ecops_http::routes::exports::run_scheduler(
+            self.state.clone(),
+        ));
+        let result = self.server.await;
+        scheduler.abort();
+        result
     }
 }

@@ -1,12 +1,16 @@
 //! Handlers, one operation per function, grouped by resource. Each handler: identity →
 //! authorization → parse → repository/domain → response type. No SQL here.
 
+pub mod aftersales;
 pub mod api_tokens;
 pub mod approvals;
 pub mod audit;
 pub mod auth;
+pub mod customers;
+pub mod exports;
 pub mod health;
 pub mod me;
+pub mod orders;
 pub mod product_import;
 pub mod product_requests;
 pub mod products;

@@ -8,7 +8,16 @@ use diesel::prelude::*;
 use std::collections::HashMap;
 use uuid::Uuid;
 
-pub const KINDS: [&str; 8] = ["return", "exchange", "refund", "reissue", "repair", "complaint", "dispute", "review"];
+pub const KINDS: [&str; 8] = [
+    "return",
+    "exchange",
+    "refund",
+    "reissue",
+    "repair",
+    "complaint",
+    "dispute",
+    "review",
+];
 pub const STATUSES: [&str; 4] = ["open", "in_progress", "resolved", "closed"];
 
 #[derive(Debug, Clone)]
@@ -50,7 +59,11 @@ struct Row {
 
 fn with_lines(conn: &mut AnyConnection, rows: Vec<Row>) -> StoreResult<Vec<Case>> {
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-    let all: Vec<(String, i32, i64)> = l::table.filter(l::case_id.eq_any(&ids)).order((l::case_id, l::line_no)).select((l::case_id, l::line_no, l::quantity)).load(conn)?;
+    let all: Vec<(String, i32, i64)> = l::table
+        .filter(l::case_id.eq_any(&ids))
+        .order((l::case_id, l::line_no))
+        .select((l::case_id, l::line_no, l::quantity))
+        .load(conn)?;
     let mut by_case: HashMap<String, Vec<(i32, i64)>> = HashMap::new();
     for (case, line, qty) in all {
         by_case.entry(case).or_default().push((line, qty));
@@ -95,20 +108,32 @@ pub fn insert(conn: &mut AnyConnection, k: &Case) -> StoreResult<()> {
         ))
         .execute(conn)?;
     for (line, qty) in &k.lines {
-        diesel::insert_into(l::table).values((l::case_id.eq(k.id.to_string()), l::line_no.eq(*line), l::quantity.eq(*qty))).execute(conn)?;
+        diesel::insert_into(l::table)
+            .values((
+                l::case_id.eq(k.id.to_string()),
+                l::line_no.eq(*line),
+                l::quantity.eq(*qty),
+            ))
+            .execute(conn)?;
     }
     Ok(())
 }
 
 pub fn find(conn: &mut AnyConnection, id: Uuid) -> StoreResult<Option<Case>> {
-    let row: Option<Row> = c::table.find(id.to_string()).select(Row::as_select()).first(conn).optional()?;
+    let row: Option<Row> = c::table
+        .find(id.to_string())
+        .select(Row::as_select())
+        .first(conn)
+        .optional()?;
     Ok(with_lines(conn, row.into_iter().collect())?.pop())
 }
 
 /// Takes the order's row lock for the rest of the transaction, so concurrent refunds on one
 /// order are judged one after the other.
 pub fn lock_order(conn: &mut AnyConnection, order_id: Uuid, now: DateTime<Utc>) -> StoreResult<()> {
-    let n = diesel::update(order_status::table.find(order_id.to_string())).set(order_status::updated_at.eq(to_db(now))).execute(conn)?;
+    let n = diesel::update(order_status::table.find(order_id.to_string()))
+        .set(order_status::updated_at.eq(to_db(now)))
+        .execute(conn)?;
     if n == 1 {
         Ok(())
     } else {
@@ -118,7 +143,10 @@ pub fn lock_order(conn: &mut AnyConnection, order_id: Uuid, now: DateTime<Utc>) 
 
 /// Everything refunded on an order so far.
 pub fn refunded(conn: &mut AnyConnection, order_id: Uuid) -> StoreResult<i64> {
-    let amounts: Vec<i64> = c::table.filter(c::order_id.eq(order_id.to_string())).select(c::refund_fen).load(conn)?;
+    let amounts: Vec<i64> = c::table
+        .filter(c::order_id.eq(order_id.to_string()))
+        .select(c::refund_fen)
+        .load(conn)?;
     Ok(amounts.into_iter().sum())
 }
 
@@ -134,7 +162,12 @@ pub struct CaseFilter {
     pub to: Option<DateTime<Utc>>,
 }
 
-pub fn list(conn: &mut AnyConnection, f: &CaseFilter, before: Option<&str>, limit: i64) -> StoreResult<Vec<Case>> {
+pub fn list(
+    conn: &mut AnyConnection,
+    f: &CaseFilter,
+    before: Option<&str>,
+    limit: i64,
+) -> StoreResult<Vec<Case>> {
     let mut q = c::table.select(Row::as_select()).into_boxed();
     if let Some(b) = before {
         q = q.filter(c::id.lt(b.to_owned()));
@@ -152,7 +185,10 @@ pub fn list(conn: &mut AnyConnection, f: &CaseFilter, before: Option<&str>, limi
         q = q.filter(c::owner_id.eq(o.to_string()));
     }
     if let Some(t) = f.escalated_at {
-        q = q.filter(c::kind.eq("complaint")).filter(c::status.eq_any(["open", "in_progress"])).filter(c::deadline_at.lt(to_db(t)));
+        q = q
+            .filter(c::kind.eq("complaint"))
+            .filter(c::status.eq_any(["open", "in_progress"]))
+            .filter(c::deadline_at.lt(to_db(t)));
     }
     if let Some(t) = f.from {
         q = q.filter(c::created_at.ge(to_db(t)));
@@ -175,25 +211,41 @@ pub fn update(
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
     let key = id.to_string();
-    let n = diesel::update(c::table.filter(c::id.eq(&key)).filter(c::version.eq(expected))).set(c::version.eq(expected + 1)).execute(conn)?;
+    let n = diesel::update(
+        c::table
+            .filter(c::id.eq(&key))
+            .filter(c::version.eq(expected)),
+    )
+    .set(c::version.eq(expected + 1))
+    .execute(conn)?;
     if n != 1 {
         return Ok(false);
     }
     if let Some(s) = status {
         let closed = (s == "closed" || s == "resolved").then(|| to_db(now));
-        diesel::update(c::table.find(&key)).set((c::status.eq(s), c::closed_at.eq(closed))).execute(conn)?;
+        diesel::update(c::table.find(&key))
+            .set((c::status.eq(s), c::closed_at.eq(closed)))
+            .execute(conn)?;
     }
     if let Some(o) = owner {
-        diesel::update(c::table.find(&key)).set(c::owner_id.eq(o.to_string())).execute(conn)?;
+        diesel::update(c::table.find(&key))
+            .set(c::owner_id.eq(o.to_string()))
+            .execute(conn)?;
     }
     if let Some(r) = result {
-        diesel::update(c::table.find(&key)).set(c::customer_result.eq(Some(r))).execute(conn)?;
+        diesel::update(c::table.find(&key))
+            .set(c::customer_result.eq(Some(r)))
+            .execute(conn)?;
     }
     Ok(true)
 }
 
 /// Cases created in `[from, to)`, oldest first, for reports.
-pub fn created_between(conn: &mut AnyConnection, from: DateTime<Utc>, to: DateTime<Utc>) -> StoreResult<Vec<Case>> {
+pub fn created_between(
+    conn: &mut AnyConnection,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> StoreResult<Vec<Case>> {
     let rows: Vec<Row> = c::table
         .filter(c::created_at.ge(to_db(from)))
         .filter(c::created_at.lt(to_db(to)))

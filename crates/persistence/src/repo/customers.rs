@@ -79,7 +79,13 @@ pub fn insert(conn: &mut AnyConnection, c: &Customer) -> StoreResult<()> {
 }
 
 pub fn find(conn: &mut AnyConnection, id: Uuid) -> StoreResult<Option<Customer>> {
-    customers::table.find(id.to_string()).select(Row::as_select()).first(conn).optional()?.map(Row::into_customer).transpose()
+    customers::table
+        .find(id.to_string())
+        .select(Row::as_select())
+        .first(conn)
+        .optional()?
+        .map(Row::into_customer)
+        .transpose()
 }
 
 pub fn get(conn: &mut AnyConnection, id: Uuid) -> StoreResult<Customer> {
@@ -105,7 +111,12 @@ pub struct CustomerFilter {
     pub search: Option<String>,
 }
 
-pub fn list(conn: &mut AnyConnection, f: &CustomerFilter, before: Option<&str>, limit: i64) -> StoreResult<Vec<Customer>> {
+pub fn list(
+    conn: &mut AnyConnection,
+    f: &CustomerFilter,
+    before: Option<&str>,
+    limit: i64,
+) -> StoreResult<Vec<Customer>> {
     let mut q = customers::table.select(Row::as_select()).into_boxed();
     if let Some(b) = before {
         q = q.filter(customers::id.lt(b.to_owned()));
@@ -118,7 +129,11 @@ pub fn list(conn: &mut AnyConnection, f: &CustomerFilter, before: Option<&str>, 
     }
     if let Some(s) = &f.search {
         let pattern = format!("%{}%", s.replace(['\\', '%', '_'], ""));
-        q = q.filter(customers::name.like(pattern.clone()).or(customers::phone.like(pattern)));
+        q = q.filter(
+            customers::name
+                .like(pattern.clone())
+                .or(customers::phone.like(pattern)),
+        );
     }
     let rows: Vec<Row> = q.order(customers::id.desc()).limit(limit).load(conn)?;
     rows.into_iter().map(Row::into_customer).collect()
@@ -144,11 +159,24 @@ pub struct CustomerChanges {
     pub classification: Option<String>,
 }
 
-pub fn update(conn: &mut AnyConnection, id: Uuid, expected: i64, ch: &CustomerChanges, now: DateTime<Utc>) -> StoreResult<bool> {
+pub fn update(
+    conn: &mut AnyConnection,
+    id: Uuid,
+    expected: i64,
+    ch: &CustomerChanges,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
     let key = id.to_string();
-    let n = diesel::update(customers::table.filter(customers::id.eq(&key)).filter(customers::version.eq(expected)))
-        .set((customers::version.eq(expected + 1), customers::updated_at.eq(to_db(now))))
-        .execute(conn)?;
+    let n = diesel::update(
+        customers::table
+            .filter(customers::id.eq(&key))
+            .filter(customers::version.eq(expected)),
+    )
+    .set((
+        customers::version.eq(expected + 1),
+        customers::updated_at.eq(to_db(now)),
+    ))
+    .execute(conn)?;
     if n != 1 {
         return Ok(false);
     }
@@ -157,22 +185,36 @@ pub fn update(conn: &mut AnyConnection, id: Uuid, expected: i64, ch: &CustomerCh
         diesel::update(t).set(customers::name.eq(v)).execute(conn)?;
     }
     if let Some(v) = &ch.phone {
-        diesel::update(t).set(customers::phone.eq(v)).execute(conn)?;
+        diesel::update(t)
+            .set(customers::phone.eq(v))
+            .execute(conn)?;
     }
     if let Some(v) = &ch.email {
-        diesel::update(t).set(customers::email.eq(Some(v))).execute(conn)?;
+        diesel::update(t)
+            .set(customers::email.eq(Some(v)))
+            .execute(conn)?;
     }
     if let Some(v) = &ch.address {
-        diesel::update(t).set(customers::address.eq(v)).execute(conn)?;
+        diesel::update(t)
+            .set(customers::address.eq(v))
+            .execute(conn)?;
     }
     if let Some(v) = &ch.classification {
-        diesel::update(t).set(customers::classification.eq(v)).execute(conn)?;
+        diesel::update(t)
+            .set(customers::classification.eq(v))
+            .execute(conn)?;
     }
     Ok(true)
 }
 
 /// Sets the bad-customer flag (only as the effect of an approved request).
-pub fn set_bad(conn: &mut AnyConnection, id: Uuid, bad: bool, reason: Option<&str>, now: DateTime<Utc>) -> StoreResult<()> {
+pub fn set_bad(
+    conn: &mut AnyConnection,
+    id: Uuid,
+    bad: bool,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
     diesel::update(customers::table.find(id.to_string()))
         .set((
             customers::bad_customer.eq(i32::from(bad)),

@@ -2,12 +2,12 @@
 
 pub mod aftersales;
 pub mod api_tokens;
-pub mod customers;
-pub mod jobs;
-pub mod orders;
 pub mod approvals;
 pub mod audit;
+pub mod customers;
 pub mod idempotency;
+pub mod jobs;
+pub mod orders;
 pub mod products;
 pub mod promotions;
 pub mod sessions;
@@ -17,9 +17,13 @@ pub mod users;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
-/// UTC instants are stored as `TIMESTAMP` without zone on both backends.
+/// UTC instants are stored as `TIMESTAMP` without zone on both backends, to the microsecond
+/// (PostgreSQL's precision), so what is read back equals what was written on either backend.
 pub fn to_db(t: DateTime<Utc>) -> NaiveDateTime {
-    t.naive_utc()
+    use chrono::{DurationRound, TimeDelta};
+    t.duration_trunc(TimeDelta::microseconds(1))
+        .unwrap_or(t)
+        .naive_utc()
 }
 
 pub fn from_db(t: NaiveDateTime) -> DateTime<Utc> {

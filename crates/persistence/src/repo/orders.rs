@@ -133,12 +133,17 @@ pub fn insert_order(conn: &mut AnyConnection, o: &OrderRow, lines: &[LineRow]) -
         .map_err(|e| match StoreError::from(e) {
             StoreError::Unique(_) => StoreError::conflict(
                 "duplicate_channel_order",
-                format!("order {} of channel {} already exists", o.channel_order_no, o.channel),
+                format!(
+                    "order {} of channel {} already exists",
+                    o.channel_order_no, o.channel
+                ),
             ),
             other => other,
         })?;
     for l in lines {
-        diesel::insert_into(order_lines::table).values(l.clone()).execute(conn)?;
+        diesel::insert_into(order_lines::table)
+            .values(l.clone())
+            .execute(conn)?;
     }
     Ok(())
 }
@@ -158,7 +163,10 @@ pub fn insert_event(conn: &mut AnyConnection, e: &EventRow) -> StoreResult<()> {
         ))
         .execute(conn)
         .map_err(|e| match StoreError::from(e) {
-            StoreError::Unique(_) => StoreError::conflict("concurrent_event", "another event was recorded meanwhile; read the order again"),
+            StoreError::Unique(_) => StoreError::conflict(
+                "concurrent_event",
+                "another event was recorded meanwhile; read the order again",
+            ),
             other => other,
         })?;
     Ok(())
@@ -187,14 +195,18 @@ pub fn advance_status(
     contacted_at: Option<NaiveDateTime>,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
-    let n = diesel::update(order_status::table.filter(order_status::order_id.eq(order_id)).filter(order_status::last_seq.eq(expected_seq)))
-        .set((
-            order_status::status.eq(status.as_str()),
-            order_status::contacted_at.eq(contacted_at),
-            order_status::last_seq.eq(expected_seq + 1),
-            order_status::updated_at.eq(to_db(now)),
-        ))
-        .execute(conn)?;
+    let n = diesel::update(
+        order_status::table
+            .filter(order_status::order_id.eq(order_id))
+            .filter(order_status::last_seq.eq(expected_seq)),
+    )
+    .set((
+        order_status::status.eq(status.as_str()),
+        order_status::contacted_at.eq(contacted_at),
+        order_status::last_seq.eq(expected_seq + 1),
+        order_status::updated_at.eq(to_db(now)),
+    ))
+    .execute(conn)?;
     Ok(n == 1)
 }
 
@@ -208,17 +220,39 @@ pub struct OrderRecord {
 }
 
 pub fn find_row(conn: &mut AnyConnection, id: Uuid) -> StoreResult<Option<OrderRow>> {
-    Ok(orders::table.find(id.to_string()).select(OrderRow::as_select()).first(conn).optional()?)
+    Ok(orders::table
+        .find(id.to_string())
+        .select(OrderRow::as_select())
+        .first(conn)
+        .optional()?)
 }
 
 /// One order with its lines, events and status (four queries).
 pub fn find(conn: &mut AnyConnection, id: Uuid) -> StoreResult<Option<OrderRecord>> {
-    let Some(order) = find_row(conn, id)? else { return Ok(None) };
+    let Some(order) = find_row(conn, id)? else {
+        return Ok(None);
+    };
     let key = id.to_string();
-    let lines = order_lines::table.filter(order_lines::order_id.eq(&key)).order(order_lines::line_no.asc()).select(LineRow::as_select()).load(conn)?;
-    let events = order_events::table.filter(order_events::order_id.eq(&key)).order(order_events::seq.asc()).select(EventRow::as_select()).load(conn)?;
-    let status = order_status::table.find(&key).select(StatusRow::as_select()).first(conn)?;
-    Ok(Some(OrderRecord { order, lines, events, status }))
+    let lines = order_lines::table
+        .filter(order_lines::order_id.eq(&key))
+        .order(order_lines::line_no.asc())
+        .select(LineRow::as_select())
+        .load(conn)?;
+    let events = order_events::table
+        .filter(order_events::order_id.eq(&key))
+        .order(order_events::seq.asc())
+        .select(EventRow::as_select())
+        .load(conn)?;
+    let status = order_status::table
+        .find(&key)
+        .select(StatusRow::as_select())
+        .first(conn)?;
+    Ok(Some(OrderRecord {
+        order,
+        lines,
+        events,
+        status,
+    }))
 }
 
 /// The last event of an order (for chaining the next one).
@@ -231,7 +265,10 @@ pub fn last_event(conn: &mut AnyConnection, order_id: &str) -> StoreResult<Optio
         .optional()?)
 }
 
-pub fn lines_of(conn: &mut AnyConnection, ids: &[String]) -> StoreResult<HashMap<String, Vec<LineRow>>> {
+pub fn lines_of(
+    conn: &mut AnyConnection,
+    ids: &[String],
+) -> StoreResult<HashMap<String, Vec<LineRow>>> {
     let rows: Vec<LineRow> = order_lines::table
         .filter(order_lines::order_id.eq_any(ids))
         .order((order_lines::order_id.asc(), order_lines::line_no.asc()))
@@ -244,7 +281,10 @@ pub fn lines_of(conn: &mut AnyConnection, ids: &[String]) -> StoreResult<HashMap
     Ok(map)
 }
 
-pub fn events_of(conn: &mut AnyConnection, ids: &[String]) -> StoreResult<HashMap<String, Vec<EventRow>>> {
+pub fn events_of(
+    conn: &mut AnyConnection,
+    ids: &[String],
+) -> StoreResult<HashMap<String, Vec<EventRow>>> {
     let rows: Vec<EventRow> = order_events::table
         .filter(order_events::order_id.eq_any(ids))
         .order((order_events::order_id.asc(), order_events::seq.asc()))
@@ -301,7 +341,9 @@ pub fn search(
         q = q.filter(orders::customer_id.eq(c.to_string()));
     }
     if let Some(sku) = &f.sku {
-        let with_sku = order_lines::table.filter(order_lines::sku.eq(sku.clone())).select(order_lines::order_id);
+        let with_sku = order_lines::table
+            .filter(order_lines::sku.eq(sku.clone()))
+            .select(order_lines::order_id);
         q = q.filter(orders::id.eq_any(with_sku));
     }
     if let Some(t) = f.from {
@@ -314,12 +356,17 @@ pub fn search(
         q = q
             .filter(order_status::contacted_at.is_null())
             .filter(order_status::contact_due_at.lt(to_db(t)))
-            .filter(order_status::status.ne_all(vec![OrderStatus::Cancelled.as_str(), OrderStatus::Delivered.as_str()]));
+            .filter(order_status::status.ne_all(vec![
+                OrderStatus::Cancelled.as_str(),
+                OrderStatus::Delivered.as_str(),
+            ]));
     }
     q = match (sort, after) {
         (OrderSort::Newest, Some((_, id))) => q.filter(orders::id.lt(id)),
         (OrderSort::ContactDue, Some((due, id))) => q.filter(
-            order_status::contact_due_at.gt(due).or(order_status::contact_due_at.eq(due).and(orders::id.gt(id))),
+            order_status::contact_due_at
+                .gt(due)
+                .or(order_status::contact_due_at.eq(due).and(orders::id.gt(id))),
         ),
         (_, None) => q,
     };
@@ -331,7 +378,11 @@ pub fn search(
 }
 
 /// Orders created in `[from, to)`, oldest first (for the daily export).
-pub fn created_between(conn: &mut AnyConnection, from: DateTime<Utc>, to: DateTime<Utc>) -> StoreResult<Vec<OrderRow>> {
+pub fn created_between(
+    conn: &mut AnyConnection,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> StoreResult<Vec<OrderRow>> {
     Ok(orders::table
         .filter(orders::created_at.ge(to_db(from)))
         .filter(orders::created_at.lt(to_db(to)))

@@ -627,13 +627,20 @@ pub fn attachments_of(
 
 /// The price a customer pays now for each product: the base price in force, or an active
 /// approved promotion's (a fixed number of queries for any number of products).
-pub fn effective_prices(conn: &mut AnyConnection, ids: &[Uuid], now: DateTime<Utc>) -> StoreResult<HashMap<Uuid, i64>> {
+pub fn effective_prices(
+    conn: &mut AnyConnection,
+    ids: &[Uuid],
+    now: DateTime<Utc>,
+) -> StoreResult<HashMap<Uuid, i64>> {
     let prices = prices_of(conn, ids)?;
     let promos = crate::repo::promotions::approved_by_product(conn, ids)?;
     Ok(ids
         .iter()
         .filter_map(|id| {
-            let in_force: Vec<_> = prices.get(id).map(|h| h.iter().map(PriceRecord::in_force).collect()).unwrap_or_default();
+            let in_force: Vec<_> = prices
+                .get(id)
+                .map(|h| h.iter().map(PriceRecord::in_force).collect())
+                .unwrap_or_default();
             let rules = promos.get(id).cloned().unwrap_or_default();
             ecops_domain::product::effective_price(&in_force, &rules, now).map(|p| (*id, p))
         })

@@ -67,6 +67,12 @@ pub struct ConfidentialEdit {
     pub changes: Descriptive,
 }
 
+/// `bad_customer` (R-ORD-9): proposed by customer service, confirmed by the department manager.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BadCustomer {
+    pub reason: String,
+}
+
 fn payload<T: for<'de> Deserialize<'de>>(req: &ApprovalRequest) -> StoreResult<T> {
     serde_json::from_value(req.payload.clone())
         .map_err(|e| StoreError::Corrupt(format!("request {} payload: {e}", req.id)))
@@ -250,9 +256,28 @@ pub fn on_approved(
                 now,
             )
         }
+        ApprovalKind::BadCustomer => {
+            let p: BadCustomer = payload(req)?;
+            let customer = crate::repo::customers::find(conn, subject_uuid(req)?)?
+                .ok_or(StoreError::NotFound)?;
+            if customer.bad_customer {
+                return Err(changed("the customer is already flagged"));
+            }
+            crate::repo::customers::set_bad(conn, customer.id, true, Some(&p.reason), now)?;
+            audit::append(
+                conn,
+                &system_entry(
+                    req,
+                    approver,
+                    "customer.flagged_bad",
+                    json!({"reason": p.reason, "approval_request_id": req.id}),
+                ),
+                now,
+            )?;
+            Ok(())
+        }
         ApprovalKind::News
         | ApprovalKind::PageRevision
-        | ApprovalKind::BadCustomer
         | ApprovalKind::Leave
         | ApprovalKind::OfficialAccountChange => Err(StoreError::rule(
             "kind_not_available",

@@ -3,4 +3,5 @@
 
 pub mod approvals;
 pub mod effects;
+pub mod exports;
 pub mod orders;

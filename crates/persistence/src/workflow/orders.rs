@@ -20,7 +20,13 @@ use uuid::Uuid;
 pub enum CustomerRef {
     Existing(Uuid),
     /// Found by phone, or created.
-    Contact { name: String, phone: String, email: Option<String>, address: String, classification: String },
+    Contact {
+        name: String,
+        phone: String,
+        email: Option<String>,
+        address: String,
+        classification: String,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -44,13 +50,28 @@ pub struct NewOrder {
 }
 
 fn invalid(field: String, message: impl Into<String>) -> StoreError {
-    StoreError::Invalid { field, message: message.into() }
+    StoreError::Invalid {
+        field,
+        message: message.into(),
+    }
 }
 
-fn resolve_customer(conn: &mut AnyConnection, c: &CustomerRef, by: Uuid, now: DateTime<Utc>) -> StoreResult<Customer> {
+fn resolve_customer(
+    conn: &mut AnyConnection,
+    c: &CustomerRef,
+    by: Uuid,
+    now: DateTime<Utc>,
+) -> StoreResult<Customer> {
     match c {
-        CustomerRef::Existing(id) => customers::find(conn, *id)?.ok_or_else(|| invalid("customer_id".into(), "names no customer")),
-        CustomerRef::Contact { name, phone, email, address, classification } => {
+        CustomerRef::Existing(id) => customers::find(conn, *id)?
+            .ok_or_else(|| invalid("customer_id".into(), "names no customer")),
+        CustomerRef::Contact {
+            name,
+            phone,
+            email,
+            address,
+            classification,
+        } => {
             if let Some(found) = customers::find_by_phone(conn, phone)? {
                 return Ok(found);
             }
@@ -76,11 +97,20 @@ fn resolve_customer(conn: &mut AnyConnection, c: &CustomerRef, by: Uuid, now: Da
 
 /// R-ORD-1/7: creates an order, reserving its stock in the same transaction (never below zero;
 /// reaching zero delists, R-PRD-4). Returns the new order's id.
-pub fn create(conn: &mut AnyConnection, new: &NewOrder, by: Uuid, contact_within: Duration, now: DateTime<Utc>) -> StoreResult<Uuid> {
+pub fn create(
+    conn: &mut AnyConnection,
+    new: &NewOrder,
+    by: Uuid,
+    contact_within: Duration,
+    now: DateTime<Utc>,
+) -> StoreResult<Uuid> {
     write_tx(conn, |conn| {
         let customer = resolve_customer(conn, &new.customer, by, now)?;
         let skus: Vec<String> = new.lines.iter().map(|l| l.sku.clone()).collect();
-        let found: HashMap<String, products::Product> = products::find_by_skus(conn, &skus)?.into_iter().map(|p| (p.sku.clone(), p)).collect();
+        let found: HashMap<String, products::Product> = products::find_by_skus(conn, &skus)?
+            .into_iter()
+            .map(|p| (p.sku.clone(), p))
+            .collect();
         let ids: Vec<Uuid> = found.values().map(|p| p.id).collect();
         let prices = products::effective_prices(conn, &ids, now)?;
         let order_id = Uuid::now_v7();
@@ -88,7 +118,12 @@ pub fn create(conn: &mut AnyConnection, new: &NewOrder, by: Uuid, contact_within
         let mut lines = Vec::with_capacity(new.lines.len());
         let mut total: i64 = 0;
         for (i, l) in new.lines.iter().enumerate() {
-            let p = found.get(&l.sku).ok_or_else(|| invalid(format!("lines.{i}.sku"), format!("no product has SKU {}", l.sku)))?;
+            let p = found.get(&l.sku).ok_or_else(|| {
+                invalid(
+                    format!("lines.{i}.sku"),
+                    format!("no product has SKU {}", l.sku),
+                )
+            })?;
             if p.status != ProductStatus::Listed {
                 return Err(StoreError::Rule {
                     code: "not_for_sale",
@@ -97,10 +132,19 @@ pub fn create(conn: &mut AnyConnection, new: &NewOrder, by: Uuid, contact_within
             }
             let unit = match l.unit_price_fen {
                 Some(u) => u,
-                None => *prices.get(&p.id).ok_or_else(|| invalid(format!("lines.{i}.sku"), "has no price in force"))?,
+                None => *prices
+                    .get(&p.id)
+                    .ok_or_else(|| invalid(format!("lines.{i}.sku"), "has no price in force"))?,
             };
-            let line_total = rules::line_total(l.quantity, unit).ok_or_else(|| invalid(format!("lines.{i}.quantity"), "times the price overflows"))?;
-            total = total.checked_add(line_total).ok_or_else(|| invalid(format!("lines.{i}.quantity"), "makes the order total overflow"))?;
+            let line_total = rules::line_total(l.quantity, unit).ok_or_else(|| {
+                invalid(format!("lines.{i}.quantity"), "times the price overflows")
+            })?;
+            total = total.checked_add(line_total).ok_or_else(|| {
+                invalid(
+                    format!("lines.{i}.quantity"),
+                    "makes the order total overflow",
+                )
+            })?;
             lines.push(LineRow {
                 order_id: key.clone(),
                 line_no: i32::try_from(i + 1).unwrap_or(i32::MAX),
@@ -123,7 +167,11 @@ pub fn create(conn: &mut AnyConnection, new: &NewOrder, by: Uuid, contact_within
             total_fen: total,
             payment_method: new.payment_method.clone(),
             payment_status: new.payment_status.clone(),
-            paid_fen: if new.payment_status == "paid" { total } else { 0 },
+            paid_fen: if new.payment_status == "paid" {
+                total
+            } else {
+                0
+            },
             created_by: by.to_string(),
             created_at: to_db(now),
             core_hash: String::new(),
@@ -133,9 +181,26 @@ pub fn create(conn: &mut AnyConnection, new: &NewOrder, by: Uuid, contact_within
         // Reserve after the order row exists, so a duplicate channel order fails before stock moves.
         for l in &lines {
             let pid = orders::parse_id(&l.product_id)?;
-            stock::move_stock(conn, pid, -l.quantity, Reason::Order, Some(&key), None, Some(by), now)?;
+            stock::move_stock(
+                conn,
+                pid,
+                -l.quantity,
+                Reason::Order,
+                Some(&key),
+                None,
+                Some(by),
+                now,
+            )?;
         }
-        let accepted = chain_event(&order.core_hash, &key, 1, EventKind::Accepted, Some(by), now, json!({}));
+        let accepted = chain_event(
+            &order.core_hash,
+            &key,
+            1,
+            EventKind::Accepted,
+            Some(by),
+            now,
+            json!({}),
+        );
         orders::insert_event(conn, &accepted)?;
         orders::insert_status(
             conn,
@@ -152,7 +217,15 @@ pub fn create(conn: &mut AnyConnection, new: &NewOrder, by: Uuid, contact_within
     })
 }
 
-fn chain_event(prev_hash: &str, order_id: &str, seq: i32, kind: EventKind, actor: Option<Uuid>, now: DateTime<Utc>, data: serde_json::Value) -> EventRow {
+fn chain_event(
+    prev_hash: &str,
+    order_id: &str,
+    seq: i32,
+    kind: EventKind,
+    actor: Option<Uuid>,
+    now: DateTime<Utc>,
+    data: serde_json::Value,
+) -> EventRow {
     let mut e = EventRow {
         id: Uuid::now_v7().to_string(),
         order_id: order_id.to_owned(),
@@ -170,28 +243,59 @@ fn chain_event(prev_hash: &str, order_id: &str, seq: i32, kind: EventKind, actor
 
 /// R-ORD-2..6: appends one event if the order's state allows it. Cancelling releases the
 /// reserved stock; a line-by-line check must match the order exactly.
-pub fn append(conn: &mut AnyConnection, order_id: Uuid, kind: EventKind, actor: Uuid, data: serde_json::Value, now: DateTime<Utc>) -> StoreResult<()> {
+pub fn append(
+    conn: &mut AnyConnection,
+    order_id: Uuid,
+    kind: EventKind,
+    actor: Uuid,
+    data: serde_json::Value,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
     write_tx(conn, |conn| {
         let rec = orders::find(conn, order_id)?.ok_or(StoreError::NotFound)?;
         let status = rec.status.status()?;
-        let next = rules::apply(status, kind).map_err(|e| StoreError::conflict("invalid_transition", e.to_string()))?;
-        let last = rec.events.last().ok_or_else(|| StoreError::Corrupt("an order without events".into()))?;
+        let next = rules::apply(status, kind)
+            .map_err(|e| StoreError::conflict("invalid_transition", e.to_string()))?;
+        let last = rec
+            .events
+            .last()
+            .ok_or_else(|| StoreError::Corrupt("an order without events".into()))?;
         if kind == EventKind::PickedChecked {
             check_lines(&rec.lines, &data)?;
         }
         if kind == EventKind::Cancelled {
             for l in &rec.lines {
-                stock::move_stock(conn, orders::parse_id(&l.product_id)?, l.quantity, Reason::OrderCancelled, Some(&rec.order.id), None, Some(actor), now)?;
+                stock::move_stock(
+                    conn,
+                    orders::parse_id(&l.product_id)?,
+                    l.quantity,
+                    Reason::OrderCancelled,
+                    Some(&rec.order.id),
+                    None,
+                    Some(actor),
+                    now,
+                )?;
             }
         }
-        let event = chain_event(&last.hash, &rec.order.id, last.seq + 1, kind, Some(actor), now, data);
+        let event = chain_event(
+            &last.hash,
+            &rec.order.id,
+            last.seq + 1,
+            kind,
+            Some(actor),
+            now,
+            data,
+        );
         orders::insert_event(conn, &event)?;
         let contacted = match (rec.status.contacted_at, kind) {
             (None, EventKind::CustomerContacted) => Some(to_db(now)),
             (c, _) => c,
         };
         if !orders::advance_status(conn, &rec.order.id, last.seq, next, contacted, now)? {
-            return Err(StoreError::conflict("concurrent_event", "another event was recorded meanwhile; read the order again"));
+            return Err(StoreError::conflict(
+                "concurrent_event",
+                "another event was recorded meanwhile; read the order again",
+            ));
         }
         Ok(())
     })
@@ -201,13 +305,20 @@ pub fn append(conn: &mut AnyConnection, order_id: Uuid, kind: EventKind, actor: 
 fn check_lines(lines: &[LineRow], data: &serde_json::Value) -> StoreResult<()> {
     let checked: HashMap<i64, i64> = data["lines"]
         .as_array()
-        .map(|a| a.iter().filter_map(|l| Some((l["line_no"].as_i64()?, l["quantity"].as_i64()?))).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|l| Some((l["line_no"].as_i64()?, l["quantity"].as_i64()?)))
+                .collect()
+        })
         .unwrap_or_default();
     let mut wrong = Vec::new();
     for l in lines {
         match checked.get(&i64::from(l.line_no)) {
             Some(q) if *q == l.quantity => {}
-            Some(q) => wrong.push(format!("line {} ({}) has {} picked, the order says {}", l.line_no, l.sku, q, l.quantity)),
+            Some(q) => wrong.push(format!(
+                "line {} ({}) has {} picked, the order says {}",
+                l.line_no, l.sku, q, l.quantity
+            )),
             None => wrong.push(format!("line {} ({}) was not checked", l.line_no, l.sku)),
         }
     }
@@ -250,7 +361,11 @@ pub fn verify(conn: &mut AnyConnection, order_id: Uuid) -> StoreResult<Verificat
         }
         prev = e.hash.clone();
     }
-    Ok(Verification { valid: problems.is_empty(), events_checked: rec.events.len(), problems })
+    Ok(Verification {
+        valid: problems.is_empty(),
+        events_checked: rec.events.len(),
+        problems,
+    })
 }
 
 /// When an order was created, as stored (for callers that hold only the row).

@@ -1,0 +1,156 @@
+//! R-ORD-8: the daily order exports: list, download, verify.
+
+use crate::auth::Identity;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::Query;
+use crate::state::AppState;
+use crate::support::{decode_cursor, page_limit, paginate};
+use actix_web::http::header;
+use actix_web::{get, post, web, HttpResponse};
+use chrono::NaiveDate;
+use ecops_api_types::{ExportVerification, OrderExportView, Page, PageQuery, Problem};
+use ecops_domain::PermissionLevel;
+use ecops_persistence::workflow::exports::{self, Export, Schedule};
+
+/// The export schedule of this server.
+pub fn schedule(state: &AppState) -> Schedule {
+    let o = &state.config.orders;
+    Schedule {
+        timezone: o.timezone,
+        hour: o.export_hour,
+        dir: state.config.data_dir.join("exports"),
+        node: o.node.clone(),
+        catch_up_days: 7,
+    }
+}
+
+fn view(e: &Export) -> OrderExportView {
+    OrderExportView {
+        date: e.date,
+        order_count: e.order_count,
+        event_count: e.event_count,
+        jsonl_sha256: e.jsonl_sha256.clone(),
+        csv_sha256: e.csv_sha256.clone(),
+        created_at: e.created_at,
+    }
+}
+
+fn parse_date(s: &str) -> ApiResult<NaiveDate> {
+    s.parse()
+        .map_err(|_| ApiError::bad_request("invalid_path_parameter", "the date must be YYYY-MM-DD"))
+}
+
+/// The recorded exports, newest first.
+#[utoipa::path(tag = "orders", security(("bearer" = [])), params(PageQuery),
+    responses((status = 200, description = "One page of exports", body = Page<OrderExportView>)))]
+#[get("/order-exports")]
+pub async fn list_order_exports(
+    state: web::Data<AppState>,
+    who: Identity,
+    query: Query<PageQuery>,
+) -> ApiResult<web::Json<Page<OrderExportView>>> {
+    who.require(PermissionLevel::Operator, &[])?;
+    who.require_scope("orders:read")?;
+    let q = query.into_inner();
+    let limit = page_limit(q.limit)?;
+    let before = decode_cursor(q.cursor.as_deref())?;
+    let rows = state
+        .run(move |conn| Ok(exports::list(conn, before.as_deref(), limit + 1)?))
+        .await?;
+    let (rows, next_cursor) = paginate(rows, limit, |e| e.date.to_string());
+    Ok(web::Json(Page {
+        items: rows.iter().map(view).collect(),
+        next_cursor,
+    }))
+}
+
+/// Downloads an export file: `jsonl` (orders with their events and hashes) or `csv` (one row per
+/// order line).
+#[utoipa::path(tag = "orders", security(("bearer" = [])),
+    params(("date" = String, Path, description = "YYYY-MM-DD"), ("format" = String, Path, description = "`jsonl` or `csv`")),
+    responses((status = 200, description = "The file", content((String = "application/x-ndjson"), (String = "text/csv"))),
+        (status = 404, description = "No export for that day", body = Problem, content_type = "application/problem+json")))]
+#[get("/order-exports/{date}/{format}")]
+pub async fn download_order_export(
+    state: web::Data<AppState>,
+    who: Identity,
+    path: web::Path<(String, String)>,
+) -> ApiResult<HttpResponse> {
+    who.require(PermissionLevel::Operator, &[])?;
+    who.require_scope("orders:read")?;
+    let (date, format) = path.into_inner();
+    let date = parse_date(&date)?;
+    if format != "jsonl" && format != "csv" {
+        return Err(ApiError::not_found("exports are jsonl or csv"));
+    }
+    let e = state
+        .run(move |conn| {
+            exports::find(conn, date)?.ok_or_else(|| ApiError::not_found("no export for that day"))
+        })
+        .await?;
+    let (file, ct) = if format == "jsonl" {
+        (e.jsonl_path.clone(), "application/x-ndjson")
+    } else {
+        (e.csv_path.clone(), "text/csv; charset=utf-8")
+    };
+    let bytes = web::block(move || std::fs::read(file))
+        .await?
+        .map_err(|err| ApiError::internal(format!("export file unreadable: {err}")))?;
+    Ok(HttpResponse::Ok()
+        .content_type(ct)
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"orders-{date}.{format}\""),
+        ))
+        .insert_header((
+            "X-Checksum-Sha256",
+            if format == "jsonl" {
+                e.jsonl_sha256
+            } else {
+                e.csv_sha256
+            },
+        ))
+        .body(bytes))
+}
+
+/// Verifies an export: files against their checksums, content against the database.
+#[utoipa::path(tag = "orders", security(("bearer" = [])), params(("date" = String, Path, description = "YYYY-MM-DD")),
+    responses((status = 200, description = "The result", body = ExportVerification),
+        (status = 404, description = "No export for that day", body = Problem, content_type = "application/problem+json")))]
+#[post("/order-exports/{date}/verify")]
+pub async fn verify_order_export(
+    state: web::Data<AppState>,
+    who: Identity,
+    date: web::Path<String>,
+) -> ApiResult<web::Json<ExportVerification>> {
+    who.require(PermissionLevel::Operator, &[])?;
+    who.require_scope("orders:read")?;
+    let date = parse_date(&date)?;
+    let s = schedule(&state);
+    let problems = state
+        .run(move |conn| Ok(exports::verify(conn, &s, date)?))
+        .await?;
+    Ok(web::Json(ExportVerification {
+        date,
+        valid: problems.is_empty(),
+        problems,
+    }))
+}
+
+/// The scheduler: looks for due exports every tick, on the server's clock.
+pub async fn run_scheduler(state: web::Data<AppState>) {
+    let tick = std::time::Duration::from_millis(state.config.orders.scheduler_tick_ms.max(10));
+    loop {
+        let s = schedule(&state);
+        let now = state.clock.now();
+        match state
+            .run(move |conn| Ok(exports::run_due(conn, &s, now)?))
+            .await
+        {
+            Ok(done) if !done.is_empty() => tracing::info!(days = ?done, "order exports written"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "order export failed; retrying at the next tick"),
+        }
+        tokio::time::sleep(tick).await;
+    }
+}
