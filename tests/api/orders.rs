@@ -676,3 +676,103 @@ async fn r_ord_9_a_bad_customer_is_confirmed_by_the_department_manager(app: Test
     );
 }
 dual!(r_ord_9_a_bad_customer_is_confirmed_by_the_department_manager);
+
+/// Reads SSE `order_event`s from a streaming response until `n` arrived; returns (id, data).
+async fn read_events(resp: reqwest::Response, n: usize) -> Vec<(String, serde_json::Value)> {
+    use futures_util::StreamExt;
+    let mut stream = resp.bytes_stream();
+    let mut buf = String::new();
+    let mut out = Vec::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    while out.len() < n {
+        let next = tokio::time::timeout_at(deadline, stream.next()).await;
+        let Ok(Some(Ok(chunk))) = next else { break };
+        buf.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = buf.find("\n\n") {
+            let block: String = buf.drain(..end + 2).collect();
+            let id = block
+                .lines()
+                .find_map(|l| l.strip_prefix("id: "))
+                .map(str::to_owned);
+            let data = block
+                .lines()
+                .find_map(|l| l.strip_prefix("data: "))
+                .and_then(|d| serde_json::from_str(d).ok());
+            if let (Some(id), Some(data)) = (id, data) {
+                out.push((id, data));
+            }
+        }
+    }
+    out
+}
+
+async fn r_ord_3_the_live_stream_resumes_after_a_dropped_connection_without_losing_events(
+    app: TestApp,
+) {
+    let cast = app.cast().await;
+    app.listed(&cast, "LIVE-1", 1000, 50).await;
+    let open = |last: Option<String>| {
+        let mut rb = app.request(Method::GET, "/api/v1/orders/stream", Some(&cast.cs.1));
+        if let Some(l) = last {
+            rb = rb.header("Last-Event-ID", l);
+        }
+        rb.send()
+    };
+    let first = open(None).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(first.status(), StatusCode::OK);
+    assert!(first
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|c| c.starts_with("text/event-stream")));
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        let o = app
+            .order(&cast, &app.order_body(&format!("live-{i}"), "LIVE-1", 1))
+            .await;
+        ids.push(o.body["id"].as_str().unwrap_or_default().to_owned());
+    }
+    let seen = read_events(first, 2).await;
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert_eq!(seen[0].1["order_id"], ids[0].as_str());
+    assert_eq!(seen[0].1["kind"], "accepted");
+    // The connection drops (the response is gone); more happens meanwhile.
+    for i in 3..5 {
+        let o = app
+            .order(&cast, &app.order_body(&format!("live-{i}"), "LIVE-1", 1))
+            .await;
+        ids.push(o.body["id"].as_str().unwrap_or_default().to_owned());
+    }
+    app.event(
+        &ids[0],
+        &cast.cs.1,
+        json!({"kind": "remark_added", "text": "fragile"}),
+    )
+    .await;
+    let resumed = open(Some(seen[1].0.clone()))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let rest = read_events(resumed, 4).await;
+    let orders: Vec<_> = rest
+        .iter()
+        .map(|(_, d)| d["order_id"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(
+        orders,
+        vec![
+            ids[2].clone(),
+            ids[3].clone(),
+            ids[4].clone(),
+            ids[0].clone()
+        ],
+        "nothing lost, nothing repeated"
+    );
+    assert_eq!(rest[3].1["kind"], "remark_added");
+    app.send(
+        app.request(Method::GET, "/api/v1/orders/stream", Some(&cast.cs.1))
+            .header("Last-Event-ID", "garbage"),
+    )
+    .await
+    .assert_problem(400, "invalid_header");
+}
+dual!(r_ord_3_the_live_stream_resumes_after_a_dropped_connection_without_losing_events);

@@ -126,6 +126,8 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -
         ..Config::default()
     };
     config.db.max_connections = 8;
+    // Open event streams end with the test rather than holding the server for 30 s.
+    config.shutdown_timeout_secs = 1;
     tweak(&mut config);
     let clock = ManualClock::new(Utc::now());
     let app = Application::build(&config, Arc::new(clock.clone()))

@@ -212,6 +212,7 @@ pub fn serve(
 ) -> std::io::Result<Server> {
     let doc = crate::openapi::document();
     let table = web::Data::new(RouteTable::from_doc(&doc));
+    let shutdown_timeout = state.config.shutdown_timeout_secs;
     let Metrics {
         prom,
         pool_in_use,
@@ -317,7 +318,7 @@ pub fn serve(
             .wrap(tracing_actix_web::TracingLogger::default())
     })
     .listen(listener)?
-    .shutdown_timeout(30);
+    .shutdown_timeout(shutdown_timeout);
     if let Some(n) = workers {
         server = server.workers(n);
     }

@@ -51,6 +51,8 @@ pub struct HttpConfig {
     pub orders: OrderSettings,
     /// The data folder (exports are written under it).
     pub data_dir: PathBuf,
+    /// On SIGTERM, how long in-flight requests (and open event streams) may take to finish.
+    pub shutdown_timeout_secs: u64,
 }
 
 /// Deadlines and schedules of orders and after-sales (R-ORD-3, R-ORD-8, R-AFS-2).
@@ -125,6 +127,7 @@ impl HttpConfig {
             upload_limits: UploadLimits::default(),
             orders: OrderSettings::default(),
             data_dir: PathBuf::from("data"),
+            shutdown_timeout_secs: 30,
         }
     }
 }

@@ -3,8 +3,8 @@
 //! can give.
 
 use crate::routes::{
-    aftersales, api_tokens, approvals, audit, auth, customers, exports, health, me, orders,
-    product_import, product_requests, products, promotions, stocktakes, users,
+    aftersales, api_tokens, approvals, audit, auth, customers, exports, health, me, order_stream,
+    orders, product_import, product_requests, products, promotions, stocktakes, users,
 };
 use ecops_api_types::Problem;
 use utoipa::openapi::path::Operation;
@@ -93,6 +93,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(stocktakes::record_stocktake_count)
                 .service(stocktakes::post_stocktake)
                 .service(stocktakes::get_stocktake)
+                .service(order_stream::stream_orders)
                 .service(orders::create_order)
                 .service(orders::list_orders)
                 .service(orders::get_order)

@@ -94,6 +94,8 @@ pub struct Config {
     pub body_limit_bytes: usize,
     pub import_body_limit_bytes: usize,
     pub idempotency_ttl_hours: i64,
+    /// On SIGTERM, seconds in-flight requests may take to finish.
+    pub shutdown_timeout_secs: u64,
     pub db: DbSection,
     pub auth: AuthSection,
     pub password: PasswordSection,
@@ -126,7 +128,8 @@ pub fn redact_url(url: &str) -> String {
 }
 
 /// The keys settable as `ECOPS_<KEY>`.
-const TOP_LEVEL_KEYS: [&str; 14] = [
+const TOP_LEVEL_KEYS: [&str; 15] = [
+    "shutdown_timeout_secs",
     "database_url",
     "bind",
     "data_dir",
@@ -160,6 +163,7 @@ impl Default for Config {
             body_limit_bytes: 1024 * 1024,
             import_body_limit_bytes: 32 * 1024 * 1024,
             idempotency_ttl_hours: 24,
+            shutdown_timeout_secs: 30,
             db: DbSection {
                 max_connections: 16,
                 sqlite_synchronous: "FULL".to_owned(),

@@ -10,6 +10,7 @@ pub mod customers;
 pub mod exports;
 pub mod health;
 pub mod me;
+pub mod order_stream;
 pub mod orders;
 pub mod product_import;
 pub mod product_requests;

@@ -394,3 +394,20 @@ pub fn created_between(
 pub fn parse_id(s: &str) -> StoreResult<Uuid> {
     parse_uuid(s)
 }
+
+/// Events with an id in `(after, before)`, in id order: the live stream's next batch. Ids are
+/// UUID v7, ordered by the time they were made.
+pub fn events_between(
+    conn: &mut AnyConnection,
+    after: &str,
+    before: &str,
+    limit: i64,
+) -> StoreResult<Vec<EventRow>> {
+    Ok(order_events::table
+        .filter(order_events::id.gt(after))
+        .filter(order_events::id.lt(before))
+        .order(order_events::id.asc())
+        .select(EventRow::as_select())
+        .limit(limit)
+        .load(conn)?)
+}
