@@ -39,6 +39,8 @@ pub struct TestApp {
     pub clock: ManualClock,
     pub db: Database,
     pub backend: Backend,
+    /// The URL of this test's database.
+    pub database_url: String,
     handle: actix_web::dev::ServerHandle,
     _dir: TempDir,
 }
@@ -150,6 +152,7 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -
         clock,
         db,
         backend,
+        database_url: config.database_url.clone(),
         handle,
         _dir: dir,
     })

@@ -1,0 +1,396 @@
+//! Order throughput and latency through the API next to a raw diesel loop running the same
+//! statements on the same database in the same run (issue: orders benchmark).
+//!
+//! For SQLite always and PostgreSQL when `ECOPS_TEST_DATABASE_URL` is set, it prints:
+//! creation with 1, 8 and 64 concurrent clients; `GET /orders/{id}`; the queue listing with
+//! `BENCH_QUEUE_ORDERS` (default 100 000) orders in the database; and SQL statements per request
+//! for several page sizes (constant means no N+1). Run it on a release build: `scripts/bench.sh`.
+
+use diesel::connection::{set_default_instrumentation, Instrumentation, InstrumentationEvent};
+use ecops_persistence::repo::orders::{self, OrderFilter, OrderSort};
+use ecops_persistence::workflow::orders::{self as flow, CustomerRef, NewLine, NewOrder};
+use ecops_persistence::{Database, DbConfig};
+use ecops_tests::{spawn_app_with, Backend, TestApp};
+use serde_json::json;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use uuid::Uuid;
+
+static STATEMENTS: AtomicU64 = AtomicU64::new(0);
+
+fn counting() -> Option<Box<dyn Instrumentation>> {
+    Some(Box::new(|event: InstrumentationEvent<'_>| {
+        if matches!(event, InstrumentationEvent::StartQuery { .. }) {
+            STATEMENTS.fetch_add(1, Ordering::Relaxed);
+        }
+    }))
+}
+
+/// Throughput and latency percentiles of one run.
+struct Figures {
+    per_sec: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+}
+
+fn figures(mut latencies: Vec<Duration>, elapsed: Duration) -> Figures {
+    latencies.sort_unstable();
+    let pick = |q: f64| {
+        let i = ((latencies.len() as f64 - 1.0) * q).round() as usize;
+        latencies.get(i).map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+    };
+    Figures {
+        per_sec: latencies.len() as f64 / elapsed.as_secs_f64(),
+        p50_ms: pick(0.5),
+        p99_ms: pick(0.99),
+    }
+}
+
+fn row(what: &str, clients: usize, api: &Figures, raw: &Figures) {
+    println!(
+        "{what:<26} {clients:>3} | {:>9.0} /s {:>8.2} {:>8.2} ms | {:>9.0} /s {:>8.2} {:>8.2} ms | {:>5.2}",
+        api.per_sec, api.p50_ms, api.p99_ms, raw.per_sec, raw.p50_ms, raw.p99_ms, api.per_sec / raw.per_sec
+    );
+}
+
+/// Runs `total` calls of `call` over `clients` concurrent tasks; returns the figures.
+async fn drive<F, Fut>(clients: usize, total: usize, call: F) -> Figures
+where
+    F: Fn(usize) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let call = Arc::new(call);
+    let next = Arc::new(AtomicU64::new(0));
+    let start = Instant::now();
+    let tasks: Vec<_> = (0..clients)
+        .map(|_| {
+            let (call, next) = (call.clone(), next.clone());
+            tokio::spawn(async move {
+                let mut lat = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed) as usize;
+                    if i >= total {
+                        break;
+                    }
+                    let t = Instant::now();
+                    call(i).await;
+                    lat.push(t.elapsed());
+                }
+                lat
+            })
+        })
+        .collect();
+    let mut all = Vec::with_capacity(total);
+    for t in tasks {
+        all.extend(t.await.unwrap_or_default());
+    }
+    figures(all, start.elapsed())
+}
+
+/// The same on plain threads, each with its own pooled connection (the raw diesel loop).
+fn drive_raw(
+    db: &Database,
+    clients: usize,
+    total: usize,
+    call: impl Fn(&mut ecops_persistence::AnyConnection, usize) + Send + Sync + Copy + 'static,
+) -> Figures {
+    let next = Arc::new(AtomicU64::new(0));
+    let start = Instant::now();
+    let handles: Vec<_> = (0..clients)
+        .map(|_| {
+            let (db, next) = (db.clone(), next.clone());
+            std::thread::spawn(move || {
+                let mut conn = db.conn().unwrap_or_else(|e| panic!("{e}"));
+                let mut lat = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed) as usize;
+                    if i >= total {
+                        break;
+                    }
+                    let t = Instant::now();
+                    call(&mut conn, i);
+                    lat.push(t.elapsed());
+                }
+                lat
+            })
+        })
+        .collect();
+    let mut all = Vec::with_capacity(total);
+    for h in handles {
+        all.extend(h.join().unwrap_or_default());
+    }
+    figures(all, start.elapsed())
+}
+
+fn new_order(tag: &str, i: usize, customer: Uuid) -> NewOrder {
+    NewOrder {
+        channel: "bench".into(),
+        channel_order_no: format!("{tag}-{i}"),
+        customer: CustomerRef::Existing(customer),
+        shipping_address: "Bench street 1".into(),
+        payment_method: "alipay".into(),
+        payment_status: "paid".into(),
+        lines: vec![NewLine {
+            sku: "BENCH-1".into(),
+            quantity: 1,
+            unit_price_fen: None,
+        }],
+    }
+}
+
+async fn run(backend: Backend, queue_orders: usize) {
+    let Some(app) = spawn_app_with(backend, |c| {
+        c.workers = None;
+        c.db.max_connections = 16;
+        c.auth.login_rate_per_minute = 100_000;
+        c.auth.access_ttl_secs = 86_400;
+    })
+    .await
+    else {
+        println!("\n[{backend:?}] skipped: ECOPS_TEST_DATABASE_URL is not set");
+        return;
+    };
+    let url = app_url(&app).await;
+    let raw_db = Database::connect(&DbConfig {
+        max_connections: 64,
+        ..DbConfig::new(url)
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    let cast = app.cast().await;
+    app.listed(&cast, "BENCH-1", 1000, 10_000_000).await;
+    let first = app
+        .order(&cast, &app.order_body("bench-first", "BENCH-1", 1))
+        .await;
+    let customer =
+        Uuid::parse_str(first.body["customer_id"].as_str().unwrap_or_default()).unwrap_or_default();
+    let cs = cast.cs.0;
+    let token = Arc::new(cast.cs.1.clone());
+    let client = app.client.clone();
+    let base = Arc::new(app.address.clone());
+    println!("\n[{backend:?}] same database, same run; ratio = API / raw");
+    println!(
+        "{:<26} {:>3} | {:>31} | {:>31} | ratio",
+        "", "N", "API  (throughput  p50  p99)", "raw diesel loop"
+    );
+
+    for clients in [1usize, 8, 64] {
+        let total = 150 * clients.min(8) + 300;
+        let (c, t, b) = (client.clone(), token.clone(), base.clone());
+        let tag = format!("api{clients}");
+        let api = drive(clients, total, move |i| {
+            let (c, t, b, tag) = (c.clone(), t.clone(), b.clone(), tag.clone());
+            async move {
+                let body = json!({"channel": "bench", "channel_order_no": format!("{tag}-{i}"), "customer_id": customer,
+                    "shipping_address": "Bench street 1", "payment_method": "alipay", "payment_status": "paid",
+                    "lines": [{"sku": "BENCH-1", "quantity": 1}]});
+                let r = c.post(format!("{b}/api/v1/orders")).bearer_auth(t.as_str()).json(&body).send().await;
+                assert!(r.is_ok_and(|r| r.status().as_u16() == 201), "order creation failed");
+            }
+        })
+        .await;
+        let raw = tokio::task::spawn_blocking({
+            let db = raw_db.clone();
+            move || {
+                drive_raw(&db, clients, total, move |conn, i| {
+                    let tag = format!("raw{clients}");
+                    flow::create(
+                        conn,
+                        &new_order(&tag, i, customer),
+                        cs,
+                        chrono::Duration::minutes(10),
+                        chrono::Utc::now(),
+                    )
+                    .unwrap_or_else(|e| panic!("{e}"));
+                })
+            }
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        row("POST /orders", clients, &api, &raw);
+    }
+
+    // Fill the database to `queue_orders` orders through the raw path.
+    let existing = app
+        .with_db(|c| {
+            orders::search(
+                c,
+                &OrderFilter::default(),
+                OrderSort::Newest,
+                None,
+                1_000_000,
+            )
+            .map(|v| v.len())
+            .unwrap_or(0)
+        })
+        .await;
+    let missing = queue_orders.saturating_sub(existing);
+    let t = Instant::now();
+    tokio::task::spawn_blocking({
+        let db = raw_db.clone();
+        move || {
+            drive_raw(&db, 8, missing, move |conn, i| {
+                flow::create(
+                    conn,
+                    &new_order("seed", i, customer),
+                    cs,
+                    chrono::Duration::minutes(10),
+                    chrono::Utc::now(),
+                )
+                .unwrap_or_else(|e| panic!("{e}"));
+            })
+        }
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    println!(
+        "(seeded {missing} orders in {:.1} s; {queue_orders} in the database)",
+        t.elapsed().as_secs_f64()
+    );
+
+    let ids: Arc<Vec<String>> = Arc::new(
+        app.with_db(|c| {
+            orders::search(c, &OrderFilter::default(), OrderSort::Newest, None, 5000)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(o, _)| o.id)
+                .collect()
+        })
+        .await,
+    );
+    for clients in [1usize, 8, 64] {
+        let total = 400 * clients.min(8) + 400;
+        let (c, t, b, ids2) = (client.clone(), token.clone(), base.clone(), ids.clone());
+        let api = drive(clients, total, move |i| {
+            let (c, t, b, ids) = (c.clone(), t.clone(), b.clone(), ids2.clone());
+            async move {
+                let id = &ids[i % ids.len()];
+                let r = c
+                    .get(format!("{b}/api/v1/orders/{id}"))
+                    .bearer_auth(t.as_str())
+                    .send()
+                    .await;
+                assert!(r.is_ok_and(|r| r.status().is_success()));
+            }
+        })
+        .await;
+        let ids3 = ids.clone();
+        let raw = tokio::task::spawn_blocking({
+            let db = raw_db.clone();
+            move || {
+                let ids = ids3;
+                let idsp: &'static Vec<String> = Box::leak(Box::new((*ids).clone()));
+                drive_raw(&db, clients, total, move |conn, i| {
+                    let id = Uuid::parse_str(&idsp[i % idsp.len()]).unwrap_or_default();
+                    assert!(orders::find(conn, id)
+                        .unwrap_or_else(|e| panic!("{e}"))
+                        .is_some());
+                })
+            }
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        row("GET /orders/{id}", clients, &api, &raw);
+    }
+
+    for clients in [1usize, 8] {
+        let total = 100 * clients + 100;
+        let (c, t, b) = (client.clone(), token.clone(), base.clone());
+        let api = drive(clients, total, move |_| {
+            let (c, t, b) = (c.clone(), t.clone(), b.clone());
+            async move {
+                let r = c
+                    .get(format!(
+                        "{b}/api/v1/orders?limit=50&sort=contact_due&status=accepted"
+                    ))
+                    .bearer_auth(t.as_str())
+                    .send()
+                    .await;
+                assert!(r.is_ok_and(|r| r.status().is_success()));
+            }
+        })
+        .await;
+        let raw = tokio::task::spawn_blocking({
+            let db = raw_db.clone();
+            move || {
+                drive_raw(&db, clients, total, |conn, _| {
+                    let f = OrderFilter {
+                        status: Some(ecops_domain::order::OrderStatus::Accepted),
+                        ..OrderFilter::default()
+                    };
+                    let rows = orders::search(conn, &f, OrderSort::ContactDue, None, 51)
+                        .unwrap_or_else(|e| panic!("{e}"));
+                    let ids: Vec<String> = rows.iter().map(|(o, _)| o.id.clone()).collect();
+                    orders::lines_of(conn, &ids).unwrap_or_else(|e| panic!("{e}"));
+                })
+            }
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        row(
+            &format!("GET /orders queue ({}k)", queue_orders / 1000),
+            clients,
+            &api,
+            &raw,
+        );
+    }
+
+    println!("SQL statements per request (all connections of the server, counted by diesel):");
+    for (what, path) in [
+        ("GET /orders/{id}", format!("/api/v1/orders/{}", ids[0])),
+        (
+            "GET /orders?limit=10",
+            "/api/v1/orders?limit=10&sort=contact_due".to_owned(),
+        ),
+        (
+            "GET /orders?limit=50",
+            "/api/v1/orders?limit=50&sort=contact_due".to_owned(),
+        ),
+        (
+            "GET /orders?limit=200",
+            "/api/v1/orders?limit=200&sort=contact_due".to_owned(),
+        ),
+    ] {
+        let n = 20;
+        let before = STATEMENTS.load(Ordering::Relaxed);
+        for _ in 0..n {
+            let r = client
+                .get(format!("{base}{path}"))
+                .bearer_auth(token.as_str())
+                .send()
+                .await;
+            assert!(r.is_ok_and(|r| r.status().is_success()));
+        }
+        let per = (STATEMENTS.load(Ordering::Relaxed) - before) as f64 / f64::from(n);
+        println!("  {what:<24} {per:>5.1}");
+    }
+    let before = STATEMENTS.load(Ordering::Relaxed);
+    let r = client.post(format!("{base}/api/v1/orders")).bearer_auth(token.as_str())
+        .json(&json!({"channel": "bench", "channel_order_no": "count-1", "customer_id": customer, "shipping_address": "x", "payment_method": "x", "payment_status": "paid", "lines": [{"sku": "BENCH-1", "quantity": 1}]}))
+        .send().await;
+    assert!(r.is_ok_and(|r| r.status().as_u16() == 201));
+    println!(
+        "  {:<24} {:>5}",
+        "POST /orders",
+        STATEMENTS.load(Ordering::Relaxed) - before
+    );
+    drop(app);
+}
+
+async fn app_url(app: &TestApp) -> String {
+    // The server's own database URL is not exposed; reach the same database through the harness.
+    app.database_url.clone()
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() {
+    if set_default_instrumentation(counting).is_err() {
+        eprintln!("statement counting unavailable");
+    }
+    let queue_orders: usize = std::env::var("BENCH_QUEUE_ORDERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    run(Backend::Sqlite, queue_orders).await;
+    run(Backend::Postgres, queue_orders).await;
+}
