@@ -776,3 +776,136 @@ async fn r_ord_3_the_live_stream_resumes_after_a_dropped_connection_without_losi
     .assert_problem(400, "invalid_header");
 }
 dual!(r_ord_3_the_live_stream_resumes_after_a_dropped_connection_without_losing_events);
+
+async fn r_ord_1_channel_orders_are_imported_in_bulk_with_per_order_results(app: TestApp) {
+    let cast = app.cast().await;
+    app.listed(&cast, "BULK-1", 1000, 10).await;
+    app.listed(&cast, "BULK-2", 500, 10).await;
+    let csv = "channel,channel_order_no,customer_name,customer_phone,customer_address,shipping_address,payment_method,payment_status,sku,quantity,unit_price_fen\n\
+jd,JD-1,Li Lei,13900000001,Beijing 1,Beijing 1,jdpay,paid,BULK-1,2,\n\
+jd,JD-1,Li Lei,13900000001,Beijing 1,Beijing 1,jdpay,paid,BULK-2,1,450\n\
+jd,JD-2,Han Mei,13900000002,Beijing 2,Beijing 2,jdpay,paid,NOPE-1,1,\n\
+jd,JD-3,Han Mei,13900000002,Beijing 2,Beijing 2,jdpay,paid,BULK-2,x,\n";
+    let send = |q: &str| {
+        app.request(
+            Method::POST,
+            &format!("/api/v1/orders/import{q}"),
+            Some(&cast.cs.1),
+        )
+        .header("content-type", "text/csv")
+        .body(csv)
+    };
+    let dry = app.send(send("?dry_run=true")).await;
+    assert_eq!(dry.status, StatusCode::OK, "{}", dry.text);
+    assert_eq!(dry.body["rows"][0]["outcome"], "valid");
+    assert_eq!(dry.body["failed"], 2);
+    assert_eq!(
+        app.get("/api/v1/orders", &cast.cs.1).await.body["items"],
+        json!([]),
+        "a dry run writes nothing"
+    );
+    let r = app.send(send("")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(
+        (
+            r.body["total"].clone(),
+            r.body["created"].clone(),
+            r.body["failed"].clone()
+        ),
+        (json!(3), json!(1), json!(2))
+    );
+    assert_eq!(r.body["rows"][0]["key"], "JD-1");
+    assert_eq!(
+        r.body["rows"][1]["errors"][0]["field"],
+        "rows.3.lines.0.sku"
+    );
+    assert_eq!(r.body["rows"][2]["errors"][0]["field"], "rows.4.quantity");
+    let id = r.body["rows"][0]["id"].as_str().unwrap_or_default();
+    let o = app.get(&format!("/api/v1/orders/{id}"), &cast.cs.1).await;
+    assert_eq!(
+        o.body["total_fen"], 2450,
+        "two lines, the channel's price on the second"
+    );
+    let ndjson = format!(
+        "{}\n{}\n",
+        app.order_body("nd-1", "BULK-1", 1),
+        app.order_body("JD-1", "BULK-1", 1)
+            .to_string()
+            .replace("taobao", "jd")
+    );
+    let r = app
+        .send(
+            app.request(Method::POST, "/api/v1/orders/import", Some(&cast.cs.1))
+                .header("content-type", "application/x-ndjson")
+                .body(ndjson),
+        )
+        .await;
+    assert_eq!(r.body["created"], 1, "{}", r.text);
+    assert!(
+        r.text.contains("already exists"),
+        "a duplicate channel order is that row's error: {}",
+        r.text
+    );
+}
+dual!(r_ord_1_channel_orders_are_imported_in_bulk_with_per_order_results);
+
+async fn deadlines_are_one_mechanism_reported_per_person(app: TestApp) {
+    let cast = app.cast().await;
+    app.listed(&cast, "DL-1", 1000, 10).await;
+    let a = app.order(&cast, &app.order_body("dl-a", "DL-1", 1)).await;
+    app.order(&cast, &app.order_body("dl-b", "DL-1", 1)).await;
+    let ida = a.body["id"].as_str().unwrap_or_default().to_owned();
+    app.event(
+        &ida,
+        &cast.cs.1,
+        json!({"kind": "customer_contacted", "outcome": "confirmed", "note": ""}),
+    )
+    .await;
+    app.post(
+        "/api/v1/aftersales",
+        Some(&cast.cs.1),
+        &json!({"order_id": ida, "kind": "complaint", "description": "slow"}),
+    )
+    .await;
+    app.clock.advance(chrono::Duration::hours(25));
+    let day = Utc::now()
+        .with_timezone(&chrono_tz::Asia::Shanghai)
+        .date_naive();
+    let path = format!(
+        "/api/v1/reports/deadlines?from={}&to={}",
+        day - chrono::Duration::days(1),
+        day + chrono::Duration::days(2)
+    );
+    let r = app.get(&path, &cast.dept.1).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let contact = r
+        .body
+        .as_array()
+        .and_then(|a| a.iter().find(|x| x["deadline"] == "contact").cloned())
+        .unwrap_or_default();
+    assert_eq!(
+        (
+            contact["due"].clone(),
+            contact["met"].clone(),
+            contact["overdue"].clone()
+        ),
+        (json!(2), json!(1), json!(1)),
+        "{}",
+        r.text
+    );
+    assert_eq!(contact["username"], "cs.agent");
+    assert_eq!(contact["escalation_role"], "cs_supervisor");
+    let complaint = r
+        .body
+        .as_array()
+        .and_then(|a| a.iter().find(|x| x["deadline"] == "complaint").cloned())
+        .unwrap_or_default();
+    assert_eq!(complaint["overdue"], 1);
+    app.get(&path, &cast.cs.1)
+        .await
+        .assert_problem(403, "missing_role");
+}
+dual!(
+    deadlines_are_one_mechanism_reported_per_person,
+    |c: &mut ecops_server::config::Config| c.auth.access_ttl_secs = 7 * 86_400
+);

@@ -484,3 +484,22 @@ pub struct ExportVerification {
     pub valid: bool,
     pub problems: Vec<String>,
 }
+
+/// One person's record against one kind of deadline in a period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeadlineBreaches {
+    /// `contact` (R-ORD-3), `complaint` (R-AFS-2) or `publication` (R-APR-5).
+    pub deadline: String,
+    /// Who answers for it: the order taker, the case owner, or the proposer.
+    pub person_id: Uuid,
+    pub username: String,
+    /// Who a breach is escalated to.
+    pub escalation_role: String,
+    pub due: i64,
+    pub met: i64,
+    pub missed: i64,
+    /// Past due and still not done.
+    pub overdue: i64,
+    pub open: i64,
+}

@@ -393,7 +393,8 @@ pub struct StocktakeView {
 pub struct ImportRowResult {
     /// 1-based row number (header excluded for CSV).
     pub row: usize,
-    pub sku: Option<String>,
+    /// The row's natural key: the SKU of a product, the channel order number of an order.
+    pub key: Option<String>,
     /// `created`, `valid` (dry run) or `error`.
     pub outcome: String,
     pub id: Option<Uuid>,

@@ -3,8 +3,9 @@
 //! can give.
 
 use crate::routes::{
-    aftersales, api_tokens, approvals, audit, auth, customers, exports, health, me, order_stream,
-    orders, product_import, product_requests, products, promotions, stocktakes, users,
+    aftersales, api_tokens, approvals, audit, auth, customers, deadlines, exports, health, me,
+    order_import, order_stream, orders, product_import, product_requests, products, promotions,
+    stocktakes, users,
 };
 use ecops_api_types::Problem;
 use utoipa::openapi::path::Operation;
@@ -36,7 +37,8 @@ use utoipa_actix_web::AppExt;
         (name = "stocktakes", description = "Stock counts every two days"),
         (name = "orders", description = "Orders: immutable core, events, queue, hash chain, daily exports"),
         (name = "customers", description = "Customers and the bad-customer flag"),
-        (name = "aftersales", description = "After-sales cases and reports")
+        (name = "aftersales", description = "After-sales cases and reports"),
+        (name = "reports", description = "Department figures: deadlines met and missed per person")
     )
 )]
 struct ApiDoc;
@@ -94,6 +96,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(stocktakes::post_stocktake)
                 .service(stocktakes::get_stocktake)
                 .service(order_stream::stream_orders)
+                .service(order_import::import_orders)
                 .service(orders::create_order)
                 .service(orders::list_orders)
                 .service(orders::get_order)
@@ -115,7 +118,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(aftersales::daily_report)
                 .service(aftersales::factory_report)
                 .service(aftersales::get_case)
-                .service(aftersales::update_case),
+                .service(aftersales::update_case)
+                .service(deadlines::deadline_report),
         );
 }
 

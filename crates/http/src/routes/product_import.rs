@@ -255,7 +255,7 @@ pub async fn import_products(
                     }
                     results.push(ImportRowResult {
                         row: *row,
-                        sku: sku.clone(),
+                        key: sku.clone(),
                         outcome: if dry_run { "valid" } else { "created" }.to_owned(),
                         id: (!dry_run).then_some(p.id),
                         errors: Vec::new(),

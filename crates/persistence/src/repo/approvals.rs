@@ -479,3 +479,26 @@ pub fn insert_chain_version(
         .execute(conn)?;
     Ok(next)
 }
+
+/// For the deadline report: proposer, publish-by and published-at of requests approved with a
+/// publication deadline in `[from, to)`.
+pub fn publication_records(
+    conn: &mut AnyConnection,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> StoreResult<Vec<(String, NaiveDateTime, Option<NaiveDateTime>)>> {
+    let rows: Vec<(String, Option<NaiveDateTime>, Option<NaiveDateTime>)> =
+        approval_requests::table
+            .filter(approval_requests::publish_by.ge(to_db(from)))
+            .filter(approval_requests::publish_by.lt(to_db(to)))
+            .select((
+                approval_requests::proposer_id,
+                approval_requests::publish_by,
+                approval_requests::published_at,
+            ))
+            .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(p, due, done)| due.map(|d| (p, d, done)))
+        .collect())
+}

@@ -411,3 +411,22 @@ pub fn events_between(
         .limit(limit)
         .load(conn)?)
 }
+
+/// For the deadline report: who took each order created in `[from, to)`, when contact was due,
+/// and when it happened.
+pub fn contact_records(
+    conn: &mut AnyConnection,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> StoreResult<Vec<(String, NaiveDateTime, Option<NaiveDateTime>)>> {
+    Ok(orders::table
+        .inner_join(order_status::table)
+        .filter(orders::created_at.ge(to_db(from)))
+        .filter(orders::created_at.lt(to_db(to)))
+        .select((
+            orders::created_by,
+            order_status::contact_due_at,
+            order_status::contacted_at,
+        ))
+        .load(conn)?)
+}
