@@ -237,21 +237,42 @@ async fn run(backend: Backend, queue_orders: usize) {
         let db = raw_db.clone();
         move || {
             drive_raw(&db, 8, missing, move |conn, i| {
-                flow::create(
-                    conn,
-                    &new_order("seed", i, customer),
-                    cs,
-                    chrono::Duration::minutes(10),
-                    chrono::Utc::now(),
-                )
-                .unwrap_or_else(|e| panic!("{e}"));
+                // A writer that waited past SQLite's busy timeout tries again: the seed must be
+                // complete.
+                for attempt in 0.. {
+                    let made = flow::create(
+                        conn,
+                        &new_order("seed", i, customer),
+                        cs,
+                        chrono::Duration::minutes(10),
+                        chrono::Utc::now(),
+                    );
+                    match made {
+                        Ok(_) => break,
+                        Err(e) if attempt < 20 => eprintln!("seed retry: {e}"),
+                        Err(e) => panic!("{e}"),
+                    }
+                }
             })
         }
     })
     .await
     .unwrap_or_else(|e| panic!("{e}"));
+    let in_db = app
+        .with_db(|c| {
+            orders::search(
+                c,
+                &OrderFilter::default(),
+                OrderSort::Newest,
+                None,
+                10_000_000,
+            )
+            .map(|v| v.len())
+            .unwrap_or(0)
+        })
+        .await;
     println!(
-        "(seeded {missing} orders in {:.1} s; {queue_orders} in the database)",
+        "(seeded {missing} orders in {:.1} s; {in_db} orders in the database)",
         t.elapsed().as_secs_f64()
     );
 
