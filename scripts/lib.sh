@@ -68,5 +68,7 @@ ensure_postgres() {
   # Databases left by earlier runs' tests.
   su postgres -c "psql -p $port -qtAc \"SELECT datname FROM pg_database WHERE datname ~ '^ecops_t_[0-9a-f]{32}$'\"" |
     while read -r db; do if [ -n "$db" ]; then su postgres -c "psql -p $port -qc 'DROP DATABASE IF EXISTS $db'" >/dev/null; fi; done
-  echo "postgres://ecops_test:ecops_test@127.0.0.1:$port/ecops_test"
+  # Plain TCP on loopback: libpq then needs no TLS, whose process-exit teardown can race the
+  # connection threads a test binary still has open when it exits.
+  echo "postgres://ecops_test:ecops_test@127.0.0.1:$port/ecops_test?sslmode=disable"
 }

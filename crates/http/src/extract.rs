@@ -265,3 +265,48 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
         }
     })
 }
+
+/// A bulk-import body (API.md: `text/csv` or `application/x-ndjson`).
+#[derive(Debug)]
+pub enum ImportBody {
+    Csv(web::BytesMut),
+    Ndjson(web::BytesMut),
+}
+
+impl ImportBody {
+    pub fn bytes(&self) -> &[u8] {
+        match self {
+            ImportBody::Csv(b) | ImportBody::Ndjson(b) => b,
+        }
+    }
+}
+
+/// Reads an import body of at most `limit` bytes; any other content type is a 415.
+pub async fn import_body(
+    req: &HttpRequest,
+    payload: web::Payload,
+    limit: usize,
+) -> Result<ImportBody, ApiError> {
+    let media = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    let csv = match media.as_str() {
+        "text/csv" => true,
+        "application/x-ndjson" | "application/ndjson" | "application/jsonl" => false,
+        _ => {
+            return Err(ApiError::UnsupportedMediaType {
+                detail: "send text/csv or application/x-ndjson".to_owned(),
+            })
+        }
+    };
+    let body = read_body(&mut payload.into_inner(), limit).await?;
+    Ok(if csv {
+        ImportBody::Csv(body)
+    } else {
+        ImportBody::Ndjson(body)
+    })
+}

@@ -7,10 +7,10 @@
 use super::orders::{parse_order, ORDER_TAKERS};
 use crate::auth::Identity;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{read_body, Query};
+use crate::extract::{import_body, ImportBody, Query};
 use crate::idempotency;
 use crate::state::AppState;
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::Duration;
 use ecops_api_types::{
@@ -211,22 +211,10 @@ pub async fn import_orders(
     who.require(PermissionLevel::Operator, ORDER_TAKERS)?;
     who.require_scope("orders:write")?;
     let dry_run = query.into_inner().dry_run;
-    let media = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(|v| v.trim().to_ascii_lowercase())
-        .unwrap_or_default();
-    let body = read_body(&mut payload.into_inner(), state.config.import_body_limit).await?;
-    let parsed = match media.as_str() {
-        "text/csv" => parse_csv(&body)?,
-        "application/x-ndjson" | "application/ndjson" | "application/jsonl" => parse_ndjson(&body),
-        _ => {
-            return Err(ApiError::UnsupportedMediaType {
-                detail: "send text/csv or application/x-ndjson".to_owned(),
-            })
-        }
+    let body = import_body(&req, payload, state.config.import_body_limit).await?;
+    let parsed = match &body {
+        ImportBody::Csv(b) => parse_csv(b)?,
+        ImportBody::Ndjson(b) => parse_ndjson(b),
     };
     if parsed.is_empty() {
         return Err(ApiError::unprocessable(
@@ -237,7 +225,7 @@ pub async fn import_orders(
     let key = idempotency::key_of(&req)?;
     let fingerprint = idempotency::fingerprint(
         &req,
-        &format!("{dry_run}:{}", String::from_utf8_lossy(&body)),
+        &format!("{dry_run}:{}", String::from_utf8_lossy(body.bytes())),
     );
     let st = state.clone();
     let by = who.user_id;

@@ -5,11 +5,11 @@
 use super::products::{parse_new, PRODUCT_CREATORS};
 use crate::auth::Identity;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{read_body, Query};
+use crate::extract::{import_body, ImportBody, Query};
 use crate::idempotency;
 use crate::state::AppState;
 use crate::support::RequestMeta;
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use ecops_api_types::{
     CreateProductRequest, FieldError, ImportQuery, ImportReport, ImportRowResult, Problem,
@@ -165,26 +165,10 @@ pub async fn import_products(
     who.require(PermissionLevel::Operator, PRODUCT_CREATORS)?;
     who.require_scope("products:write")?;
     let dry_run = query.into_inner().dry_run;
-    let media = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(|v| v.trim().to_ascii_lowercase())
-        .unwrap_or_default();
-    let limit = state.config.import_body_limit;
-    let body = {
-        let mut inner = payload.into_inner();
-        read_body(&mut inner, limit).await?
-    };
-    let rows = match media.as_str() {
-        "text/csv" => parse_csv(&body)?,
-        "application/x-ndjson" | "application/ndjson" | "application/jsonl" => parse_ndjson(&body),
-        _ => {
-            return Err(ApiError::UnsupportedMediaType {
-                detail: "send text/csv or application/x-ndjson".to_owned(),
-            })
-        }
+    let body = import_body(&req, payload, state.config.import_body_limit).await?;
+    let rows = match &body {
+        ImportBody::Csv(b) => parse_csv(b)?,
+        ImportBody::Ndjson(b) => parse_ndjson(b),
     };
     if rows.is_empty() {
         return Err(ApiError::unprocessable(
@@ -195,7 +179,7 @@ pub async fn import_products(
     let key = idempotency::key_of(&req)?;
     let fingerprint = idempotency::fingerprint(
         &req,
-        &format!("{dry_run}:{}", String::from_utf8_lossy(&body)),
+        &format!("{dry_run}:{}", String::from_utf8_lossy(body.bytes())),
     );
     let status = if dry_run {
         StatusCode::OK
