@@ -348,7 +348,7 @@ async fn r_apr_4_a_failing_effect_leaves_the_request_pending_and_the_subject_unt
 }
 dual!(r_apr_4_a_failing_effect_leaves_the_request_pending_and_the_subject_untouched);
 
-async fn inboxes_show_what_waits_for_me_what_i_proposed_and_all(app: TestApp) {
+async fn r_apr_1_inboxes_show_what_waits_for_me_what_i_proposed_and_all(app: TestApp) {
     let cast = app.cast().await;
     let product = app.draft(&cast, "INBOX-1", 1000).await;
     let r = app
@@ -395,7 +395,7 @@ async fn inboxes_show_what_waits_for_me_what_i_proposed_and_all(app: TestApp) {
         .await
         .assert_problem(404, "not_found");
 }
-dual!(inboxes_show_what_waits_for_me_what_i_proposed_and_all);
+dual!(r_apr_1_inboxes_show_what_waits_for_me_what_i_proposed_and_all);
 
 async fn chains_are_versioned_and_pending_requests_keep_theirs(app: TestApp) {
     let cast = app.cast().await;

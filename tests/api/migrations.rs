@@ -33,12 +33,12 @@ fn round_trip(backend: Backend) {
 }
 
 #[test]
-fn migrations_apply_revert_and_reapply_on_sqlite() {
+fn r_sec_3_migrations_apply_revert_and_reapply_on_sqlite() {
     round_trip(Backend::Sqlite);
 }
 
 #[test]
-fn migrations_apply_revert_and_reapply_on_postgres() {
+fn r_sec_3_migrations_apply_revert_and_reapply_on_postgres() {
     round_trip(Backend::Postgres);
 }
 

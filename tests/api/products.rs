@@ -6,7 +6,7 @@ use ecops_tests::{dual, TestApp};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-async fn r_prd_2_a_product_reaches_listed_only_through_an_approved_listing(app: TestApp) {
+async fn r_prd_3_a_product_reaches_listed_only_through_an_approved_listing(app: TestApp) {
     let cast = app.cast().await;
     let id = app.draft(&cast, "TEA-001", 2500).await;
     let p = app.product(&id, &cast.planner.1).await;
@@ -62,7 +62,7 @@ async fn r_prd_2_a_product_reaches_listed_only_through_an_approved_listing(app: 
         "listed"
     );
 }
-dual!(r_prd_2_a_product_reaches_listed_only_through_an_approved_listing);
+dual!(r_prd_3_a_product_reaches_listed_only_through_an_approved_listing);
 
 async fn r_acl_1_viewers_see_listed_products_only(app: TestApp) {
     let cast = app.cast().await;
@@ -237,7 +237,7 @@ async fn r_prd_5_abnormal_delisting_needs_the_department_manager(app: TestApp) {
 }
 dual!(r_prd_5_abnormal_delisting_needs_the_department_manager);
 
-async fn r_prd_6_a_price_changes_only_through_an_approved_price_change(app: TestApp) {
+async fn r_acl_6_a_price_changes_only_through_an_approved_price_change(app: TestApp) {
     let cast = app.cast().await;
     let id = app.listed(&cast, "PRICE-1", 10_000, 5).await;
     // No direct way to the price.
@@ -327,7 +327,7 @@ async fn r_prd_6_a_price_changes_only_through_an_approved_price_change(app: Test
     assert_eq!(entries[1]["applied_by"], cast.storefront.0.to_string());
     assert_eq!(entries[1]["competitors"][0]["name"], "Shop A");
 }
-dual!(r_prd_6_a_price_changes_only_through_an_approved_price_change);
+dual!(r_acl_6_a_price_changes_only_through_an_approved_price_change);
 
 async fn r_prd_6_an_approved_price_applies_itself_at_its_effective_time(app: TestApp) {
     let cast = app.cast().await;

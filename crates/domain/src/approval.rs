@@ -521,6 +521,14 @@ mod decision_tests {
     }
 
     #[test]
+    fn r_apr_5_news_and_page_revisions_get_a_publication_deadline() {
+        for kind in ApprovalKind::ALL {
+            let expected = matches!(kind, ApprovalKind::News | ApprovalKind::PageRevision);
+            assert_eq!(needs_publication(kind), expected, "{kind:?}");
+        }
+    }
+
+    #[test]
     fn r_apr_3_a_chosen_role_must_be_held_and_needed() {
         let chain = ApprovalKind::PermissionLevel.default_chain();
         let r = decide(

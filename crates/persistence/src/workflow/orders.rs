@@ -6,7 +6,7 @@ use crate::repo::customers::{self, Customer};
 use crate::repo::orders::{self, core_json, event_json, EventRow, LineRow, OrderRow, StatusRow};
 use crate::repo::products;
 use crate::repo::stock::{self, Reason};
-use crate::repo::{from_db, to_db};
+use crate::repo::to_db;
 use crate::{AnyConnection, StoreError, StoreResult};
 use chrono::{DateTime, Duration, Utc};
 use ecops_domain::order::{self as rules, EventKind, OrderStatus};
@@ -366,9 +366,4 @@ pub fn verify(conn: &mut AnyConnection, order_id: Uuid) -> StoreResult<Verificat
         events_checked: rec.events.len(),
         problems,
     })
-}
-
-/// When an order was created, as stored (for callers that hold only the row).
-pub fn created_at(o: &OrderRow) -> DateTime<Utc> {
-    from_db(o.created_at)
 }
