@@ -46,29 +46,40 @@ build_dashboard() {
 }
 
 # Starts the local PostgreSQL cluster if needed and prints a URL for a throwaway test role.
+# Only the URL goes to stdout: the tools' chatter ("Removed stale pid file.") goes to stderr.
 ensure_postgres() {
-  apt_install postgresql libpq-dev
-  local ver cluster
-  ver="$(ls /usr/lib/postgresql | sort -V | tail -n1)"
-  cluster="$(pg_lsclusters -h 2>/dev/null | awk -v v="$ver" '$1==v{print $2; exit}')"
-  if [ -z "$cluster" ]; then
-    pg_createcluster "$ver" main >/dev/null
-    cluster=main
-  fi
-  if ! pg_lsclusters -h | awk -v v="$ver" -v c="$cluster" '$1==v && $2==c{print $4}' | grep -q online; then
-    log "starting PostgreSQL $ver/$cluster"
-    pg_ctlcluster --skip-systemctl-redirect "$ver" "$cluster" start
-  fi
   local port
-  port="$(pg_lsclusters -h | awk -v v="$ver" -v c="$cluster" '$1==v && $2==c{print $3}')"
-  su postgres -c "psql -p $port -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='ecops_test'\"" | grep -q 1 ||
-    su postgres -c "psql -p $port -qc \"CREATE ROLE ecops_test LOGIN PASSWORD 'ecops_test' CREATEDB\""
-  su postgres -c "psql -p $port -qtAc \"SELECT 1 FROM pg_database WHERE datname='ecops_test'\"" | grep -q 1 ||
-    su postgres -c "psql -p $port -qc 'CREATE DATABASE ecops_test OWNER ecops_test'"
-  # Databases left by earlier runs' tests.
-  su postgres -c "psql -p $port -qtAc \"SELECT datname FROM pg_database WHERE datname ~ '^ecops_t_[0-9a-f]{32}$'\"" |
-    while read -r db; do if [ -n "$db" ]; then su postgres -c "psql -p $port -qc 'DROP DATABASE IF EXISTS $db'" >/dev/null; fi; done
+  port="$(prepare_postgres_cluster)" || return 1
   # Plain TCP on loopback: libpq then needs no TLS, whose process-exit teardown can race the
   # connection threads a test binary still has open when it exits.
   echo "postgres://ecops_test:ecops_test@127.0.0.1:$port/ecops_test?sslmode=disable"
+}
+
+# Prints the port of a running local cluster holding the ecops_test role and database.
+prepare_postgres_cluster() {
+  {
+    apt_install postgresql libpq-dev
+    local ver cluster
+    ver="$(ls /usr/lib/postgresql | sort -V | tail -n1)"
+    cluster="$(pg_lsclusters -h 2>/dev/null | awk -v v="$ver" '$1==v{print $2; exit}')"
+    if [ -z "$cluster" ]; then
+      pg_createcluster "$ver" main >/dev/null
+      cluster=main
+    fi
+    if ! pg_lsclusters -h | awk -v v="$ver" -v c="$cluster" '$1==v && $2==c{print $4}' | grep -q online; then
+      log "starting PostgreSQL $ver/$cluster"
+      pg_ctlcluster --skip-systemctl-redirect "$ver" "$cluster" start
+    fi
+    local port
+    port="$(pg_lsclusters -h | awk -v v="$ver" -v c="$cluster" '$1==v && $2==c{print $3}')"
+    su postgres -c "psql -p $port -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='ecops_test'\"" | grep -q 1 ||
+      su postgres -c "psql -p $port -qc \"CREATE ROLE ecops_test LOGIN PASSWORD 'ecops_test' CREATEDB\""
+    su postgres -c "psql -p $port -qtAc \"SELECT 1 FROM pg_database WHERE datname='ecops_test'\"" | grep -q 1 ||
+      su postgres -c "psql -p $port -qc 'CREATE DATABASE ecops_test OWNER ecops_test'"
+    # Databases left by earlier runs' tests.
+    su postgres -c "psql -p $port -qtAc \"SELECT datname FROM pg_database WHERE datname ~ '^ecops_t_[0-9a-f]{32}$'\"" |
+      while read -r db; do if [ -n "$db" ]; then su postgres -c "psql -p $port -qc 'DROP DATABASE IF EXISTS $db'" >/dev/null; fi; done
+  } >&2
+  [[ "$port" =~ ^[0-9]+$ ]] || { log "no PostgreSQL port found"; return 1; }
+  echo "$port"
 }
