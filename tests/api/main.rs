@@ -9,6 +9,7 @@ mod contract;
 mod migrations;
 mod openapi;
 mod orders;
+mod page_revisions;
 mod passwords;
 mod products;
 mod promotions;

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod common;
 pub mod orders;
 pub mod products;
+pub mod revisions;
 pub mod users;
 
 pub use approvals::*;
@@ -15,4 +16,5 @@ pub use auth::*;
 pub use common::*;
 pub use orders::*;
 pub use products::*;
+pub use revisions::*;
 pub use users::*;

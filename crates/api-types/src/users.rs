@@ -20,7 +20,7 @@ pub const JOB_ROLES: [&str; 10] = [
 ];
 
 /// Scopes an API token can carry.
-pub const API_SCOPES: [&str; 12] = [
+pub const API_SCOPES: [&str; 14] = [
     "users:read",
     "users:write",
     "audit:read",
@@ -30,6 +30,8 @@ pub const API_SCOPES: [&str; 12] = [
     "orders:write",
     "approvals:read",
     "approvals:write",
+    "content:read",
+    "content:write",
     "attendance:read",
     "attendance:write",
     "reports:read",

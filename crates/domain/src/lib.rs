@@ -8,5 +8,6 @@ pub mod approval;
 pub mod order;
 pub mod password;
 pub mod product;
+pub mod revision;
 
 pub use access::{JobRole, PermissionLevel, StaffLevel};

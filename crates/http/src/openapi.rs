@@ -4,8 +4,8 @@
 
 use crate::routes::{
     aftersales, api_tokens, approvals, audit, auth, customers, deadlines, exports, health, me,
-    order_import, order_stream, orders, product_import, product_requests, products, promotions,
-    stocktakes, users,
+    order_import, order_stream, orders, page_revisions, product_import, product_requests, products,
+    promotions, stocktakes, users,
 };
 use ecops_api_types::Problem;
 use utoipa::openapi::path::Operation;
@@ -34,6 +34,7 @@ use utoipa_actix_web::AppExt;
         (name = "approvals", description = "The approvals engine: inboxes, decisions, chains, publication deadlines"),
         (name = "products", description = "Products: drafts, edits, listing, prices, stock, history, import"),
         (name = "promotions", description = "Promotions with their approval"),
+        (name = "page-revisions", description = "Home-page revision plans: approval, execution, the two-week or monthly rhythm"),
         (name = "stocktakes", description = "Stock counts every two days"),
         (name = "orders", description = "Orders: immutable core, events, queue, hash chain, daily exports"),
         (name = "customers", description = "Customers and the bad-customer flag"),
@@ -88,6 +89,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(product_requests::request_delisting)
                 .service(product_requests::request_price_change)
                 .service(product_requests::apply_price)
+                .service(page_revisions::page_revision_schedule)
+                .service(page_revisions::create_page_revision)
+                .service(page_revisions::list_page_revisions)
+                .service(page_revisions::get_page_revision)
+                .service(page_revisions::execute_page_revision)
                 .service(promotions::create_promotion)
                 .service(promotions::list_promotions)
                 .service(promotions::get_promotion)

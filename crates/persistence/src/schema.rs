@@ -392,6 +392,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    page_revisions (id) {
+        id -> Text,
+        page -> Text,
+        title -> Text,
+        cadence -> Text,
+        areas -> Text,
+        plan -> Text,
+        planned_for -> Date,
+        status -> Text,
+        approval_request_id -> Text,
+        proposer_id -> Text,
+        executed_at -> Nullable<Timestamp>,
+        executed_by -> Nullable<Text>,
+        execution_note -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(password_history -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -407,6 +427,7 @@ diesel::joinable!(orders -> customers (customer_id));
 diesel::joinable!(aftersales_lines -> aftersales_cases (case_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    page_revisions,
     users,
     user_roles,
     password_history,

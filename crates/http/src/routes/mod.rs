@@ -14,6 +14,7 @@ pub mod me;
 pub mod order_import;
 pub mod order_stream;
 pub mod orders;
+pub mod page_revisions;
 pub mod product_import;
 pub mod product_requests;
 pub mod products;

@@ -145,6 +145,18 @@ pub fn find(conn: &mut AnyConnection, id: Uuid) -> StoreResult<Option<ApprovalRe
         .transpose()
 }
 
+/// The requests with these ids (those that exist), in no particular order.
+pub fn find_many(conn: &mut AnyConnection, ids: &[Uuid]) -> StoreResult<Vec<ApprovalRequest>> {
+    let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+    approval_requests::table
+        .filter(approval_requests::id.eq_any(ids))
+        .select(Row::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(Row::into_request)
+        .collect()
+}
+
 /// Takes the request's row lock for the rest of the transaction (a no-op write that bumps the
 /// version): concurrent deciders on PostgreSQL queue here and then see each other's decisions;
 /// on SQLite the IMMEDIATE transaction already serialises them. False if there is no such request.

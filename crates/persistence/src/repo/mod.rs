@@ -8,6 +8,7 @@ pub mod customers;
 pub mod idempotency;
 pub mod jobs;
 pub mod orders;
+pub mod page_revisions;
 pub mod products;
 pub mod promotions;
 pub mod sessions;

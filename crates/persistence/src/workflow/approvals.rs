@@ -244,17 +244,36 @@ pub fn mark_published(
 ) -> StoreResult<ApprovalRequest> {
     write_tx(conn, |conn| {
         let req = approvals::find(conn, request_id)?.ok_or(StoreError::NotFound)?;
-        if req.publish_by.is_none() || !approvals::mark_published(conn, request_id, now)? {
+        if req.kind == ApprovalKind::PageRevision {
             return Err(StoreError::conflict(
-                "not_awaiting_publication",
-                "only approved content that awaits publication can be marked published",
+                "publish_through_subject",
+                "a page revision is published by carrying it out: POST /page-revisions/{id}/execute",
             ));
         }
-        audit::append(
-            conn,
-            &actor.entry("approval.published", &req, Outcome::Success, json!({})),
-            now,
-        )?;
+        record_publication(conn, request_id, actor, now)?;
         approvals::find(conn, request_id)?.ok_or(StoreError::NotFound)
     })
+}
+
+/// [`mark_published`] inside the caller's transaction, for subjects whose own completion is the
+/// publication (a page revision carried out).
+pub fn record_publication(
+    conn: &mut AnyConnection,
+    request_id: Uuid,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let req = approvals::find(conn, request_id)?.ok_or(StoreError::NotFound)?;
+    if req.publish_by.is_none() || !approvals::mark_published(conn, request_id, now)? {
+        return Err(StoreError::conflict(
+            "not_awaiting_publication",
+            "only approved content that awaits publication can be marked published",
+        ));
+    }
+    audit::append(
+        conn,
+        &actor.entry("approval.published", &req, Outcome::Success, json!({})),
+        now,
+    )?;
+    Ok(())
 }

@@ -7,11 +7,12 @@
 use crate::repo::approvals::ApprovalRequest;
 use crate::repo::audit::{self, NewEntry, Outcome};
 use crate::repo::products::{self, Descriptive, NewPrice};
-use crate::repo::{promotions, users};
+use crate::repo::{page_revisions, promotions, users};
 use crate::{AnyConnection, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use ecops_domain::approval::{ApprovalKind, ApprovalState};
 use ecops_domain::product::{effective_price, ProductStatus};
+use ecops_domain::revision::RevisionStatus;
 use ecops_domain::PermissionLevel;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -65,6 +66,12 @@ pub struct PromotionApproval {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ConfidentialEdit {
     pub changes: Descriptive,
+}
+
+/// `page_revision` (R-APR-6): the plan row carries the document.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PageRevisionApproval {
+    pub revision_id: Uuid,
 }
 
 /// `bad_customer` (R-ORD-9): proposed by customer service, confirmed by the department manager.
@@ -276,16 +283,28 @@ pub fn on_approved(
             )?;
             Ok(())
         }
-        ApprovalKind::News
-        | ApprovalKind::PageRevision
-        | ApprovalKind::Leave
-        | ApprovalKind::OfficialAccountChange => Err(StoreError::rule(
-            "kind_not_available",
-            format!(
-                "requests of kind {} cannot take effect in this version",
-                req.kind.as_str()
-            ),
-        )),
+        ApprovalKind::PageRevision => {
+            let p: PageRevisionApproval = payload(req)?;
+            if !page_revisions::set_status(
+                conn,
+                p.revision_id,
+                RevisionStatus::Pending,
+                RevisionStatus::Approved,
+                now,
+            )? {
+                return Err(changed("the plan is no longer pending"));
+            }
+            Ok(())
+        }
+        ApprovalKind::News | ApprovalKind::Leave | ApprovalKind::OfficialAccountChange => {
+            Err(StoreError::rule(
+                "kind_not_available",
+                format!(
+                    "requests of kind {} cannot take effect in this version",
+                    req.kind.as_str()
+                ),
+            ))
+        }
     }
 }
 
@@ -344,6 +363,16 @@ pub fn on_closed(
         ApprovalKind::Promotion => {
             let p: PromotionApproval = payload(req)?;
             promotions::close(conn, p.promotion_id, state, None)?;
+            Ok(())
+        }
+        ApprovalKind::PageRevision => {
+            let p: PageRevisionApproval = payload(req)?;
+            let to = if state == ApprovalState::Withdrawn {
+                RevisionStatus::Withdrawn
+            } else {
+                RevisionStatus::Rejected
+            };
+            page_revisions::set_status(conn, p.revision_id, RevisionStatus::Pending, to, now)?;
             Ok(())
         }
         _ => Ok(()),
