@@ -172,10 +172,14 @@ async fn run(backend: Backend, queue_orders: usize) {
     let customer =
         Uuid::parse_str(first.body["customer_id"].as_str().unwrap_or_default()).unwrap_or_default();
     let cs = cast.cs.0;
+    // The raw loop runs what the request runs, the caller's session check included.
+    let session = session_of(&cast.cs.1);
     let token = Arc::new(cast.cs.1.clone());
     let client = app.client.clone();
     let base = Arc::new(app.address.clone());
-    println!("\n[{backend:?}] same database, same run; ratio = API / raw");
+    println!(
+        "\n[{backend:?}] same database, same run; ratio = API / raw (the raw loop runs the request's own statements: session check, then the operation)"
+    );
     println!(
         "{:<26} {:>3} | {:>31} | {:>31} | ratio",
         "", "N", "API  (throughput  p50  p99)", "raw diesel loop"
@@ -201,6 +205,7 @@ async fn run(backend: Backend, queue_orders: usize) {
             move || {
                 drive_raw(&db, clients, total, move |conn, i| {
                     let tag = format!("raw{clients}");
+                    authenticate(conn, session, cs);
                     flow::create(
                         conn,
                         &new_order(&tag, i, customer),
@@ -310,6 +315,7 @@ async fn run(backend: Backend, queue_orders: usize) {
                 let idsp: &'static Vec<String> = Box::leak(Box::new((*ids).clone()));
                 drive_raw(&db, clients, total, move |conn, i| {
                     let id = Uuid::parse_str(&idsp[i % idsp.len()]).unwrap_or_default();
+                    authenticate(conn, session, cs);
                     assert!(orders::find(conn, id)
                         .unwrap_or_else(|e| panic!("{e}"))
                         .is_some());
@@ -319,6 +325,26 @@ async fn run(backend: Backend, queue_orders: usize) {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
         row("GET /orders/{id}", clients, &api, &raw);
+    }
+
+    // What any request costs before it touches the database: loopback HTTP, the middleware
+    // stack and the load generator itself. The detail read's ratio at low concurrency is bounded
+    // by it.
+    for clients in [1usize, 8] {
+        let total = 400 * clients + 400;
+        let (c, b) = (client.clone(), base.clone());
+        let floor = drive(clients, total, move |_| {
+            let (c, b) = (c.clone(), b.clone());
+            async move {
+                let r = c.get(format!("{b}/healthz")).send().await;
+                assert!(r.is_ok_and(|r| r.status().is_success()));
+            }
+        })
+        .await;
+        println!(
+            "{:<26} {clients:>3} | {:>9.0} /s {:>8.2} {:>8.2} ms | (HTTP floor: no auth, no database)",
+            "GET /healthz", floor.per_sec, floor.p50_ms, floor.p99_ms
+        );
     }
 
     for clients in [1usize, 8] {
@@ -341,7 +367,8 @@ async fn run(backend: Backend, queue_orders: usize) {
         let raw = tokio::task::spawn_blocking({
             let db = raw_db.clone();
             move || {
-                drive_raw(&db, clients, total, |conn, _| {
+                drive_raw(&db, clients, total, move |conn, _| {
+                    authenticate(conn, session, cs);
                     let f = OrderFilter {
                         status: Some(ecops_domain::order::OrderStatus::Accepted),
                         ..OrderFilter::default()
@@ -407,6 +434,32 @@ async fn run(backend: Backend, queue_orders: usize) {
         FAILED.swap(0, Ordering::Relaxed)
     );
     drop(app);
+}
+
+/// The session id inside an access token (its `sid` claim).
+fn session_of(token: &str) -> Uuid {
+    use base64::Engine;
+    let claims = token
+        .split('.')
+        .nth(1)
+        .and_then(|p| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(p)
+                .ok()
+        })
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .unwrap_or_default();
+    Uuid::parse_str(claims["sid"].as_str().unwrap_or_default())
+        .unwrap_or_else(|e| panic!("no session in the token: {e}"))
+}
+
+/// The statements the server runs to accept a bearer token.
+fn authenticate(conn: &mut ecops_persistence::AnyConnection, session: Uuid, user: Uuid) {
+    assert!(
+        ecops_persistence::repo::users::by_live_session(conn, session, user)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .is_some()
+    );
 }
 
 async fn app_url(app: &TestApp) -> String {

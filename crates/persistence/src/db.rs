@@ -170,6 +170,9 @@ impl Database {
         let manager = AnyManager { backend, target };
         let pool = Pool::builder()
             .max_size(config.max_connections.max(1))
+            // A PostgreSQL connection can die while idle (server restart, failover): check it at
+            // checkout. An embedded SQLite connection cannot, so it skips the extra statement.
+            .test_on_check_out(backend == Backend::Postgres)
             .connection_timeout(Duration::from_secs(30))
             .connection_customizer(Box::new(Pragmas {
                 synchronous,

@@ -9,7 +9,7 @@ use actix_web::{web, FromRequest, HttpRequest};
 use chrono::Duration;
 use ecops_domain::access::{authorize, AccessDenied};
 use ecops_domain::{password, JobRole, PermissionLevel};
-use ecops_persistence::repo::{api_tokens, sessions, users};
+use ecops_persistence::repo::{api_tokens, users};
 use futures_util::future::LocalBoxFuture;
 use uuid::Uuid;
 
@@ -146,12 +146,11 @@ async fn resolve(req: HttpRequest) -> ApiResult<Identity> {
         Uuid::parse_str(&claims.sid).map_err(|_| ApiError::unauthorized("invalid access token"))?;
     state
         .run(move |conn| {
-            let session = sessions::find(conn, session_id)?
-                .filter(|s| s.revoked_at.is_none() && s.user_id == user_id)
+            let user = users::by_live_session(conn, session_id, user_id)?
                 .ok_or_else(|| ApiError::unauthorized("the session has ended; log in again"))?;
-            let user = users::find(conn, session.user_id)?
-                .filter(|u| u.is_active())
-                .ok_or_else(|| ApiError::unauthorized("the account is deactivated"))?;
+            if !user.is_active() {
+                return Err(ApiError::unauthorized("the account is deactivated"));
+            }
             Ok(Identity {
                 user_id: user.id,
                 username: user.username,

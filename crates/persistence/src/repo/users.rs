@@ -196,6 +196,28 @@ pub fn find(conn: &mut AnyConnection, id: Uuid) -> StoreResult<Option<User>> {
     Ok(attach_roles(conn, row.into_iter().collect())?.pop())
 }
 
+/// The account behind an access token: the user, provided its session `session_id` is theirs and
+/// not revoked. Two statements (the user with the session check, then the roles): this runs on
+/// every authenticated request.
+pub fn by_live_session(
+    conn: &mut AnyConnection,
+    session_id: Uuid,
+    user_id: Uuid,
+) -> StoreResult<Option<User>> {
+    use crate::schema::sessions;
+    let live = sessions::table
+        .filter(sessions::id.eq(session_id.to_string()))
+        .filter(sessions::user_id.eq(user_id.to_string()))
+        .filter(sessions::revoked_at.is_null());
+    let row: Option<UserRow> = users::table
+        .filter(users::id.eq(user_id.to_string()))
+        .filter(diesel::dsl::exists(live))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?;
+    Ok(attach_roles(conn, row.into_iter().collect())?.pop())
+}
+
 pub fn get(conn: &mut AnyConnection, id: Uuid) -> StoreResult<User> {
     find(conn, id)?.ok_or(StoreError::NotFound)
 }
