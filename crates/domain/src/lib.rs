@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod approval;
+pub mod attendance;
 pub mod order;
 pub mod password;
 pub mod product;
