@@ -6,6 +6,7 @@
 pub mod access;
 pub mod approval;
 pub mod attendance;
+pub mod duty;
 pub mod order;
 pub mod password;
 pub mod product;
