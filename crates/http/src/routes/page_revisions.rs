@@ -134,6 +134,20 @@ fn views(
         .collect())
 }
 
+fn load(conn: &mut AnyConnection, id: Uuid) -> ApiResult<PageRevision> {
+    page_revisions::find(conn, id)?.ok_or_else(|| ApiError::not_found("no such page revision"))
+}
+
+fn one_view(
+    conn: &mut AnyConnection,
+    r: &PageRevision,
+    now: DateTime<Utc>,
+) -> ApiResult<PageRevisionView> {
+    views(conn, std::slice::from_ref(r), now)?
+        .pop()
+        .ok_or_else(|| ApiError::internal("a view went missing"))
+}
+
 fn parse_page(raw: Option<&str>, field: &str) -> ApiResult<String> {
     let page = raw.map(str::trim).filter(|p| !p.is_empty()).unwrap_or(HOME);
     if page.len() > 64
@@ -304,11 +318,8 @@ pub async fn get_page_revision(
     let v = state
         .run(move |conn| {
             read_tx(conn, |conn| {
-                let r = page_revisions::find(conn, id)?
-                    .ok_or_else(|| ApiError::not_found("no such page revision"))?;
-                views(conn, std::slice::from_ref(&r), now)?
-                    .pop()
-                    .ok_or_else(|| ApiError::not_found("no such page revision"))
+                let r = load(conn, id)?;
+                one_view(conn, &r, now)
             })
         })
         .await?;
@@ -349,8 +360,7 @@ pub async fn execute_page_revision(
     let v = state
         .run(move |conn| {
             write_tx(conn, |conn| {
-                let r = page_revisions::find(conn, id)?
-                    .ok_or_else(|| ApiError::not_found("no such page revision"))?;
+                let r = load(conn, id)?;
                 r.status
                     .execute()
                     .map_err(|m| ApiError::conflict("revision_not_approved", m))?;
@@ -373,11 +383,8 @@ pub async fn execute_page_revision(
                     },
                     now,
                 )?;
-                let r = page_revisions::find(conn, id)?
-                    .ok_or_else(|| ApiError::not_found("no such page revision"))?;
-                views(conn, std::slice::from_ref(&r), now)?
-                    .pop()
-                    .ok_or_else(|| ApiError::not_found("no such page revision"))
+                let r = load(conn, id)?;
+                one_view(conn, &r, now)
             })
         })
         .await?;
