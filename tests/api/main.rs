@@ -3,6 +3,7 @@
 mod aftersales;
 mod api_tokens;
 mod approvals;
+mod attendance;
 mod audit;
 mod auth;
 mod contract;

@@ -4,6 +4,7 @@
 //! dashboard (without it), so both sides share one definition of every request and response.
 
 pub mod approvals;
+pub mod attendance;
 pub mod auth;
 pub mod common;
 pub mod orders;
@@ -12,6 +13,7 @@ pub mod revisions;
 pub mod users;
 
 pub use approvals::*;
+pub use attendance::*;
 pub use auth::*;
 pub use common::*;
 pub use orders::*;

@@ -49,10 +49,30 @@ pub struct HttpConfig {
     pub upload_limits: UploadLimits,
     /// Orders, after-sales and exports.
     pub orders: OrderSettings,
+    /// Attendance policy and working days.
+    pub attendance: AttendanceSettings,
     /// The data folder (exports are written under it).
     pub data_dir: PathBuf,
     /// On SIGTERM, how long in-flight requests (and open event streams) may take to finish.
     pub shutdown_timeout_secs: u64,
+}
+
+/// Attendance rules in force (R-ATT-1..6).
+#[derive(Debug, Clone)]
+pub struct AttendanceSettings {
+    pub policy: ecops_domain::attendance::AttendancePolicy,
+    /// The days of the week that are working days.
+    pub working_days: Vec<chrono::Weekday>,
+}
+
+impl Default for AttendanceSettings {
+    fn default() -> Self {
+        use chrono::Weekday::*;
+        AttendanceSettings {
+            policy: ecops_domain::attendance::AttendancePolicy::default(),
+            working_days: vec![Mon, Tue, Wed, Thu, Fri],
+        }
+    }
 }
 
 /// Deadlines and schedules of orders and after-sales (R-ORD-3, R-ORD-8, R-AFS-2).
@@ -126,6 +146,7 @@ impl HttpConfig {
             publish_within_hours: 48,
             upload_limits: UploadLimits::default(),
             orders: OrderSettings::default(),
+            attendance: AttendanceSettings::default(),
             data_dir: PathBuf::from("data"),
             shutdown_timeout_secs: 30,
         }

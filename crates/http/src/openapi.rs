@@ -3,9 +3,9 @@
 //! can give.
 
 use crate::routes::{
-    aftersales, api_tokens, approvals, audit, auth, customers, deadlines, exports, health, me,
-    order_import, order_stream, orders, page_revisions, product_import, product_requests, products,
-    promotions, stocktakes, users,
+    aftersales, api_tokens, approvals, attendance, audit, auth, customers, deadlines, exports,
+    health, me, order_import, order_stream, orders, page_revisions, product_import,
+    product_requests, products, promotions, stocktakes, users,
 };
 use ecops_api_types::Problem;
 use utoipa::openapi::path::Operation;
@@ -39,6 +39,7 @@ use utoipa_actix_web::AppExt;
         (name = "orders", description = "Orders: immutable core, events, queue, hash chain, daily exports"),
         (name = "customers", description = "Customers and the bad-customer flag"),
         (name = "aftersales", description = "After-sales cases and reports"),
+        (name = "attendance", description = "Punches from the dashboard and clocking devices, corrections, notices, each person's month"),
         (name = "reports", description = "Department figures: deadlines met and missed per person")
     )
 )]
@@ -89,6 +90,12 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(product_requests::request_delisting)
                 .service(product_requests::request_price_change)
                 .service(product_requests::apply_price)
+                .service(attendance::punch_now)
+                .service(attendance::device_punch)
+                .service(attendance::correct)
+                .service(attendance::record_notice)
+                .service(attendance::list_punches)
+                .service(attendance::month)
                 .service(page_revisions::page_revision_schedule)
                 .service(page_revisions::create_page_revision)
                 .service(page_revisions::list_page_revisions)

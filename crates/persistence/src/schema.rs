@@ -412,6 +412,32 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    punches (id) {
+        id -> Text,
+        user_id -> Text,
+        direction -> Text,
+        punched_at -> Timestamp,
+        source -> Text,
+        device_id -> Nullable<Text>,
+        device_punch_id -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        approved_by -> Nullable<Text>,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    lateness_notices (user_id, day) {
+        user_id -> Text,
+        day -> Date,
+        note -> Text,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(password_history -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -427,6 +453,8 @@ diesel::joinable!(orders -> customers (customer_id));
 diesel::joinable!(aftersales_lines -> aftersales_cases (case_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    punches,
+    lateness_notices,
     page_revisions,
     users,
     user_roles,

@@ -66,6 +66,17 @@ pub struct UploadsSection {
     pub max_document_bytes: i64,
 }
 
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttendanceSection {
+    /// R-ATT-1: start of the working day, company time (`HH:MM:SS`).
+    pub day_start: chrono::NaiveTime,
+    /// R-ATT-1: end of the working day, company time.
+    pub day_end: chrono::NaiveTime,
+    /// The days of the week that are working days (`Mon` … `Sun`).
+    pub working_days: Vec<chrono::Weekday>,
+}
+
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -102,6 +113,7 @@ pub struct Config {
     pub approvals: ApprovalsSection,
     pub uploads: UploadsSection,
     pub orders: OrdersSection,
+    pub attendance: AttendanceSection,
 }
 
 impl std::fmt::Debug for Config {
@@ -197,6 +209,17 @@ impl Default for Config {
                 scheduler_tick_ms: 30_000,
                 node: None,
             },
+            attendance: AttendanceSection {
+                day_start: chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap_or_default(),
+                day_end: chrono::NaiveTime::from_hms_opt(17, 30, 0).unwrap_or_default(),
+                working_days: vec![
+                    chrono::Weekday::Mon,
+                    chrono::Weekday::Tue,
+                    chrono::Weekday::Wed,
+                    chrono::Weekday::Thu,
+                    chrono::Weekday::Fri,
+                ],
+            },
         }
     }
 }
@@ -221,6 +244,15 @@ impl Config {
     }
 
     /// Checks what the types cannot.
+    /// The attendance policy this configuration describes (the rule book's fines and tiers).
+    pub fn attendance_policy(&self) -> ecops_domain::attendance::AttendancePolicy {
+        ecops_domain::attendance::AttendancePolicy {
+            start: self.attendance.day_start,
+            end: self.attendance.day_end,
+            ..Default::default()
+        }
+    }
+
     pub fn validate(&self) -> Result<(), String> {
         self.timezone.parse::<chrono_tz::Tz>().map_err(|_| {
             format!(
@@ -241,6 +273,9 @@ impl Config {
         if self.password.min_length < 6 {
             return Err("password.min_length must be at least 6 (R-ACL-5)".to_owned());
         }
+        self.attendance_policy()
+            .check()
+            .map_err(|e| format!("attendance: {} ({})", e.message, e.field))?;
         if self.jwt_secret.as_ref().is_some_and(|s| s.len() < 32) {
             return Err("ECOPS_JWT_SECRET must be at least 32 characters".to_owned());
         }
@@ -297,5 +332,25 @@ mod tests {
     #[test]
     fn defaults_are_valid() {
         assert_eq!(Config::default().validate(), Ok(()));
+    }
+
+    #[test]
+    fn the_example_file_loads_and_is_valid() {
+        figment::Jail::expect_with(|jail| {
+            let example = include_str!("../../../ecops.example.toml");
+            jail.create_file("example.toml", example)?;
+            let c = Config::load(Some(std::path::Path::new("example.toml")))
+                .map_err(|e| e.to_string())?;
+            assert_eq!(c.validate(), Ok(()));
+            assert_eq!(c.attendance.working_days.len(), 5);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn an_attendance_day_that_ends_before_it_starts_is_refused() {
+        let mut c = Config::default();
+        c.attendance.day_end = chrono::NaiveTime::from_hms_opt(7, 0, 0).unwrap_or_default();
+        assert!(c.validate().is_err_and(|e| e.contains("attendance")));
     }
 }

@@ -187,6 +187,10 @@ pub fn http_config(config: &Config, secret: Vec<u8>) -> HttpConfig {
                 .clone()
                 .unwrap_or_else(|| format!("node-{}", std::process::id())),
         },
+        attendance: ecops_http::AttendanceSettings {
+            policy: config.attendance_policy(),
+            working_days: config.attendance.working_days.clone(),
+        },
         upload_limits: ecops_http::UploadLimits {
             image_bytes: config.uploads.max_image_bytes,
             video_bytes: config.uploads.max_video_bytes,

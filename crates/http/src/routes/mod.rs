@@ -4,6 +4,7 @@
 pub mod aftersales;
 pub mod api_tokens;
 pub mod approvals;
+pub mod attendance;
 pub mod audit;
 pub mod auth;
 pub mod customers;

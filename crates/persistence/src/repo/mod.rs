@@ -3,6 +3,7 @@
 pub mod aftersales;
 pub mod api_tokens;
 pub mod approvals;
+pub mod attendance;
 pub mod audit;
 pub mod customers;
 pub mod idempotency;

@@ -1,0 +1,633 @@
+//! Attendance over HTTP (R-ATT-1..7, R-ATT-9): punches from the dashboard and from clocking
+//! devices, corrections and telephone notices by the department manager, and each person's month
+//! judged by the domain rules.
+
+use crate::auth::Identity;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Query, ValidJson};
+use crate::state::AppState;
+use crate::support::RequestMeta;
+use actix_web::{get, post, web, HttpResponse};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Timelike, Utc};
+use chrono_tz::Tz;
+use ecops_api_types::{
+    CorrectionRequest, DayView, DevicePunchRequest, LapseView, MonthQuery, MonthView,
+    NoticeRequest, NoticeView, Problem, PunchDirection, PunchQuery, PunchRequest, PunchView,
+};
+use ecops_domain::attendance::{self as rules, Arrival, DayRecord, Departure};
+use ecops_domain::{JobRole, PermissionLevel};
+use ecops_persistence::db::{read_tx, write_tx};
+use ecops_persistence::repo::attendance::{self as punches, Direction, Notice, Punch, Source};
+use ecops_persistence::repo::audit::{self, Outcome};
+use ecops_persistence::repo::users::{self, User, UserFilter};
+use ecops_persistence::{AnyConnection, StoreError};
+use serde_json::json;
+use std::collections::{HashMap, HashSet};
+use uuid::Uuid;
+
+/// Roles that see everyone's attendance (and the wage-derived deductions in it).
+const MANAGERS: [JobRole; 3] = [
+    JobRole::DeptManager,
+    JobRole::GeneralManager,
+    JobRole::ItAdmin,
+];
+
+/// How far ahead of the server's clock a device's punch may be (clock drift).
+const DEVICE_SKEW: i64 = 5 * 60;
+/// The code of a device punch reported twice.
+const DUPLICATE: &str = "duplicate_device_punch";
+/// How old a punch a device may still upload, or a correction may concern.
+const MAX_AGE_DAYS: i64 = 62;
+
+fn direction(d: PunchDirection) -> Direction {
+    match d {
+        PunchDirection::In => Direction::In,
+        PunchDirection::Out => Direction::Out,
+    }
+}
+
+fn view(p: &Punch) -> PunchView {
+    let (device_id, device_punch_id, reason, approved_by) = match &p.source {
+        Source::Web => (None, None, None, None),
+        Source::Device {
+            device_id,
+            device_punch_id,
+        } => (
+            Some(device_id.clone()),
+            Some(device_punch_id.clone()),
+            None,
+            None,
+        ),
+        Source::Correction {
+            reason,
+            approved_by,
+        } => (None, None, Some(reason.clone()), Some(*approved_by)),
+    };
+    PunchView {
+        id: p.id,
+        user_id: p.user_id,
+        direction: match p.direction {
+            Direction::In => PunchDirection::In,
+            Direction::Out => PunchDirection::Out,
+        },
+        punched_at: p.punched_at,
+        source: p.source.as_str().to_owned(),
+        device_id,
+        device_punch_id,
+        reason,
+        approved_by,
+        recorded_by: p.recorded_by,
+        created_at: p.created_at,
+    }
+}
+
+/// R-ATT-2: punches count in whole seconds.
+fn whole_second(t: DateTime<Utc>) -> DateTime<Utc> {
+    t.with_nanosecond(0).unwrap_or(t)
+}
+
+fn is_manager(who: &Identity) -> bool {
+    MANAGERS.iter().any(|r| who.has_role(*r))
+}
+
+/// An active staff account (not a service account) that attendance can concern.
+fn staff_member(conn: &mut AnyConnection, id: Uuid, field: &str) -> ApiResult<User> {
+    users::find(conn, id)?
+        .filter(|u| u.is_active() && !u.is_special)
+        .ok_or_else(|| ApiError::invalid_field(field, "no active staff member has this id"))
+}
+
+fn record(
+    conn: &mut AnyConnection,
+    meta: &RequestMeta,
+    who: &Identity,
+    punch: &Punch,
+) -> ApiResult<()> {
+    punches::insert(conn, punch).map_err(|e| match e {
+        StoreError::Unique(_) => ApiError::conflict(
+            DUPLICATE,
+            "this device already reported a punch with this id",
+        ),
+        e => e.into(),
+    })?;
+    audit::append(
+        conn,
+        &meta.audit(
+            who,
+            "attendance.punch",
+            Some(("user", punch.user_id.to_string())),
+            Outcome::Success,
+            json!({"punch_id": punch.id, "direction": punch.direction.as_str(),
+                   "source": punch.source.as_str(), "at": punch.punched_at}),
+        ),
+        punch.created_at,
+    )?;
+    Ok(())
+}
+
+/// The caller clocks in or out, at the server's time (R-ATT-7). Anyone with an account may
+/// record their own attendance, whatever their permission level.
+#[utoipa::path(
+    tag = "attendance",
+    security(("bearer" = [])),
+    request_body = PunchRequest,
+    responses(
+        (status = 201, description = "Recorded", body = PunchView),
+        (status = 403, description = "A service account, or a token without attendance:write", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/attendance/punches")]
+pub async fn punch_now(
+    state: web::Data<AppState>,
+    meta: RequestMeta,
+    who: Identity,
+    body: ValidJson<PunchRequest>,
+) -> ApiResult<HttpResponse> {
+    who.require_scope("attendance:write")?;
+    let now = state.clock.now();
+    let p = Punch {
+        id: Uuid::now_v7(),
+        user_id: who.user_id,
+        direction: direction(body.into_inner().direction),
+        punched_at: whole_second(now),
+        source: Source::Web,
+        recorded_by: who.user_id,
+        created_at: now,
+    };
+    let p = state
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let me = users::get(conn, who.user_id)?;
+                if me.is_special {
+                    return Err(ApiError::forbidden(
+                        "not_staff",
+                        "service accounts do not clock in",
+                    ));
+                }
+                record(conn, &meta, &who, &p)?;
+                Ok(p)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(view(&p)))
+}
+
+/// A clocking device reports a punch (API token with `attendance:write`). Retries are safe: the
+/// same `device_id` + `device_punch_id` answers 200 with the punch recorded first, also when the
+/// retries arrive at the same time.
+#[utoipa::path(
+    tag = "attendance",
+    security(("bearer" = [])),
+    request_body = DevicePunchRequest,
+    responses(
+        (status = 201, description = "Recorded", body = PunchView),
+        (status = 200, description = "Already recorded (a retry)", body = PunchView),
+        (status = 403, description = "Not an API token with attendance:write", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown person, or a time in the future or too long ago", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/attendance/device-punches")]
+pub async fn device_punch(
+    state: web::Data<AppState>,
+    meta: RequestMeta,
+    who: Identity,
+    body: ValidJson<DevicePunchRequest>,
+) -> ApiResult<HttpResponse> {
+    if who.session_id().is_some() {
+        return Err(ApiError::forbidden(
+            "device_only",
+            "devices report punches with an API token; people use POST /attendance/punches",
+        ));
+    }
+    who.require_scope("attendance:write")?;
+    let body = body.into_inner();
+    let now = state.clock.now();
+    let at = whole_second(body.at);
+    if at > now + Duration::seconds(DEVICE_SKEW) {
+        return Err(ApiError::invalid_field("at", "is in the future"));
+    }
+    if at < now - Duration::days(MAX_AGE_DAYS) {
+        return Err(ApiError::invalid_field(
+            "at",
+            format!("is more than {MAX_AGE_DAYS} days ago: record a correction instead"),
+        ));
+    }
+    let device_id = body.device_id.trim().to_owned();
+    let device_punch_id = body.device_punch_id.trim().to_owned();
+    let p = Punch {
+        id: Uuid::now_v7(),
+        user_id: body.user_id,
+        direction: direction(body.direction),
+        punched_at: at,
+        source: Source::Device {
+            device_id: device_id.clone(),
+            device_punch_id: device_punch_id.clone(),
+        },
+        recorded_by: who.user_id,
+        created_at: now,
+    };
+    let (p, created) = state
+        .run(move |conn| {
+            let first = write_tx(conn, |conn| {
+                staff_member(conn, p.user_id, "user_id")?;
+                record(conn, &meta, &who, &p)
+            });
+            match first {
+                Ok(()) => Ok((p, true)),
+                // A concurrent or earlier retry won: answer with its punch.
+                Err(ApiError::Conflict {
+                    code: DUPLICATE, ..
+                }) => {
+                    let existing = punches::find_device_punch(conn, &device_id, &device_punch_id)?
+                        .ok_or_else(|| ApiError::internal("a duplicate punch vanished"))?;
+                    if existing.user_id != p.user_id || existing.direction != p.direction {
+                        return Err(ApiError::conflict(
+                            "device_punch_reused",
+                            "this device punch id was recorded for another person or direction",
+                        ));
+                    }
+                    Ok((existing, false))
+                }
+                Err(e) => Err(e),
+            }
+        })
+        .await?;
+    let mut reply = if created {
+        HttpResponse::Created()
+    } else {
+        HttpResponse::Ok()
+    };
+    Ok(reply.json(view(&p)))
+}
+
+/// The department manager corrects a missing or wrong punch with a new one, giving the reason;
+/// the manager is its approver (R-ATT-7). The original punch stays as it was. Nobody corrects
+/// their own attendance.
+#[utoipa::path(
+    tag = "attendance",
+    security(("bearer" = [])),
+    request_body = CorrectionRequest,
+    responses(
+        (status = 201, description = "Recorded", body = PunchView),
+        (status = 403, description = "Not the department manager, or one's own attendance", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown person, or a time in the future or too long ago", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/attendance/corrections")]
+pub async fn correct(
+    state: web::Data<AppState>,
+    meta: RequestMeta,
+    who: Identity,
+    body: ValidJson<CorrectionRequest>,
+) -> ApiResult<HttpResponse> {
+    who.require(PermissionLevel::Operator, &[JobRole::DeptManager])?;
+    who.require_scope("attendance:write")?;
+    let body = body.into_inner();
+    if body.user_id == who.user_id {
+        return Err(ApiError::forbidden(
+            "own_attendance",
+            "a correction of one's own attendance needs another manager",
+        ));
+    }
+    let now = state.clock.now();
+    let at = whole_second(body.at);
+    if at > now {
+        return Err(ApiError::invalid_field("at", "is in the future"));
+    }
+    if at < now - Duration::days(MAX_AGE_DAYS) {
+        return Err(ApiError::invalid_field(
+            "at",
+            format!("is more than {MAX_AGE_DAYS} days ago"),
+        ));
+    }
+    let p = Punch {
+        id: Uuid::now_v7(),
+        user_id: body.user_id,
+        direction: direction(body.direction),
+        punched_at: at,
+        source: Source::Correction {
+            reason: body.reason.trim().to_owned(),
+            approved_by: who.user_id,
+        },
+        recorded_by: who.user_id,
+        created_at: now,
+    };
+    let p = state
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                staff_member(conn, p.user_id, "user_id")?;
+                record(conn, &meta, &who, &p)?;
+                Ok(p)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(view(&p)))
+}
+
+/// The department manager records that someone telephoned before the start of a day (R-ATT-5):
+/// lateness beyond the last tier that day counts as late at the highest tier, not absenteeism.
+#[utoipa::path(
+    tag = "attendance",
+    security(("bearer" = [])),
+    request_body = NoticeRequest,
+    responses(
+        (status = 201, description = "Recorded", body = NoticeView),
+        (status = 409, description = "Already recorded for that day", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/attendance/notices")]
+pub async fn record_notice(
+    state: web::Data<AppState>,
+    meta: RequestMeta,
+    who: Identity,
+    body: ValidJson<NoticeRequest>,
+) -> ApiResult<HttpResponse> {
+    who.require(PermissionLevel::Operator, &[JobRole::DeptManager])?;
+    who.require_scope("attendance:write")?;
+    let body = body.into_inner();
+    if body.user_id == who.user_id {
+        return Err(ApiError::forbidden(
+            "own_attendance",
+            "a notice for oneself needs another manager",
+        ));
+    }
+    let now = state.clock.now();
+    let today = now
+        .with_timezone(&state.config.orders.timezone)
+        .date_naive();
+    if body.day > today + Duration::days(1) || body.day < today - Duration::days(MAX_AGE_DAYS) {
+        return Err(ApiError::invalid_field(
+            "day",
+            "a notice concerns today, tomorrow or a recent day",
+        ));
+    }
+    let n = Notice {
+        user_id: body.user_id,
+        day: body.day,
+        note: body.note.trim().to_owned(),
+        recorded_by: who.user_id,
+        created_at: now,
+    };
+    let n = state
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                staff_member(conn, n.user_id, "user_id")?;
+                punches::insert_notice(conn, &n).map_err(|e| match e {
+                    StoreError::Unique(_) => ApiError::conflict(
+                        "notice_exists",
+                        "a notice is already recorded for that person and day",
+                    ),
+                    e => e.into(),
+                })?;
+                audit::append(
+                    conn,
+                    &meta.audit(
+                        &who,
+                        "attendance.notice",
+                        Some(("user", n.user_id.to_string())),
+                        Outcome::Success,
+                        json!({"day": n.day, "note": n.note}),
+                    ),
+                    now,
+                )?;
+                Ok(n)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(NoticeView {
+        user_id: n.user_id,
+        day: n.day,
+        note: n.note,
+        recorded_by: n.recorded_by,
+        created_at: n.created_at,
+    }))
+}
+
+/// Punches in a period (at most 62 days): one's own, or anyone's for managers.
+#[utoipa::path(
+    tag = "attendance",
+    security(("bearer" = [])),
+    params(PunchQuery),
+    responses(
+        (status = 200, description = "Punches in time order", body = Vec<PunchView>),
+        (status = 400, description = "A bad period", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Someone else's, and not a manager", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/attendance/punches")]
+pub async fn list_punches(
+    state: web::Data<AppState>,
+    who: Identity,
+    query: Query<PunchQuery>,
+) -> ApiResult<web::Json<Vec<PunchView>>> {
+    who.require_scope("attendance:read")?;
+    let q = query.into_inner();
+    let user = q.user_id.unwrap_or(who.user_id);
+    if user != who.user_id && !is_manager(&who) {
+        return Err(ApiError::forbidden(
+            "not_yours",
+            "only managers read other people's attendance",
+        ));
+    }
+    if q.to <= q.from || q.to - q.from > Duration::days(MAX_AGE_DAYS) {
+        return Err(ApiError::bad_field(
+            "invalid_query",
+            "to",
+            format!("must be after `from`, at most {MAX_AGE_DAYS} days later"),
+        ));
+    }
+    let rows = state
+        .run(move |conn| Ok(punches::between(conn, Some(user), q.from, q.to)?))
+        .await?;
+    Ok(web::Json(rows.iter().map(view).collect()))
+}
+
+fn lapse_arrival(a: Arrival) -> LapseView {
+    match a {
+        Arrival::OnTime => lapse("on_time", None, None),
+        Arrival::Late { by_secs, tier } => lapse("late", Some(by_secs), Some(tier)),
+        Arrival::Absent { by_secs } => lapse("absent", Some(by_secs), None),
+    }
+}
+
+fn lapse_departure(d: Departure) -> LapseView {
+    match d {
+        Departure::OnTime => lapse("on_time", None, None),
+        Departure::Early { by_secs, tier } => lapse("early", Some(by_secs), Some(tier)),
+        Departure::Absent { by_secs } => lapse("absent", Some(by_secs), None),
+    }
+}
+
+fn lapse(kind: &str, by_secs: Option<u32>, tier: Option<rules::Tier>) -> LapseView {
+    LapseView {
+        kind: kind.to_owned(),
+        by_secs,
+        tier: tier.and_then(|t| u8::try_from(t.index() + 1).ok()),
+    }
+}
+
+/// Local midnight of `day` as an instant (the earliest instant of that day in `tz`).
+fn day_start(tz: Tz, day: NaiveDate) -> DateTime<Utc> {
+    tz.from_local_datetime(&day.and_time(NaiveTime::MIN))
+        .earliest()
+        .map_or_else(
+            || day.and_time(NaiveTime::MIN).and_utc(),
+            |t| t.with_timezone(&Utc),
+        )
+}
+
+fn parse_month(raw: &str) -> ApiResult<(NaiveDate, NaiveDate)> {
+    let bad = || ApiError::bad_field("invalid_path", "month", "must be YYYY-MM");
+    let first = NaiveDate::parse_from_str(&format!("{raw}-01"), "%Y-%m-%d").map_err(|_| bad())?;
+    if raw.len() != 7 {
+        return Err(bad());
+    }
+    let next = first
+        .checked_add_months(chrono::Months::new(1))
+        .ok_or_else(bad)?;
+    Ok((first, next))
+}
+
+/// Each person's month (R-ATT-9): every working day judged (R-ATT-2..5) from the punches —
+/// corrections included —, the telephone notices, the policy in force and the person's staff
+/// level; the totals and whether the full-attendance bonus is kept (R-ATT-6). Days still to come
+/// are not judged, nor today before the working day has ended. Staff see their own month;
+/// managers everyone's.
+#[utoipa::path(
+    tag = "attendance",
+    security(("bearer" = [])),
+    params(("month" = String, Path, description = "YYYY-MM"), MonthQuery),
+    responses(
+        (status = 200, description = "One entry per person", body = Vec<MonthView>),
+        (status = 400, description = "Not a month", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Someone else's, and not a manager", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/attendance/months/{month}")]
+pub async fn month(
+    state: web::Data<AppState>,
+    who: Identity,
+    month: web::Path<String>,
+    query: Query<MonthQuery>,
+) -> ApiResult<web::Json<Vec<MonthView>>> {
+    who.require_scope("attendance:read")?;
+    let label = month.into_inner();
+    let (first, next) = parse_month(&label)?;
+    let q = query.into_inner();
+    let manager = is_manager(&who);
+    let only = match q.user_id {
+        Some(u) if u != who.user_id && !manager => {
+            return Err(ApiError::forbidden(
+                "not_yours",
+                "only managers read other people's attendance",
+            ))
+        }
+        Some(u) => Some(u),
+        None if manager => None,
+        None => Some(who.user_id),
+    };
+    let tz = state.config.orders.timezone;
+    let settings = state.config.attendance.clone();
+    let now = state.clock.now();
+    let (from, to) = (day_start(tz, first), day_start(tz, next));
+    let (staff, all_punches, notices) = state
+        .run(move |conn| {
+            read_tx(conn, |conn| {
+                let staff: Vec<User> = match only {
+                    Some(id) => users::find(conn, id)?.into_iter().collect(),
+                    None => users::list(
+                        conn,
+                        &UserFilter {
+                            active: Some(true),
+                            role: None,
+                        },
+                        None,
+                        100_000,
+                    )?,
+                };
+                let all = punches::between(conn, only, from, to)?;
+                let notices = punches::notices_between(conn, only, first, next)?;
+                Ok((staff, all, notices))
+            })
+        })
+        .await?;
+
+    let local_now = now.with_timezone(&tz);
+    let today = local_now.date_naive();
+    let phoned: HashSet<(Uuid, NaiveDate)> = notices.iter().map(|n| (n.user_id, n.day)).collect();
+    // First clock-in and last clock-out per person and local day.
+    let mut days: HashMap<(Uuid, NaiveDate), (Option<NaiveTime>, Option<NaiveTime>)> =
+        HashMap::new();
+    for p in &all_punches {
+        let local = p.punched_at.with_timezone(&tz);
+        let e = days.entry((p.user_id, local.date_naive())).or_default();
+        let t = local.time();
+        match p.direction {
+            Direction::In => e.0 = Some(e.0.map_or(t, |x| x.min(t))),
+            Direction::Out => e.1 = Some(e.1.map_or(t, |x| x.max(t))),
+        }
+    }
+    let out = staff
+        .iter()
+        .filter(|u| !u.is_special)
+        .map(|u| {
+            let joined = u.created_at.with_timezone(&tz).date_naive();
+            let verdicts: Vec<(NaiveDate, DayRecord, rules::DayVerdict)> = first
+                .iter_days()
+                .take_while(|d| *d < next)
+                .filter(|d| settings.working_days.contains(&d.weekday()))
+                .filter(|d| *d >= joined)
+                .filter(|d| *d < today || (*d == today && local_now.time() >= settings.policy.end))
+                .map(|d| {
+                    let (clock_in, clock_out) = days.get(&(u.id, d)).copied().unwrap_or_default();
+                    let rec = DayRecord {
+                        clock_in,
+                        clock_out,
+                        leave: Vec::new(),
+                        phoned_ahead: phoned.contains(&(u.id, d)),
+                    };
+                    let v = rules::judge_day(
+                        &settings.policy,
+                        u.staff_level,
+                        u.monthly_wage_fen.unwrap_or(0),
+                        &rec,
+                    );
+                    (d, rec, v)
+                })
+                .collect();
+            let s = rules::summarize(verdicts.iter().map(|(_, _, v)| v));
+            MonthView {
+                user_id: u.id,
+                username: u.username.clone(),
+                display_name: u.display_name.clone(),
+                staff_level: u.staff_level.as_str().to_owned(),
+                month: label.clone(),
+                days_judged: u32::try_from(verdicts.len()).unwrap_or(u32::MAX),
+                days_worked: s.days_worked,
+                days_on_leave: s.days_on_leave,
+                late_by_tier: s.late_by_tier,
+                early_by_tier: s.early_by_tier,
+                absences: s.absences,
+                missing_punches: s.missing_punches,
+                deductions_fen: s.deductions_fen,
+                full_attendance_bonus_kept: s.full_attendance_bonus_kept,
+                days: verdicts
+                    .into_iter()
+                    .map(|(day, rec, v)| DayView {
+                        day,
+                        clock_in: rec.clock_in,
+                        clock_out: rec.clock_out,
+                        arrival: v.arrival.map(lapse_arrival),
+                        departure: v.departure.map(lapse_departure),
+                        phoned_ahead: rec.phoned_ahead,
+                        on_leave: v.on_leave,
+                        absent: v.absent,
+                        missing_punch: v.missing_punch,
+                        deduction_fen: v.deduction_fen,
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    Ok(web::Json(out))
+}

@@ -1,0 +1,2 @@
+DROP TABLE lateness_notices;
+DROP TABLE punches;

@@ -1,0 +1,4 @@
+DROP TABLE lateness_notices;
+DROP TRIGGER punches_no_delete;
+DROP TRIGGER punches_no_update;
+DROP TABLE punches;
