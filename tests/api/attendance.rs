@@ -336,3 +336,141 @@ dual!(
     r_att_9_the_month_is_judged_from_punches_notices_and_corrections,
     |c: &mut ecops_server::config::Config| c.auth.access_ttl_secs = 400 * 86_400
 );
+
+async fn r_att_8_leave_is_asked_ahead_with_a_handover_and_excuses_what_it_covers(app: TestApp) {
+    app.clock.set(local("2026-11-02 07:00:00"));
+    let (staff, token) = app
+        .user_token("le.ave", &[JobRole::Designer], PermissionLevel::Operator)
+        .await;
+    let (mate, mate_token) = app
+        .user_token(
+            "co.lleague",
+            &[JobRole::Designer],
+            PermissionLevel::Operator,
+        )
+        .await;
+    let (_, other_token) = app
+        .user_token("ot.her", &[JobRole::Planner], PermissionLevel::Operator)
+        .await;
+    let (_, manager) = app
+        .user_token("de.pt", &[JobRole::DeptManager], PermissionLevel::Operator)
+        .await;
+    let ask = |from: &str, to: &str| {
+        json!({"kind": "personal", "starts_at": local(from), "ends_at": local(to),
+               "reason": "family matter", "handover_to": mate,
+               "handover_note": "the banner for Friday is in the shared folder"})
+    };
+    // Tuesday morning, all of Wednesday, and Thursday (to be rejected).
+    let mut requests = Vec::new();
+    for (from, to) in [
+        ("2026-11-03 08:00:00", "2026-11-03 12:00:00"),
+        ("2026-11-04 00:00:00", "2026-11-05 00:00:00"),
+        ("2026-11-05 08:00:00", "2026-11-05 17:30:00"),
+    ] {
+        let r = app
+            .post("/api/v1/leave-requests", Some(&token), &ask(from, to))
+            .await;
+        assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
+        assert_eq!(r.body["leave"]["status"], "pending");
+        assert_eq!(
+            r.body["approval_request"]["chain"],
+            json!([["dept_manager"]])
+        );
+        requests.push((
+            r.body["leave"]["id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+            r.body["approval_request"]["id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+        ));
+    }
+    // Bad requests: in the past, overlapping, too long, no handover, handover to oneself.
+    let bad = [
+        (
+            ask("2026-11-02 06:00:00", "2026-11-02 09:00:00"),
+            "starts_at",
+        ),
+        (
+            ask("2026-11-03 11:00:00", "2026-11-03 13:00:00"),
+            "leave_overlap",
+        ),
+        (ask("2026-11-10 08:00:00", "2026-12-20 08:00:00"), "ends_at"),
+    ];
+    for (body, what) in bad {
+        let r = app
+            .post("/api/v1/leave-requests", Some(&token), &body)
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{what}: {}",
+            r.text
+        );
+        assert!(r.text.contains(what), "{what}: {}", r.text);
+    }
+    let mut to_self = ask("2026-11-20 08:00:00", "2026-11-20 12:00:00");
+    to_self["handover_to"] = json!(staff);
+    app.post("/api/v1/leave-requests", Some(&token), &to_self)
+        .await
+        .assert_problem(422, "validation_failed");
+    let mut nobody = to_self.clone();
+    nobody["handover_to"] = json!(uuid::Uuid::now_v7());
+    app.post("/api/v1/leave-requests", Some(&token), &nobody)
+        .await
+        .assert_problem(422, "validation_failed");
+
+    // The colleague taking over sees it; an unrelated colleague does not.
+    let first = format!("/api/v1/leave-requests/{}", requests[0].0);
+    assert_eq!(app.get(&first, &mate_token).await.status, StatusCode::OK);
+    assert_eq!(
+        app.get(&first, &other_token).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Until approved, leave excuses nothing; the manager approves two and rejects one.
+    for (i, verdict) in ["approve", "approve", "reject"].iter().enumerate() {
+        let r = app.decide(&requests[i].1, &manager, verdict).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    }
+    let l = app.get(&first, &token).await;
+    assert_eq!(l.body["status"], "approved");
+
+    punch_at(&app, &token, "2026-11-02 07:55:00", "in").await;
+    punch_at(&app, &token, "2026-11-02 17:30:00", "out").await;
+    // Tuesday after the morning's leave: 12:00:30 is on time.
+    punch_at(&app, &token, "2026-11-03 12:00:30", "in").await;
+    punch_at(&app, &token, "2026-11-03 17:30:00", "out").await;
+    // Wednesday on leave; Thursday's leave was rejected and nobody came: absent.
+    punch_at(&app, &token, "2026-11-06 07:55:00", "in").await;
+    punch_at(&app, &token, "2026-11-06 17:30:00", "out").await;
+
+    app.clock.set(local("2026-11-07 09:00:00"));
+    let m = app.get("/api/v1/attendance/months/2026-11", &token).await;
+    assert_eq!(m.status, StatusCode::OK, "{}", m.text);
+    let m = &m.body[0];
+    assert_eq!(m["days_judged"], 5);
+    assert_eq!(m["days_on_leave"], 1);
+    assert_eq!(m["days_worked"], 3);
+    assert_eq!(m["absences"], 1);
+    assert_eq!(m["late_by_tier"], json!([0, 0, 0]));
+    assert_eq!(m["deductions_fen"], 110_345);
+    assert_eq!(m["days"][1]["arrival"]["kind"], "on_time");
+    assert_eq!(m["days"][2]["on_leave"], true);
+    assert_eq!(m["days"][3]["absent"], true);
+
+    let mine = app.get("/api/v1/leave-requests", &token).await;
+    assert_eq!(mine.body["items"].as_array().map(Vec::len), Some(3));
+    app.get(
+        &format!("/api/v1/leave-requests?user_id={staff}"),
+        &other_token,
+    )
+    .await
+    .assert_problem(403, "not_yours");
+}
+dual!(
+    r_att_8_leave_is_asked_ahead_with_a_handover_and_excuses_what_it_covers,
+    |c: &mut ecops_server::config::Config| c.auth.access_ttl_secs = 400 * 86_400
+);

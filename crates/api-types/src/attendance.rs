@@ -178,3 +178,92 @@ pub struct MonthView {
     pub full_attendance_bonus_kept: bool,
     pub days: Vec<DayView>,
 }
+
+/// The kinds of leave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum LeaveKind {
+    Personal,
+    Sick,
+    Annual,
+    Other,
+}
+
+impl LeaveKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LeaveKind::Personal => "personal",
+            LeaveKind::Sick => "sick",
+            LeaveKind::Annual => "annual",
+            LeaveKind::Other => "other",
+        }
+    }
+}
+
+/// `POST /leave-requests`: leave for oneself, asked in advance of the department manager,
+/// naming who takes over the work (R-ATT-8).
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateLeaveRequest {
+    pub kind: LeaveKind,
+    /// Later than now: leave is asked for in advance.
+    pub starts_at: DateTime<Utc>,
+    /// After `starts_at`, at most 31 days later.
+    pub ends_at: DateTime<Utc>,
+    #[validate(length(min = 1, max = 2000))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 2000))]
+    pub reason: String,
+    /// The colleague who takes over the work.
+    pub handover_to: Uuid,
+    /// What is handed over.
+    #[validate(length(min = 1, max = 4000))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 4000))]
+    pub handover_note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LeaveView {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub kind: LeaveKind,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub reason: String,
+    pub handover_to: Uuid,
+    pub handover_note: String,
+    /// `pending`, `approved`, `rejected` or `withdrawn`.
+    pub status: String,
+    pub approval_request_id: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A leave request and the approval request it filed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LeaveProposal {
+    pub leave: LeaveView,
+    pub approval_request: crate::ApprovalRequestView,
+}
+
+/// `GET /leave-requests` filters.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct LeaveQuery {
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+    /// One person's; the caller's own for staff, everyone's for managers when omitted.
+    pub user_id: Option<Uuid>,
+    /// `pending`, `approved`, `rejected` or `withdrawn`.
+    #[cfg_attr(
+        feature = "openapi",
+        param(pattern = "^(pending|approved|rejected|withdrawn)$")
+    )]
+    pub status: Option<String>,
+}

@@ -4,7 +4,7 @@
 
 use crate::routes::{
     aftersales, api_tokens, approvals, attendance, audit, auth, customers, deadlines, exports,
-    health, me, order_import, order_stream, orders, page_revisions, product_import,
+    health, leave, me, order_import, order_stream, orders, page_revisions, product_import,
     product_requests, products, promotions, stocktakes, users,
 };
 use ecops_api_types::Problem;
@@ -40,6 +40,7 @@ use utoipa_actix_web::AppExt;
         (name = "customers", description = "Customers and the bad-customer flag"),
         (name = "aftersales", description = "After-sales cases and reports"),
         (name = "attendance", description = "Punches from the dashboard and clocking devices, corrections, notices, each person's month"),
+        (name = "leave", description = "Leave requests with handover, approved by the department manager"),
         (name = "reports", description = "Department figures: deadlines met and missed per person")
     )
 )]
@@ -96,6 +97,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(attendance::record_notice)
                 .service(attendance::list_punches)
                 .service(attendance::month)
+                .service(leave::create_leave)
+                .service(leave::list_leave)
+                .service(leave::get_leave)
                 .service(page_revisions::page_revision_schedule)
                 .service(page_revisions::create_page_revision)
                 .service(page_revisions::list_page_revisions)

@@ -438,6 +438,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    leave_requests (id) {
+        id -> Text,
+        user_id -> Text,
+        kind -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        reason -> Text,
+        handover_to -> Text,
+        handover_note -> Text,
+        status -> Text,
+        approval_request_id -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(password_history -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -453,6 +470,7 @@ diesel::joinable!(orders -> customers (customer_id));
 diesel::joinable!(aftersales_lines -> aftersales_cases (case_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    leave_requests,
     punches,
     lateness_notices,
     page_revisions,

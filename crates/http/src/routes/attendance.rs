@@ -14,11 +14,13 @@ use ecops_api_types::{
     CorrectionRequest, DayView, DevicePunchRequest, LapseView, MonthQuery, MonthView,
     NoticeRequest, NoticeView, Problem, PunchDirection, PunchQuery, PunchRequest, PunchView,
 };
+use ecops_domain::approval::ApprovalState;
 use ecops_domain::attendance::{self as rules, Arrival, DayRecord, Departure};
 use ecops_domain::{JobRole, PermissionLevel};
 use ecops_persistence::db::{read_tx, write_tx};
 use ecops_persistence::repo::attendance::{self as punches, Direction, Notice, Punch, Source};
 use ecops_persistence::repo::audit::{self, Outcome};
+use ecops_persistence::repo::leave::{self, Leave};
 use ecops_persistence::repo::users::{self, User, UserFilter};
 use ecops_persistence::{AnyConnection, StoreError};
 use serde_json::json;
@@ -466,6 +468,25 @@ fn lapse(kind: &str, by_secs: Option<u32>, tier: Option<rules::Tier>) -> LapseVi
     }
 }
 
+/// R-ATT-8: the wall-clock spans of `day` that a person's approved leave covers.
+fn leave_on(leave: &[Leave], user: Uuid, day: NaiveDate, tz: Tz) -> Vec<(NaiveTime, NaiveTime)> {
+    let (start, end) = (day_start(tz, day), day_start(tz, day + Duration::days(1)));
+    let last = NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN);
+    leave
+        .iter()
+        .filter(|l| l.user_id == user && l.starts_at < end && l.ends_at > start)
+        .map(|l| {
+            let from = l.starts_at.max(start).with_timezone(&tz).time();
+            let to = if l.ends_at >= end {
+                last
+            } else {
+                l.ends_at.with_timezone(&tz).time()
+            };
+            (from, to)
+        })
+        .collect()
+}
+
 /// Local midnight of `day` as an instant (the earliest instant of that day in `tz`).
 fn day_start(tz: Tz, day: NaiveDate) -> DateTime<Utc> {
     tz.from_local_datetime(&day.and_time(NaiveTime::MIN))
@@ -530,7 +551,7 @@ pub async fn month(
     let settings = state.config.attendance.clone();
     let now = state.clock.now();
     let (from, to) = (day_start(tz, first), day_start(tz, next));
-    let (staff, all_punches, notices) = state
+    let (staff, all_punches, notices, leave) = state
         .run(move |conn| {
             read_tx(conn, |conn| {
                 let staff: Vec<User> = match only {
@@ -547,7 +568,8 @@ pub async fn month(
                 };
                 let all = punches::between(conn, only, from, to)?;
                 let notices = punches::notices_between(conn, only, first, next)?;
-                Ok((staff, all, notices))
+                let leave = leave::overlapping(conn, only, &[ApprovalState::Approved], from, to)?;
+                Ok((staff, all, notices, leave))
             })
         })
         .await?;
@@ -583,7 +605,7 @@ pub async fn month(
                     let rec = DayRecord {
                         clock_in,
                         clock_out,
-                        leave: Vec::new(),
+                        leave: leave_on(&leave, u.id, d, tz),
                         phoned_ahead: phoned.contains(&(u.id, d)),
                     };
                     let v = rules::judge_day(

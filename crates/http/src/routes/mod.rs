@@ -11,6 +11,7 @@ pub mod customers;
 pub mod deadlines;
 pub mod exports;
 pub mod health;
+pub mod leave;
 pub mod me;
 pub mod order_import;
 pub mod order_stream;

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod customers;
 pub mod idempotency;
 pub mod jobs;
+pub mod leave;
 pub mod orders;
 pub mod page_revisions;
 pub mod products;

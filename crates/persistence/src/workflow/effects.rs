@@ -7,7 +7,7 @@
 use crate::repo::approvals::ApprovalRequest;
 use crate::repo::audit::{self, NewEntry, Outcome};
 use crate::repo::products::{self, Descriptive, NewPrice};
-use crate::repo::{page_revisions, promotions, users};
+use crate::repo::{leave, page_revisions, promotions, users};
 use crate::{AnyConnection, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use ecops_domain::approval::{ApprovalKind, ApprovalState};
@@ -72,6 +72,12 @@ pub struct ConfidentialEdit {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PageRevisionApproval {
     pub revision_id: Uuid,
+}
+
+/// `leave` (R-ATT-8): the leave row carries the period and the handover.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LeaveApproval {
+    pub leave_id: Uuid,
 }
 
 /// `bad_customer` (R-ORD-9): proposed by customer service, confirmed by the department manager.
@@ -296,15 +302,20 @@ pub fn on_approved(
             }
             Ok(())
         }
-        ApprovalKind::News | ApprovalKind::Leave | ApprovalKind::OfficialAccountChange => {
-            Err(StoreError::rule(
-                "kind_not_available",
-                format!(
-                    "requests of kind {} cannot take effect in this version",
-                    req.kind.as_str()
-                ),
-            ))
+        ApprovalKind::Leave => {
+            let p: LeaveApproval = payload(req)?;
+            if !leave::close(conn, p.leave_id, ApprovalState::Approved, now)? {
+                return Err(changed("the leave request is no longer pending"));
+            }
+            Ok(())
         }
+        ApprovalKind::News | ApprovalKind::OfficialAccountChange => Err(StoreError::rule(
+            "kind_not_available",
+            format!(
+                "requests of kind {} cannot take effect in this version",
+                req.kind.as_str()
+            ),
+        )),
     }
 }
 
@@ -363,6 +374,11 @@ pub fn on_closed(
         ApprovalKind::Promotion => {
             let p: PromotionApproval = payload(req)?;
             promotions::close(conn, p.promotion_id, state, None)?;
+            Ok(())
+        }
+        ApprovalKind::Leave => {
+            let p: LeaveApproval = payload(req)?;
+            leave::close(conn, p.leave_id, state, now)?;
             Ok(())
         }
         ApprovalKind::PageRevision => {

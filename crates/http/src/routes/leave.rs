@@ -1,0 +1,269 @@
+//! Leave requests (R-ATT-8): asked in advance, naming who takes over the work, approved by the
+//! department manager through the approvals engine. Approved leave excuses the hours it covers in
+//! the attendance month and keeps the person off duty rosters (R-DUT-4).
+
+use super::approval_view;
+use crate::auth::Identity;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Query, ValidJson};
+use crate::state::AppState;
+use crate::support::{actor, decode_cursor, page_limit, paginate, RequestMeta};
+use actix_web::{get, post, web, HttpResponse};
+use chrono::Duration;
+use ecops_api_types::{
+    CreateLeaveRequest, LeaveKind, LeaveProposal, LeaveQuery, LeaveView, Page, Problem,
+};
+use ecops_domain::approval::{ApprovalKind, ApprovalState};
+use ecops_domain::JobRole;
+use ecops_persistence::db::write_tx;
+use ecops_persistence::repo::leave::{self, Leave};
+use ecops_persistence::repo::users;
+use ecops_persistence::workflow::approvals as engine;
+use ecops_persistence::workflow::effects::LeaveApproval;
+use uuid::Uuid;
+
+/// Roles that see everyone's leave.
+const MANAGERS: [JobRole; 3] = [
+    JobRole::DeptManager,
+    JobRole::GeneralManager,
+    JobRole::ItAdmin,
+];
+
+/// The longest leave one request may cover.
+const MAX_DAYS: i64 = 31;
+
+fn kind_of(s: &str) -> LeaveKind {
+    match s {
+        "sick" => LeaveKind::Sick,
+        "annual" => LeaveKind::Annual,
+        "other" => LeaveKind::Other,
+        _ => LeaveKind::Personal,
+    }
+}
+
+fn view(l: &Leave) -> LeaveView {
+    LeaveView {
+        id: l.id,
+        user_id: l.user_id,
+        kind: kind_of(&l.kind),
+        starts_at: l.starts_at,
+        ends_at: l.ends_at,
+        reason: l.reason.clone(),
+        handover_to: l.handover_to,
+        handover_note: l.handover_note.clone(),
+        status: l.status.as_str().to_owned(),
+        approval_request_id: l.approval_request_id,
+        created_at: l.created_at,
+        updated_at: l.updated_at,
+    }
+}
+
+fn sees_everyone(who: &Identity) -> bool {
+    MANAGERS.iter().any(|r| who.has_role(*r))
+}
+
+/// Asks for leave (for oneself). It must start in the future, last at most 31 days, and name an
+/// active colleague who takes over, with what is handed over. It goes to the department manager
+/// (R-APR-2); until approved it excuses nothing.
+#[utoipa::path(
+    tag = "leave",
+    security(("bearer" = [])),
+    request_body = CreateLeaveRequest,
+    responses(
+        (status = 202, description = "Filed for approval", body = LeaveProposal),
+        (status = 422, description = "Not in advance, too long, or no valid handover", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/leave-requests")]
+pub async fn create_leave(
+    state: web::Data<AppState>,
+    meta: RequestMeta,
+    who: Identity,
+    body: ValidJson<CreateLeaveRequest>,
+) -> ApiResult<HttpResponse> {
+    who.require_scope("attendance:write")?;
+    let body = body.into_inner();
+    let now = state.clock.now();
+    if body.starts_at <= now {
+        return Err(ApiError::invalid_field(
+            "starts_at",
+            "leave is asked for in advance: it must start later than now",
+        ));
+    }
+    if body.ends_at <= body.starts_at {
+        return Err(ApiError::invalid_field(
+            "ends_at",
+            "must be after starts_at",
+        ));
+    }
+    if body.ends_at - body.starts_at > Duration::days(MAX_DAYS) {
+        return Err(ApiError::invalid_field(
+            "ends_at",
+            format!("one request covers at most {MAX_DAYS} days"),
+        ));
+    }
+    if body.handover_to == who.user_id {
+        return Err(ApiError::invalid_field(
+            "handover_to",
+            "the work is handed over to someone else",
+        ));
+    }
+    let l = Leave {
+        id: Uuid::now_v7(),
+        user_id: who.user_id,
+        kind: body.kind.as_str().to_owned(),
+        starts_at: body.starts_at,
+        ends_at: body.ends_at,
+        reason: body.reason.trim().to_owned(),
+        handover_to: body.handover_to,
+        handover_note: body.handover_note.trim().to_owned(),
+        status: ApprovalState::Pending,
+        approval_request_id: Uuid::nil(),
+        created_at: now,
+        updated_at: now,
+    };
+    let a = actor(&who, &meta);
+    let (l, request) = state
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                users::find(conn, l.handover_to)?
+                    .filter(|u| u.is_active() && !u.is_special)
+                    .ok_or_else(|| {
+                        ApiError::invalid_field("handover_to", "no active colleague has this id")
+                    })?;
+                let overlapping = leave::overlapping(
+                    conn,
+                    Some(l.user_id),
+                    &[ApprovalState::Pending, ApprovalState::Approved],
+                    l.starts_at,
+                    l.ends_at,
+                )?;
+                if let Some(o) = overlapping.first() {
+                    return Err(ApiError::unprocessable(
+                        "leave_overlap",
+                        format!(
+                            "this overlaps your {} leave {} – {}",
+                            o.status.as_str(),
+                            o.starts_at,
+                            o.ends_at
+                        ),
+                    ));
+                }
+                let request = engine::submit(
+                    conn,
+                    ApprovalKind::Leave,
+                    ("leave_request", l.id.to_string()),
+                    &a,
+                    serde_json::to_value(LeaveApproval { leave_id: l.id })
+                        .map_err(ApiError::internal)?,
+                    &l.reason,
+                    None,
+                    now,
+                )?;
+                let l = Leave {
+                    approval_request_id: request.id,
+                    ..l
+                };
+                leave::insert(conn, &l)?;
+                Ok((l, request))
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Accepted().json(LeaveProposal {
+        leave: view(&l),
+        approval_request: approval_view(&request),
+    }))
+}
+
+/// Leave requests, newest first: one's own, or anyone's for managers.
+#[utoipa::path(
+    tag = "leave",
+    security(("bearer" = [])),
+    params(LeaveQuery),
+    responses(
+        (status = 200, description = "One page of leave requests", body = Page<LeaveView>),
+        (status = 403, description = "Someone else's, and not a manager", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/leave-requests")]
+pub async fn list_leave(
+    state: web::Data<AppState>,
+    who: Identity,
+    query: Query<LeaveQuery>,
+) -> ApiResult<web::Json<Page<LeaveView>>> {
+    who.require_scope("attendance:read")?;
+    let q = query.into_inner();
+    let limit = page_limit(q.limit)?;
+    let before = decode_cursor(q.cursor.as_deref())?;
+    let everyone = sees_everyone(&who);
+    let user = match q.user_id {
+        Some(u) if u != who.user_id && !everyone => {
+            return Err(ApiError::forbidden(
+                "not_yours",
+                "only managers read other people's leave",
+            ))
+        }
+        Some(u) => Some(u),
+        None if everyone => None,
+        None => Some(who.user_id),
+    };
+    let status = q
+        .status
+        .as_deref()
+        .map(|s| {
+            s.parse::<ApprovalState>().map_err(|_| {
+                ApiError::bad_field(
+                    "invalid_query",
+                    "status",
+                    "must be pending, approved, rejected or withdrawn",
+                )
+            })
+        })
+        .transpose()?;
+    let rows = state
+        .run(move |conn| {
+            Ok(leave::list(
+                conn,
+                user,
+                status,
+                before.as_deref(),
+                limit + 1,
+            )?)
+        })
+        .await?;
+    let (rows, next_cursor) = paginate(rows, limit, |l| l.id.to_string());
+    Ok(web::Json(Page {
+        items: rows.iter().map(view).collect(),
+        next_cursor,
+    }))
+}
+
+/// One leave request: its owner's, the colleague taking over's, or a manager's to see.
+#[utoipa::path(
+    tag = "leave",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Leave request id")),
+    responses(
+        (status = 200, description = "The request", body = LeaveView),
+        (status = 404, description = "No such request, or not yours to see", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/leave-requests/{id}")]
+pub async fn get_leave(
+    state: web::Data<AppState>,
+    who: Identity,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<LeaveView>> {
+    who.require_scope("attendance:read")?;
+    let id = id.into_inner();
+    let everyone = sees_everyone(&who);
+    let me = who.user_id;
+    let l = state
+        .run(move |conn| {
+            leave::find(conn, id)?
+                .filter(|l| everyone || l.user_id == me || l.handover_to == me)
+                .ok_or_else(|| ApiError::not_found("no such leave request"))
+        })
+        .await?;
+    Ok(web::Json(view(&l)))
+}
