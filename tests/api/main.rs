@@ -7,6 +7,7 @@ mod attendance;
 mod audit;
 mod auth;
 mod contract;
+mod duty;
 mod migrations;
 mod openapi;
 mod orders;

@@ -3,8 +3,8 @@
 //! can give.
 
 use crate::routes::{
-    aftersales, api_tokens, approvals, attendance, audit, auth, customers, deadlines, exports,
-    health, leave, me, order_import, order_stream, orders, page_revisions, product_import,
+    aftersales, api_tokens, approvals, attendance, audit, auth, customers, deadlines, duty,
+    exports, health, leave, me, order_import, order_stream, orders, page_revisions, product_import,
     product_requests, products, promotions, stocktakes, users,
 };
 use ecops_api_types::Problem;
@@ -41,6 +41,7 @@ use utoipa_actix_web::AppExt;
         (name = "aftersales", description = "After-sales cases and reports"),
         (name = "attendance", description = "Punches from the dashboard and clocking devices, corrections, notices, each person's month"),
         (name = "leave", description = "Leave requests with handover, approved by the department manager"),
+        (name = "duty", description = "Duty rosters: shifts, the weekend rotation, who is on duty now"),
         (name = "reports", description = "Department figures: deadlines met and missed per person")
     )
 )]
@@ -100,6 +101,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(leave::create_leave)
                 .service(leave::list_leave)
                 .service(leave::get_leave)
+                .service(duty::create_shift)
+                .service(duty::cancel_shift)
+                .service(duty::list_shifts)
+                .service(duty::create_rotation)
+                .service(duty::duty_now)
                 .service(page_revisions::page_revision_schedule)
                 .service(page_revisions::create_page_revision)
                 .service(page_revisions::list_page_revisions)

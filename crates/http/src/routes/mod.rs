@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod customers;
 pub mod deadlines;
+pub mod duty;
 pub mod exports;
 pub mod health;
 pub mod leave;

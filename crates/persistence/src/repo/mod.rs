@@ -6,6 +6,7 @@ pub mod approvals;
 pub mod attendance;
 pub mod audit;
 pub mod customers;
+pub mod duty;
 pub mod idempotency;
 pub mod jobs;
 pub mod leave;

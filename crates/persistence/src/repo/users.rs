@@ -218,6 +218,18 @@ pub fn by_live_session(
     Ok(attach_roles(conn, row.into_iter().collect())?.pop())
 }
 
+/// Display names of the given accounts (one statement, whatever their number).
+pub fn display_names(conn: &mut AnyConnection, ids: &[Uuid]) -> StoreResult<HashMap<Uuid, String>> {
+    let keys: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+    let rows: Vec<(String, String)> = users::table
+        .filter(users::id.eq_any(keys))
+        .select((users::id, users::display_name))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(id, name)| Ok((parse_uuid(&id)?, name)))
+        .collect()
+}
+
 pub fn get(conn: &mut AnyConnection, id: Uuid) -> StoreResult<User> {
     find(conn, id)?.ok_or(StoreError::NotFound)
 }

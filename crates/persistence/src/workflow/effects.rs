@@ -7,7 +7,7 @@
 use crate::repo::approvals::ApprovalRequest;
 use crate::repo::audit::{self, NewEntry, Outcome};
 use crate::repo::products::{self, Descriptive, NewPrice};
-use crate::repo::{leave, page_revisions, promotions, users};
+use crate::repo::{duty, leave, page_revisions, promotions, users};
 use crate::{AnyConnection, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use ecops_domain::approval::{ApprovalKind, ApprovalState};
@@ -304,6 +304,20 @@ pub fn on_approved(
         }
         ApprovalKind::Leave => {
             let p: LeaveApproval = payload(req)?;
+            let l = leave::find(conn, p.leave_id)?.ok_or(StoreError::NotFound)?;
+            // R-DUT-4: nobody is on duty during approved leave.
+            let shifts = duty::live_between(conn, Some(l.user_id), l.starts_at, l.ends_at)?;
+            if let Some(s) = shifts.first() {
+                return Err(StoreError::rule(
+                    "on_duty",
+                    format!(
+                        "the person is rostered for {} duty {} – {}: change the roster first",
+                        s.kind.as_str(),
+                        s.starts_at,
+                        s.ends_at
+                    ),
+                ));
+            }
             if !leave::close(conn, p.leave_id, ApprovalState::Approved, now)? {
                 return Err(changed("the leave request is no longer pending"));
             }

@@ -1,0 +1,107 @@
+//! Duty rosters (R-DUT-1..4).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+use validator::Validate;
+
+/// What a duty is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DutyKindView {
+    /// The customer-service manager whose phone takes the hotline outside 08:30–21:00.
+    HotlineManager,
+    /// Back-office customer service on Saturdays and Sundays.
+    WeekendService,
+    /// The storefront specialist's 18:00–21:00 (Sundays 08:30–21:00).
+    Storefront,
+    /// The restaurant's 18:00–20:00.
+    Restaurant,
+}
+
+/// `POST /duty/shifts`: puts someone on duty. The shift must lie in its kind's window, the
+/// person must hold the role the duty needs, and must not be on approved leave then (R-DUT-4).
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateShiftRequest {
+    pub user_id: Uuid,
+    pub kind: DutyKindView,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ShiftView {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub display_name: String,
+    pub kind: DutyKindView,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub created_by: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub cancelled_at: Option<DateTime<Utc>>,
+    pub cancelled_by: Option<Uuid>,
+}
+
+/// `POST /duty/rotations`: rosters weekend customer service (R-DUT-2) for the Saturdays and
+/// Sundays in `[from, to)`, in turn through `staff`, carrying on after whoever had the last
+/// weekend day before `from`, skipping anyone on approved leave (R-DUT-4).
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RotationRequest {
+    pub from: NaiveDate,
+    /// Exclusive; at most 92 days after `from`.
+    pub to: NaiveDate,
+    /// Customer-service staff in rotation order.
+    #[validate(length(min = 1, max = 50))]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 50))]
+    pub staff: Vec<Uuid>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RotationResult {
+    pub shifts: Vec<ShiftView>,
+    /// Weekend days nobody could take (everyone on leave or already rostered).
+    pub uncovered_days: Vec<NaiveDate>,
+}
+
+/// `GET /duty/shifts` filters.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct ShiftQuery {
+    pub from: DateTime<Utc>,
+    /// At most 92 days after `from`.
+    pub to: DateTime<Utc>,
+    pub user_id: Option<Uuid>,
+}
+
+/// `GET /duty/now` parameters.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct DutyNowQuery {
+    /// The moment asked about; now when omitted.
+    pub at: Option<DateTime<Utc>>,
+}
+
+/// Who answers and who is on duty at a moment (R-DUT-1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DutyNowView {
+    pub at: DateTime<Utc>,
+    /// Customer service answers the hotline itself (08:30–21:00).
+    pub in_service_hours: bool,
+    /// Outside service hours: the hotline managers on duty (empty: nobody is rostered, a gap).
+    pub hotline: Vec<ShiftView>,
+    /// Every shift under way.
+    pub on_duty: Vec<ShiftView>,
+}

@@ -1,0 +1,490 @@
+//! Duty rosters (R-DUT-1..4): shifts inside their duty's window, held by the right role, never
+//! during approved leave; the weekend rotation of customer service; and "who is on duty now".
+
+use crate::auth::Identity;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Query, ValidJson};
+use crate::state::AppState;
+use crate::support::RequestMeta;
+use actix_web::{delete, get, post, web, HttpResponse};
+use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use ecops_api_types::{
+    CreateShiftRequest, DutyKindView, DutyNowQuery, DutyNowView, Problem, RotationRequest,
+    RotationResult, ShiftQuery, ShiftView,
+};
+use ecops_domain::approval::ApprovalState;
+use ecops_domain::duty::{self as rules, DutyKind, DutyPolicy, Shift};
+use ecops_domain::{JobRole, PermissionLevel};
+use ecops_persistence::db::{read_tx, write_tx};
+use ecops_persistence::repo::audit::{self, Outcome};
+use ecops_persistence::repo::duty::{self, ShiftRow};
+use ecops_persistence::repo::{leave, users};
+use ecops_persistence::AnyConnection;
+use serde_json::json;
+use uuid::Uuid;
+
+/// Who draws up rosters.
+const ROSTERERS: [JobRole; 2] = [JobRole::DeptManager, JobRole::CsSupervisor];
+/// The longest period one listing or rotation covers.
+const MAX_DAYS: i64 = 92;
+
+fn kind_in(k: DutyKindView) -> DutyKind {
+    match k {
+        DutyKindView::HotlineManager => DutyKind::HotlineManager,
+        DutyKindView::WeekendService => DutyKind::WeekendService,
+        DutyKindView::Storefront => DutyKind::Storefront,
+        DutyKindView::Restaurant => DutyKind::Restaurant,
+    }
+}
+
+fn kind_out(k: DutyKind) -> DutyKindView {
+    match k {
+        DutyKind::HotlineManager => DutyKindView::HotlineManager,
+        DutyKind::WeekendService => DutyKindView::WeekendService,
+        DutyKind::Storefront => DutyKindView::Storefront,
+        DutyKind::Restaurant => DutyKindView::Restaurant,
+    }
+}
+
+/// The job role a duty needs (the restaurant's evening duty can fall to anyone).
+fn role_for(kind: DutyKind) -> Option<JobRole> {
+    match kind {
+        DutyKind::HotlineManager => Some(JobRole::CsSupervisor),
+        DutyKind::WeekendService => Some(JobRole::CustomerService),
+        DutyKind::Storefront => Some(JobRole::StorefrontSpecialist),
+        DutyKind::Restaurant => None,
+    }
+}
+
+fn local(t: DateTime<Utc>, tz: Tz) -> NaiveDateTime {
+    t.with_timezone(&tz).naive_local()
+}
+
+fn utc(t: NaiveDateTime, tz: Tz) -> DateTime<Utc> {
+    tz.from_local_datetime(&t)
+        .earliest()
+        .map_or_else(|| t.and_utc(), |x| x.with_timezone(&Utc))
+}
+
+fn views(conn: &mut AnyConnection, rows: &[ShiftRow]) -> ApiResult<Vec<ShiftView>> {
+    let ids: Vec<Uuid> = rows.iter().map(|s| s.user_id).collect();
+    let names = users::display_names(conn, &ids)?;
+    Ok(rows
+        .iter()
+        .map(|s| ShiftView {
+            id: s.id,
+            user_id: s.user_id,
+            display_name: names.get(&s.user_id).cloned().unwrap_or_default(),
+            kind: kind_out(s.kind),
+            starts_at: s.starts_at,
+            ends_at: s.ends_at,
+            created_by: s.created_by,
+            created_at: s.created_at,
+            cancelled_at: s.cancelled_at,
+            cancelled_by: s.cancelled_by,
+        })
+        .collect())
+}
+
+/// Checks that `user` can take a `kind` duty over `[from, to)`: an active member holding the
+/// role, not on approved leave (R-DUT-4), not already on duty then.
+fn check_person(
+    conn: &mut AnyConnection,
+    user: Uuid,
+    kind: DutyKind,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    field: &str,
+) -> ApiResult<()> {
+    let person = users::find(conn, user)?
+        .filter(|u| u.is_active() && !u.is_special)
+        .ok_or_else(|| ApiError::invalid_field(field, "no active staff member has this id"))?;
+    if let Some(role) = role_for(kind) {
+        if !person.roles.contains(&role) {
+            return Err(ApiError::invalid_field(
+                field,
+                format!("{} duty needs the {} role", kind.as_str(), role.as_str()),
+            ));
+        }
+    }
+    if let Some(l) =
+        leave::overlapping(conn, Some(user), &[ApprovalState::Approved], from, to)?.first()
+    {
+        return Err(ApiError::unprocessable(
+            "on_leave",
+            format!(
+                "{} is on approved leave {} – {}",
+                person.display_name, l.starts_at, l.ends_at
+            ),
+        ));
+    }
+    if let Some(s) = duty::live_between(conn, Some(user), from, to)?.first() {
+        return Err(ApiError::unprocessable(
+            "double_booked",
+            format!(
+                "{} is already on {} duty {} – {}",
+                person.display_name,
+                s.kind.as_str(),
+                s.starts_at,
+                s.ends_at
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn audit_shift(
+    conn: &mut AnyConnection,
+    meta: &RequestMeta,
+    who: &Identity,
+    action: &str,
+    s: &ShiftRow,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    audit::append(
+        conn,
+        &meta.audit(
+            who,
+            action,
+            Some(("duty_shift", s.id.to_string())),
+            Outcome::Success,
+            json!({"user_id": s.user_id, "kind": s.kind.as_str(),
+                   "starts_at": s.starts_at, "ends_at": s.ends_at}),
+        ),
+        now,
+    )?;
+    Ok(())
+}
+
+/// Puts someone on duty (department manager or customer-service supervisor). The shift lies
+/// within its duty's window (R-DUT-1/3), the person holds the role it needs, and is neither on
+/// approved leave (R-DUT-4) nor already on duty then.
+#[utoipa::path(
+    tag = "duty",
+    security(("bearer" = [])),
+    request_body = CreateShiftRequest,
+    responses(
+        (status = 201, description = "Rostered", body = ShiftView),
+        (status = 422, description = "Outside the duty's window, wrong role, on leave or double-booked", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/duty/shifts")]
+pub async fn create_shift(
+    state: web::Data<AppState>,
+    meta: RequestMeta,
+    who: Identity,
+    body: ValidJson<CreateShiftRequest>,
+) -> ApiResult<HttpResponse> {
+    who.require(PermissionLevel::Operator, &ROSTERERS)?;
+    who.require_scope("attendance:write")?;
+    let body = body.into_inner();
+    let tz = state.config.orders.timezone;
+    let kind = kind_in(body.kind);
+    let shift = Shift {
+        person: body.user_id,
+        kind,
+        start: local(body.starts_at, tz),
+        end: local(body.ends_at, tz),
+    };
+    DutyPolicy::default()
+        .check_shift(&shift)
+        .map_err(|m| ApiError::invalid_field("starts_at", m))?;
+    let now = state.clock.now();
+    let row = ShiftRow {
+        id: Uuid::now_v7(),
+        user_id: body.user_id,
+        kind,
+        starts_at: body.starts_at,
+        ends_at: body.ends_at,
+        created_by: who.user_id,
+        created_at: now,
+        cancelled_at: None,
+        cancelled_by: None,
+    };
+    let v = state
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                check_person(
+                    conn,
+                    row.user_id,
+                    kind,
+                    row.starts_at,
+                    row.ends_at,
+                    "user_id",
+                )?;
+                duty::insert(conn, &row)?;
+                audit_shift(conn, &meta, &who, "duty.rostered", &row, now)?;
+                views(conn, std::slice::from_ref(&row))
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(v.into_iter().next()))
+}
+
+/// Cancels a shift (it stays on record as cancelled).
+#[utoipa::path(
+    tag = "duty",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Shift id")),
+    responses(
+        (status = 200, description = "Cancelled", body = ShiftView),
+        (status = 404, description = "No such shift", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already cancelled", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[delete("/duty/shifts/{id}")]
+pub async fn cancel_shift(
+    state: web::Data<AppState>,
+    meta: RequestMeta,
+    who: Identity,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<ShiftView>> {
+    who.require(PermissionLevel::Operator, &ROSTERERS)?;
+    who.require_scope("attendance:write")?;
+    let id = id.into_inner();
+    let now = state.clock.now();
+    let v = state
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let s =
+                    duty::find(conn, id)?.ok_or_else(|| ApiError::not_found("no such shift"))?;
+                if !duty::cancel(conn, id, who.user_id, now)? {
+                    return Err(ApiError::conflict(
+                        "shift_cancelled",
+                        "the shift was already cancelled",
+                    ));
+                }
+                audit_shift(conn, &meta, &who, "duty.cancelled", &s, now)?;
+                let s =
+                    duty::find(conn, id)?.ok_or_else(|| ApiError::not_found("no such shift"))?;
+                views(conn, std::slice::from_ref(&s))?
+                    .pop()
+                    .ok_or_else(|| ApiError::internal("a view went missing"))
+            })
+        })
+        .await?;
+    Ok(web::Json(v))
+}
+
+/// Rosters weekend customer service in rotation (R-DUT-2), carrying on after whoever had the
+/// last weekend day, skipping anyone on approved leave that day (R-DUT-4). Days nobody can take
+/// are returned as uncovered. A period that already has weekend shifts is refused: cancel them
+/// first.
+#[utoipa::path(
+    tag = "duty",
+    security(("bearer" = [])),
+    request_body = RotationRequest,
+    responses(
+        (status = 201, description = "Rostered", body = RotationResult),
+        (status = 409, description = "The period already has weekend shifts", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A bad period, or staff who cannot take the duty", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/duty/rotations")]
+pub async fn create_rotation(
+    state: web::Data<AppState>,
+    meta: RequestMeta,
+    who: Identity,
+    body: ValidJson<RotationRequest>,
+) -> ApiResult<HttpResponse> {
+    who.require(PermissionLevel::Operator, &ROSTERERS)?;
+    who.require_scope("attendance:write")?;
+    let body = body.into_inner();
+    if body.to <= body.from || body.to - body.from > Duration::days(MAX_DAYS) {
+        return Err(ApiError::invalid_field(
+            "to",
+            format!("must be after `from`, at most {MAX_DAYS} days later"),
+        ));
+    }
+    let mut staff: Vec<Uuid> = Vec::new();
+    for (i, s) in body.staff.iter().enumerate() {
+        if staff.contains(s) {
+            return Err(ApiError::invalid_field(
+                &format!("staff.{i}"),
+                "is listed twice",
+            ));
+        }
+        staff.push(*s);
+    }
+    let tz = state.config.orders.timezone;
+    let (from, to) = (
+        utc(body.from.and_time(chrono::NaiveTime::MIN), tz),
+        utc(body.to.and_time(chrono::NaiveTime::MIN), tz),
+    );
+    let now = state.clock.now();
+    let (from_day, to_day) = (body.from, body.to);
+    let result = state
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                for (i, s) in staff.iter().enumerate() {
+                    let person = users::find(conn, *s)?
+                        .filter(|u| u.is_active() && !u.is_special)
+                        .ok_or_else(|| {
+                            ApiError::invalid_field(
+                                &format!("staff.{i}"),
+                                "no active staff member has this id",
+                            )
+                        })?;
+                    if !person.roles.contains(&JobRole::CustomerService) {
+                        return Err(ApiError::invalid_field(
+                            &format!("staff.{i}"),
+                            "weekend service needs the customer_service role",
+                        ));
+                    }
+                }
+                let existing = duty::live_between(conn, None, from, to)?;
+                if existing.iter().any(|s| s.kind == DutyKind::WeekendService) {
+                    return Err(ApiError::conflict(
+                        "already_rostered",
+                        "the period already has weekend shifts: cancel them first",
+                    ));
+                }
+                let last = duty::last_weekend_person(conn, from)?;
+                let mut busy: Vec<(Uuid, NaiveDateTime, NaiveDateTime)> = Vec::new();
+                for s in &staff {
+                    for l in
+                        leave::overlapping(conn, Some(*s), &[ApprovalState::Approved], from, to)?
+                    {
+                        busy.push((*s, local(l.starts_at, tz), local(l.ends_at, tz)));
+                    }
+                }
+                // Someone already on another duty that day is busy too.
+                for s in &existing {
+                    busy.push((s.user_id, local(s.starts_at, tz), local(s.ends_at, tz)));
+                }
+                let (shifts, uncovered) = rules::weekend_rotation(
+                    &DutyPolicy::default(),
+                    &staff,
+                    last,
+                    from_day,
+                    to_day,
+                    &busy,
+                );
+                let rows: Vec<ShiftRow> = shifts
+                    .iter()
+                    .map(|s| ShiftRow {
+                        id: Uuid::now_v7(),
+                        user_id: s.person,
+                        kind: s.kind,
+                        starts_at: utc(s.start, tz),
+                        ends_at: utc(s.end, tz),
+                        created_by: who.user_id,
+                        created_at: now,
+                        cancelled_at: None,
+                        cancelled_by: None,
+                    })
+                    .collect();
+                for r in &rows {
+                    duty::insert(conn, r)?;
+                    audit_shift(conn, &meta, &who, "duty.rostered", r, now)?;
+                }
+                Ok(RotationResult {
+                    shifts: views(conn, &rows)?,
+                    uncovered_days: uncovered,
+                })
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(result))
+}
+
+/// Live shifts overlapping a period (at most 92 days), by start. Rosters are visible to all staff.
+#[utoipa::path(
+    tag = "duty",
+    security(("bearer" = [])),
+    params(ShiftQuery),
+    responses(
+        (status = 200, description = "Shifts", body = Vec<ShiftView>),
+        (status = 400, description = "A bad period", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/duty/shifts")]
+pub async fn list_shifts(
+    state: web::Data<AppState>,
+    who: Identity,
+    query: Query<ShiftQuery>,
+) -> ApiResult<web::Json<Vec<ShiftView>>> {
+    who.require_scope("attendance:read")?;
+    let q = query.into_inner();
+    if q.to <= q.from || q.to - q.from > Duration::days(MAX_DAYS) {
+        return Err(ApiError::bad_field(
+            "invalid_query",
+            "to",
+            format!("must be after `from`, at most {MAX_DAYS} days later"),
+        ));
+    }
+    let v = state
+        .run(move |conn| {
+            read_tx(conn, |conn| {
+                let rows = duty::live_between(conn, q.user_id, q.from, q.to)?;
+                views(conn, &rows)
+            })
+        })
+        .await?;
+    Ok(web::Json(v))
+}
+
+/// Who is on duty at a moment, now by default (R-DUT-1): within 08:30–21:00 customer service
+/// answers; outside, the hotline goes to the customer-service manager on duty (an empty list is a
+/// gap in the roster).
+#[utoipa::path(
+    tag = "duty",
+    security(("bearer" = [])),
+    params(DutyNowQuery),
+    responses((status = 200, description = "Who answers, and who is on duty", body = DutyNowView))
+)]
+#[get("/duty/now")]
+pub async fn duty_now(
+    state: web::Data<AppState>,
+    who: Identity,
+    query: Query<DutyNowQuery>,
+) -> ApiResult<web::Json<DutyNowView>> {
+    who.require_scope("attendance:read")?;
+    let at = query.into_inner().at.unwrap_or_else(|| state.clock.now());
+    let tz = state.config.orders.timezone;
+    let policy = DutyPolicy::default();
+    let in_hours = policy.in_service_hours(local(at, tz));
+    let on_duty = state
+        .run(move |conn| {
+            read_tx(conn, |conn| {
+                let rows = duty::live_between(conn, None, at, at + Duration::microseconds(1))?;
+                views(conn, &rows)
+            })
+        })
+        .await?;
+    let hotline = if in_hours {
+        Vec::new()
+    } else {
+        on_duty
+            .iter()
+            .filter(|s| s.kind == DutyKindView::HotlineManager)
+            .cloned()
+            .collect()
+    };
+    Ok(web::Json(DutyNowView {
+        at,
+        in_service_hours: in_hours,
+        hotline,
+        on_duty,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_round_trips_and_needs_its_role() {
+        for k in DutyKind::ALL {
+            assert_eq!(kind_in(kind_out(k)), k);
+        }
+        assert_eq!(
+            role_for(DutyKind::HotlineManager),
+            Some(JobRole::CsSupervisor)
+        );
+        let names: std::collections::HashMap<&str, DutyKind> =
+            DutyKind::ALL.iter().map(|k| (k.as_str(), *k)).collect();
+        assert_eq!(names.len(), 4);
+    }
+}
