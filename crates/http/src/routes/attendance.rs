@@ -49,22 +49,7 @@ fn direction(d: PunchDirection) -> Direction {
 }
 
 fn view(p: &Punch) -> PunchView {
-    let (device_id, device_punch_id, reason, approved_by) = match &p.source {
-        Source::Web => (None, None, None, None),
-        Source::Device {
-            device_id,
-            device_punch_id,
-        } => (
-            Some(device_id.clone()),
-            Some(device_punch_id.clone()),
-            None,
-            None,
-        ),
-        Source::Correction {
-            reason,
-            approved_by,
-        } => (None, None, Some(reason.clone()), Some(*approved_by)),
-    };
+    let (device_id, device_punch_id, reason, approved_by) = p.source.parts();
     PunchView {
         id: p.id,
         user_id: p.user_id,
@@ -74,9 +59,9 @@ fn view(p: &Punch) -> PunchView {
         },
         punched_at: p.punched_at,
         source: p.source.as_str().to_owned(),
-        device_id,
-        device_punch_id,
-        reason,
+        device_id: device_id.map(str::to_owned),
+        device_punch_id: device_punch_id.map(str::to_owned),
+        reason: reason.map(str::to_owned),
         approved_by,
         recorded_by: p.recorded_by,
         created_at: p.created_at,
@@ -86,6 +71,22 @@ fn view(p: &Punch) -> PunchView {
 /// R-ATT-2: punches count in whole seconds.
 fn whole_second(t: DateTime<Utc>) -> DateTime<Utc> {
     t.with_nanosecond(0).unwrap_or(t)
+}
+
+/// A reported punch time in whole seconds, neither later than `now` (give or take `skew`) nor
+/// older than [`MAX_AGE_DAYS`].
+fn punch_time(at: DateTime<Utc>, now: DateTime<Utc>, skew: Duration) -> ApiResult<DateTime<Utc>> {
+    let at = whole_second(at);
+    if at > now + skew {
+        return Err(ApiError::invalid_field("at", "is in the future"));
+    }
+    if at < now - Duration::days(MAX_AGE_DAYS) {
+        return Err(ApiError::invalid_field(
+            "at",
+            format!("is more than {MAX_AGE_DAYS} days ago"),
+        ));
+    }
+    Ok(at)
 }
 
 fn is_manager(who: &Identity) -> bool {
@@ -204,16 +205,7 @@ pub async fn device_punch(
     who.require_scope("attendance:write")?;
     let body = body.into_inner();
     let now = state.clock.now();
-    let at = whole_second(body.at);
-    if at > now + Duration::seconds(DEVICE_SKEW) {
-        return Err(ApiError::invalid_field("at", "is in the future"));
-    }
-    if at < now - Duration::days(MAX_AGE_DAYS) {
-        return Err(ApiError::invalid_field(
-            "at",
-            format!("is more than {MAX_AGE_DAYS} days ago: record a correction instead"),
-        ));
-    }
+    let at = punch_time(body.at, now, Duration::seconds(DEVICE_SKEW))?;
     let device_id = body.device_id.trim().to_owned();
     let device_punch_id = body.device_punch_id.trim().to_owned();
     let p = Punch {
@@ -292,16 +284,7 @@ pub async fn correct(
         ));
     }
     let now = state.clock.now();
-    let at = whole_second(body.at);
-    if at > now {
-        return Err(ApiError::invalid_field("at", "is in the future"));
-    }
-    if at < now - Duration::days(MAX_AGE_DAYS) {
-        return Err(ApiError::invalid_field(
-            "at",
-            format!("is more than {MAX_AGE_DAYS} days ago"),
-        ));
-    }
+    let at = punch_time(body.at, now, Duration::zero())?;
     let p = Punch {
         id: Uuid::now_v7(),
         user_id: body.user_id,

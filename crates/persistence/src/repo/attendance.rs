@@ -46,7 +46,30 @@ pub enum Source {
     Correction { reason: String, approved_by: Uuid },
 }
 
+/// A source's columns: device id, device punch id, reason, approver.
+pub type SourceParts<'a> = (
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<Uuid>,
+);
+
 impl Source {
+    /// The columns that carry the source's details.
+    pub fn parts(&self) -> SourceParts<'_> {
+        match self {
+            Source::Web => (None, None, None, None),
+            Source::Device {
+                device_id,
+                device_punch_id,
+            } => (Some(device_id), Some(device_punch_id), None, None),
+            Source::Correction {
+                reason,
+                approved_by,
+            } => (None, None, Some(reason), Some(*approved_by)),
+        }
+    }
+
     pub fn as_str(&self) -> &'static str {
         match self {
             Source::Web => "web",
@@ -125,27 +148,7 @@ impl TryFrom<Row> for Punch {
 /// Records a punch. A device punch already recorded (same device and device punch id) is a
 /// [`StoreError::Unique`]: the caller answers with the first one.
 pub fn insert(conn: &mut AnyConnection, p: &Punch) -> StoreResult<()> {
-    let (device_id, device_punch_id, reason, approved_by) = match &p.source {
-        Source::Web => (None, None, None, None),
-        Source::Device {
-            device_id,
-            device_punch_id,
-        } => (
-            Some(device_id.as_str()),
-            Some(device_punch_id.as_str()),
-            None,
-            None,
-        ),
-        Source::Correction {
-            reason,
-            approved_by,
-        } => (
-            None,
-            None,
-            Some(reason.as_str()),
-            Some(approved_by.to_string()),
-        ),
-    };
+    let (device_id, device_punch_id, reason, approved_by) = p.source.parts();
     diesel::insert_into(punches::table)
         .values((
             punches::id.eq(p.id.to_string()),
@@ -156,7 +159,7 @@ pub fn insert(conn: &mut AnyConnection, p: &Punch) -> StoreResult<()> {
             punches::device_id.eq(device_id),
             punches::device_punch_id.eq(device_punch_id),
             punches::reason.eq(reason),
-            punches::approved_by.eq(approved_by),
+            punches::approved_by.eq(approved_by.map(|u| u.to_string())),
             punches::recorded_by.eq(p.recorded_by.to_string()),
             punches::created_at.eq(to_db(p.created_at)),
         ))
