@@ -2,6 +2,7 @@
 //! devices, corrections and telephone notices by the department manager, and each person's month
 //! judged by the domain rules.
 
+use super::{active_staff, sees_staff_records};
 use crate::auth::Identity;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Query, ValidJson};
@@ -26,13 +27,6 @@ use ecops_persistence::{AnyConnection, StoreError};
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
-
-/// Roles that see everyone's attendance (and the wage-derived deductions in it).
-const MANAGERS: [JobRole; 3] = [
-    JobRole::DeptManager,
-    JobRole::GeneralManager,
-    JobRole::ItAdmin,
-];
 
 /// How far ahead of the server's clock a device's punch may be (clock drift).
 const DEVICE_SKEW: i64 = 5 * 60;
@@ -87,17 +81,6 @@ fn punch_time(at: DateTime<Utc>, now: DateTime<Utc>, skew: Duration) -> ApiResul
         ));
     }
     Ok(at)
-}
-
-fn is_manager(who: &Identity) -> bool {
-    MANAGERS.iter().any(|r| who.has_role(*r))
-}
-
-/// An active staff account (not a service account) that attendance can concern.
-fn staff_member(conn: &mut AnyConnection, id: Uuid, field: &str) -> ApiResult<User> {
-    users::find(conn, id)?
-        .filter(|u| u.is_active() && !u.is_special)
-        .ok_or_else(|| ApiError::invalid_field(field, "no active staff member has this id"))
 }
 
 fn record(
@@ -223,7 +206,7 @@ pub async fn device_punch(
     let (p, created) = state
         .run(move |conn| {
             let first = write_tx(conn, |conn| {
-                staff_member(conn, p.user_id, "user_id")?;
+                active_staff(conn, p.user_id, "user_id")?;
                 record(conn, &meta, &who, &p)
             });
             match first {
@@ -300,7 +283,7 @@ pub async fn correct(
     let p = state
         .run(move |conn| {
             write_tx(conn, |conn| {
-                staff_member(conn, p.user_id, "user_id")?;
+                active_staff(conn, p.user_id, "user_id")?;
                 record(conn, &meta, &who, &p)?;
                 Ok(p)
             })
@@ -356,7 +339,7 @@ pub async fn record_notice(
     let n = state
         .run(move |conn| {
             write_tx(conn, |conn| {
-                staff_member(conn, n.user_id, "user_id")?;
+                active_staff(conn, n.user_id, "user_id")?;
                 punches::insert_notice(conn, &n).map_err(|e| match e {
                     StoreError::Unique(_) => ApiError::conflict(
                         "notice_exists",
@@ -408,7 +391,7 @@ pub async fn list_punches(
     who.require_scope("attendance:read")?;
     let q = query.into_inner();
     let user = q.user_id.unwrap_or(who.user_id);
-    if user != who.user_id && !is_manager(&who) {
+    if user != who.user_id && !sees_staff_records(&who) {
         return Err(ApiError::forbidden(
             "not_yours",
             "only managers read other people's attendance",
@@ -518,7 +501,7 @@ pub async fn month(
     let label = month.into_inner();
     let (first, next) = parse_month(&label)?;
     let q = query.into_inner();
-    let manager = is_manager(&who);
+    let manager = sees_staff_records(&who);
     let only = match q.user_id {
         Some(u) if u != who.user_id && !manager => {
             return Err(ApiError::forbidden(

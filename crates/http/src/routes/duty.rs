@@ -1,6 +1,7 @@
 //! Duty rosters (R-DUT-1..4): shifts inside their duty's window, held by the right role, never
 //! during approved leave; the weekend rotation of customer service; and "who is on duty now".
 
+use super::active_staff;
 use crate::auth::Identity;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Query, ValidJson};
@@ -97,9 +98,7 @@ fn check_person(
     to: DateTime<Utc>,
     field: &str,
 ) -> ApiResult<()> {
-    let person = users::find(conn, user)?
-        .filter(|u| u.is_active() && !u.is_special)
-        .ok_or_else(|| ApiError::invalid_field(field, "no active staff member has this id"))?;
+    let person = active_staff(conn, user, field)?;
     if let Some(role) = role_for(kind) {
         if !person.roles.contains(&role) {
             return Err(ApiError::invalid_field(
@@ -318,14 +317,7 @@ pub async fn create_rotation(
         .run(move |conn| {
             write_tx(conn, |conn| {
                 for (i, s) in staff.iter().enumerate() {
-                    let person = users::find(conn, *s)?
-                        .filter(|u| u.is_active() && !u.is_special)
-                        .ok_or_else(|| {
-                            ApiError::invalid_field(
-                                &format!("staff.{i}"),
-                                "no active staff member has this id",
-                            )
-                        })?;
+                    let person = active_staff(conn, *s, &format!("staff.{i}"))?;
                     if !person.roles.contains(&JobRole::CustomerService) {
                         return Err(ApiError::invalid_field(
                             &format!("staff.{i}"),

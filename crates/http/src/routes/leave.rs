@@ -2,7 +2,7 @@
 //! department manager through the approvals engine. Approved leave excuses the hours it covers in
 //! the attendance month and keeps the person off duty rosters (R-DUT-4).
 
-use super::approval_view;
+use super::{active_staff, approval_view, sees_staff_records};
 use crate::auth::Identity;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Query, ValidJson};
@@ -14,20 +14,11 @@ use ecops_api_types::{
     CreateLeaveRequest, LeaveKind, LeaveProposal, LeaveQuery, LeaveView, Page, Problem,
 };
 use ecops_domain::approval::{ApprovalKind, ApprovalState};
-use ecops_domain::JobRole;
 use ecops_persistence::db::write_tx;
 use ecops_persistence::repo::leave::{self, Leave};
-use ecops_persistence::repo::users;
 use ecops_persistence::workflow::approvals as engine;
 use ecops_persistence::workflow::effects::LeaveApproval;
 use uuid::Uuid;
-
-/// Roles that see everyone's leave.
-const MANAGERS: [JobRole; 3] = [
-    JobRole::DeptManager,
-    JobRole::GeneralManager,
-    JobRole::ItAdmin,
-];
 
 /// The longest leave one request may cover.
 const MAX_DAYS: i64 = 31;
@@ -56,10 +47,6 @@ fn view(l: &Leave) -> LeaveView {
         created_at: l.created_at,
         updated_at: l.updated_at,
     }
-}
-
-fn sees_everyone(who: &Identity) -> bool {
-    MANAGERS.iter().any(|r| who.has_role(*r))
 }
 
 /// Asks for leave (for oneself). It must start in the future, last at most 31 days, and name an
@@ -126,11 +113,7 @@ pub async fn create_leave(
     let (l, request) = state
         .run(move |conn| {
             write_tx(conn, |conn| {
-                users::find(conn, l.handover_to)?
-                    .filter(|u| u.is_active() && !u.is_special)
-                    .ok_or_else(|| {
-                        ApiError::invalid_field("handover_to", "no active colleague has this id")
-                    })?;
+                active_staff(conn, l.handover_to, "handover_to")?;
                 let overlapping = leave::overlapping(
                     conn,
                     Some(l.user_id),
@@ -195,7 +178,7 @@ pub async fn list_leave(
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
     let before = decode_cursor(q.cursor.as_deref())?;
-    let everyone = sees_everyone(&who);
+    let everyone = sees_staff_records(&who);
     let user = match q.user_id {
         Some(u) if u != who.user_id && !everyone => {
             return Err(ApiError::forbidden(
@@ -256,7 +239,7 @@ pub async fn get_leave(
 ) -> ApiResult<web::Json<LeaveView>> {
     who.require_scope("attendance:read")?;
     let id = id.into_inner();
-    let everyone = sees_everyone(&who);
+    let everyone = sees_staff_records(&who);
     let me = who.user_id;
     let l = state
         .run(move |conn| {

@@ -74,6 +74,24 @@ pub fn approval_view(r: &ApprovalRequest) -> ApprovalRequestView {
     }
 }
 
+/// An active staff account (not a service or external account) with this id, or a 422 naming
+/// `field`.
+pub fn active_staff(
+    conn: &mut ecops_persistence::AnyConnection,
+    id: uuid::Uuid,
+    field: &str,
+) -> ApiResult<User> {
+    ecops_persistence::repo::users::find(conn, id)?
+        .filter(|u| u.is_active() && !u.is_special)
+        .ok_or_else(|| ApiError::invalid_field(field, "no active staff member has this id"))
+}
+
+/// Whether the caller sees everyone's attendance, leave and the wage-derived deductions in them:
+/// the roles that may read wages.
+pub fn sees_staff_records(who: &crate::auth::Identity) -> bool {
+    ecops_domain::access::may_read_wages(&who.roles)
+}
+
 /// Parses role keys, naming the offending entry.
 pub fn parse_roles(field: &str, keys: &[String]) -> ApiResult<Vec<JobRole>> {
     let mut roles = Vec::with_capacity(keys.len());
