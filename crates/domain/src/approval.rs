@@ -339,6 +339,12 @@ pub fn needs_publication(kind: ApprovalKind) -> bool {
     matches!(kind, ApprovalKind::News | ApprovalKind::PageRevision)
 }
 
+/// Kinds whose publication is recorded by their subject's own completion (a page revision is
+/// published by carrying it out), never marked separately.
+pub fn published_by_subject(kind: ApprovalKind) -> bool {
+    matches!(kind, ApprovalKind::PageRevision)
+}
+
 #[cfg(test)]
 mod decision_tests {
     use super::*;
@@ -525,6 +531,11 @@ mod decision_tests {
         for kind in ApprovalKind::ALL {
             let expected = matches!(kind, ApprovalKind::News | ApprovalKind::PageRevision);
             assert_eq!(needs_publication(kind), expected, "{kind:?}");
+            // What its subject publishes has a deadline too.
+            assert!(
+                !published_by_subject(kind) || needs_publication(kind),
+                "{kind:?}"
+            );
         }
     }
 

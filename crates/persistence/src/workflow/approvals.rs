@@ -244,10 +244,13 @@ pub fn mark_published(
 ) -> StoreResult<ApprovalRequest> {
     write_tx(conn, |conn| {
         let req = approvals::find(conn, request_id)?.ok_or(StoreError::NotFound)?;
-        if req.kind == ApprovalKind::PageRevision {
+        if rules::published_by_subject(req.kind) {
             return Err(StoreError::conflict(
                 "publish_through_subject",
-                "a page revision is published by carrying it out: POST /page-revisions/{id}/execute",
+                format!(
+                    "a {} is published by completing it (a page revision: POST /page-revisions/{{id}}/execute)",
+                    req.kind.as_str()
+                ),
             ));
         }
         record_publication(conn, request_id, actor, now)?;
