@@ -474,3 +474,50 @@ dual!(
     r_att_8_leave_is_asked_ahead_with_a_handover_and_excuses_what_it_covers,
     |c: &mut ecops_server::config::Config| c.auth.access_ttl_secs = 400 * 86_400
 );
+
+async fn r_att_7_a_clock_in_retried_with_one_idempotency_key_records_one_punch(app: TestApp) {
+    let (staff, token) = app
+        .user_token(
+            "cs.idem",
+            &[JobRole::CustomerService],
+            PermissionLevel::Operator,
+        )
+        .await;
+    let now = app.clock.now_utc();
+    let send = |body: serde_json::Value| {
+        app.send(
+            app.request(
+                reqwest::Method::POST,
+                "/api/v1/attendance/punches",
+                Some(&token),
+            )
+            .header("Idempotency-Key", "clock-in-7f3a")
+            .json(&body),
+        )
+    };
+    let replies =
+        futures_util::future::join_all((0..5).map(|_| send(json!({"direction": "in"})))).await;
+    for r in &replies {
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    }
+    let ids: std::collections::HashSet<_> =
+        replies.iter().map(|r| r.body["id"].to_string()).collect();
+    assert_eq!(ids.len(), 1, "every retry answers with the first punch");
+    // The same key with another body is refused and records nothing.
+    send(json!({"direction": "out"}))
+        .await
+        .assert_problem(422, "idempotency_key_reused");
+    let count = app
+        .with_db(move |c| {
+            ecops_persistence::repo::attendance::between(
+                c,
+                Some(staff),
+                now - chrono::Duration::hours(1),
+                now + chrono::Duration::hours(1),
+            )
+            .map(|v| v.len())
+        })
+        .await;
+    assert_eq!(count.ok(), Some(1));
+}
+dual!(r_att_7_a_clock_in_retried_with_one_idempotency_key_records_one_punch);

@@ -3,7 +3,7 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use ecops_domain::{JobRole, PermissionLevel};
-use ecops_tests::{dual, Reply, TestApp, ADMIN_PASSWORD, USER_PASSWORD};
+use ecops_tests::{dual, ClockExt, Reply, TestApp, ADMIN_PASSWORD, USER_PASSWORD};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 use std::time::Instant;
@@ -251,7 +251,21 @@ async fn tokens_with_another_key_algorithm_audience_or_expired_are_refused(app: 
     let mut wrong_iss = claims.clone();
     wrong_iss["iss"] = json!("evil");
     let wrong_iss = forge(json!({"alg": "HS256"}), wrong_iss, secret);
+    // RFC 7519 §4.1.5: not before `nbf`, beyond the configured leeway (60 s by default).
+    let now = app.clock.now_utc().timestamp();
+    let mut later = claims.clone();
+    later["nbf"] = json!(now + 120);
+    let not_yet = forge(json!({"alg": "HS256"}), later, secret);
+    let mut within = claims.clone();
+    within["nbf"] = json!(now + 30);
+    let within = forge(json!({"alg": "HS256"}), within, secret);
+    assert_eq!(
+        app.get("/api/v1/me", &within).await.status,
+        StatusCode::OK,
+        "an nbf within the leeway is accepted"
+    );
     for (what, token) in [
+        ("nbf in the future", not_yet),
         ("another key", other_key),
         ("another algorithm", other_alg),
         ("alg none", none),

@@ -6,6 +6,7 @@ mod approvals;
 mod attendance;
 mod audit;
 mod auth;
+mod bootstrap;
 mod contract;
 mod duty;
 mod migrations;

@@ -379,3 +379,74 @@ async fn bad_revision_plans_are_refused_and_nothing_is_filed(app: TestApp) {
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
 dual!(bad_revision_plans_are_refused_and_nothing_is_filed);
+
+async fn r_apr_7_a_manager_who_is_also_marketing_director_passes_a_revision_in_one_decision(
+    app: TestApp,
+) {
+    use ecops_domain::{JobRole, PermissionLevel};
+    let cast = app.cast().await;
+    let (_, both) = app
+        .user_token(
+            "ma.nager",
+            &[JobRole::DeptManager, JobRole::MarketingDirector],
+            PermissionLevel::Operator,
+        )
+        .await;
+    let (id, req) = file(&app, &cast, &plan(&app, "monthly")).await;
+    let d = app.decide(&req, &both, "approve").await;
+    assert_eq!(d.status, StatusCode::OK, "{}", d.text);
+    assert_eq!(d.body["state"], "approved");
+    let steps: Vec<(i64, String)> = d.body["decisions"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|x| {
+                    (
+                        x["step"].as_i64().unwrap_or(-1),
+                        x["role"].as_str().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        steps,
+        vec![
+            (0, "dept_manager".to_owned()),
+            (1, "marketing_director".to_owned())
+        ],
+        "recorded once per step"
+    );
+    assert_eq!(
+        execute(&app, &cast.designer.1, &id).await.status,
+        StatusCode::OK
+    );
+    // The proposer never decides, whatever roles they hold.
+    let (_, proposer) = app
+        .user_token(
+            "de.signer2",
+            &[
+                JobRole::Designer,
+                JobRole::DeptManager,
+                JobRole::MarketingDirector,
+            ],
+            PermissionLevel::Operator,
+        )
+        .await;
+    let r = app
+        .post(
+            "/api/v1/page-revisions",
+            Some(&proposer),
+            &plan(&app, "monthly"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
+    let own = r.body["approval_request"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    app.decide(&own, &proposer, "approve")
+        .await
+        .assert_problem(403, "own_request");
+}
+dual!(r_apr_7_a_manager_who_is_also_marketing_director_passes_a_revision_in_one_decision);

@@ -368,3 +368,68 @@ async fn self_deactivation_is_refused(app: TestApp) {
     let _ = USER_PASSWORD;
 }
 dual!(self_deactivation_is_refused);
+
+async fn r_acl_4_a_permission_level_request_is_seen_only_by_who_may_see_it(app: TestApp) {
+    let cast = app.cast().await;
+    let subject = cast.designer.0;
+    let r = app
+        .post(
+            &format!("/api/v1/users/{subject}/permission-level-requests"),
+            Some(&cast.it.1),
+            &json!({"permission_level": "db_admin", "reason": "runs the backups"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
+    let id = r.body["id"].as_str().unwrap_or_default().to_owned();
+    let (_, outsider) = app
+        .user_token("vi.ewer", &[JobRole::Planner], PermissionLevel::Viewer)
+        .await;
+    // Every route that returns approval requests or their payloads, walked as the outsider.
+    app.get(&format!("/api/v1/approvals/{id}"), &outsider)
+        .await
+        .assert_problem(404, "not_found");
+    let list = app
+        .get(
+            &format!("/api/v1/users/{subject}/permission-level-requests"),
+            &outsider,
+        )
+        .await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert_eq!(
+        list.body,
+        json!([]),
+        "another user's requests leak: {}",
+        list.text
+    );
+    for view in ["waiting", "mine"] {
+        let page = app
+            .get(
+                &format!("/api/v1/approvals?view={view}&kind=permission_level"),
+                &outsider,
+            )
+            .await;
+        assert_eq!(page.body["items"], json!([]), "{view}: {}", page.text);
+    }
+    app.get("/api/v1/approvals?view=all", &outsider)
+        .await
+        .assert_problem(403, "missing_role");
+    let publications = app.get("/api/v1/approvals/publications", &outsider).await;
+    assert_eq!(publications.body["items"], json!([]));
+    // Those who may: the subject themself, the proposer and the chain's roles.
+    for token in [&cast.designer.1, &cast.it.1, &cast.marketing.1] {
+        let mine = app
+            .get(
+                &format!("/api/v1/users/{subject}/permission-level-requests"),
+                token,
+            )
+            .await;
+        assert_eq!(mine.body.as_array().map(Vec::len), Some(1), "{}", mine.text);
+        assert_eq!(
+            app.get(&format!("/api/v1/approvals/{id}"), token)
+                .await
+                .status,
+            StatusCode::OK
+        );
+    }
+}
+dual!(r_acl_4_a_permission_level_request_is_seen_only_by_who_may_see_it);

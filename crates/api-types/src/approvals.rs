@@ -100,6 +100,11 @@ pub struct SetChainRequest {
     #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 10))]
     pub steps: Vec<ChainStepInput>,
     pub effective_from: DateTime<Utc>,
+    /// R-APR-7: every role of every step needs a different person. Default `false`: a person
+    /// holding the roles of consecutive steps decides them in one decision. Always `true` for
+    /// `permission_level`, whatever is sent.
+    #[serde(default)]
+    pub distinct_deciders: bool,
 }
 
 /// One version of a chain.
@@ -109,6 +114,8 @@ pub struct ChainVersionView {
     /// `null` for the built-in default.
     pub version: Option<i64>,
     pub steps: Vec<Vec<String>>,
+    /// R-APR-7: whether every role of every step needs a different person.
+    pub distinct_deciders: bool,
     pub effective_from: Option<DateTime<Utc>>,
     pub created_by: Option<Uuid>,
 }

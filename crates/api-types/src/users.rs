@@ -244,3 +244,49 @@ pub struct UserQuery {
     pub active: Option<bool>,
     pub role: Option<String>,
 }
+
+/// Where the first run stands (R-ACL-4 on a fresh install): while the permission-level chain has
+/// no deciders besides `admin`, an IT admin raises them to `operator`; the window then closes for
+/// good and every level change goes through the joint approval.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BootstrapView {
+    /// Whether levels may still be raised without the joint approval.
+    pub open: bool,
+    /// When the window closed (`null` while open).
+    pub closed_at: Option<DateTime<Utc>>,
+    /// The roles the permission-level chain needs, one distinct person each.
+    pub roles_needed: Vec<String>,
+    /// Active operators (other than `admin`) who hold one of those roles.
+    pub deciders: Vec<BootstrapDecider>,
+}
+
+/// An operator who can decide permission-level requests.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BootstrapDecider {
+    pub user_id: Uuid,
+    pub username: String,
+    pub roles: Vec<String>,
+}
+
+/// Raises one of the chain's deciders to `operator` during the first run.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct BootstrapGrantRequest {
+    pub user_id: Uuid,
+    /// Only `operator` during the first run.
+    pub permission_level: String,
+    #[validate(length(min = 1, max = 2000))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 2000))]
+    pub reason: String,
+}
+
+/// The raised account and the first run's state after the grant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BootstrapGrantResponse {
+    pub user: UserView,
+    pub bootstrap: BootstrapView,
+}

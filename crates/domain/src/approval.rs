@@ -73,7 +73,14 @@ impl ApprovalKind {
         };
         Chain {
             steps: steps.into_iter().map(|all_of| Step { all_of }).collect(),
+            distinct_deciders: self.always_distinct(),
         }
+    }
+
+    /// R-APR-7: kinds whose steps always need distinct people, whatever a configured chain says
+    /// (a permission level is raised by two people, always).
+    pub fn always_distinct(self) -> bool {
+        matches!(self, ApprovalKind::PermissionLevel)
     }
 }
 
@@ -100,6 +107,49 @@ pub struct Step {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Chain {
     pub steps: Vec<Step>,
+    /// R-APR-7: every role of every step needs a different person. When false, a person holding
+    /// the roles of consecutive steps decides them in one decision.
+    #[serde(default)]
+    pub distinct_deciders: bool,
+}
+
+impl Chain {
+    /// Whether `people` (each with the roles they hold) can carry this chain to approval: every
+    /// role of every step has a holder, a different one for each when the chain needs distinct
+    /// deciders (R-APR-7). Who proposes is left to the caller (leave them out of `people`).
+    pub fn decidable_by(&self, people: &[(uuid::Uuid, Vec<JobRole>)]) -> bool {
+        let slots: Vec<JobRole> = self
+            .steps
+            .iter()
+            .flat_map(|s| s.all_of.iter().copied())
+            .collect();
+        if !self.distinct_deciders {
+            return slots
+                .iter()
+                .all(|role| people.iter().any(|(_, roles)| roles.contains(role)));
+        }
+        // Distinct people: a small matching, found by trying each holder in turn.
+        fn assign(
+            slots: &[JobRole],
+            people: &[(uuid::Uuid, Vec<JobRole>)],
+            used: &mut Vec<bool>,
+        ) -> bool {
+            let Some((role, rest)) = slots.split_first() else {
+                return true;
+            };
+            for (i, (_, roles)) in people.iter().enumerate() {
+                if !used[i] && roles.contains(role) {
+                    used[i] = true;
+                    if assign(rest, people, used) {
+                        return true;
+                    }
+                    used[i] = false;
+                }
+            }
+            false
+        }
+        assign(&slots, people, &mut vec![false; people.len()])
+    }
 }
 
 /// Where a request stands.
@@ -240,6 +290,9 @@ pub enum Effect {
 pub struct Accepted {
     pub step: usize,
     pub role: JobRole,
+    /// Every step and role this one decision records, `(step, role)` first (R-APR-7: one
+    /// person holding the roles of consecutive steps decides them at once).
+    pub records: Vec<(usize, JobRole)>,
     pub effect: Effect,
 }
 
@@ -318,20 +371,53 @@ pub fn decide(
             .find(|r| roles.contains(r))
             .ok_or_else(|| Refused::WrongRole(names()))?,
     };
+    let mut records = vec![(step, role)];
     let effect = match verdict {
         Verdict::Reject => Effect::Rejected,
         Verdict::Approve => {
-            let still_needed: Vec<JobRole> = needed.into_iter().filter(|r| *r != role).collect();
-            if !still_needed.is_empty() {
-                Effect::StepWaits { still_needed }
-            } else if step + 1 == chain.steps.len() {
-                Effect::Approved
-            } else {
-                Effect::NextStep { step: step + 1 }
+            let mut all: Vec<Decided> = decisions.to_vec();
+            all.push(Decided {
+                step,
+                role,
+                decider,
+                verdict,
+            });
+            loop {
+                let Some((next, needed)) = current_step(chain, &all) else {
+                    break Effect::Approved;
+                };
+                let last = records.last().map_or(step, |r| r.0);
+                // R-APR-7: the same person goes on through the roles they hold in this step and
+                // the next, unless the chain needs distinct people.
+                let more = (!chain.distinct_deciders && (next == last || next == last + 1))
+                    .then(|| needed.iter().find(|r| roles.contains(r)).copied())
+                    .flatten();
+                match more {
+                    Some(r) => {
+                        records.push((next, r));
+                        all.push(Decided {
+                            step: next,
+                            role: r,
+                            decider,
+                            verdict,
+                        });
+                    }
+                    None if next == step => {
+                        break Effect::StepWaits {
+                            still_needed: needed,
+                        }
+                    }
+                    None => break Effect::NextStep { step: next },
+                }
             }
         }
     };
-    Ok(Accepted { step, role, effect })
+    Ok(Accepted {
+        step,
+        role,
+        records,
+        effect,
+    })
 }
 
 /// Kinds whose approved content must be published by a deadline (R-APR-5).
@@ -376,12 +462,14 @@ mod decision_tests {
                 *verdict,
             );
             if let Ok(a) = &r {
-                decisions.push(Decided {
-                    step: a.step,
-                    role: a.role,
-                    decider: id(*who),
-                    verdict: *verdict,
-                });
+                for (step, role) in &a.records {
+                    decisions.push(Decided {
+                        step: *step,
+                        role: *role,
+                        decider: id(*who),
+                        verdict: *verdict,
+                    });
+                }
                 match a.effect {
                     Effect::Approved => state = ApprovalState::Approved,
                     Effect::Rejected => state = ApprovalState::Rejected,
@@ -564,5 +652,66 @@ mod decision_tests {
             Verdict::Approve,
         );
         assert_eq!(r.map(|a| a.role), Ok(ItAdmin));
+    }
+
+    #[test]
+    fn r_apr_7_one_person_holding_consecutive_roles_decides_them_in_one_decision() {
+        // The department manager who is also the marketing director passes a page revision alone.
+        let r = run(
+            ApprovalKind::PageRevision,
+            &[(2, &[DeptManager, MarketingDirector], Verdict::Approve)],
+        );
+        let a = r[0].clone().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(a.records, vec![(0, DeptManager), (1, MarketingDirector)]);
+        assert_eq!(a.effect, Effect::Approved);
+        // Holding only the first role, the request moves on and waits for the second.
+        let r = run(
+            ApprovalKind::ConfidentialInfo,
+            &[
+                (2, &[MarketingDirector, Planner], Verdict::Approve),
+                (2, &[MarketingDirector], Verdict::Approve),
+            ],
+        );
+        assert_eq!(
+            r[0].clone().map(|a| a.effect),
+            Ok(Effect::NextStep { step: 1 })
+        );
+        assert_eq!(r[1], Err(Refused::AlreadyDecided));
+        // A rejection is one record and ends the request.
+        let r = run(
+            ApprovalKind::PageRevision,
+            &[(2, &[DeptManager, MarketingDirector], Verdict::Reject)],
+        );
+        let a = r[0].clone().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((a.records.len(), a.effect), (1, Effect::Rejected));
+        // The proposer never decides, whatever they hold (R-APR-3).
+        let r = run(
+            ApprovalKind::PageRevision,
+            &[(1, &JobRole::ALL, Verdict::Approve)],
+        );
+        assert_eq!(r[0], Err(Refused::OwnRequest));
+    }
+
+    #[test]
+    fn r_apr_7_the_permission_level_chain_always_needs_two_people() {
+        let chain = ApprovalKind::PermissionLevel.default_chain();
+        assert!(chain.distinct_deciders);
+        assert!(ApprovalKind::PermissionLevel.always_distinct());
+        let r = run(
+            ApprovalKind::PermissionLevel,
+            &[(2, &[MarketingDirector, ItAdmin], Verdict::Approve)],
+        );
+        let a = r[0].clone().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(a.records.len(), 1);
+        assert!(matches!(a.effect, Effect::StepWaits { .. }));
+        // Who can carry the chain: two different people, one for each role.
+        let both = (id(2), vec![MarketingDirector, ItAdmin]);
+        assert!(!chain.decidable_by(&[both.clone()]));
+        assert!(chain.decidable_by(&[both.clone(), (id(3), vec![ItAdmin])]));
+        assert!(!chain.decidable_by(&[(id(3), vec![ItAdmin]), (id(4), vec![ItAdmin])]));
+        let page = ApprovalKind::PageRevision.default_chain();
+        assert!(!page.distinct_deciders);
+        assert!(page.decidable_by(&[both.clone(), (id(5), vec![DeptManager])]));
+        assert!(!page.decidable_by(&[both]));
     }
 }

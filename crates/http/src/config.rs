@@ -11,6 +11,8 @@ pub struct JwtSettings {
     pub audience: String,
     pub access_ttl_secs: i64,
     pub refresh_ttl_days: i64,
+    /// Clock difference tolerated on `nbf` and `iat`, in seconds.
+    pub leeway_secs: i64,
 }
 
 impl std::fmt::Debug for JwtSettings {
@@ -133,6 +135,7 @@ impl HttpConfig {
                 audience: "ecops-api".to_owned(),
                 access_ttl_secs: 15 * 60,
                 refresh_ttl_days: 14,
+                leeway_secs: 60,
             },
             password_policy: PasswordPolicy::default(),
             lockout: LockoutPolicy::default(),

@@ -3,9 +3,9 @@
 //! can give.
 
 use crate::routes::{
-    aftersales, api_tokens, approvals, attendance, audit, auth, customers, deadlines, duty,
-    exports, health, leave, me, order_import, order_stream, orders, page_revisions, product_import,
-    product_requests, products, promotions, stocktakes, users,
+    aftersales, api_tokens, approvals, attendance, audit, auth, bootstrap, customers, deadlines,
+    duty, exports, health, leave, me, order_import, order_stream, orders, page_revisions,
+    product_import, product_requests, products, promotions, stocktakes, users,
 };
 use ecops_api_types::Problem;
 use utoipa::openapi::path::Operation;
@@ -66,6 +66,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(users::set_user_roles)
                 .service(users::request_permission_level)
                 .service(users::list_permission_level_requests)
+                .service(bootstrap::get_bootstrap)
+                .service(bootstrap::bootstrap_permission_level)
                 .service(api_tokens::create_api_token)
                 .service(api_tokens::list_api_tokens)
                 .service(api_tokens::revoke_api_token)

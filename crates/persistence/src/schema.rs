@@ -469,6 +469,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    installation (id) {
+        id -> Integer,
+        created_at -> Timestamp,
+        bootstrap_admin_id -> Nullable<Text>,
+        bootstrap_closed_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(password_history -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -484,6 +493,7 @@ diesel::joinable!(orders -> customers (customer_id));
 diesel::joinable!(aftersales_lines -> aftersales_cases (case_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    installation,
     duty_shifts,
     leave_requests,
     punches,

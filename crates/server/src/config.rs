@@ -25,6 +25,13 @@ pub struct AuthSection {
     pub login_rate_per_minute: u32,
     pub lockout_max_failures: i32,
     pub lockout_minutes: i64,
+    /// Clock difference tolerated on a token's `nbf` and `iat` (RFC 7519 §4.1.5), in seconds.
+    #[serde(default = "default_clock_leeway")]
+    pub clock_leeway_secs: i64,
+}
+
+fn default_clock_leeway() -> i64 {
+    60
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -187,6 +194,7 @@ impl Default for Config {
                 login_rate_per_minute: 30,
                 lockout_max_failures: 5,
                 lockout_minutes: 15,
+                clock_leeway_secs: default_clock_leeway(),
             },
             password: PasswordSection {
                 min_length: 8,

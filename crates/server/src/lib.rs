@@ -11,6 +11,7 @@ use ecops_http::auth::{passwords, tokens};
 use ecops_http::{AppState, Clock, HttpConfig, JwtSettings};
 use ecops_persistence::db::write_tx;
 use ecops_persistence::repo::audit::{self, NewEntry, Outcome};
+use ecops_persistence::repo::installation;
 use ecops_persistence::repo::users::{self, NewUser};
 use ecops_persistence::{Database, DbConfig};
 use std::net::TcpListener;
@@ -125,6 +126,8 @@ pub fn bootstrap_admin(
     };
     write_tx(&mut conn, |conn| -> Result<(), StartupError> {
         users::insert(conn, &admin, None, now)?;
+        // The database begins now: the order-export history and the first-run window start here.
+        installation::record(conn, admin.id, now)?;
         audit::append(
             conn,
             &NewEntry {
@@ -154,6 +157,7 @@ pub fn http_config(config: &Config, secret: Vec<u8>) -> HttpConfig {
             audience: "ecops-api".to_owned(),
             access_ttl_secs: config.auth.access_ttl_secs,
             refresh_ttl_days: config.auth.refresh_ttl_days,
+            leeway_secs: config.auth.clock_leeway_secs,
         },
         password_policy: PasswordPolicy {
             min_length: config.password.min_length,

@@ -23,6 +23,9 @@ pub struct Claims {
     pub aud: String,
     pub iat: i64,
     pub exp: i64,
+    /// Not before (RFC 7519 §4.1.5); ours never set it, but a token that does is held to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
     pub jti: String,
 }
 
@@ -40,6 +43,7 @@ pub fn issue_access(
         aud: jwt.audience.clone(),
         iat: now.timestamp(),
         exp: now.timestamp() + jwt.access_ttl_secs,
+        nbf: None,
         jti: Uuid::now_v7().to_string(),
     };
     encode(
@@ -50,7 +54,8 @@ pub fn issue_access(
     .map_err(|e| ApiError::internal(format!("signing failed: {e}")))
 }
 
-/// Verifies signature (HS256 only), issuer and audience, then expiry against our clock.
+/// Verifies signature (HS256 only), issuer and audience, then expiry and not-before against our
+/// clock (with the configured leeway for `nbf` and `iat`).
 pub fn verify_access(jwt: &JwtSettings, token: &str, now: DateTime<Utc>) -> Result<Claims, String> {
     let mut validation = Validation::new(Algorithm::HS256);
     validation.algorithms = vec![Algorithm::HS256];
@@ -66,8 +71,14 @@ pub fn verify_access(jwt: &JwtSettings, token: &str, now: DateTime<Utc>) -> Resu
     if claims.exp <= now.timestamp() {
         return Err("token expired".to_owned());
     }
-    if claims.iat > now.timestamp() + 60 {
+    if claims.iat > now.timestamp() + jwt.leeway_secs {
         return Err("token issued in the future".to_owned());
+    }
+    if claims
+        .nbf
+        .is_some_and(|nbf| nbf > now.timestamp() + jwt.leeway_secs)
+    {
+        return Err("token not valid yet".to_owned());
     }
     if claims.jti.is_empty() {
         return Err("token has no id".to_owned());
@@ -103,6 +114,7 @@ mod tests {
             audience: "ecops-api".into(),
             access_ttl_secs: 900,
             refresh_ttl_days: 14,
+            leeway_secs: 60,
         }
     }
 

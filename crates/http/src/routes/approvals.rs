@@ -79,9 +79,12 @@ fn waits_for(who: &Identity, r: &ApprovalRequest, decisions: &[Decision]) -> boo
         .is_some_and(|(_, needed)| needed.iter().any(|n| who.roles.contains(n)))
 }
 
-/// Whether `who` may see `r`: proposer, someone named in its chain, or an overseer.
-fn may_see(who: &Identity, r: &ApprovalRequest) -> bool {
+/// Whether `who` may see `r`: its proposer, the person it is about (a permission-level request
+/// about them), someone holding a role named in its chain, or a manager. Every route that returns
+/// approval requests or their payloads applies this one rule.
+pub(crate) fn may_see(who: &Identity, r: &ApprovalRequest) -> bool {
     r.proposer_id == who.user_id
+        || (r.subject_type == "user" && r.subject_id == who.user_id.to_string())
         || OVERSEERS.iter().any(|o| who.has_role(*o))
         || r.chain
             .steps
@@ -215,7 +218,7 @@ pub async fn list_approvals(
     let (rows, next_cursor) = state
         .run(move |conn| {
             load_page(conn, &filter, after, limit, |r, ds| {
-                view != "waiting" || waits_for(&w, r, ds)
+                may_see(&w, r) && (view != "waiting" || waits_for(&w, r, ds))
             })
         })
         .await?;
@@ -250,7 +253,7 @@ pub async fn list_publications(
         ..RequestFilter::default()
     };
     let (rows, next_cursor) = state
-        .run(move |conn| load_page(conn, &filter, after, limit, |_, _| true))
+        .run(move |conn| load_page(conn, &filter, after, limit, |r, _| may_see(&who, r)))
         .await?;
     Ok(web::Json(Page {
         items: rows.iter().map(|(r, ds)| detail(r, ds, now)).collect(),
@@ -304,7 +307,9 @@ pub async fn get_approval(
 }
 
 /// Decides the current step (R-APR-3): approve or reject, with a comment. Decisions are final;
-/// the proposer can never decide; a person decides only one step. The last approval applies the
+/// the proposer can never decide. A person holding the roles of consecutive steps decides them
+/// in one decision, recorded once per step, unless the chain needs distinct people (R-APR-7;
+/// always for permission levels). The last approval applies the
 /// change atomically (R-APR-4); if it is no longer possible, nothing is recorded (422).
 #[utoipa::path(
     tag = "approvals",
@@ -465,12 +470,14 @@ fn chain_view(
         in_force: ChainVersionView {
             version,
             steps: chain_steps(&in_force),
+            distinct_deciders: in_force.distinct_deciders || kind.always_distinct(),
             effective_from: in_force_from.map(|(f, _)| f),
             created_by: in_force_from.map(|(_, c)| c),
         },
         default: ChainVersionView {
             version: None,
             steps: chain_steps(&kind.default_chain()),
+            distinct_deciders: kind.default_chain().distinct_deciders,
             effective_from: None,
             created_by: None,
         },
@@ -479,6 +486,7 @@ fn chain_view(
             .map(|v| ChainVersionView {
                 version: Some(v.version),
                 steps: chain_steps(&v.chain),
+                distinct_deciders: v.chain.distinct_deciders || kind.always_distinct(),
                 effective_from: Some(v.effective_from),
                 created_by: Some(v.created_by),
             })
@@ -544,7 +552,10 @@ pub async fn set_approval_chain(
         let roles = super::parse_roles(&format!("steps.{i}.all_of"), &s.all_of)?;
         steps.push(Step { all_of: roles });
     }
-    let chain = Chain { steps };
+    let chain = Chain {
+        steps,
+        distinct_deciders: body.distinct_deciders || kind.always_distinct(),
+    };
     let now = state.clock.now();
     let view = state
         .run(move |conn| {

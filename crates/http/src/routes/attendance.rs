@@ -6,9 +6,11 @@ use super::{active_staff, sees_staff_records};
 use crate::auth::Identity;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Query, ValidJson};
+use crate::idempotency;
 use crate::state::AppState;
 use crate::support::RequestMeta;
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::http::StatusCode;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 use ecops_api_types::{
@@ -112,50 +114,69 @@ fn record(
 }
 
 /// The caller clocks in or out, at the server's time (R-ATT-7). Anyone with an account may
-/// record their own attendance, whatever their permission level.
+/// record their own attendance, whatever their permission level. Honours `Idempotency-Key`: a
+/// retry with the same key and body answers the first punch, with another body 422.
 #[utoipa::path(
     tag = "attendance",
     security(("bearer" = [])),
     request_body = PunchRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry key: the same key and body return the first answer")),
     responses(
         (status = 201, description = "Recorded", body = PunchView),
-        (status = 403, description = "A service account, or a token without attendance:write", body = Problem, content_type = "application/problem+json")
+        (status = 403, description = "A service account, or a token without attendance:write", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad fields, or the Idempotency-Key was used with another body", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/attendance/punches")]
 pub async fn punch_now(
     state: web::Data<AppState>,
+    req: HttpRequest,
     meta: RequestMeta,
     who: Identity,
     body: ValidJson<PunchRequest>,
 ) -> ApiResult<HttpResponse> {
     who.require_scope("attendance:write")?;
-    let now = state.clock.now();
-    let p = Punch {
-        id: Uuid::now_v7(),
-        user_id: who.user_id,
-        direction: direction(body.into_inner().direction),
-        punched_at: whole_second(now),
-        source: Source::Web,
-        recorded_by: who.user_id,
-        created_at: now,
-    };
-    let p = state
-        .run(move |conn| {
-            write_tx(conn, |conn| {
-                let me = users::get(conn, who.user_id)?;
-                if me.is_special {
-                    return Err(ApiError::forbidden(
-                        "not_staff",
-                        "service accounts do not clock in",
-                    ));
-                }
-                record(conn, &meta, &who, &p)?;
-                Ok(p)
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Created().json(view(&p)))
+    let body = body.into_inner();
+    let key = idempotency::key_of(&req)?;
+    let fingerprint = idempotency::fingerprint(&req, &body);
+    let st = state.clone();
+    let caller = who.clone();
+    idempotency::run_once(
+        &state,
+        &who,
+        key,
+        fingerprint,
+        StatusCode::CREATED,
+        || async move {
+            let now = st.clock.now();
+            let p = Punch {
+                id: Uuid::now_v7(),
+                user_id: caller.user_id,
+                direction: direction(body.direction),
+                punched_at: whole_second(now),
+                source: Source::Web,
+                recorded_by: caller.user_id,
+                created_at: now,
+            };
+            let p = st
+                .run(move |conn| {
+                    write_tx(conn, |conn| {
+                        let me = users::get(conn, caller.user_id)?;
+                        if me.is_special {
+                            return Err(ApiError::forbidden(
+                                "not_staff",
+                                "service accounts do not clock in",
+                            ));
+                        }
+                        record(conn, &meta, &caller, &p)?;
+                        Ok(p)
+                    })
+                })
+                .await?;
+            Ok(view(&p))
+        },
+    )
+    .await
 }
 
 /// A clocking device reports a punch (API token with `attendance:write`). Retries are safe: the

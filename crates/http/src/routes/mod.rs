@@ -7,6 +7,7 @@ pub mod approvals;
 pub mod attendance;
 pub mod audit;
 pub mod auth;
+pub mod bootstrap;
 pub mod customers;
 pub mod deadlines;
 pub mod duty;

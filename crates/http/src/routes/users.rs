@@ -578,7 +578,8 @@ pub async fn request_permission_level(
     Ok(HttpResponse::Accepted().json(approval_view(&request)))
 }
 
-/// The permission-level requests about one user, newest first, with their state.
+/// The permission-level requests about one user, newest first, with their state: the ones the
+/// caller may see (the user themself, the proposer, the deciders' roles, managers).
 #[utoipa::path(
     tag = "users",
     security(("bearer" = [])),
@@ -604,7 +605,9 @@ pub async fn list_permission_level_requests(
         .await?;
     Ok(web::Json(
         list.iter()
-            .filter(|r| r.kind == ApprovalKind::PermissionLevel)
+            .filter(|r| {
+                r.kind == ApprovalKind::PermissionLevel && super::approvals::may_see(&who, r)
+            })
             .map(approval_view)
             .collect(),
     ))

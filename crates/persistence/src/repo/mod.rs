@@ -8,6 +8,7 @@ pub mod audit;
 pub mod customers;
 pub mod duty;
 pub mod idempotency;
+pub mod installation;
 pub mod jobs;
 pub mod leave;
 pub mod orders;

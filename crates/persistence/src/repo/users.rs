@@ -267,6 +267,17 @@ pub fn list(
     attach_roles(conn, rows)
 }
 
+/// Every active account above `viewer`, with its roles: the people who may decide requests.
+pub fn active_operators(conn: &mut AnyConnection) -> StoreResult<Vec<User>> {
+    let rows = users::table
+        .select(UserRow::as_select())
+        .filter(users::deactivated_at.is_null())
+        .filter(users::permission_level.ne(PermissionLevel::Viewer.as_str()))
+        .order(users::username.asc())
+        .load(conn)?;
+    attach_roles(conn, rows)
+}
+
 /// Records a failed login: the new failure count and, when locked, until when.
 pub fn record_login_failure(
     conn: &mut AnyConnection,

@@ -126,8 +126,11 @@ pub fn decide(
             .remove(&request_id)
             .unwrap_or_default();
         let decided: Vec<_> = existing.iter().map(Decision::as_decided).collect();
+        // R-APR-7: a stored chain cannot relax the kinds that always need distinct people.
+        let mut chain = req.chain.clone();
+        chain.distinct_deciders |= req.kind.always_distinct();
         let accepted = rules::decide(
-            &req.chain,
+            &chain,
             req.state,
             req.proposer_id,
             &decided,
@@ -137,17 +140,21 @@ pub fn decide(
             verdict,
         )
         .map_err(refused)?;
-        let decision = Decision {
-            id: Uuid::now_v7(),
-            request_id,
-            step: accepted.step,
-            role: accepted.role,
-            decider_id: actor.id,
-            verdict,
-            comment: comment.to_owned(),
-            decided_at: now,
-        };
-        approvals::insert_decision(conn, &decision)?;
+        let mut recorded = Vec::new();
+        for (step, role) in &accepted.records {
+            let decision = Decision {
+                id: Uuid::now_v7(),
+                request_id,
+                step: *step,
+                role: *role,
+                decider_id: actor.id,
+                verdict,
+                comment: comment.to_owned(),
+                decided_at: now,
+            };
+            approvals::insert_decision(conn, &decision)?;
+            recorded.push(decision);
+        }
         match &accepted.effect {
             Effect::Rejected => {
                 close(conn, &req, ApprovalState::Rejected, now, None)?;
@@ -167,13 +174,14 @@ pub fn decide(
                 &req,
                 Outcome::Success,
                 json!({"kind": req.kind.as_str(), "verdict": verdict.as_str(), "step": accepted.step,
-                       "role": accepted.role.as_str(), "comment": comment}),
+                       "role": accepted.role.as_str(), "comment": comment,
+                       "steps": accepted.records.iter().map(|(s, r)| json!({"step": s, "role": r.as_str()})).collect::<Vec<_>>()}),
             ),
             now,
         )?;
         let request = approvals::find(conn, request_id)?.ok_or(StoreError::NotFound)?;
         let mut decisions = existing;
-        decisions.push(decision);
+        decisions.extend(recorded);
         Ok(Decided { request, decisions })
     })
 }

@@ -297,10 +297,17 @@ pub fn due_days(
     now: DateTime<Utc>,
 ) -> StoreResult<Vec<NaiveDate>> {
     let today = now.with_timezone(&s.timezone).date_naive();
+    // The history starts with the database: a day whose period ended before it existed has nothing
+    // to prove and is never exported.
+    let began = crate::repo::installation::get(conn)?.map(|i| i.created_at);
     let mut due = Vec::new();
     for back in (0..=s.catch_up_days).rev() {
         let day = today - Duration::days(back);
-        if at_hour(s, day)? <= now && find(conn, day)?.is_none() {
+        let end = at_hour(s, day)?;
+        if began.is_some_and(|b| end <= b) {
+            continue;
+        }
+        if end <= now && find(conn, day)?.is_none() {
             due.push(day);
         }
     }

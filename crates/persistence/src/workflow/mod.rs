@@ -2,6 +2,7 @@
 //! of approved requests. Each function runs in one write transaction.
 
 pub mod approvals;
+pub mod bootstrap;
 pub mod effects;
 pub mod exports;
 pub mod orders;

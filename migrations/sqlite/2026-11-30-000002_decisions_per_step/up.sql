@@ -1,0 +1,31 @@
+-- R-APR-7: one person holding the roles of consecutive steps decides them in one decision,
+-- recorded once per step, so a person may now have several rows on one request. Each step and
+-- role is still decided once. SQLite cannot drop a table constraint: the table is rebuilt.
+DROP TRIGGER approval_decisions_no_update;
+DROP TRIGGER approval_decisions_no_delete;
+
+CREATE TABLE approval_decisions_new (
+    id TEXT PRIMARY KEY NOT NULL,
+    request_id TEXT NOT NULL REFERENCES approval_requests (id),
+    step_index INTEGER NOT NULL,
+    role TEXT NOT NULL,
+    decider_id TEXT NOT NULL REFERENCES users (id),
+    verdict TEXT NOT NULL CHECK (verdict IN ('approve', 'reject')),
+    comment TEXT NOT NULL,
+    decided_at TIMESTAMP NOT NULL,
+    UNIQUE (request_id, step_index, role)
+);
+INSERT INTO approval_decisions_new
+SELECT id, request_id, step_index, role, decider_id, verdict, comment, decided_at FROM approval_decisions;
+DROP TABLE approval_decisions;
+ALTER TABLE approval_decisions_new RENAME TO approval_decisions;
+CREATE INDEX approval_decisions_decider ON approval_decisions (decider_id);
+
+CREATE TRIGGER approval_decisions_no_update BEFORE UPDATE ON approval_decisions
+BEGIN
+    SELECT RAISE(ABORT, 'approval decisions are final');
+END;
+CREATE TRIGGER approval_decisions_no_delete BEFORE DELETE ON approval_decisions
+BEGIN
+    SELECT RAISE(ABORT, 'approval decisions are final');
+END;
