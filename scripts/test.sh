@@ -76,13 +76,15 @@ stop_server() { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/de
 
 ADMIN_PASSWORD='Lotus-Harbour-2026'
 
+# Every check but positive_data_acceptance: valid-looking bodies that a business rule refuses
+# (no such product, not enough stock) trip it by design.
 log "schemathesis against the running server (SQLite, logged in)"
 start_server 18090 ECOPS_ADMIN_PASSWORD="$ADMIN_PASSWORD" ECOPS__AUTH__LOGIN_RATE_PER_MINUTE=100000
 TOKEN="$(curl -fsS -X POST http://127.0.0.1:18090/api/v1/auth/login -H 'Content-Type: application/json' \
   -d "{\"username\":\"admin\",\"password\":\"$ADMIN_PASSWORD\"}" | jq -r .access_token)"
 (cd "$WORK" && schemathesis run http://127.0.0.1:18090/api/openapi.json \
   -H "Authorization: Bearer $TOKEN" \
-  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance \
+  --checks all --exclude-checks positive_data_acceptance \
   --exclude-path /api/v1/auth/logout \
   --max-examples 40 --seed 1)
 stop_server

@@ -1,5 +1,7 @@
 //! The error contract of API.md: bad input gets a problem document and writes nothing.
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use ecops_tests::{dual, TestApp};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
@@ -90,6 +92,31 @@ async fn bad_paths_queries_methods_and_routes_are_problems(app: TestApp) {
     app.get("/api/v1/users?cursor=garbage", &admin)
         .await
         .assert_problem(400, "invalid_cursor");
+    // Cursors are opaque and authenticated: an edited one that still decodes is refused.
+    for name in ["ann.a", "bob.b", "cat.c"] {
+        app.seed_user(name, &[], ecops_domain::PermissionLevel::Viewer)
+            .await;
+    }
+    let first = app.get("/api/v1/users?limit=1", &admin).await;
+    let cursor = first.body["next_cursor"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(
+        app.get(&format!("/api/v1/users?limit=1&cursor={cursor}"), &admin)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let (_, tag) = cursor.split_once('.').unwrap_or_default();
+    let edited = format!("{}.{tag}", URL_SAFE_NO_PAD.encode("bob.b"));
+    app.get(&format!("/api/v1/users?limit=1&cursor={edited}"), &admin)
+        .await
+        .assert_problem(400, "invalid_cursor");
+    let unsigned = URL_SAFE_NO_PAD.encode("c1:bob.b");
+    app.get(&format!("/api/v1/users?limit=1&cursor={unsigned}"), &admin)
+        .await
+        .assert_problem(400, "invalid_cursor");
     app.get("/api/v1/audit?cursor=%%%", &admin).await;
     app.get("/api/v1/users?color=red", &admin)
         .await
@@ -159,3 +186,58 @@ async fn api_docs_are_served_offline(app: TestApp) {
     );
 }
 dual!(api_docs_are_served_offline);
+
+async fn cors_allows_configured_origins_and_refuses_others_as_problems(app: TestApp) {
+    let preflight = |origin: &'static str| {
+        app.send(
+            app.request(Method::OPTIONS, "/api/v1/me", None)
+                .header("Origin", origin)
+                .header("Access-Control-Request-Method", "GET")
+                .header("Access-Control-Request-Headers", "authorization"),
+        )
+    };
+    let ok = preflight("https://ops.example.com").await;
+    assert!(ok.status.is_success(), "{}", ok.text);
+    assert_eq!(
+        ok.header("access-control-allow-origin"),
+        Some("https://ops.example.com")
+    );
+    let refused = preflight("https://evil.example.net").await;
+    refused.assert_problem(400, "cors_rejected");
+    assert_eq!(refused.header("access-control-allow-origin"), None);
+}
+dual!(
+    cors_allows_configured_origins_and_refuses_others_as_problems,
+    |c: &mut ecops_server::config::Config| c.cors_origins =
+        vec!["https://ops.example.com".to_owned()]
+);
+
+async fn the_api_reference_answers_at_the_address_api_md_gives(app: TestApp) {
+    let r = app.send(app.request(Method::GET, "/api/docs", None)).await;
+    assert!(r.status.is_redirection(), "{} {}", r.status, r.text);
+    assert_eq!(r.header("location"), Some("/api/docs/"));
+    let page = app.send(app.request(Method::GET, "/api/docs/", None)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains("swagger"), "{}", page.text);
+}
+dual!(the_api_reference_answers_at_the_address_api_md_gives);
+
+async fn fixed_routes_beside_param_routes_answer_with_their_own_methods(app: TestApp) {
+    let admin = app.admin_token().await;
+    for (method, path, allow) in [
+        (Method::OPTIONS, "/api/v1/orders/stream", "GET"),
+        (
+            Method::OPTIONS,
+            "/api/v1/order-exports/2026-11-30/verify",
+            "POST",
+        ),
+        (Method::PATCH, "/api/v1/customers/statistics", "GET"),
+    ] {
+        let r = app
+            .send(app.request(method.clone(), path, Some(&admin)))
+            .await;
+        r.assert_problem(405, "method_not_allowed");
+        assert_eq!(r.header("allow"), Some(allow), "{method} {path}");
+    }
+}
+dual!(fixed_routes_beside_param_routes_answer_with_their_own_methods);

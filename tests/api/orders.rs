@@ -2,7 +2,7 @@
 
 use chrono::{Duration, TimeZone, Utc};
 use diesel::RunQueryDsl;
-use ecops_tests::{dual, Reply, TestApp};
+use ecops_tests::{dual, ClockExt, Reply, TestApp};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
@@ -909,3 +909,120 @@ dual!(
     deadlines_are_one_mechanism_reported_per_person,
     |c: &mut ecops_server::config::Config| c.auth.access_ttl_secs = 7 * 86_400
 );
+
+async fn r_ord_8_the_export_history_starts_with_the_database(app: TestApp) {
+    let cast = app.cast().await;
+    let began = app.clock.now_utc();
+    let end_of = |date: &str| {
+        let d = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap_or_default();
+        chrono_tz::Asia::Shanghai
+            .from_local_datetime(&d.and_hms_opt(18, 0, 0).unwrap_or_default())
+            .single()
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_default()
+    };
+    let dates = |body: &serde_json::Value| -> Vec<String> {
+        body["items"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|e| e["date"].as_str().map(str::to_owned))
+            .collect()
+    };
+    // Two days on: the scheduler catches up, but only from the day the database began.
+    app.clock.set(began + Duration::days(2));
+    let cast = relogin(&app, cast).await;
+    let mut seen = Vec::new();
+    for _ in 0..100 {
+        seen = dates(&app.get("/api/v1/order-exports", &cast.cs.1).await.body);
+        if seen.len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(
+        seen.len() >= 2,
+        "the days since the start are exported: {seen:?}"
+    );
+    for d in &seen {
+        assert!(
+            end_of(d) > began,
+            "{d} ended before the database existed (began {began}): {seen:?}"
+        );
+    }
+}
+dual!(
+    r_ord_8_the_export_history_starts_with_the_database,
+    |c: &mut ecops_server::config::Config| {
+        c.orders.scheduler_tick_ms = 20;
+        c.auth.access_ttl_secs = 400 * 86_400;
+    }
+);
+
+async fn r_ord_10_an_agreed_price_beyond_the_creators_limit_holds_the_order(app: TestApp) {
+    use ecops_domain::{JobRole, PermissionLevel};
+    let cast = app.cast().await;
+    app.listed(&cast, "AGREE-1", 10_000, 50).await;
+    let (_, supervisor) = app
+        .user_token(
+            "cs.super",
+            &[JobRole::CsSupervisor],
+            PermissionLevel::Operator,
+        )
+        .await;
+    let priced = |no: &str, unit: i64| {
+        let mut b = app.order_body(no, "AGREE-1", 1);
+        b["lines"][0]["unit_price_fen"] = json!(unit);
+        b
+    };
+    // Within customer service's 5 %: accepted at once, at the agreed price.
+    let ok = app.order(&cast, &priced("agree-1", 9_500)).await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.text);
+    assert_eq!(ok.body["status"], "accepted");
+    assert_eq!(ok.body["total_fen"], 9_500);
+    // 6 % off: created (stock reserved, never changed later) but held for its price.
+    let held = app.order(&cast, &priced("agree-2", 9_400)).await;
+    assert_eq!(held.status, StatusCode::CREATED, "{}", held.text);
+    assert_eq!(held.body["status"], "price_hold");
+    assert_eq!(held.body["total_fen"], 9_400);
+    let id = held.body["id"].as_str().unwrap_or_default().to_owned();
+    app.event(&id, &cast.cs.1, json!({"kind": "payment_verified"}))
+        .await
+        .assert_problem(409, "invalid_transition");
+    let release = json!({"kind": "price_released", "note": "platform price match agreed"});
+    app.event(&id, &cast.cs.1, release.clone())
+        .await
+        .assert_problem(403, "missing_role");
+    let r = app.event(&id, &supervisor, release.clone()).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    assert_eq!(r.body["status"], "accepted");
+    assert_eq!(
+        r.body["total_fen"], 9_400,
+        "the order itself never changes (R-ORD-2)"
+    );
+    // 20 % off is beyond the supervisor: only the department manager releases it.
+    let deep = app.order(&cast, &priced("agree-3", 8_000)).await;
+    let deep = deep.body["id"].as_str().unwrap_or_default().to_owned();
+    app.event(&deep, &supervisor, release.clone())
+        .await
+        .assert_problem(403, "discount_beyond_limit");
+    let r = app.event(&deep, &cast.dept.1, release).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    assert_eq!(r.body["status"], "accepted");
+    let kinds: Vec<String> = r.body["events"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|e| e["kind"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(kinds, vec!["accepted", "price_held", "price_released"]);
+    // The chain still verifies with the hold and its release in it.
+    let v = app
+        .get(&format!("/api/v1/orders/{deep}/verification"), &cast.cs.1)
+        .await;
+    assert_eq!(v.body["valid"], true, "{}", v.text);
+}
+dual!(r_ord_10_an_agreed_price_beyond_the_creators_limit_holds_the_order);

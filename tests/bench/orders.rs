@@ -138,6 +138,7 @@ fn new_order(tag: &str, i: usize, customer: Uuid) -> NewOrder {
         shipping_address: "Bench street 1".into(),
         payment_method: "alipay".into(),
         payment_status: "paid".into(),
+        discount_limit_bp: ecops_domain::order::ANY_DISCOUNT_BP,
         lines: vec![NewLine {
             sku: "BENCH-1".into(),
             quantity: 1,

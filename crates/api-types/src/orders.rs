@@ -176,6 +176,11 @@ pub enum OrderEventInput {
     Cancelled {
         reason: String,
     },
+    /// R-ORD-10: releases an order held for its agreed price; needs a discount limit that covers
+    /// it (the supervisor's, or the department manager's for any price).
+    PriceReleased {
+        note: String,
+    },
 }
 
 impl Validate for OrderEventInput {
@@ -199,7 +204,15 @@ impl Validate for OrderEventInput {
             OrderEventInput::PaymentAbnormal { reason } | OrderEventInput::Cancelled { reason } => {
                 text("reason", reason, 2000)
             }
-            OrderEventInput::RemarkAdded { text: t } => text("text", t, 2000),
+            OrderEventInput::RemarkAdded { text: t }
+            | OrderEventInput::PriceReleased { note: t } => {
+                let field = if matches!(self, OrderEventInput::RemarkAdded { .. }) {
+                    "text"
+                } else {
+                    "note"
+                };
+                text(field, t, 2000)
+            }
             OrderEventInput::Shipped {
                 carrier,
                 tracking_no,

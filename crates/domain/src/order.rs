@@ -17,6 +17,9 @@ pub enum OrderStatus {
     Verified,
     /// Payment abnormal: held until verified (R-ORD-4).
     OnHold,
+    /// R-ORD-10: priced beyond its creator's discount limit; held until someone whose limit
+    /// covers the price releases it.
+    PriceHold,
     /// Goods checked against the order (R-ORD-6).
     Checked,
     Shipped,
@@ -25,10 +28,11 @@ pub enum OrderStatus {
 }
 
 impl OrderStatus {
-    pub const ALL: [OrderStatus; 7] = [
+    pub const ALL: [OrderStatus; 8] = [
         OrderStatus::Accepted,
         OrderStatus::Verified,
         OrderStatus::OnHold,
+        OrderStatus::PriceHold,
         OrderStatus::Checked,
         OrderStatus::Shipped,
         OrderStatus::Delivered,
@@ -40,6 +44,7 @@ impl OrderStatus {
             OrderStatus::Accepted => "accepted",
             OrderStatus::Verified => "verified",
             OrderStatus::OnHold => "on_hold",
+            OrderStatus::PriceHold => "price_hold",
             OrderStatus::Checked => "checked",
             OrderStatus::Shipped => "shipped",
             OrderStatus::Delivered => "delivered",
@@ -74,10 +79,14 @@ pub enum EventKind {
     Shipped,
     Delivered,
     Cancelled,
+    /// R-ORD-10: recorded at creation when a line's price is beyond the creator's limit.
+    PriceHeld,
+    /// R-ORD-10: the agreed price released by someone whose limit covers it.
+    PriceReleased,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 9] = [
+    pub const ALL: [EventKind; 11] = [
         EventKind::Accepted,
         EventKind::CustomerContacted,
         EventKind::PaymentVerified,
@@ -87,6 +96,8 @@ impl EventKind {
         EventKind::Shipped,
         EventKind::Delivered,
         EventKind::Cancelled,
+        EventKind::PriceHeld,
+        EventKind::PriceReleased,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -100,6 +111,8 @@ impl EventKind {
             EventKind::Shipped => "shipped",
             EventKind::Delivered => "delivered",
             EventKind::Cancelled => "cancelled",
+            EventKind::PriceHeld => "price_held",
+            EventKind::PriceReleased => "price_released",
         }
     }
 
@@ -115,6 +128,9 @@ impl EventKind {
             EventKind::PickedChecked | EventKind::Shipped => &[Warehouse],
             EventKind::Delivered => &[Warehouse, CustomerService],
             EventKind::Cancelled => &[CustomerService, CsSupervisor],
+            // Written by the system when the order is created, never sent by anyone.
+            EventKind::PriceHeld => &[],
+            EventKind::PriceReleased => &[CsSupervisor, DeptManager],
         }
     }
 }
@@ -154,10 +170,63 @@ pub fn apply(status: OrderStatus, event: EventKind) -> Result<OrderStatus, OutOf
         (S::Verified, E::PickedChecked) => Some(S::Checked),
         (S::Checked, E::Shipped) => Some(S::Shipped),
         (S::Shipped, E::Delivered) => Some(S::Delivered),
-        (S::Accepted | S::Verified | S::OnHold | S::Checked, E::Cancelled) => Some(S::Cancelled),
+        (S::Accepted | S::Verified | S::OnHold | S::Checked | S::PriceHold, E::Cancelled) => {
+            Some(S::Cancelled)
+        }
+        (S::Accepted, E::PriceHeld) => Some(S::PriceHold),
+        (S::PriceHold, E::PriceReleased) => Some(S::Accepted),
         _ => None,
     };
     next.ok_or(OutOfOrder { status, event })
+}
+
+/// R-ORD-10: how far below the effective price a role may agree a price, in basis points
+/// (1/100 of a percent). The department manager's limit covers any price.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiscountLimits {
+    pub customer_service_bp: u32,
+    pub cs_supervisor_bp: u32,
+}
+
+/// A limit that covers every price (the whole price given away).
+pub const ANY_DISCOUNT_BP: u32 = 10_000;
+
+impl Default for DiscountLimits {
+    /// The seeds' defaults: customer service 5 %, the supervisor 15 %, beyond that the manager.
+    fn default() -> Self {
+        DiscountLimits {
+            customer_service_bp: 500,
+            cs_supervisor_bp: 1_500,
+        }
+    }
+}
+
+impl DiscountLimits {
+    /// The largest discount someone holding `roles` may agree.
+    pub fn of(&self, roles: &[JobRole]) -> u32 {
+        roles
+            .iter()
+            .map(|r| match r {
+                JobRole::DeptManager => ANY_DISCOUNT_BP,
+                JobRole::CsSupervisor => self.cs_supervisor_bp,
+                JobRole::CustomerService => self.customer_service_bp,
+                _ => 0,
+            })
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+/// R-ORD-10: the discount of an agreed unit price against the effective price, in basis points,
+/// rounded up (a price a fraction of a basis point beyond a limit is beyond it). A price at or
+/// above the effective price is no discount.
+pub fn discount_bp(effective_fen: i64, unit_fen: i64) -> u32 {
+    if effective_fen <= 0 || unit_fen >= effective_fen {
+        return 0;
+    }
+    let off = i128::from(effective_fen - unit_fen) * 10_000;
+    let bp = (off + i128::from(effective_fen) - 1) / i128::from(effective_fen);
+    u32::try_from(bp.min(10_000)).unwrap_or(ANY_DISCOUNT_BP)
 }
 
 /// R-ORD-3: when the customer must have been contacted.
@@ -290,5 +359,57 @@ mod tests {
             event_hash(&hash_json(&altered), &e)
         );
         assert_eq!(line_total(i64::MAX, 2), None);
+    }
+}
+
+#[cfg(test)]
+mod price_tests {
+    use super::*;
+    use JobRole::*;
+
+    #[test]
+    fn r_ord_10_discount_limits_by_role() {
+        let limits = DiscountLimits::default();
+        assert_eq!(limits.of(&[CustomerService]), 500);
+        assert_eq!(limits.of(&[CustomerService, CsSupervisor]), 1_500);
+        assert_eq!(limits.of(&[DeptManager]), ANY_DISCOUNT_BP);
+        assert_eq!(limits.of(&[Warehouse]), 0);
+        // To the basis point, rounded up: 5 % off 100.00 is within 5 %, 5.01 % is not.
+        assert_eq!(discount_bp(10_000, 9_500), 500);
+        assert_eq!(discount_bp(10_000, 9_499), 501);
+        assert_eq!(discount_bp(3, 2), 3_334);
+        assert_eq!(discount_bp(10_000, 10_000), 0);
+        assert_eq!(
+            discount_bp(10_000, 12_000),
+            0,
+            "a higher price is no discount"
+        );
+        assert_eq!(discount_bp(10_000, 0), 10_000);
+    }
+
+    #[test]
+    fn r_ord_10_a_price_hold_is_released_or_cancelled_and_nothing_else() {
+        use EventKind as E;
+        use OrderStatus as S;
+        assert_eq!(apply(S::Accepted, E::PriceHeld), Ok(S::PriceHold));
+        assert_eq!(apply(S::PriceHold, E::PriceReleased), Ok(S::Accepted));
+        assert_eq!(apply(S::PriceHold, E::Cancelled), Ok(S::Cancelled));
+        assert_eq!(apply(S::PriceHold, E::RemarkAdded), Ok(S::PriceHold));
+        for e in [
+            E::PaymentVerified,
+            E::PaymentAbnormal,
+            E::PickedChecked,
+            E::Shipped,
+        ] {
+            assert!(
+                apply(S::PriceHold, e).is_err(),
+                "{e:?} while held for price"
+            );
+        }
+        assert!(apply(S::Verified, E::PriceReleased).is_err());
+        assert!(
+            EventKind::PriceHeld.roles().is_empty(),
+            "only the system holds"
+        );
     }
 }

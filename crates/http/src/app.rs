@@ -62,21 +62,26 @@ impl RouteTable {
         RouteTable { routes }
     }
 
+    /// The template that names a concrete path best: of the templates it matches, the one with
+    /// the most fixed segments (`/orders/stream` over `/orders/{id}`), with its methods.
+    pub fn best_match(&self, path: &str) -> Option<(String, Vec<Method>)> {
+        let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+        self.routes
+            .iter()
+            .filter(|(template, _)| {
+                template.len() == parts.len()
+                    && template
+                        .iter()
+                        .zip(&parts)
+                        .all(|(t, p)| (t.starts_with('{') && !p.is_empty()) || t == p)
+            })
+            .max_by_key(|(template, _)| template.iter().filter(|t| !t.starts_with('{')).count())
+            .map(|(template, methods)| (format!("/{}", template.join("/")), methods.clone()))
+    }
+
     /// The methods a concrete path allows, if it names a known route.
     pub fn methods_for(&self, path: &str) -> Option<Vec<Method>> {
-        let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
-        let mut found: Vec<Method> = Vec::new();
-        for (template, methods) in &self.routes {
-            let matches = template.len() == parts.len()
-                && template
-                    .iter()
-                    .zip(&parts)
-                    .all(|(t, p)| (t.starts_with('{') && !p.is_empty()) || t == p);
-            if matches {
-                found.extend(methods.iter().cloned());
-            }
-        }
-        (!found.is_empty()).then_some(found)
+        self.best_match(path).map(|(_, methods)| methods)
     }
 }
 
@@ -172,6 +177,49 @@ fn to_problem<B: MessageBody + 'static>(
     ))
 }
 
+/// Methods and request headers other origins may use (R: `cors_origins`).
+const CORS_METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+const CORS_HEADERS: [&str; 4] = [
+    "authorization",
+    "content-type",
+    "if-match",
+    "idempotency-key",
+];
+
+/// Why a CORS preflight is refused; `None` for every request that is not a refused preflight.
+fn preflight_refusal(req: &ServiceRequest, origins: &[String]) -> Option<String> {
+    let h = req.headers();
+    let method = h.get(header::ACCESS_CONTROL_REQUEST_METHOD)?;
+    if req.method() != Method::OPTIONS {
+        return None;
+    }
+    let origin = h
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+        .unwrap_or("");
+    let detail = if !origins.iter().any(|o| o == origin) {
+        format!("the origin `{origin}` may not call this API")
+    } else if !method
+        .to_str()
+        .is_ok_and(|m| CORS_METHODS.contains(&m.to_ascii_uppercase().as_str()))
+    {
+        "the requested method is not allowed from another origin".to_owned()
+    } else if let Some(bad) = h
+        .get(header::ACCESS_CONTROL_REQUEST_HEADERS)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.split(',')
+                .map(|x| x.trim().to_ascii_lowercase())
+                .find(|x| !x.is_empty() && !CORS_HEADERS.contains(&x.as_str()))
+        })
+    {
+        format!("the header `{bad}` is not allowed from another origin")
+    } else {
+        return None;
+    };
+    Some(detail)
+}
+
 /// Metrics: request counts and latency by route and status (actix-web-prom), plus pool usage.
 struct Metrics {
     prom: PrometheusMetrics,
@@ -221,15 +269,11 @@ pub fn serve(
     } = metrics().map_err(|e| std::io::Error::other(e.to_string()))?;
     let doc = Arc::new(doc);
     let mut server = HttpServer::new(move || {
+        let origins = state.config.cors_origins.clone();
         let cors = state.config.cors_origins.iter().fold(
             Cors::default()
-                .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
-                .allowed_headers([
-                    header::AUTHORIZATION,
-                    header::CONTENT_TYPE,
-                    header::IF_MATCH,
-                ])
-                .allowed_header(HeaderName::from_static("idempotency-key"))
+                .allowed_methods(CORS_METHODS)
+                .allowed_headers(CORS_HEADERS)
                 .expose_headers([
                     header::ETAG,
                     header::RETRY_AFTER,
@@ -257,6 +301,15 @@ pub fn serve(
                     .limit(state.config.body_limit)
                     .error_handler(extract::json_error),
             )
+            // API.md gives the reference as `/api/docs`; the page itself lives under the slash.
+            .route(
+                "/api/docs",
+                web::get().to(|| async {
+                    HttpResponse::MovedPermanently()
+                        .insert_header((header::LOCATION, "/api/docs/"))
+                        .finish()
+                }),
+            )
             .service(
                 SwaggerUi::new("/api/docs/{_:.*}")
                     .url("/api/openapi.json", (*doc).clone())
@@ -269,6 +322,28 @@ pub fn serve(
             .default_service(web::to(fallback))
             .wrap(ErrorHandlers::new().default_handler(to_problem))
             .wrap(cors)
+            .wrap_fn(move |req: ServiceRequest, srv| {
+                use actix_web::dev::Service;
+                use futures_util::future::{ready, Either};
+                // actix-cors refuses a preflight with a plain-text error; answer it as a problem
+                // before it gets there, judged by the same lists the CORS middleware is given.
+                match preflight_refusal(&req, &origins) {
+                    Some(detail) => {
+                        let (http, _) = req.into_parts();
+                        let body =
+                            problem(StatusCode::BAD_REQUEST, "cors_rejected", detail, Vec::new());
+                        Either::Left(ready(Ok(ServiceResponse::new(
+                            http,
+                            problem_response(&body),
+                        )
+                        .map_into_right_body())))
+                    }
+                    None => Either::Right(
+                        srv.call(req)
+                            .map(|r| r.map(ServiceResponse::map_into_left_body)),
+                    ),
+                }
+            })
             .wrap(
                 DefaultHeaders::new()
                     .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))

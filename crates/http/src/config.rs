@@ -92,6 +92,8 @@ pub struct OrderSettings {
     pub scheduler_tick_ms: u64,
     /// This node's name in job leases.
     pub node: String,
+    /// R-ORD-10: how far below the effective price each role may agree a price.
+    pub discount_limits: ecops_domain::order::DiscountLimits,
 }
 
 impl Default for OrderSettings {
@@ -103,6 +105,7 @@ impl Default for OrderSettings {
             export_hour: 18,
             scheduler_tick_ms: 30_000,
             node: format!("node-{}", std::process::id()),
+            discount_limits: ecops_domain::order::DiscountLimits::default(),
         }
     }
 }

@@ -135,7 +135,20 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
 }
 
 /// Maps actix's path extraction errors (e.g. an invalid UUID) to a 400 problem.
-pub fn path_error(err: actix_web::error::PathError, _req: &HttpRequest) -> actix_web::Error {
+pub fn path_error(err: actix_web::error::PathError, req: &HttpRequest) -> actix_web::Error {
+    // A fixed route that shares a prefix with a `{param}` route (`/customers/statistics` next to
+    // `/customers/{id}`) was reached with a method only the `{param}` route has: that is a 405 of
+    // the fixed route, not a bad parameter.
+    if let Some(table) = req.app_data::<actix_web::web::Data<crate::app::RouteTable>>() {
+        if let Some((template, allow)) = table.best_match(req.path()) {
+            if req.match_pattern().is_some_and(|p| p != template) {
+                return ApiError::MethodNotAllowed {
+                    allow: allow.iter().map(|m| m.to_string()).collect(),
+                }
+                .into();
+            }
+        }
+    }
     ApiError::bad_request(
         "invalid_path_parameter",
         format!("a path parameter is invalid: {err}"),

@@ -16,6 +16,8 @@ pub struct AppState {
     pub login_limiter: DefaultKeyedRateLimiter<IpAddr>,
     /// A hash verified when the user is unknown, so both answers take the same time.
     pub dummy_hash: String,
+    /// Signs and checks list cursors.
+    pub cursors: crate::support::Cursors,
 }
 
 impl std::fmt::Debug for AppState {
@@ -32,7 +34,9 @@ impl AppState {
             NonZeroU32::new(config.login_rate_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
         let login_limiter = RateLimiter::keyed(Quota::per_minute(per_minute));
         let dummy_hash = crate::auth::passwords::hash("dummy password for timing equality")?;
+        let cursors = crate::support::Cursors::new(&config.jwt.secret);
         Ok(AppState {
+            cursors,
             db,
             config,
             clock,

@@ -28,45 +28,101 @@ pub fn page_limit(limit: Option<i64>) -> ApiResult<i64> {
     }
 }
 
-/// Opaque cursors wrap the sort key of the last item of the previous page.
-pub fn encode_cursor(key: &str) -> String {
-    URL_SAFE_NO_PAD.encode(format!("c1:{key}"))
+/// Opaque list cursors: the sort key of the last item of the previous page, authenticated with an
+/// HMAC under a key derived from the server's signing secret (shared by every node), so an edited
+/// cursor is refused as `invalid_cursor` instead of silently moving the page.
+#[derive(Clone)]
+pub struct Cursors {
+    /// HMAC-SHA256 key, zero-padded to the hash's block size as HMAC itself would pad it.
+    key: [u8; 64],
 }
 
-/// Reads a cursor made by [`encode_cursor`]; anything else is a 400.
-pub fn decode_cursor(cursor: Option<&str>) -> ApiResult<Option<String>> {
-    let Some(cursor) = cursor else {
-        return Ok(None);
-    };
-    let bad = || {
-        ApiError::bad_field(
-            "invalid_cursor",
-            "cursor",
-            "is not a cursor this API issued",
-        )
-    };
-    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
-    let text = String::from_utf8(bytes).map_err(|_| bad())?;
-    let key = text.strip_prefix("c1:").ok_or_else(bad)?;
-    if key.is_empty() || key.len() > 200 {
-        return Err(bad());
+impl std::fmt::Debug for Cursors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Cursors([redacted])")
     }
-    Ok(Some(key.to_owned()))
 }
 
-/// Splits a page fetched with `limit + 1` rows into items and the next cursor.
-pub fn paginate<T>(
-    mut rows: Vec<T>,
-    limit: i64,
-    key: impl Fn(&T) -> String,
-) -> (Vec<T>, Option<String>) {
-    let limit = usize::try_from(limit).unwrap_or(0);
-    if rows.len() > limit {
-        rows.truncate(limit);
-        let next = rows.last().map(|r| encode_cursor(&key(r)));
-        (rows, next)
-    } else {
-        (rows, None)
+type CursorMac = hmac::Hmac<sha2::Sha256>;
+
+/// Bytes of the tag kept in a cursor: 128 bits are far beyond guessing.
+const CURSOR_TAG_BYTES: usize = 16;
+
+impl Cursors {
+    /// Derives the cursor key from the server's secret (never the secret itself).
+    pub fn new(secret: &[u8]) -> Cursors {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(b"ecops list cursors v1\0");
+        h.update(secret);
+        let mut key = [0u8; 64];
+        key[..32].copy_from_slice(&h.finalize());
+        Cursors { key }
+    }
+
+    fn mac(&self, payload: &[u8]) -> CursorMac {
+        use hmac::digest::KeyInit;
+        use hmac::Mac;
+        let mut mac = <CursorMac as KeyInit>::new(&self.key.into());
+        mac.update(payload);
+        mac
+    }
+
+    /// Wraps a sort key into a cursor.
+    pub fn encode(&self, key: &str) -> String {
+        use hmac::Mac;
+        let tag = self.mac(key.as_bytes()).finalize().into_bytes();
+        format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(key),
+            URL_SAFE_NO_PAD.encode(&tag[..CURSOR_TAG_BYTES])
+        )
+    }
+
+    /// Reads a cursor made by [`Cursors::encode`]; anything else, or an edited one, is a 400.
+    pub fn decode(&self, cursor: Option<&str>) -> ApiResult<Option<String>> {
+        use hmac::Mac;
+        let Some(cursor) = cursor else {
+            return Ok(None);
+        };
+        let bad = || {
+            ApiError::bad_field(
+                "invalid_cursor",
+                "cursor",
+                "is not a cursor this API issued",
+            )
+        };
+        let (payload, tag) = cursor.split_once('.').ok_or_else(bad)?;
+        let key = URL_SAFE_NO_PAD.decode(payload).map_err(|_| bad())?;
+        let tag = URL_SAFE_NO_PAD.decode(tag).map_err(|_| bad())?;
+        if tag.len() != CURSOR_TAG_BYTES {
+            return Err(bad());
+        }
+        self.mac(&key)
+            .verify_truncated_left(&tag)
+            .map_err(|_| bad())?;
+        let key = String::from_utf8(key).map_err(|_| bad())?;
+        if key.is_empty() || key.len() > 200 {
+            return Err(bad());
+        }
+        Ok(Some(key))
+    }
+
+    /// Splits a page fetched with `limit + 1` rows into items and the next cursor.
+    pub fn paginate<T>(
+        &self,
+        mut rows: Vec<T>,
+        limit: i64,
+        key: impl Fn(&T) -> String,
+    ) -> (Vec<T>, Option<String>) {
+        let limit = usize::try_from(limit).unwrap_or(0);
+        if rows.len() > limit {
+            rows.truncate(limit);
+            let next = rows.last().map(|r| self.encode(&key(r)));
+            (rows, next)
+        } else {
+            (rows, None)
+        }
     }
 }
 
@@ -192,11 +248,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cursors_round_trip_and_garbage_is_refused() {
-        let c = encode_cursor("alice");
-        assert_eq!(decode_cursor(Some(&c)).ok().flatten(), Some("alice".into()));
-        assert!(decode_cursor(Some("garbage!!")).is_err());
-        assert!(decode_cursor(Some(&URL_SAFE_NO_PAD.encode("x"))).is_err());
+    fn cursors_round_trip_and_garbage_or_edits_are_refused() {
+        let cursors = Cursors::new(b"server-secret-server-secret-0123");
+        let c = cursors.encode("alice");
+        assert_eq!(
+            cursors.decode(Some(&c)).ok().flatten(),
+            Some("alice".into())
+        );
+        assert!(cursors.decode(Some("garbage!!")).is_err());
+        assert!(cursors
+            .decode(Some(&URL_SAFE_NO_PAD.encode("c1:x")))
+            .is_err());
+        // The same key with the tag of another key, or under another server's secret.
+        let (_, tag) = c.split_once('.').unwrap_or_default();
+        let edited = format!("{}.{tag}", URL_SAFE_NO_PAD.encode("bob"));
+        assert!(cursors.decode(Some(&edited)).is_err());
+        let other = Cursors::new(b"another-secret-another-secret-01");
+        assert!(other.decode(Some(&c)).is_err());
     }
 
     #[test]

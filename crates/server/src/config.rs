@@ -63,6 +63,21 @@ pub struct OrdersSection {
     pub scheduler_tick_ms: u64,
     /// This node's name in job leases (default: derived from the process).
     pub node: Option<String>,
+    /// R-ORD-10: how far below the effective price customer service may agree a price, in basis
+    /// points (500 = 5 %).
+    #[serde(default = "default_cs_discount")]
+    pub discount_limit_customer_service_bp: u32,
+    /// R-ORD-10: the same for the customer-service supervisor; beyond it, the department manager.
+    #[serde(default = "default_supervisor_discount")]
+    pub discount_limit_cs_supervisor_bp: u32,
+}
+
+fn default_cs_discount() -> u32 {
+    ecops_domain::order::DiscountLimits::default().customer_service_bp
+}
+
+fn default_supervisor_discount() -> u32 {
+    ecops_domain::order::DiscountLimits::default().cs_supervisor_bp
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -216,6 +231,8 @@ impl Default for Config {
                 export_hour: 18,
                 scheduler_tick_ms: 30_000,
                 node: None,
+                discount_limit_customer_service_bp: default_cs_discount(),
+                discount_limit_cs_supervisor_bp: default_supervisor_discount(),
             },
             attendance: AttendanceSection {
                 day_start: chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap_or_default(),

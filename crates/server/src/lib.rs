@@ -190,6 +190,10 @@ pub fn http_config(config: &Config, secret: Vec<u8>) -> HttpConfig {
                 .node
                 .clone()
                 .unwrap_or_else(|| format!("node-{}", std::process::id())),
+            discount_limits: ecops_domain::order::DiscountLimits {
+                customer_service_bp: config.orders.discount_limit_customer_service_bp,
+                cs_supervisor_bp: config.orders.discount_limit_cs_supervisor_bp,
+            },
         },
         attendance: ecops_http::AttendanceSettings {
             policy: config.attendance_policy(),

@@ -6,9 +6,7 @@ use crate::auth::Identity;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Query, ValidJson};
 use crate::state::AppState;
-use crate::support::{
-    check_if_match, decode_cursor, etag, if_match, page_limit, paginate, RequestMeta,
-};
+use crate::support::{check_if_match, etag, if_match, page_limit, RequestMeta};
 use actix_web::http::header;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
@@ -183,7 +181,7 @@ pub async fn list_cases(
     who.require_scope("orders:read")?;
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
-    let before = decode_cursor(q.cursor.as_deref())?;
+    let before = state.cursors.decode(q.cursor.as_deref())?;
     let now = state.clock.now();
     let f = CaseFilter {
         order_id: q.order_id,
@@ -194,10 +192,11 @@ pub async fn list_cases(
         from: None,
         to: None,
     };
+    let cursors = state.cursors.clone();
     let (items, next_cursor) = state
         .run(move |conn| {
             let rows = aftersales::list(conn, &f, before.as_deref(), limit + 1)?;
-            let (rows, next) = paginate(rows, limit, |c| c.id.to_string());
+            let (rows, next) = cursors.paginate(rows, limit, |c| c.id.to_string());
             Ok((views(conn, &rows, now)?, next))
         })
         .await?;
@@ -252,7 +251,6 @@ pub async fn update_case(
     )?;
     who.require_scope("orders:write")?;
     let id = id.into_inner();
-    let expected = if_match(&req)?;
     let b = body.into_inner();
     if let Some(s) = &b.status {
         if !STATUSES.contains(&s.as_str()) {
@@ -268,6 +266,8 @@ pub async fn update_case(
             "name at least one field to change",
         ));
     }
+    // The body is judged first: a bad body is a 422 whatever `If-Match` says.
+    let expected = if_match(&req)?;
     let now = state.clock.now();
     let v = state
         .run(move |conn| {

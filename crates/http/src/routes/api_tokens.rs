@@ -4,7 +4,7 @@ use crate::auth::{tokens, Identity};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ValidJson;
 use crate::state::AppState;
-use crate::support::{decode_cursor, page_limit, paginate, RequestMeta};
+use crate::support::{page_limit, RequestMeta};
 use actix_web::{delete, get, post, web, HttpResponse};
 use ecops_api_types::{
     ApiTokenCreated, ApiTokenView, CreateApiTokenRequest, Page, PageQuery, Problem, API_SCOPES,
@@ -140,11 +140,11 @@ pub async fn list_api_tokens(
     require_admin(&who)?;
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
-    let before = decode_cursor(q.cursor.as_deref())?;
+    let before = state.cursors.decode(q.cursor.as_deref())?;
     let rows = state
         .run(move |conn| Ok(api_tokens::list(conn, before.as_deref(), limit + 1)?))
         .await?;
-    let (rows, next_cursor) = paginate(rows, limit, |t| t.id.to_string());
+    let (rows, next_cursor) = state.cursors.paginate(rows, limit, |t| t.id.to_string());
     Ok(web::Json(Page {
         items: rows.iter().map(view).collect(),
         next_cursor,

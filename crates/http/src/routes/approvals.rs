@@ -6,7 +6,7 @@ use crate::auth::Identity;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Query, ValidJson};
 use crate::state::AppState;
-use crate::support::{actor, decode_cursor, page_limit, RequestMeta};
+use crate::support::{actor, page_limit, RequestMeta};
 use actix_web::{get, post, put, web};
 use chrono::{DateTime, Duration, Utc};
 use ecops_api_types::{
@@ -119,6 +119,7 @@ type WithDecisions = (ApprovalRequest, Vec<Decision>);
 /// queries whatever the page size.
 fn load_page(
     conn: &mut AnyConnection,
+    cursors: &crate::support::Cursors,
     filter: &RequestFilter,
     after: Option<String>,
     limit: i64,
@@ -149,8 +150,7 @@ fn load_page(
     }
     let next = if out.len() > want {
         out.truncate(want);
-        out.last()
-            .map(|(r, _)| crate::support::encode_cursor(&r.id.to_string()))
+        out.last().map(|(r, _)| cursors.encode(&r.id.to_string()))
     } else {
         None
     };
@@ -175,7 +175,7 @@ pub async fn list_approvals(
     who.require_scope("approvals:read")?;
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
-    let after = decode_cursor(q.cursor.as_deref())?;
+    let after = state.cursors.decode(q.cursor.as_deref())?;
     let mut filter = RequestFilter {
         kind: q
             .kind
@@ -215,9 +215,10 @@ pub async fn list_approvals(
     }
     let now = state.clock.now();
     let w = who.clone();
+    let cursors = state.cursors.clone();
     let (rows, next_cursor) = state
         .run(move |conn| {
-            load_page(conn, &filter, after, limit, |r, ds| {
+            load_page(conn, &cursors, &filter, after, limit, |r, ds| {
                 may_see(&w, r) && (view != "waiting" || waits_for(&w, r, ds))
             })
         })
@@ -245,15 +246,20 @@ pub async fn list_publications(
     who.require_scope("approvals:read")?;
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
-    let after = decode_cursor(q.cursor.as_deref())?;
+    let after = state.cursors.decode(q.cursor.as_deref())?;
     let now = state.clock.now();
     let filter = RequestFilter {
         awaiting_publication: true,
         publish_overdue_at: q.overdue.unwrap_or(false).then_some(now),
         ..RequestFilter::default()
     };
+    let cursors = state.cursors.clone();
     let (rows, next_cursor) = state
-        .run(move |conn| load_page(conn, &filter, after, limit, |r, _| may_see(&who, r)))
+        .run(move |conn| {
+            load_page(conn, &cursors, &filter, after, limit, |r, _| {
+                may_see(&who, r)
+            })
+        })
         .await?;
     Ok(web::Json(Page {
         items: rows.iter().map(|(r, ds)| detail(r, ds, now)).collect(),

@@ -4,7 +4,7 @@
 use crate::auth::Identity;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::support::{decode_cursor, page_limit, paginate};
+use crate::support::page_limit;
 use actix_web::{get, web};
 use ecops_api_types::{AuditEntryView, AuditQuery, Page};
 use ecops_domain::{JobRole, PermissionLevel};
@@ -27,7 +27,7 @@ pub async fn list_audit(
     who.require_scope("audit:read")?;
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
-    let before = decode_cursor(q.cursor.as_deref())?;
+    let before = state.cursors.decode(q.cursor.as_deref())?;
     if let (Some(from), Some(to)) = (q.from, q.to) {
         if to < from {
             return Err(ApiError::bad_field(
@@ -49,7 +49,7 @@ pub async fn list_audit(
     let rows = state
         .run(move |conn| Ok(audit::list(conn, &filter, before.as_deref(), limit + 1)?))
         .await?;
-    let (rows, next_cursor) = paginate(rows, limit, |e| e.id.to_string());
+    let (rows, next_cursor) = state.cursors.paginate(rows, limit, |e| e.id.to_string());
     Ok(web::Json(Page {
         items: rows
             .into_iter()

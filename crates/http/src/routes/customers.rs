@@ -7,9 +7,7 @@ use crate::auth::Identity;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Query, ValidJson};
 use crate::state::AppState;
-use crate::support::{
-    actor, check_if_match, decode_cursor, etag, if_match, page_limit, paginate, RequestMeta,
-};
+use crate::support::{actor, check_if_match, etag, if_match, page_limit, RequestMeta};
 use actix_web::http::header;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use ecops_api_types::{
@@ -53,7 +51,7 @@ pub async fn list_customers(
     who.require_scope("orders:read")?;
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
-    let before = decode_cursor(q.cursor.as_deref())?;
+    let before = state.cursors.decode(q.cursor.as_deref())?;
     let f = CustomerFilter {
         classification: q.classification,
         bad_customer: q.bad_customer,
@@ -62,7 +60,7 @@ pub async fn list_customers(
     let rows = state
         .run(move |conn| Ok(customers::list(conn, &f, before.as_deref(), limit + 1)?))
         .await?;
-    let (rows, next_cursor) = paginate(rows, limit, |c| c.id.to_string());
+    let (rows, next_cursor) = state.cursors.paginate(rows, limit, |c| c.id.to_string());
     Ok(web::Json(Page {
         items: rows.iter().map(view).collect(),
         next_cursor,

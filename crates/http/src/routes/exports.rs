@@ -4,7 +4,7 @@ use crate::auth::Identity;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
 use crate::state::AppState;
-use crate::support::{decode_cursor, page_limit, paginate};
+use crate::support::page_limit;
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpResponse};
 use chrono::NaiveDate;
@@ -53,11 +53,11 @@ pub async fn list_order_exports(
     who.require_scope("orders:read")?;
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
-    let before = decode_cursor(q.cursor.as_deref())?;
+    let before = state.cursors.decode(q.cursor.as_deref())?;
     let rows = state
         .run(move |conn| Ok(exports::list(conn, before.as_deref(), limit + 1)?))
         .await?;
-    let (rows, next_cursor) = paginate(rows, limit, |e| e.date.to_string());
+    let (rows, next_cursor) = state.cursors.paginate(rows, limit, |e| e.date.to_string());
     Ok(web::Json(Page {
         items: rows.iter().map(view).collect(),
         next_cursor,

@@ -7,7 +7,7 @@ use crate::auth::Identity;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Query, ValidJson};
 use crate::state::AppState;
-use crate::support::{actor, decode_cursor, page_limit, paginate, RequestMeta};
+use crate::support::{actor, page_limit, RequestMeta};
 use actix_web::{get, post, web, HttpResponse};
 use chrono::Duration;
 use ecops_api_types::{
@@ -177,7 +177,7 @@ pub async fn list_leave(
     who.require_scope("attendance:read")?;
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
-    let before = decode_cursor(q.cursor.as_deref())?;
+    let before = state.cursors.decode(q.cursor.as_deref())?;
     let everyone = sees_staff_records(&who);
     let user = match q.user_id {
         Some(u) if u != who.user_id && !everyone => {
@@ -214,7 +214,7 @@ pub async fn list_leave(
             )?)
         })
         .await?;
-    let (rows, next_cursor) = paginate(rows, limit, |l| l.id.to_string());
+    let (rows, next_cursor) = state.cursors.paginate(rows, limit, |l| l.id.to_string());
     Ok(web::Json(Page {
         items: rows.iter().map(view).collect(),
         next_cursor,

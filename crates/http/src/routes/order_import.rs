@@ -229,6 +229,7 @@ pub async fn import_orders(
     );
     let st = state.clone();
     let by = who.user_id;
+    let caller_roles = who.roles.clone();
     idempotency::run_once(
         &state,
         &who,
@@ -238,13 +239,17 @@ pub async fn import_orders(
         || async move {
             let now = st.clock.now();
             let within = Duration::minutes(st.config.orders.contact_minutes);
+            let limit = st.config.orders.discount_limits.of(&caller_roles);
             st.run(move |conn| {
                 let mut rows = Vec::with_capacity(parsed.len());
                 for (row, number, order) in parsed {
                     let checked = order.and_then(|o| {
                         o.validate()
                             .map_err(|e| errors_of(row, crate::error::validation_problem(&e)))?;
-                        parse_order(&o).map_err(|e| errors_of(row, e))
+                        parse_order(&o).map_err(|e| errors_of(row, e)).map(|mut n| {
+                            n.discount_limit_bp = limit;
+                            n
+                        })
                     });
                     let outcome = match checked {
                         Err(errors) => Err(errors),

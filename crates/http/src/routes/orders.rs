@@ -6,11 +6,9 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Query, ValidJson};
 use crate::idempotency;
 use crate::state::AppState;
-use crate::support::{decode_cursor, page_limit, RequestMeta};
+use crate::support::{page_limit, RequestMeta};
 use actix_web::http::StatusCode;
 use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use ecops_api_types::{
     CreateOrderRequest, OrderEventInput, OrderEventView, OrderLineView, OrderQuery,
@@ -163,6 +161,8 @@ pub(crate) fn parse_order(body: &CreateOrderRequest) -> ApiResult<NewOrder> {
         payment_method: body.payment_method.trim().to_owned(),
         payment_status: body.payment_status.clone(),
         lines,
+        // Set by the caller from who creates it (R-ORD-10); nothing is agreed until then.
+        discount_limit_bp: 0,
     })
 }
 
@@ -192,7 +192,8 @@ pub async fn create_order(
     let body = body.into_inner();
     let key = idempotency::key_of(&req)?;
     let fingerprint = idempotency::fingerprint(&req, &body);
-    let new = parse_order(&body)?;
+    let mut new = parse_order(&body)?;
+    new.discount_limit_bp = state.config.orders.discount_limits.of(&who.roles);
     let st = state.clone();
     let by = who.user_id;
     idempotency::run_once(
@@ -251,7 +252,9 @@ pub async fn list_orders(
     who.require_scope("orders:read")?;
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
-    let after = decode_cursor(q.cursor.as_deref())?
+    let after = state
+        .cursors
+        .decode(q.cursor.as_deref())?
         .map(|k| decode_key(&k))
         .transpose()?;
     let now = state.clock.now();
@@ -284,6 +287,7 @@ pub async fn list_orders(
         to: q.to,
         overdue_at: q.overdue.unwrap_or(false).then_some(now),
     };
+    let cursors = state.cursors.clone();
     let (items, next_cursor) = state
         .run(move |conn| {
             let mut rows = orders::search(conn, &filter, sort, after, limit + 1)?;
@@ -293,9 +297,8 @@ pub async fn list_orders(
             let mut lines = orders::lines_of(conn, &ids)?;
             let next = if more {
                 // The key carries the deadline and the id: enough for either sort order.
-                rows.last().map(|(o, s)| {
-                    URL_SAFE_NO_PAD.encode(format!("c1:{}", encode_key(s.contact_due_at, &o.id)))
-                })
+                rows.last()
+                    .map(|(o, s)| cursors.encode(&encode_key(s.contact_due_at, &o.id)))
             } else {
                 None
             };
@@ -360,6 +363,9 @@ fn parse_event(input: &OrderEventInput) -> (EventKind, serde_json::Value) {
             json!({"carrier": carrier.trim(), "tracking_no": tracking_no.trim()}),
         ),
         OrderEventInput::Delivered { note } => (EventKind::Delivered, json!({"note": note})),
+        OrderEventInput::PriceReleased { note } => {
+            (EventKind::PriceReleased, json!({"note": note.trim()}))
+        }
         OrderEventInput::Cancelled { reason } => {
             (EventKind::Cancelled, json!({"reason": reason.trim()}))
         }
@@ -393,9 +399,10 @@ pub async fn add_order_event(
     who.require_scope("orders:write")?;
     let now = state.clock.now();
     let by = who.user_id;
+    let limit = state.config.orders.discount_limits.of(&who.roles);
     let v = state
         .run(move |conn| {
-            flow::append(conn, id, kind, by, data, now)?;
+            flow::append(conn, id, kind, by, limit, data, now)?;
             detail(conn, id, now)
         })
         .await?;

@@ -7,7 +7,7 @@ use crate::auth::Identity;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Query, ValidJson};
 use crate::state::AppState;
-use crate::support::{actor, decode_cursor, page_limit, paginate, RequestMeta};
+use crate::support::{actor, page_limit, RequestMeta};
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use ecops_api_types::{
@@ -271,7 +271,7 @@ pub async fn list_page_revisions(
     who.require_scope("content:read")?;
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
-    let before = decode_cursor(q.cursor.as_deref())?;
+    let before = state.cursors.decode(q.cursor.as_deref())?;
     let filter = Filter {
         page: q
             .page
@@ -284,11 +284,12 @@ pub async fn list_page_revisions(
         status: q.status.map(status_in),
     };
     let now = state.clock.now();
+    let cursors = state.cursors.clone();
     let (items, next_cursor) = state
         .run(move |conn| {
             read_tx(conn, |conn| {
                 let rows = page_revisions::list(conn, &filter, before.as_deref(), limit + 1)?;
-                let (rows, next) = paginate(rows, limit, |r| r.id.to_string());
+                let (rows, next) = cursors.paginate(rows, limit, |r| r.id.to_string());
                 Ok((views(conn, &rows, now)?, next))
             })
         })

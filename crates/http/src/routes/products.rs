@@ -7,9 +7,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Query, ValidJson};
 use crate::idempotency;
 use crate::state::AppState;
-use crate::support::{
-    actor, check_if_match, decode_cursor, etag, if_match, page_limit, paginate, RequestMeta,
-};
+use crate::support::{actor, check_if_match, etag, if_match, page_limit, RequestMeta};
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Duration, Utc};
@@ -247,7 +245,7 @@ pub async fn list_products(
     who.require_scope("products:read")?;
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
-    let after = decode_cursor(q.cursor.as_deref())?;
+    let after = state.cursors.decode(q.cursor.as_deref())?;
     let now = state.clock.now();
     let mut status = q
         .status
@@ -286,10 +284,11 @@ pub async fn list_products(
             .unwrap_or(false)
             .then(|| now - Duration::days(2)),
     };
+    let cursors = state.cursors.clone();
     let (items, next_cursor) = state
         .run(move |conn| {
             let rows = products::list(conn, &filter, after.as_deref(), limit + 1)?;
-            let (rows, next) = paginate(rows, limit, |p| p.sku.clone());
+            let (rows, next) = cursors.paginate(rows, limit, |p| p.sku.clone());
             Ok((views(conn, &rows, now)?, next))
         })
         .await?;
@@ -642,14 +641,14 @@ pub async fn list_stock_movements(
     let id = id.into_inner();
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
-    let before = decode_cursor(q.cursor.as_deref())?;
+    let before = state.cursors.decode(q.cursor.as_deref())?;
     let rows = state
         .run(move |conn| {
             load_visible(conn, &who, id)?;
             Ok(stock::movements(conn, id, before.as_deref(), limit + 1)?)
         })
         .await?;
-    let (rows, next_cursor) = paginate(rows, limit, |m| m.id.to_string());
+    let (rows, next_cursor) = state.cursors.paginate(rows, limit, |m| m.id.to_string());
     Ok(web::Json(Page {
         items: rows
             .into_iter()

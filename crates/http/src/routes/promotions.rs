@@ -6,7 +6,7 @@ use crate::auth::Identity;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Query, ValidJson};
 use crate::state::AppState;
-use crate::support::{actor, decode_cursor, page_limit, paginate, RequestMeta};
+use crate::support::{actor, page_limit, RequestMeta};
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use ecops_api_types::{
@@ -209,7 +209,7 @@ pub async fn list_promotions(
     who.require_scope("products:read")?;
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
-    let before = decode_cursor(q.cursor.as_deref())?;
+    let before = state.cursors.decode(q.cursor.as_deref())?;
     let st = q
         .state
         .as_deref()
@@ -227,7 +227,7 @@ pub async fn list_promotions(
     let rows = state
         .run(move |conn| Ok(promotions::list(conn, st, before.as_deref(), limit + 1)?))
         .await?;
-    let (rows, next_cursor) = paginate(rows, limit, |p| p.id.to_string());
+    let (rows, next_cursor) = state.cursors.paginate(rows, limit, |p| p.id.to_string());
     Ok(web::Json(Page {
         items: rows.iter().map(|p| view(p, now)).collect(),
         next_cursor,

@@ -9,9 +9,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::ValidJson;
 use crate::idempotency;
 use crate::state::AppState;
-use crate::support::{
-    check_if_match, decode_cursor, etag, if_match, page_limit, paginate, RequestMeta,
-};
+use crate::support::{check_if_match, etag, if_match, page_limit, RequestMeta};
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, patch, post, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
@@ -259,7 +257,7 @@ pub async fn list_users(
     who.require_scope("users:read")?;
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
-    let after = decode_cursor(q.cursor.as_deref())?;
+    let after = state.cursors.decode(q.cursor.as_deref())?;
     let role = q.role.as_deref().map(|r| {
         r.parse::<JobRole>().map_err(|_| {
             ApiError::bad_field("invalid_query", "role", format!("`{r}` is not a job role"))
@@ -273,7 +271,7 @@ pub async fn list_users(
     let rows = state
         .run(move |conn| Ok(users::list(conn, &filter, after.as_deref(), limit + 1)?))
         .await?;
-    let (rows, next_cursor) = paginate(rows, limit, |u| u.username.clone());
+    let (rows, next_cursor) = state.cursors.paginate(rows, limit, |u| u.username.clone());
     let show = may_read_wages(&who.roles);
     Ok(web::Json(Page {
         items: rows

@@ -47,6 +47,9 @@ pub struct NewOrder {
     /// `paid`, `unpaid` or `cod` (cash on delivery).
     pub payment_status: String,
     pub lines: Vec<NewLine>,
+    /// R-ORD-10: the largest discount (basis points of the effective price) the creator may
+    /// agree; a line beyond it creates the order on price hold.
+    pub discount_limit_bp: u32,
 }
 
 fn invalid(field: String, message: impl Into<String>) -> StoreError {
@@ -116,6 +119,7 @@ pub fn create(
         let order_id = Uuid::now_v7();
         let key = order_id.to_string();
         let mut lines = Vec::with_capacity(new.lines.len());
+        let mut beyond = Vec::new();
         let mut total: i64 = 0;
         for (i, l) in new.lines.iter().enumerate() {
             let p = found.get(&l.sku).ok_or_else(|| {
@@ -130,12 +134,18 @@ pub fn create(
                     detail: format!("{} is {}, not listed", p.sku, p.status.as_str()),
                 });
             }
-            let unit = match l.unit_price_fen {
-                Some(u) => u,
-                None => *prices
-                    .get(&p.id)
-                    .ok_or_else(|| invalid(format!("lines.{i}.sku"), "has no price in force"))?,
-            };
+            let effective = *prices
+                .get(&p.id)
+                .ok_or_else(|| invalid(format!("lines.{i}.sku"), "has no price in force"))?;
+            let unit = l.unit_price_fen.unwrap_or(effective);
+            // R-ORD-10: an agreed price beyond the creator's limit holds the order.
+            let discount = rules::discount_bp(effective, unit);
+            if discount > new.discount_limit_bp {
+                beyond.push(
+                    json!({"line_no": i + 1, "sku": p.sku, "effective_price_fen": effective,
+                                   "unit_price_fen": unit, "discount_bp": discount}),
+                );
+            }
             let line_total = rules::line_total(l.quantity, unit).ok_or_else(|| {
                 invalid(format!("lines.{i}.quantity"), "times the price overflows")
             })?;
@@ -202,14 +212,34 @@ pub fn create(
             json!({}),
         );
         orders::insert_event(conn, &accepted)?;
+        let (status, last_seq) = if beyond.is_empty() {
+            (OrderStatus::Accepted, 1)
+        } else {
+            let needed = beyond
+                .iter()
+                .filter_map(|l| l["discount_bp"].as_u64())
+                .max()
+                .unwrap_or(0);
+            let held = chain_event(
+                &accepted.hash,
+                &key,
+                2,
+                EventKind::PriceHeld,
+                None,
+                now,
+                json!({"discount_bp": needed, "creator_limit_bp": new.discount_limit_bp, "lines": beyond}),
+            );
+            orders::insert_event(conn, &held)?;
+            (OrderStatus::PriceHold, 2)
+        };
         orders::insert_status(
             conn,
             &StatusRow {
                 order_id: key.clone(),
-                status: OrderStatus::Accepted.as_str().to_owned(),
+                status: status.as_str().to_owned(),
                 contact_due_at: to_db(rules::contact_due(now, contact_within)),
                 contacted_at: None,
-                last_seq: 1,
+                last_seq,
                 updated_at: to_db(now),
             },
         )?;
@@ -243,11 +273,14 @@ fn chain_event(
 
 /// R-ORD-2..6: appends one event if the order's state allows it. Cancelling releases the
 /// reserved stock; a line-by-line check must match the order exactly.
+/// `actor_limit_bp` is the actor's R-ORD-10 discount limit: releasing a price hold needs one that
+/// covers the held price.
 pub fn append(
     conn: &mut AnyConnection,
     order_id: Uuid,
     kind: EventKind,
     actor: Uuid,
+    actor_limit_bp: u32,
     data: serde_json::Value,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
@@ -262,6 +295,30 @@ pub fn append(
             .ok_or_else(|| StoreError::Corrupt("an order without events".into()))?;
         if kind == EventKind::PickedChecked {
             check_lines(&rec.lines, &data)?;
+        }
+        if kind == EventKind::PriceReleased {
+            let needed = rec
+                .events
+                .iter()
+                .rev()
+                .find(|e| e.kind == EventKind::PriceHeld.as_str())
+                .and_then(|e| serde_json::from_str::<serde_json::Value>(&e.data).ok())
+                .and_then(|d| d["discount_bp"].as_u64())
+                .ok_or_else(|| {
+                    StoreError::Corrupt("a price hold without its price_held event".into())
+                })?;
+            if u64::from(actor_limit_bp) < needed {
+                return Err(StoreError::forbidden(
+                    "discount_beyond_limit",
+                    format!(
+                        "the agreed price is {}.{:02} % below the effective price; your limit is {}.{:02} %",
+                        needed / 100,
+                        needed % 100,
+                        actor_limit_bp / 100,
+                        actor_limit_bp % 100
+                    ),
+                ));
+            }
         }
         if kind == EventKind::Cancelled {
             for l in &rec.lines {
