@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the shell blocks of README.md's "Try the API with curl" section exactly as written, against
+# Runs the shell blocks of README.md's walkthrough (first start to first order) exactly as written, against
 # a fresh server on the README's address (127.0.0.1:8080), and fails if any command fails.
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
@@ -24,6 +24,9 @@ for _ in $(seq 1 100); do curl -fsS http://127.0.0.1:8080/readyz >/dev/null 2>&1
 
 out="$(bash -euo pipefail -c "$blocks")"
 printf '%s\n' "$out"
-# The examples end by creating li.na; her account must be in the answer.
+# The walkthrough creates li.na, closes the first-run window once both deciders are operators,
+# and ends with her first order accepted.
 printf '%s' "$out" | grep -q '"username":"li.na"'
+printf '%s' "$out" | grep -q '"open":false'
+printf '%s' "$out" | grep -q '"status":"accepted","total_fen":25600'
 echo "README examples: 1 passed, 0 failed"

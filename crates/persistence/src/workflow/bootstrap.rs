@@ -179,7 +179,7 @@ pub fn grant(
                 ),
                 now,
             )?;
-            after.closed_at = Some(now);
+            after.closed_at = Some(crate::repo::from_db(crate::repo::to_db(now)));
         }
         let user = users::find(conn, target)?.ok_or(StoreError::NotFound)?;
         Ok((user, after))
