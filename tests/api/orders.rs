@@ -553,16 +553,16 @@ async fn r_ord_8_the_daily_export_runs_at_18_00_and_is_verifiable(app: TestApp) 
         .send(app.request(
             Method::GET,
             "/api/v1/order-exports/2026-12-20/jsonl",
-            Some(&cast.cs.1),
+            Some(&cast.dept.1),
         ))
         .await;
-    assert_eq!(jsonl.text.lines().count(), 3);
+    assert_eq!(jsonl.text.lines().count(), 3, "{}", jsonl.text);
     assert!(jsonl.text.contains("exp-1") && jsonl.text.contains("core_hash"));
     let csv = app
         .send(app.request(
             Method::GET,
             "/api/v1/order-exports/2026-12-20/csv",
-            Some(&cast.cs.1),
+            Some(&cast.dept.1),
         ))
         .await;
     assert_eq!(csv.text.lines().count(), 4, "header and one row per line");
@@ -1026,3 +1026,72 @@ async fn r_ord_10_an_agreed_price_beyond_the_creators_limit_holds_the_order(app:
     assert_eq!(v.body["valid"], true, "{}", v.text);
 }
 dual!(r_ord_10_an_agreed_price_beyond_the_creators_limit_holds_the_order);
+
+async fn r_sec_5_taking_order_data_out_is_a_privilege_and_every_export_is_audited(app: TestApp) {
+    let cast = app.cast().await;
+    let admin = app.admin_token().await;
+    let token = |scopes: serde_json::Value| {
+        let admin = admin.clone();
+        let app = &app;
+        async move {
+            let r = app
+                .post(
+                    "/api/v1/api-tokens",
+                    Some(&admin),
+                    &json!({"name": "factory sync", "scopes": scopes}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+            r.body["token"].as_str().unwrap_or_default().to_owned()
+        }
+    };
+    let without = token(json!(["orders:read"])).await;
+    let with = token(json!(["orders:read", "exports:read"])).await;
+    let began = app.clock.now_utc();
+    app.clock.set(began + Duration::days(2));
+    let cast = relogin(&app, cast).await;
+    let admin = app.token("admin", ecops_tests::ADMIN_PASSWORD).await;
+    let mut day = String::new();
+    for _ in 0..100 {
+        let list = app.get("/api/v1/order-exports", &cast.dept.1).await;
+        if let Some(d) = list.body["items"][0]["date"].as_str() {
+            day = d.to_owned();
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(!day.is_empty(), "an export exists");
+    let path = format!("/api/v1/order-exports/{day}/csv");
+    let fetch = |t: &str| app.send(app.request(Method::GET, &path, Some(t)));
+    fetch(&cast.cs.1).await.assert_problem(403, "missing_role");
+    fetch(&without).await.assert_problem(403, "missing_scope");
+    for allowed in [&cast.dept.1, &with] {
+        let r = fetch(allowed).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        assert!(r.header("x-checksum-sha256").is_some());
+    }
+    let log = app
+        .get(
+            &format!("/api/v1/audit?action=order_export.download&subject_id={day}"),
+            &admin,
+        )
+        .await;
+    let mut outcomes: Vec<&str> = log.body["items"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|e| e["outcome"].as_str()).collect())
+        .unwrap_or_default();
+    outcomes.sort_unstable();
+    assert_eq!(
+        outcomes,
+        vec!["refused", "refused", "success", "success"],
+        "{}",
+        log.text
+    );
+}
+dual!(
+    r_sec_5_taking_order_data_out_is_a_privilege_and_every_export_is_audited,
+    |c: &mut ecops_server::config::Config| {
+        c.orders.scheduler_tick_ms = 20;
+        c.auth.access_ttl_secs = 400 * 86_400;
+    }
+);

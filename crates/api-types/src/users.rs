@@ -20,7 +20,7 @@ pub const JOB_ROLES: [&str; 10] = [
 ];
 
 /// Scopes an API token can carry.
-pub const API_SCOPES: [&str; 14] = [
+pub const API_SCOPES: [&str; 15] = [
     "users:read",
     "users:write",
     "audit:read",
@@ -35,6 +35,8 @@ pub const API_SCOPES: [&str; 14] = [
     "attendance:read",
     "attendance:write",
     "reports:read",
+    // R-SEC-5: taking customer and order data out of the system (export files).
+    "exports:read",
 ];
 
 /// A staff account as others see it. `monthly_wage_fen` is present only for callers allowed to

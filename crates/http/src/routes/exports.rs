@@ -4,13 +4,15 @@ use crate::auth::Identity;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
 use crate::state::AppState;
-use crate::support::page_limit;
+use crate::support::{page_limit, RequestMeta};
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpResponse};
 use chrono::NaiveDate;
 use ecops_api_types::{ExportVerification, OrderExportView, Page, PageQuery, Problem};
-use ecops_domain::PermissionLevel;
+use ecops_domain::{JobRole, PermissionLevel};
+use ecops_persistence::repo::audit::{self, Outcome};
 use ecops_persistence::workflow::exports::{self, Export, Schedule};
+use serde_json::json;
 
 /// The export schedule of this server.
 pub fn schedule(state: &AppState) -> Schedule {
@@ -64,28 +66,74 @@ pub async fn list_order_exports(
     }))
 }
 
+/// R-SEC-5: who may take customer and order data out of the system. An API token also needs the
+/// scope `exports:read`.
+const EXPORTERS: &[JobRole] = &[
+    JobRole::CsSupervisor,
+    JobRole::DeptManager,
+    JobRole::GeneralManager,
+    JobRole::ItAdmin,
+];
+
 /// Downloads an export file: `jsonl` (orders with their events and hashes) or `csv` (one row per
-/// order line).
+/// order line). The files carry customers' names, phones and addresses, so taking them out is a
+/// privilege (R-SEC-5): the supervisor, the managers and IT, or an API token with `exports:read`.
+/// Every download, and every refused attempt, is in the audit log.
 #[utoipa::path(tag = "orders", security(("bearer" = [])),
     params(("date" = String, Path, description = "YYYY-MM-DD"), ("format" = String, Path, description = "`jsonl` or `csv`")),
     responses((status = 200, description = "The file", content((String = "application/x-ndjson"), (String = "text/csv"))),
+        (status = 403, description = "Not allowed to export customer and order data", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No export for that day", body = Problem, content_type = "application/problem+json")))]
 #[get("/order-exports/{date}/{format}")]
 pub async fn download_order_export(
     state: web::Data<AppState>,
+    meta: RequestMeta,
     who: Identity,
     path: web::Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
-    who.require(PermissionLevel::Operator, &[])?;
-    who.require_scope("orders:read")?;
     let (date, format) = path.into_inner();
+    let subject = Some(("order_export", date.clone()));
+    let allowed = who
+        .require(PermissionLevel::Operator, EXPORTERS)
+        .and_then(|()| who.require_scope("exports:read"));
+    if let Err(refusal) = allowed {
+        let entry = meta.audit(
+            &who,
+            "order_export.download",
+            subject,
+            Outcome::Refused,
+            json!({"format": format}),
+        );
+        let now = state.clock.now();
+        state
+            .run(move |conn| Ok(audit::append(conn, &entry, now)?))
+            .await?;
+        return Err(refusal);
+    }
     let date = parse_date(&date)?;
     if format != "jsonl" && format != "csv" {
         return Err(ApiError::not_found("exports are jsonl or csv"));
     }
+    let now = state.clock.now();
+    let fmt = format.clone();
     let e = state
         .run(move |conn| {
-            exports::find(conn, date)?.ok_or_else(|| ApiError::not_found("no export for that day"))
+            let e = exports::find(conn, date)?
+                .ok_or_else(|| ApiError::not_found("no export for that day"))?;
+            let sha = if fmt == "jsonl" {
+                &e.jsonl_sha256
+            } else {
+                &e.csv_sha256
+            };
+            let entry = meta.audit(
+                &who,
+                "order_export.download",
+                subject,
+                Outcome::Success,
+                json!({"format": fmt, "sha256": sha, "orders": e.order_count}),
+            );
+            audit::append(conn, &entry, now)?;
+            Ok(e)
         })
         .await?;
     let (file, ct) = if format == "jsonl" {
