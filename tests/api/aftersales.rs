@@ -225,3 +225,99 @@ async fn r_afs_3_daily_figures_and_factory_tables_for_any_period(app: TestApp) {
     .assert_problem(400, "invalid_query");
 }
 dual!(r_afs_3_daily_figures_and_factory_tables_for_any_period);
+
+async fn r_afs_1_returns_exchanges_and_gifts_beyond_customer_services_authority_go_to_the_supervisor(
+    app: TestApp,
+) {
+    use ecops_domain::{JobRole, PermissionLevel};
+    let cast = app.cast().await;
+    app.listed(&cast, "GIFT-1", 15_000, 10).await;
+    let (_, supervisor) = app
+        .user_token(
+            "cs.lead",
+            &[JobRole::CsSupervisor],
+            PermissionLevel::Operator,
+        )
+        .await;
+    let o = app
+        .order(&cast, &app.order_body("gift-1", "GIFT-1", 2))
+        .await;
+    let order = o.body["id"].as_str().unwrap_or_default().to_owned();
+    let app = &app;
+    let open = |token: &str, body: serde_json::Value| {
+        let mut b = body;
+        b["order_id"] = json!(order);
+        let token = token.to_owned();
+        async move { app.post("/api/v1/aftersales", Some(&token), &b).await }
+    };
+    // ¥150 of goods back and a ¥30 gift: within customer service's ¥200.
+    let ok = open(
+        &cast.cs.1,
+        json!({"kind": "exchange", "lines": [{"line_no": 1, "quantity": 1}],
+        "description": "wrong colour", "gift_fen": 3000, "gift_item": "tea sample"}),
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.text);
+    assert_eq!(
+        (ok.body["gift_fen"].as_i64(), ok.body["gift_item"].as_str()),
+        (Some(3000), Some("tea sample"))
+    );
+    // ¥150 + a ¥60 gift is beyond it: refused, nothing written; the supervisor decides.
+    let before = app
+        .get(&format!("/api/v1/aftersales?order_id={order}"), &cast.cs.1)
+        .await;
+    let beyond = json!({"kind": "exchange", "lines": [{"line_no": 1, "quantity": 1}],
+        "description": "second exchange", "gift_fen": 6000, "gift_item": "tea set"});
+    open(&cast.cs.1, beyond.clone())
+        .await
+        .assert_problem(403, "beyond_authority");
+    let after = app
+        .get(&format!("/api/v1/aftersales?order_id={order}"), &cast.cs.1)
+        .await;
+    assert_eq!(before.body["items"], after.body["items"]);
+    let r = open(&supervisor, beyond).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    // A gift names what is given.
+    open(
+        &cast.cs.1,
+        json!({"kind": "complaint", "description": "late", "gift_fen": 500}),
+    )
+    .await
+    .assert_problem(422, "validation_failed");
+}
+dual!(r_afs_1_returns_exchanges_and_gifts_beyond_customer_services_authority_go_to_the_supervisor);
+
+async fn r_afs_1_a_logistics_exception_names_what_went_wrong(app: TestApp) {
+    let cast = app.cast().await;
+    app.listed(&cast, "LOG-1", 1000, 10).await;
+    let o = app.order(&cast, &app.order_body("log-1", "LOG-1", 1)).await;
+    let order = o.body["id"].as_str().unwrap_or_default().to_owned();
+    let r = app
+        .post(
+            "/api/v1/aftersales",
+            Some(&cast.cs.1),
+            &json!({"order_id": order,
+            "kind": "logistics_exception", "logistics_issue": "shipping_reminder",
+            "description": "customer asks where the parcel is"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    assert_eq!(r.body["kind"], "logistics_exception");
+    assert_eq!(r.body["logistics_issue"], "shipping_reminder");
+    for body in [
+        json!({"order_id": order, "kind": "logistics_exception", "description": "x"}),
+        json!({"order_id": order, "kind": "logistics_exception", "logistics_issue": "late", "description": "x"}),
+        json!({"order_id": order, "kind": "complaint", "logistics_issue": "lost", "description": "x"}),
+    ] {
+        let r = app
+            .post("/api/v1/aftersales", Some(&cast.cs.1), &body)
+            .await;
+        r.assert_problem(422, "validation_failed");
+        assert_eq!(
+            r.error_fields(),
+            vec!["logistics_issue".to_owned()],
+            "{body}"
+        );
+    }
+}
+dual!(r_afs_1_a_logistics_exception_names_what_went_wrong);

@@ -349,12 +349,31 @@ pub struct CaseLineInput {
 #[serde(deny_unknown_fields)]
 pub struct CreateCaseRequest {
     pub order_id: Uuid,
-    /// `return`, `exchange`, `refund`, `reissue`, `repair`, `complaint`, `dispute` or `review`.
+    /// `return`, `exchange`, `refund`, `reissue`, `repair`, `complaint`, `dispute`, `review` or
+    /// `logistics_exception` (疑难件/快递异常).
     #[cfg_attr(
         feature = "openapi",
-        schema(pattern = "^(return|exchange|refund|reissue|repair|complaint|dispute|review)$")
+        schema(
+            pattern = "^(return|exchange|refund|reissue|repair|complaint|dispute|review|logistics_exception)$"
+        )
     )]
     pub kind: String,
+    /// For `logistics_exception` only, and required there: `lost`, `damaged`, `stuck`,
+    /// `shipping_reminder` (催发货) or `customer_carrier`.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^(lost|damaged|stuck|shipping_reminder|customer_carrier)$")
+    )]
+    pub logistics_issue: Option<String>,
+    /// R-AFS-1: the value of a gift (赠送) to the customer. With the goods of a return or an
+    /// exchange it counts against the opener's authority limit; beyond it the supervisor decides.
+    #[validate(range(min = 0, max = 1_000_000_000_i64))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1_000_000_000_i64))]
+    pub gift_fen: Option<i64>,
+    /// What the gift is; required with `gift_fen`.
+    #[validate(length(min = 1, max = 200))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
+    pub gift_item: Option<String>,
     #[serde(default)]
     #[validate(length(max = 200), nested)]
     #[cfg_attr(feature = "openapi", schema(max_items = 200))]
@@ -401,6 +420,11 @@ pub struct CaseView {
     pub description: String,
     pub customer_result: Option<String>,
     pub refund_fen: i64,
+    /// R-AFS-1: a gift to the customer (0 when none) and what it is.
+    pub gift_fen: i64,
+    pub gift_item: Option<String>,
+    /// For a logistics exception: what went wrong.
+    pub logistics_issue: Option<String>,
     pub lines: Vec<CaseLineView>,
     /// Complaints: the processing deadline (R-AFS-2).
     pub deadline_at: Option<DateTime<Utc>>,

@@ -4,6 +4,7 @@
 //! the policy in force, so every rule can be tested exhaustively and fast.
 
 pub mod access;
+pub mod aftersales;
 pub mod approval;
 pub mod attendance;
 pub mod duty;

@@ -94,6 +94,8 @@ pub struct OrderSettings {
     pub node: String,
     /// R-ORD-10: how far below the effective price each role may agree a price.
     pub discount_limits: ecops_domain::order::DiscountLimits,
+    /// R-AFS-1: what customer service settles on its own in after-sales.
+    pub aftersales_authority: ecops_domain::aftersales::AuthorityLimits,
 }
 
 impl Default for OrderSettings {
@@ -106,6 +108,7 @@ impl Default for OrderSettings {
             scheduler_tick_ms: 30_000,
             node: format!("node-{}", std::process::id()),
             discount_limits: ecops_domain::order::DiscountLimits::default(),
+            aftersales_authority: ecops_domain::aftersales::AuthorityLimits::default(),
         }
     }
 }

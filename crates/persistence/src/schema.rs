@@ -381,6 +381,9 @@ diesel::table! {
         created_at -> Timestamp,
         closed_at -> Nullable<Timestamp>,
         version -> BigInt,
+        gift_fen -> BigInt,
+        gift_item -> Nullable<Text>,
+        logistics_issue -> Nullable<Text>,
     }
 }
 

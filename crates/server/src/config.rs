@@ -70,6 +70,14 @@ pub struct OrdersSection {
     /// R-ORD-10: the same for the customer-service supervisor; beyond it, the department manager.
     #[serde(default = "default_supervisor_discount")]
     pub discount_limit_cs_supervisor_bp: u32,
+    /// R-AFS-1: the value of goods returned or exchanged and gifts that customer service settles
+    /// on its own, in fen; beyond it the supervisor decides.
+    #[serde(default = "default_aftersales_authority")]
+    pub aftersales_authority_customer_service_fen: i64,
+}
+
+fn default_aftersales_authority() -> i64 {
+    ecops_domain::aftersales::AuthorityLimits::default().customer_service_fen
 }
 
 fn default_cs_discount() -> u32 {
@@ -233,6 +241,7 @@ impl Default for Config {
                 node: None,
                 discount_limit_customer_service_bp: default_cs_discount(),
                 discount_limit_cs_supervisor_bp: default_supervisor_discount(),
+                aftersales_authority_customer_service_fen: default_aftersales_authority(),
             },
             attendance: AttendanceSection {
                 day_start: chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap_or_default(),

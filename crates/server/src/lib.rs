@@ -194,6 +194,9 @@ pub fn http_config(config: &Config, secret: Vec<u8>) -> HttpConfig {
                 customer_service_bp: config.orders.discount_limit_customer_service_bp,
                 cs_supervisor_bp: config.orders.discount_limit_cs_supervisor_bp,
             },
+            aftersales_authority: ecops_domain::aftersales::AuthorityLimits {
+                customer_service_fen: config.orders.aftersales_authority_customer_service_fen,
+            },
         },
         attendance: ecops_http::AttendanceSettings {
             policy: config.attendance_policy(),

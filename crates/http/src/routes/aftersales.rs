@@ -14,6 +14,7 @@ use ecops_api_types::{
     CaseLineView, CaseQuery, CaseView, CreateCaseRequest, DailyAftersales, FactoryRow, Page,
     Problem, ReportQuery, UpdateCaseRequest,
 };
+use ecops_domain::aftersales::{self as rules, LogisticsIssue};
 use ecops_domain::{JobRole, PermissionLevel};
 use ecops_persistence::db::write_tx;
 use ecops_persistence::repo::aftersales::{self, Case, CaseFilter, KINDS, STATUSES};
@@ -41,6 +42,9 @@ fn views(conn: &mut AnyConnection, cases: &[Case], now: DateTime<Utc>) -> ApiRes
                 description: c.description.clone(),
                 customer_result: c.customer_result.clone(),
                 refund_fen: c.refund_fen,
+                gift_fen: c.gift_fen,
+                gift_item: c.gift_item.clone(),
+                logistics_issue: c.logistics_issue.clone(),
                 lines: c
                     .lines
                     .iter()
@@ -73,7 +77,10 @@ fn one(conn: &mut AnyConnection, c: &Case, now: DateTime<Utc>) -> ApiResult<Case
 }
 
 /// Opens a case on an order (customer service). A return puts the returned goods back in stock;
-/// a refund can never exceed what was paid minus earlier refunds; a complaint gets a deadline
+/// a refund can never exceed what was paid minus earlier refunds; returns, exchanges and gifts
+/// are settled within the opener's authority (R-AFS-1: customer service ¥200 by default, beyond
+/// it 403 `beyond_authority` and the supervisor decides); a logistics exception names what went
+/// wrong; a complaint gets a deadline
 /// (24 h by default) after which it is escalated to the customer-service supervisor.
 #[utoipa::path(tag = "aftersales", security(("bearer" = [])), request_body = CreateCaseRequest,
     responses((status = 201, description = "Opened", body = CaseView),
@@ -95,17 +102,45 @@ pub async fn create_case(
         ));
     }
     let refund = b.refund_fen.unwrap_or(0);
-    if refund > 0
-        && !matches!(
-            b.kind.as_str(),
-            "refund" | "return" | "complaint" | "dispute"
-        )
-    {
+    if refund > 0 && !rules::gives_money_back(&b.kind) {
         return Err(ApiError::invalid_field(
             "refund_fen",
             "only refunds, returns, complaints and disputes give money back",
         ));
     }
+    // R-AFS-1: a logistics exception says what went wrong; no other kind does.
+    let logistics_issue = match (b.kind.as_str(), b.logistics_issue.as_deref()) {
+        ("logistics_exception", Some(i)) => Some(
+            i.parse::<LogisticsIssue>()
+                .map_err(|_| {
+                    ApiError::invalid_field(
+                        "logistics_issue",
+                        "must be lost, damaged, stuck, shipping_reminder or customer_carrier",
+                    )
+                })?
+                .as_str()
+                .to_owned(),
+        ),
+        ("logistics_exception", None) => {
+            return Err(ApiError::invalid_field(
+                "logistics_issue",
+                "a logistics exception names what went wrong",
+            ))
+        }
+        (_, Some(_)) => {
+            return Err(ApiError::invalid_field(
+                "logistics_issue",
+                "only a logistics exception has one",
+            ))
+        }
+        (_, None) => None,
+    };
+    let gift = b.gift_fen.unwrap_or(0);
+    let gift_item = b.gift_item.as_deref().map(str::trim).map(str::to_owned);
+    if gift > 0 && gift_item.is_none() {
+        return Err(ApiError::invalid_field("gift_item", "name what is given"));
+    }
+    let authority = state.config.orders.aftersales_authority.of(&who.roles);
     if b.kind == "return" && b.lines.is_empty() {
         return Err(ApiError::invalid_field(
             "lines",
@@ -130,6 +165,9 @@ pub async fn create_case(
         closed_at: None,
         version: 1,
         lines: b.lines.iter().map(|l| (l.line_no, l.quantity)).collect(),
+        gift_fen: gift,
+        gift_item: gift_item.filter(|_| gift > 0),
+        logistics_issue,
     };
     let v = state
         .run(move |conn| {
@@ -142,6 +180,19 @@ pub async fn create_case(
                     if *qty > line.quantity {
                         return Err(ApiError::invalid_field(&format!("lines.{i}.quantity"), format!("exceeds the {} ordered", line.quantity)));
                     }
+                }
+                // R-AFS-1: goods taken back or exchanged at their order price, plus any gift, within
+                // the opener's authority; beyond it the supervisor decides (and opens the case).
+                let goods: i64 = if rules::goods_count_against_authority(&c.kind) {
+                    c.lines.iter().filter_map(|(no, qty)| rec.lines.iter().find(|l| l.line_no == *no).map(|l| l.unit_price_fen.saturating_mul(*qty))).sum()
+                } else {
+                    0
+                };
+                let value = goods.saturating_add(c.gift_fen);
+                if !rules::within_authority(authority, value) {
+                    return Err(ApiError::forbidden("beyond_authority", format!(
+                        "this case settles {value} fen of goods and gifts, beyond your authority of {} fen: the customer-service supervisor decides",
+                        authority.unwrap_or_default())));
                 }
                 let refunded = aftersales::refunded(conn, c.order_id)?;
                 if c.refund_fen > rec.order.paid_fen - refunded {
@@ -160,7 +211,7 @@ pub async fn create_case(
                         }
                     }
                 }
-                audit::append(conn, &meta.audit(&who, "aftersales.open", Some(("aftersales_case", c.id.to_string())), audit::Outcome::Success, json!({"order_id": c.order_id, "kind": c.kind, "refund_fen": c.refund_fen})), now)?;
+                audit::append(conn, &meta.audit(&who, "aftersales.open", Some(("aftersales_case", c.id.to_string())), audit::Outcome::Success, json!({"order_id": c.order_id, "kind": c.kind, "refund_fen": c.refund_fen, "gift_fen": c.gift_fen, "logistics_issue": c.logistics_issue})), now)?;
                 one(conn, &c, now)
             })
         })

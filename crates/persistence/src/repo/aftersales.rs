@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use std::collections::HashMap;
 use uuid::Uuid;
 
-pub const KINDS: [&str; 8] = [
+pub const KINDS: [&str; 9] = [
     "return",
     "exchange",
     "refund",
@@ -17,6 +17,7 @@ pub const KINDS: [&str; 8] = [
     "complaint",
     "dispute",
     "review",
+    "logistics_exception",
 ];
 pub const STATUSES: [&str; 4] = ["open", "in_progress", "resolved", "closed"];
 
@@ -37,6 +38,11 @@ pub struct Case {
     pub version: i64,
     /// (line number, quantity)
     pub lines: Vec<(i32, i64)>,
+    /// R-AFS-1: the value of a gift to the customer, and what it is.
+    pub gift_fen: i64,
+    pub gift_item: Option<String>,
+    /// R-AFS-1: what went wrong, for a logistics exception.
+    pub logistics_issue: Option<String>,
 }
 
 #[derive(Queryable, Selectable)]
@@ -55,6 +61,9 @@ struct Row {
     created_at: NaiveDateTime,
     closed_at: Option<NaiveDateTime>,
     version: i64,
+    gift_fen: i64,
+    gift_item: Option<String>,
+    logistics_issue: Option<String>,
 }
 
 fn with_lines(conn: &mut AnyConnection, rows: Vec<Row>) -> StoreResult<Vec<Case>> {
@@ -85,6 +94,9 @@ fn with_lines(conn: &mut AnyConnection, rows: Vec<Row>) -> StoreResult<Vec<Case>
                 created_at: from_db(r.created_at),
                 closed_at: r.closed_at.map(from_db),
                 version: r.version,
+                gift_fen: r.gift_fen,
+                gift_item: r.gift_item,
+                logistics_issue: r.logistics_issue,
             })
         })
         .collect()
@@ -105,6 +117,9 @@ pub fn insert(conn: &mut AnyConnection, k: &Case) -> StoreResult<()> {
             c::created_by.eq(k.created_by.to_string()),
             c::created_at.eq(to_db(k.created_at)),
             c::version.eq(1_i64),
+            c::gift_fen.eq(k.gift_fen),
+            c::gift_item.eq(&k.gift_item),
+            c::logistics_issue.eq(&k.logistics_issue),
         ))
         .execute(conn)?;
     for (line, qty) in &k.lines {
