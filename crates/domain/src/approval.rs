@@ -706,7 +706,7 @@ mod decision_tests {
         assert!(matches!(a.effect, Effect::StepWaits { .. }));
         // Who can carry the chain: two different people, one for each role.
         let both = (id(2), vec![MarketingDirector, ItAdmin]);
-        assert!(!chain.decidable_by(&[both.clone()]));
+        assert!(!chain.decidable_by(std::slice::from_ref(&both)));
         assert!(chain.decidable_by(&[both.clone(), (id(3), vec![ItAdmin])]));
         assert!(!chain.decidable_by(&[(id(3), vec![ItAdmin]), (id(4), vec![ItAdmin])]));
         let page = ApprovalKind::PageRevision.default_chain();
