@@ -7,6 +7,7 @@ mod attendance;
 mod audit;
 mod auth;
 mod bootstrap;
+mod concurrency;
 mod contract;
 mod duty;
 mod migrations;

@@ -7,8 +7,8 @@
 //! for several page sizes (constant means no N+1). Run it on a release build: `scripts/bench.sh`.
 
 use diesel::connection::{set_default_instrumentation, Instrumentation, InstrumentationEvent};
+use ecops_app::orders::{self as flow, CustomerRef, NewLine, NewOrder};
 use ecops_persistence::repo::orders::{self, OrderFilter, OrderSort};
-use ecops_persistence::workflow::orders::{self as flow, CustomerRef, NewLine, NewOrder};
 use ecops_persistence::{Database, DbConfig};
 use ecops_tests::{spawn_app_with, Backend, TestApp};
 use serde_json::json;

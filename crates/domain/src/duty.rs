@@ -36,6 +36,17 @@ impl DutyKind {
         DutyKind::Restaurant,
     ];
 
+    /// R-DUT-1..3: the job role a person needs to take this duty (`None`: anyone on the staff).
+    pub fn role_needed(self) -> Option<crate::access::JobRole> {
+        use crate::access::JobRole;
+        match self {
+            DutyKind::HotlineManager => Some(JobRole::CsSupervisor),
+            DutyKind::WeekendService => Some(JobRole::CustomerService),
+            DutyKind::Storefront => Some(JobRole::StorefrontSpecialist),
+            DutyKind::Restaurant => None,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             DutyKind::HotlineManager => "hotline_manager",

@@ -8,6 +8,7 @@ pub mod aftersales;
 pub mod approval;
 pub mod attendance;
 pub mod duty;
+pub mod leave;
 pub mod order;
 pub mod password;
 pub mod product;

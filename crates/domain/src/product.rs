@@ -183,6 +183,17 @@ impl PromoRule {
             PromoRule::PercentOff(pct) => ((base_fen * (100 - pct) + 50) / 100).max(1),
         }
     }
+
+    /// R-PRD-7: a promotion lowers the price: a fixed promotional price must be below the base
+    /// price in force (a discount always is).
+    pub fn check_against_base(self, base_fen: i64) -> Result<(), String> {
+        match self {
+            PromoRule::Price(p) if p >= base_fen => {
+                Err(format!("must be below the price of {base_fen} fen"))
+            }
+            _ => Ok(()),
+        }
+    }
 }
 
 /// A promotion's window `[start, end)`.
@@ -380,5 +391,18 @@ mod tests {
             Some(t(10)),
             t(10) + Duration::days(2) + Duration::seconds(1)
         ));
+    }
+}
+
+#[cfg(test)]
+mod promotion_rule_tests {
+    use super::*;
+
+    #[test]
+    fn r_prd_7_a_promotion_price_is_below_the_base_price() {
+        assert!(PromoRule::Price(900).check_against_base(1000).is_ok());
+        assert!(PromoRule::Price(1000).check_against_base(1000).is_err());
+        assert!(PromoRule::Price(1200).check_against_base(1000).is_err());
+        assert!(PromoRule::PercentOff(10).check_against_base(1000).is_ok());
     }
 }

@@ -289,6 +289,22 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<ecops_app::AppError> for ApiError {
+    /// The one mapping of use-case refusals to HTTP.
+    fn from(err: ecops_app::AppError) -> Self {
+        use ecops_app::AppError as E;
+        match err {
+            E::NotFound(detail) => ApiError::not_found(detail),
+            E::Invalid { field, message } => ApiError::invalid_field(&field, message),
+            E::Rule { code, detail } => ApiError::unprocessable(code, detail),
+            E::Conflict { code, detail } => ApiError::conflict(code, detail),
+            E::Forbidden { code, detail } => ApiError::forbidden(code, detail),
+            E::Stale(detail) => ApiError::PreconditionFailed { detail },
+            E::Store(e) => ApiError::from(e),
+        }
+    }
+}
+
 impl From<actix_web::error::BlockingError> for ApiError {
     fn from(err: actix_web::error::BlockingError) -> Self {
         ApiError::Internal(err.to_string())

@@ -235,8 +235,8 @@ impl RequestMeta {
 }
 
 /// The acting person for the workflow engine, with the audit template of this request.
-pub fn actor(who: &Identity, meta: &RequestMeta) -> ecops_persistence::workflow::approvals::Actor {
-    ecops_persistence::workflow::approvals::Actor {
+pub fn actor(who: &Identity, meta: &RequestMeta) -> ecops_app::approvals::Actor {
+    ecops_app::approvals::Actor {
         id: who.user_id,
         roles: who.roles.clone(),
         audit: meta.audit(who, "", None, Outcome::Success, serde_json::Value::Null),

@@ -286,6 +286,25 @@ pub fn revert_all(conn: &mut AnyConnection) -> StoreResult<usize> {
     Ok(reverted.len())
 }
 
+/// Serialises the writers of one subject (`scope`, `key`: "leave", a user id) until the
+/// transaction ends. On PostgreSQL, whose transactions are READ COMMITTED, a check-then-write
+/// ("no overlapping leave", "no overlapping promotion") would otherwise let two concurrent
+/// requests both pass the check: a transaction-level advisory lock keyed by a hash of the subject
+/// makes the second wait until the first commits, and then see its row. On SQLite the write
+/// transaction (BEGIN IMMEDIATE) already excludes every other writer. Call it inside
+/// [`write_tx`], before the check; lock several subjects in a fixed order (sorted keys).
+pub fn lock_subject(conn: &mut AnyConnection, scope: &str, key: &str) -> StoreResult<()> {
+    match conn {
+        AnyConnection::Sqlite(_) => Ok(()),
+        AnyConnection::Postgresql(c) => {
+            diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                .bind::<diesel::sql_types::Text, _>(format!("{scope}:{key}"))
+                .execute(c)?;
+            Ok(())
+        }
+    }
+}
+
 /// Runs `f` in a write transaction. On SQLite it begins IMMEDIATE, taking the write lock up front,
 /// so a read-then-write transaction cannot fail with SQLITE_BUSY half-way.
 pub fn write_tx<T, E, F>(conn: &mut AnyConnection, f: F) -> Result<T, E>

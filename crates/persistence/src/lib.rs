@@ -8,7 +8,6 @@ pub mod db;
 pub mod error;
 pub mod repo;
 pub mod schema;
-pub mod workflow;
 
 pub use db::{AnyConnection, Backend, Database, DbConfig};
 pub use error::{StoreError, StoreResult};

@@ -13,12 +13,12 @@ use ecops_api_types::{
     ApprovalDetail, ApprovalQuery, ChainVersionView, ChainView, DecideRequest, DecisionView, Page,
     PageQuery, Problem, SetChainRequest,
 };
+use ecops_app::approvals as engine;
 use ecops_domain::approval::{current_step, ApprovalKind, ApprovalState, Chain, Step, Verdict};
 use ecops_domain::{JobRole, PermissionLevel};
 use ecops_persistence::db::write_tx;
 use ecops_persistence::repo::approvals::{self, ApprovalRequest, Decision, RequestFilter};
 use ecops_persistence::repo::audit::{self, Outcome};
-use ecops_persistence::workflow::approvals as engine;
 use ecops_persistence::AnyConnection;
 use serde_json::json;
 use std::collections::HashMap;

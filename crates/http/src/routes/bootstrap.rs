@@ -1,6 +1,6 @@
 //! The first-run window (R-ACL-4 on a fresh install): who may decide permission levels, and
 //! raising those deciders while nobody else can. The rules live in
-//! [`ecops_persistence::workflow::bootstrap`].
+//! [`ecops_app::bootstrap`].
 
 use super::{parse_level, user_view};
 use crate::auth::Identity;
@@ -12,9 +12,9 @@ use actix_web::{get, post, web};
 use ecops_api_types::{
     BootstrapDecider, BootstrapGrantRequest, BootstrapGrantResponse, BootstrapView, Problem,
 };
+use ecops_app::bootstrap::{self, FirstRun};
 use ecops_domain::access::may_read_wages;
 use ecops_domain::{JobRole, PermissionLevel};
-use ecops_persistence::workflow::bootstrap::{self, FirstRun};
 
 fn view(f: &FirstRun) -> BootstrapView {
     BootstrapView {

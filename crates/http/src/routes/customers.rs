@@ -14,13 +14,13 @@ use ecops_api_types::{
     ApprovalRequestView, ClassificationCount, CustomerQuery, CustomerView, Page, Problem,
     ReasonRequest, UpdateCustomerRequest,
 };
+use ecops_app::approvals as engine;
+use ecops_app::effects::BadCustomer;
 use ecops_domain::approval::{ApprovalKind, ApprovalState};
 use ecops_domain::PermissionLevel;
 use ecops_persistence::db::write_tx;
 use ecops_persistence::repo::approvals;
 use ecops_persistence::repo::customers::{self, Customer, CustomerChanges, CustomerFilter};
-use ecops_persistence::workflow::approvals as engine;
-use ecops_persistence::workflow::effects::BadCustomer;
 use uuid::Uuid;
 
 fn view(c: &Customer) -> CustomerView {

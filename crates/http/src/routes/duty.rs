@@ -15,7 +15,7 @@ use ecops_api_types::{
     RotationResult, ShiftQuery, ShiftView,
 };
 use ecops_domain::approval::ApprovalState;
-use ecops_domain::duty::{self as rules, DutyKind, DutyPolicy, Shift};
+use ecops_domain::duty::{self as rules, DutyKind, DutyPolicy};
 use ecops_domain::{JobRole, PermissionLevel};
 use ecops_persistence::db::{read_tx, write_tx};
 use ecops_persistence::repo::audit::{self, Outcome};
@@ -48,16 +48,6 @@ fn kind_out(k: DutyKind) -> DutyKindView {
     }
 }
 
-/// The job role a duty needs (the restaurant's evening duty can fall to anyone).
-fn role_for(kind: DutyKind) -> Option<JobRole> {
-    match kind {
-        DutyKind::HotlineManager => Some(JobRole::CsSupervisor),
-        DutyKind::WeekendService => Some(JobRole::CustomerService),
-        DutyKind::Storefront => Some(JobRole::StorefrontSpecialist),
-        DutyKind::Restaurant => None,
-    }
-}
-
 fn local(t: DateTime<Utc>, tz: Tz) -> NaiveDateTime {
     t.with_timezone(&tz).naive_local()
 }
@@ -86,51 +76,6 @@ fn views(conn: &mut AnyConnection, rows: &[ShiftRow]) -> ApiResult<Vec<ShiftView
             cancelled_by: s.cancelled_by,
         })
         .collect())
-}
-
-/// Checks that `user` can take a `kind` duty over `[from, to)`: an active member holding the
-/// role, not on approved leave (R-DUT-4), not already on duty then.
-fn check_person(
-    conn: &mut AnyConnection,
-    user: Uuid,
-    kind: DutyKind,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-    field: &str,
-) -> ApiResult<()> {
-    let person = active_staff(conn, user, field)?;
-    if let Some(role) = role_for(kind) {
-        if !person.roles.contains(&role) {
-            return Err(ApiError::invalid_field(
-                field,
-                format!("{} duty needs the {} role", kind.as_str(), role.as_str()),
-            ));
-        }
-    }
-    if let Some(l) =
-        leave::overlapping(conn, Some(user), &[ApprovalState::Approved], from, to)?.first()
-    {
-        return Err(ApiError::unprocessable(
-            "on_leave",
-            format!(
-                "{} is on approved leave {} – {}",
-                person.display_name, l.starts_at, l.ends_at
-            ),
-        ));
-    }
-    if let Some(s) = duty::live_between(conn, Some(user), from, to)?.first() {
-        return Err(ApiError::unprocessable(
-            "double_booked",
-            format!(
-                "{} is already on {} duty {} – {}",
-                person.display_name,
-                s.kind.as_str(),
-                s.starts_at,
-                s.ends_at
-            ),
-        ));
-    }
-    Ok(())
 }
 
 fn audit_shift(
@@ -178,44 +123,19 @@ pub async fn create_shift(
     who.require(PermissionLevel::Operator, &ROSTERERS)?;
     who.require_scope("attendance:write")?;
     let body = body.into_inner();
-    let tz = state.config.orders.timezone;
-    let kind = kind_in(body.kind);
-    let shift = Shift {
-        person: body.user_id,
-        kind,
-        start: local(body.starts_at, tz),
-        end: local(body.ends_at, tz),
-    };
-    DutyPolicy::default()
-        .check_shift(&shift)
-        .map_err(|m| ApiError::invalid_field("starts_at", m))?;
-    let now = state.clock.now();
-    let row = ShiftRow {
-        id: Uuid::now_v7(),
+    let input = ecops_app::duty::ShiftInput {
         user_id: body.user_id,
-        kind,
+        kind: kind_in(body.kind),
         starts_at: body.starts_at,
         ends_at: body.ends_at,
-        created_by: who.user_id,
-        created_at: now,
-        cancelled_at: None,
-        cancelled_by: None,
     };
+    let tz = state.config.orders.timezone;
+    let a = crate::support::actor(&who, &meta);
+    let now = state.clock.now();
     let v = state
         .run(move |conn| {
-            write_tx(conn, |conn| {
-                check_person(
-                    conn,
-                    row.user_id,
-                    kind,
-                    row.starts_at,
-                    row.ends_at,
-                    "user_id",
-                )?;
-                duty::insert(conn, &row)?;
-                audit_shift(conn, &meta, &who, "duty.rostered", &row, now)?;
-                views(conn, std::slice::from_ref(&row))
-            })
+            let row = ecops_app::duty::roster(conn, &a, input, tz, now)?;
+            views(conn, std::slice::from_ref(&row))
         })
         .await?;
     Ok(HttpResponse::Created().json(v.into_iter().next()))
@@ -472,7 +392,7 @@ mod tests {
             assert_eq!(kind_in(kind_out(k)), k);
         }
         assert_eq!(
-            role_for(DutyKind::HotlineManager),
+            DutyKind::HotlineManager.role_needed(),
             Some(JobRole::CsSupervisor)
         );
         let names: std::collections::HashMap<&str, DutyKind> =

@@ -9,9 +9,9 @@ use actix_web::http::header;
 use actix_web::{get, post, web, HttpResponse};
 use chrono::NaiveDate;
 use ecops_api_types::{ExportVerification, OrderExportView, Page, PageQuery, Problem};
+use ecops_app::exports::{self, Export, Schedule};
 use ecops_domain::{JobRole, PermissionLevel};
 use ecops_persistence::repo::audit::{self, Outcome};
-use ecops_persistence::workflow::exports::{self, Export, Schedule};
 use serde_json::json;
 
 /// The export schedule of this server.

@@ -2,26 +2,19 @@
 //! department manager through the approvals engine. Approved leave excuses the hours it covers in
 //! the attendance month and keeps the person off duty rosters (R-DUT-4).
 
-use super::{active_staff, approval_view, sees_staff_records};
+use super::{approval_view, sees_staff_records};
 use crate::auth::Identity;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Query, ValidJson};
 use crate::state::AppState;
 use crate::support::{actor, page_limit, RequestMeta};
 use actix_web::{get, post, web, HttpResponse};
-use chrono::Duration;
 use ecops_api_types::{
     CreateLeaveRequest, LeaveKind, LeaveProposal, LeaveQuery, LeaveView, Page, Problem,
 };
-use ecops_domain::approval::{ApprovalKind, ApprovalState};
-use ecops_persistence::db::write_tx;
+use ecops_domain::approval::ApprovalState;
 use ecops_persistence::repo::leave::{self, Leave};
-use ecops_persistence::workflow::approvals as engine;
-use ecops_persistence::workflow::effects::LeaveApproval;
 use uuid::Uuid;
-
-/// The longest leave one request may cover.
-const MAX_DAYS: i64 = 31;
 
 fn kind_of(s: &str) -> LeaveKind {
     match s {
@@ -70,87 +63,18 @@ pub async fn create_leave(
 ) -> ApiResult<HttpResponse> {
     who.require_scope("attendance:write")?;
     let body = body.into_inner();
-    let now = state.clock.now();
-    if body.starts_at <= now {
-        return Err(ApiError::invalid_field(
-            "starts_at",
-            "leave is asked for in advance: it must start later than now",
-        ));
-    }
-    if body.ends_at <= body.starts_at {
-        return Err(ApiError::invalid_field(
-            "ends_at",
-            "must be after starts_at",
-        ));
-    }
-    if body.ends_at - body.starts_at > Duration::days(MAX_DAYS) {
-        return Err(ApiError::invalid_field(
-            "ends_at",
-            format!("one request covers at most {MAX_DAYS} days"),
-        ));
-    }
-    if body.handover_to == who.user_id {
-        return Err(ApiError::invalid_field(
-            "handover_to",
-            "the work is handed over to someone else",
-        ));
-    }
-    let l = Leave {
-        id: Uuid::now_v7(),
-        user_id: who.user_id,
+    let input = ecops_app::leave::LeaveInput {
         kind: body.kind.as_str().to_owned(),
         starts_at: body.starts_at,
         ends_at: body.ends_at,
-        reason: body.reason.trim().to_owned(),
+        reason: body.reason,
         handover_to: body.handover_to,
-        handover_note: body.handover_note.trim().to_owned(),
-        status: ApprovalState::Pending,
-        approval_request_id: Uuid::nil(),
-        created_at: now,
-        updated_at: now,
+        handover_note: body.handover_note,
     };
     let a = actor(&who, &meta);
+    let now = state.clock.now();
     let (l, request) = state
-        .run(move |conn| {
-            write_tx(conn, |conn| {
-                active_staff(conn, l.handover_to, "handover_to")?;
-                let overlapping = leave::overlapping(
-                    conn,
-                    Some(l.user_id),
-                    &[ApprovalState::Pending, ApprovalState::Approved],
-                    l.starts_at,
-                    l.ends_at,
-                )?;
-                if let Some(o) = overlapping.first() {
-                    return Err(ApiError::unprocessable(
-                        "leave_overlap",
-                        format!(
-                            "this overlaps your {} leave {} – {}",
-                            o.status.as_str(),
-                            o.starts_at,
-                            o.ends_at
-                        ),
-                    ));
-                }
-                let request = engine::submit(
-                    conn,
-                    ApprovalKind::Leave,
-                    ("leave_request", l.id.to_string()),
-                    &a,
-                    serde_json::to_value(LeaveApproval { leave_id: l.id })
-                        .map_err(ApiError::internal)?,
-                    &l.reason,
-                    None,
-                    now,
-                )?;
-                let l = Leave {
-                    approval_request_id: request.id,
-                    ..l
-                };
-                leave::insert(conn, &l)?;
-                Ok((l, request))
-            })
-        })
+        .run(move |conn| Ok(ecops_app::leave::request(conn, &a, input, now)?))
         .await?;
     Ok(HttpResponse::Accepted().json(LeaveProposal {
         leave: view(&l),

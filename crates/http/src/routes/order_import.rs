@@ -17,10 +17,10 @@ use ecops_api_types::{
     CreateOrderRequest, CustomerInput, FieldError, ImportQuery, ImportReport, ImportRowResult,
     OrderLineInput, Problem,
 };
+use ecops_app::orders as flow;
 use ecops_domain::product::ProductStatus;
 use ecops_domain::PermissionLevel;
 use ecops_persistence::repo::products;
-use ecops_persistence::workflow::orders as flow;
 use ecops_persistence::StoreError;
 use validator::Validate;
 

@@ -14,6 +14,7 @@ use ecops_api_types::{
     CreateOrderRequest, OrderEventInput, OrderEventView, OrderLineView, OrderQuery,
     OrderVerification, OrderView, Page, Problem,
 };
+use ecops_app::orders::{self as flow, CustomerRef, NewLine, NewOrder};
 use ecops_domain::order::{deadline_outcome, DeadlineOutcome, EventKind, OrderStatus};
 use ecops_domain::product::Sku;
 use ecops_domain::{JobRole, PermissionLevel};
@@ -22,7 +23,6 @@ use ecops_persistence::repo::from_db;
 use ecops_persistence::repo::orders::{
     self, EventRow, LineRow, OrderFilter, OrderRow, OrderSort, StatusRow,
 };
-use ecops_persistence::workflow::orders::{self as flow, CustomerRef, NewLine, NewOrder};
 use ecops_persistence::AnyConnection;
 use serde_json::json;
 use uuid::Uuid;

@@ -15,6 +15,8 @@ use ecops_api_types::{
     PageRevisionQuery, PageRevisionView, PageScheduleView, Problem, RevisionArea, RevisionCadence,
     RevisionStatusView,
 };
+use ecops_app::approvals as engine;
+use ecops_app::effects::PageRevisionApproval;
 use ecops_domain::approval::ApprovalKind;
 use ecops_domain::revision::{self as rules, Area, Cadence, RevisionStatus};
 use ecops_domain::{JobRole, PermissionLevel};
@@ -22,8 +24,6 @@ use ecops_persistence::db::{read_tx, write_tx};
 use ecops_persistence::repo::approvals;
 use ecops_persistence::repo::audit::{self, Outcome};
 use ecops_persistence::repo::page_revisions::{self, Filter, PageRevision};
-use ecops_persistence::workflow::approvals as engine;
-use ecops_persistence::workflow::effects::PageRevisionApproval;
 use ecops_persistence::AnyConnection;
 use serde_json::json;
 use std::collections::HashMap;

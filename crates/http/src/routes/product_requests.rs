@@ -12,16 +12,14 @@ use actix_web::{post, web, HttpResponse};
 use ecops_api_types::{
     ApprovalRequestView, PriceChangeRequest, Problem, ProductView, ReasonRequest,
 };
+use ecops_app::approvals as engine;
+use ecops_app::effects::{AbnormalDelisting, CompetitorPrice, Listing, PriceChange};
 use ecops_domain::approval::{ApprovalKind, ApprovalState};
 use ecops_domain::product::{check_price, effective_price, ProductStatus};
 use ecops_domain::{JobRole, PermissionLevel};
 use ecops_persistence::db::write_tx;
 use ecops_persistence::repo::approvals;
 use ecops_persistence::repo::{audit, products};
-use ecops_persistence::workflow::approvals as engine;
-use ecops_persistence::workflow::effects::{
-    AbnormalDelisting, CompetitorPrice, Listing, PriceChange,
-};
 use ecops_persistence::AnyConnection;
 use serde_json::json;
 use uuid::Uuid;

@@ -16,6 +16,8 @@ use ecops_api_types::{
     Page, PageQuery, PendingPrice, PriceHistoryEntry, Problem, ProductEventView, ProductQuery,
     ProductView, StockMovementRequest, StockMovementView, UpdateProductRequest,
 };
+use ecops_app::approvals as engine;
+use ecops_app::effects::ConfidentialEdit;
 use ecops_domain::approval::{ApprovalKind, ApprovalState};
 use ecops_domain::product::{
     check_price, effective_price, stocktake_overdue, ProductStatus, PromoRule, Sku,
@@ -27,8 +29,6 @@ use ecops_persistence::repo::products::{
 };
 use ecops_persistence::repo::stock::{self, Reason};
 use ecops_persistence::repo::{audit, promotions};
-use ecops_persistence::workflow::approvals as engine;
-use ecops_persistence::workflow::effects::ConfidentialEdit;
 use ecops_persistence::AnyConnection;
 use serde_json::json;
 use uuid::Uuid;

@@ -12,14 +12,10 @@ use chrono::{DateTime, Utc};
 use ecops_api_types::{
     ApprovalRequestView, CreatePromotionRequest, Page, Problem, PromotionQuery, PromotionView,
 };
-use ecops_domain::approval::{ApprovalKind, ApprovalState};
+use ecops_domain::approval::ApprovalState;
 use ecops_domain::product::{PromoRule, Sku, Window};
 use ecops_domain::{JobRole, PermissionLevel};
-use ecops_persistence::db::write_tx;
-use ecops_persistence::repo::products;
 use ecops_persistence::repo::promotions::{self, Promotion};
-use ecops_persistence::workflow::approvals as engine;
-use ecops_persistence::workflow::effects::PromotionApproval;
 use uuid::Uuid;
 
 fn view(p: &Promotion, now: DateTime<Utc>) -> PromotionView {
@@ -104,88 +100,16 @@ pub async fn create_promotion(
             skus.push(sku);
         }
     }
-    let reason = body.reason.trim().to_owned();
-    let name = body.name.trim().to_owned();
+    let input = ecops_app::promotions::PromotionInput {
+        name: body.name.trim().to_owned(),
+        rule,
+        window,
+        skus,
+        reason: body.reason.trim().to_owned(),
+    };
     let a = actor(&who, &meta);
     let (promo, request) = state
-        .run(move |conn| {
-            write_tx(conn, |conn| {
-                let found = products::find_by_skus(conn, &skus)?;
-                if let Some((i, missing)) = skus
-                    .iter()
-                    .enumerate()
-                    .find(|(_, s)| !found.iter().any(|p| &p.sku == *s))
-                {
-                    return Err(ApiError::invalid_field(
-                        &format!("skus.{i}"),
-                        format!("no product has SKU {missing}"),
-                    ));
-                }
-                let ids: Vec<Uuid> = found.iter().map(|p| p.id).collect();
-                if let PromoRule::Price(promo) = rule {
-                    let prices = products::prices_of(conn, &ids)?;
-                    for p in &found {
-                        let in_force: Vec<_> = prices
-                            .get(&p.id)
-                            .map(|h| h.iter().map(|r| r.in_force()).collect())
-                            .unwrap_or_default();
-                        let base = ecops_domain::product::effective_price(&in_force, &[], now)
-                            .unwrap_or(0);
-                        if promo >= base {
-                            return Err(ApiError::invalid_field(
-                                "promo_price_fen",
-                                format!("must be below {}'s price of {base} fen", p.sku),
-                            ));
-                        }
-                    }
-                }
-                let existing = promotions::for_products(
-                    conn,
-                    &ids,
-                    &[ApprovalState::Approved, ApprovalState::Pending],
-                )?;
-                if let Some(clash) = existing.iter().find(|o| o.window.overlaps(&window)) {
-                    return Err(ApiError::unprocessable(
-                        "promotion_overlap",
-                        format!(
-                            "the {} promotion `{}` ({} – {}) overlaps on a product",
-                            clash.state.as_str(),
-                            clash.name,
-                            clash.window.start,
-                            clash.window.end
-                        ),
-                    ));
-                }
-                let promo_id = Uuid::now_v7();
-                let request = engine::submit(
-                    conn,
-                    ApprovalKind::Promotion,
-                    ("promotion", promo_id.to_string()),
-                    &a,
-                    serde_json::to_value(PromotionApproval {
-                        promotion_id: promo_id,
-                    })
-                    .map_err(ApiError::internal)?,
-                    &reason,
-                    None,
-                    now,
-                )?;
-                let promo = Promotion {
-                    id: promo_id,
-                    name,
-                    rule,
-                    window,
-                    state: ApprovalState::Pending,
-                    approval_request_id: Some(request.id),
-                    proposer_id: a.id,
-                    approver_id: None,
-                    created_at: now,
-                    product_ids: ids,
-                };
-                promotions::insert(conn, &promo)?;
-                Ok((promo, request))
-            })
-        })
+        .run(move |conn| Ok(ecops_app::promotions::propose(conn, &a, input, now)?))
         .await?;
     Ok(HttpResponse::Accepted().json(PromotionProposal {
         promotion: view(&promo, now),

@@ -7,6 +7,7 @@ pub mod attendance;
 pub mod audit;
 pub mod customers;
 pub mod duty;
+pub mod exports;
 pub mod idempotency;
 pub mod installation;
 pub mod jobs;

@@ -4,14 +4,14 @@
 //! exports cover every order exactly once. With several nodes a lease lets one node write it;
 //! a day missed while the server was down is exported at the next start.
 
-use crate::repo::jobs;
-use crate::repo::orders::{self, core_json, event_json};
-use crate::repo::{from_db, to_db};
-use crate::schema::order_exports;
-use crate::{AnyConnection, StoreError, StoreResult};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
-use diesel::prelude::*;
+use ecops_persistence::repo::exports as exports_repo;
+pub use ecops_persistence::repo::exports::{find, list, Export};
+use ecops_persistence::repo::from_db;
+use ecops_persistence::repo::jobs;
+use ecops_persistence::repo::orders::{self, core_json, event_json};
+use ecops_persistence::{AnyConnection, StoreError, StoreResult};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
@@ -24,92 +24,6 @@ pub struct Schedule {
     pub node: String,
     /// How many past days a late start catches up.
     pub catch_up_days: i64,
-}
-
-/// A recorded export.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Export {
-    pub date: NaiveDate,
-    pub jsonl_path: String,
-    pub csv_path: String,
-    pub jsonl_sha256: String,
-    pub csv_sha256: String,
-    pub order_count: i32,
-    pub event_count: i32,
-    pub created_at: DateTime<Utc>,
-}
-
-type Row = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    i32,
-    i32,
-    chrono::NaiveDateTime,
-);
-
-fn from_row(r: Row) -> StoreResult<Export> {
-    Ok(Export {
-        date: r
-            .0
-            .parse()
-            .map_err(|e| StoreError::Corrupt(format!("export date: {e}")))?,
-        jsonl_path: r.1,
-        csv_path: r.2,
-        jsonl_sha256: r.3,
-        csv_sha256: r.4,
-        order_count: r.5,
-        event_count: r.6,
-        created_at: from_db(r.7),
-    })
-}
-
-const COLUMNS: (
-    order_exports::export_date,
-    order_exports::jsonl_path,
-    order_exports::csv_path,
-    order_exports::jsonl_sha256,
-    order_exports::csv_sha256,
-    order_exports::order_count,
-    order_exports::event_count,
-    order_exports::created_at,
-) = (
-    order_exports::export_date,
-    order_exports::jsonl_path,
-    order_exports::csv_path,
-    order_exports::jsonl_sha256,
-    order_exports::csv_sha256,
-    order_exports::order_count,
-    order_exports::event_count,
-    order_exports::created_at,
-);
-
-pub fn list(
-    conn: &mut AnyConnection,
-    before: Option<&str>,
-    limit: i64,
-) -> StoreResult<Vec<Export>> {
-    let mut q = order_exports::table.select(COLUMNS).into_boxed();
-    if let Some(b) = before {
-        q = q.filter(order_exports::export_date.lt(b.to_owned()));
-    }
-    let rows: Vec<Row> = q
-        .order(order_exports::export_date.desc())
-        .limit(limit)
-        .load(conn)?;
-    rows.into_iter().map(from_row).collect()
-}
-
-pub fn find(conn: &mut AnyConnection, date: NaiveDate) -> StoreResult<Option<Export>> {
-    order_exports::table
-        .find(date.to_string())
-        .select(COLUMNS)
-        .first::<Row>(conn)
-        .optional()?
-        .map(from_row)
-        .transpose()
 }
 
 /// The instant of `hour:00` on `date` in the company time zone.
@@ -267,27 +181,7 @@ pub fn export_day(
         event_count,
         created_at: now,
     };
-    let inserted = diesel::insert_into(order_exports::table)
-        .values((
-            order_exports::export_date.eq(date.to_string()),
-            order_exports::jsonl_path.eq(&e.jsonl_path),
-            order_exports::csv_path.eq(&e.csv_path),
-            order_exports::jsonl_sha256.eq(&e.jsonl_sha256),
-            order_exports::csv_sha256.eq(&e.csv_sha256),
-            order_exports::order_count.eq(e.order_count),
-            order_exports::event_count.eq(e.event_count),
-            order_exports::created_at.eq(to_db(now)),
-            order_exports::created_by_node.eq(&s.node),
-        ))
-        .execute(conn);
-    match inserted {
-        Ok(_) => Ok(e),
-        // Another node recorded it first: theirs stands.
-        Err(err) => match StoreError::from(err) {
-            StoreError::Unique(_) => find(conn, date)?.ok_or(StoreError::NotFound),
-            other => Err(other),
-        },
-    }
+    exports_repo::record(conn, &e, &s.node)
 }
 
 /// The days whose export is due at `now` and not yet recorded, oldest first.
@@ -299,7 +193,7 @@ pub fn due_days(
     let today = now.with_timezone(&s.timezone).date_naive();
     // The history starts with the database: a day whose period ended before it existed has nothing
     // to prove and is never exported.
-    let began = crate::repo::installation::get(conn)?.map(|i| i.created_at);
+    let began = ecops_persistence::repo::installation::get(conn)?.map(|i| i.created_at);
     let mut due = Vec::new();
     for back in (0..=s.catch_up_days).rev() {
         let day = today - Duration::days(back);

@@ -1,16 +1,16 @@
 //! The approvals engine (R-APR-1..5): submit, decide, withdraw. Rules come from the domain;
 //! effects from [`super::effects`]; every decision is audited in the same transaction.
 
-use super::effects;
-use crate::db::write_tx;
-use crate::repo::approvals::{self, ApprovalRequest, Decision};
-use crate::repo::audit::{self, NewEntry, Outcome};
-use crate::{AnyConnection, StoreError, StoreResult};
+use crate::effects;
 use chrono::{DateTime, Duration, Utc};
 use ecops_domain::approval::{
     self as rules, ApprovalKind, ApprovalState, Effect, Refused, Verdict,
 };
 use ecops_domain::JobRole;
+use ecops_persistence::db::write_tx;
+use ecops_persistence::repo::approvals::{self, ApprovalRequest, Decision};
+use ecops_persistence::repo::audit::{self, NewEntry, Outcome};
+use ecops_persistence::{AnyConnection, StoreError, StoreResult};
 use serde_json::json;
 use uuid::Uuid;
 

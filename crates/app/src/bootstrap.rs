@@ -5,16 +5,16 @@
 //! window closes for good, by itself, once the chain can be decided without `admin`; from then on
 //! every level change goes through the joint approval.
 
-use super::approvals::Actor;
-use crate::db::write_tx;
-use crate::repo::approvals;
-use crate::repo::audit::{self, NewEntry, Outcome};
-use crate::repo::installation;
-use crate::repo::users::{self, User};
-use crate::{AnyConnection, StoreError, StoreResult};
+use crate::approvals::Actor;
 use chrono::{DateTime, Utc};
 use ecops_domain::approval::{ApprovalKind, Chain};
 use ecops_domain::PermissionLevel;
+use ecops_persistence::db::write_tx;
+use ecops_persistence::repo::approvals;
+use ecops_persistence::repo::audit::{self, NewEntry, Outcome};
+use ecops_persistence::repo::installation;
+use ecops_persistence::repo::users::{self, User};
+use ecops_persistence::{AnyConnection, StoreError, StoreResult};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -179,7 +179,9 @@ pub fn grant(
                 ),
                 now,
             )?;
-            after.closed_at = Some(crate::repo::from_db(crate::repo::to_db(now)));
+            after.closed_at = Some(ecops_persistence::repo::from_db(
+                ecops_persistence::repo::to_db(now),
+            ));
         }
         let user = users::find(conn, target)?.ok_or(StoreError::NotFound)?;
         Ok((user, after))

@@ -4,16 +4,16 @@
 //! re-checks that the change is still possible and refuses with `subject_changed` otherwise, so
 //! the final approval fails and nothing is applied.
 
-use crate::repo::approvals::ApprovalRequest;
-use crate::repo::audit::{self, NewEntry, Outcome};
-use crate::repo::products::{self, Descriptive, NewPrice};
-use crate::repo::{duty, leave, page_revisions, promotions, users};
-use crate::{AnyConnection, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use ecops_domain::approval::{ApprovalKind, ApprovalState};
 use ecops_domain::product::{effective_price, ProductStatus};
 use ecops_domain::revision::RevisionStatus;
 use ecops_domain::PermissionLevel;
+use ecops_persistence::repo::approvals::ApprovalRequest;
+use ecops_persistence::repo::audit::{self, NewEntry, Outcome};
+use ecops_persistence::repo::products::{self, Descriptive, NewPrice};
+use ecops_persistence::repo::{duty, leave, page_revisions, promotions, users};
+use ecops_persistence::{AnyConnection, StoreError, StoreResult};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
@@ -271,12 +271,18 @@ pub fn on_approved(
         }
         ApprovalKind::BadCustomer => {
             let p: BadCustomer = payload(req)?;
-            let customer = crate::repo::customers::find(conn, subject_uuid(req)?)?
+            let customer = ecops_persistence::repo::customers::find(conn, subject_uuid(req)?)?
                 .ok_or(StoreError::NotFound)?;
             if customer.bad_customer {
                 return Err(changed("the customer is already flagged"));
             }
-            crate::repo::customers::set_bad(conn, customer.id, true, Some(&p.reason), now)?;
+            ecops_persistence::repo::customers::set_bad(
+                conn,
+                customer.id,
+                true,
+                Some(&p.reason),
+                now,
+            )?;
             audit::append(
                 conn,
                 &system_entry(
@@ -305,6 +311,13 @@ pub fn on_approved(
         ApprovalKind::Leave => {
             let p: LeaveApproval = payload(req)?;
             let l = leave::find(conn, p.leave_id)?.ok_or(StoreError::NotFound)?;
+            // The person's calendar is locked like a rostering's, so a shift rostered at the same
+            // moment either sees this leave approved or is seen here.
+            ecops_persistence::db::lock_subject(
+                conn,
+                crate::staff::CALENDAR,
+                &l.user_id.to_string(),
+            )?;
             // R-DUT-4: nobody is on duty during approved leave.
             let shifts = duty::live_between(conn, Some(l.user_id), l.starts_at, l.ends_at)?;
             if let Some(s) = shifts.first() {

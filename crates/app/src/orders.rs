@@ -1,16 +1,18 @@
 //! Orders (R-ORD-1..7): creation reserves stock in the same transaction; afterwards only events
 //! are appended, each chained to the previous one by its hash.
 
-use crate::db::write_tx;
-use crate::repo::customers::{self, Customer};
-use crate::repo::orders::{self, core_json, event_json, EventRow, LineRow, OrderRow, StatusRow};
-use crate::repo::products;
-use crate::repo::stock::{self, Reason};
-use crate::repo::to_db;
-use crate::{AnyConnection, StoreError, StoreResult};
 use chrono::{DateTime, Duration, Utc};
 use ecops_domain::order::{self as rules, EventKind, OrderStatus};
 use ecops_domain::product::ProductStatus;
+use ecops_persistence::db::write_tx;
+use ecops_persistence::repo::customers::{self, Customer};
+use ecops_persistence::repo::orders::{
+    self, core_json, event_json, EventRow, LineRow, OrderRow, StatusRow,
+};
+use ecops_persistence::repo::products;
+use ecops_persistence::repo::stock::{self, Reason};
+use ecops_persistence::repo::to_db;
+use ecops_persistence::{AnyConnection, StoreError, StoreResult};
 use serde_json::json;
 use std::collections::HashMap;
 use uuid::Uuid;

@@ -1,0 +1,71 @@
+//! What a use case answers when it refuses: one vocabulary, mapped to HTTP in one place (the
+//! `http` crate) and usable as it is by the CLI or a scheduled job.
+
+use ecops_persistence::StoreError;
+
+pub type AppResult<T> = Result<T, AppError>;
+
+/// Why a use case did not happen. Every variant but [`AppError::Store`] is the caller's to fix;
+/// `Store` is ours (logged, never shown).
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The subject does not exist, or is not the caller's to see.
+    #[error("{0}")]
+    NotFound(String),
+    /// One field of the input is refused, with why.
+    #[error("`{field}` {message}")]
+    Invalid { field: String, message: String },
+    /// A business rule refuses the change as a whole.
+    #[error("{detail}")]
+    Rule { code: &'static str, detail: String },
+    /// The subject's state forbids it now (decided, closed, taken meanwhile).
+    #[error("{detail}")]
+    Conflict { code: &'static str, detail: String },
+    /// The caller may not do this.
+    #[error("{detail}")]
+    Forbidden { code: &'static str, detail: String },
+    /// The caller's version of the subject is stale.
+    #[error("{0}")]
+    Stale(String),
+    /// Storage failed.
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl AppError {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn rule(code: &'static str, detail: impl Into<String>) -> Self {
+        AppError::Rule {
+            code,
+            detail: detail.into(),
+        }
+    }
+
+    pub fn forbidden(code: &'static str, detail: impl Into<String>) -> Self {
+        AppError::Forbidden {
+            code,
+            detail: detail.into(),
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    /// Refusals the repositories still phrase themselves keep their meaning; the rest is storage.
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => AppError::NotFound("no such resource".to_owned()),
+            StoreError::Invalid { field, message } => AppError::Invalid { field, message },
+            StoreError::Rule { code, detail } => AppError::Rule { code, detail },
+            StoreError::Conflict { code, detail } => AppError::Conflict { code, detail },
+            StoreError::Forbidden { code, detail } => AppError::Forbidden { code, detail },
+            StoreError::Stale(detail) => AppError::Stale(detail),
+            other => AppError::Store(other),
+        }
+    }
+}

@@ -1,0 +1,24 @@
+//! The use-case layer: one function per thing a person or a system does (`leave::request`,
+//! `orders::create`, `approvals::decide` …). Each takes the acting identity, the instant and a
+//! typed input; checks who may do it; applies the rules of `ecops-domain`; and writes in **one**
+//! transaction together with its audit entry. It knows no HTTP: the API handlers, the CLI, the
+//! scheduler and the imports call the same functions and get the same rules.
+//!
+//! Check-then-write rules (no overlap, enough stock, one decision) hold on PostgreSQL's READ
+//! COMMITTED too: each takes a row lock, an advisory lock keyed by its subject
+//! ([`ecops_persistence::db::lock_subject`]) or leans on a unique constraint; see
+//! `docs/ARCHITECTURE.md`.
+
+pub mod approvals;
+pub mod bootstrap;
+pub mod duty;
+pub mod effects;
+pub mod error;
+pub mod exports;
+pub mod leave;
+pub mod orders;
+pub mod promotions;
+pub mod staff;
+
+pub use approvals::Actor;
+pub use error::{AppError, AppResult};

@@ -1,0 +1,122 @@
+//! Check-then-write rules under concurrent requests: 20 at once, exactly the allowed number pass,
+//! the rest get a clean 422, never a 5xx. What matters is PostgreSQL (READ COMMITTED); SQLite runs
+//! the same to keep both honest.
+
+use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
+use ecops_domain::{JobRole, PermissionLevel};
+use ecops_tests::{dual, ClockExt, Reply, TestApp};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+fn local(s: &str) -> DateTime<Utc> {
+    let naive =
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap_or_else(|e| panic!("{s}: {e}"));
+    chrono_tz::Asia::Shanghai
+        .from_local_datetime(&naive)
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|| panic!("{s}"))
+}
+
+/// Sends `body` to `path` 20 times at once, with the use case pausing 30 ms between its check
+/// and its write (fail point `pause`), so that without a lock several would pass the check;
+/// asserts one success (`ok`), the rest `code`.
+async fn twenty_at_once(
+    app: &TestApp,
+    path: &str,
+    token: &str,
+    body: &Value,
+    ok: StatusCode,
+    (pause, code): (&str, &str),
+) {
+    fail::cfg(pause, "sleep(30)").unwrap_or_else(|e| panic!("{e}"));
+    let replies: Vec<Reply> =
+        futures_util::future::join_all((0..20).map(|_| app.post(path, Some(token), body))).await;
+    fail::remove(pause);
+    let passed = replies.iter().filter(|r| r.status == ok).count();
+    assert!(
+        replies.iter().all(|r| !r.status.is_server_error()),
+        "{:?}",
+        replies.iter().map(|r| &r.text).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        passed,
+        1,
+        "{:?}",
+        replies.iter().map(|r| &r.text).collect::<Vec<_>>()
+    );
+    for r in replies.iter().filter(|r| r.status != ok) {
+        r.assert_problem(422, code);
+    }
+}
+
+async fn r_att_8_twenty_overlapping_leave_requests_at_once_file_one(app: TestApp) {
+    app.clock.set(local("2026-11-02 07:00"));
+    let (_, token) = app
+        .user_token("le.ave", &[JobRole::Designer], PermissionLevel::Operator)
+        .await;
+    let (mate, _) = app
+        .user_token(
+            "co.lleague",
+            &[JobRole::Designer],
+            PermissionLevel::Operator,
+        )
+        .await;
+    let body = json!({"kind": "personal", "starts_at": local("2026-11-04 08:00"),
+        "ends_at": local("2026-11-04 17:30"), "reason": "family matter", "handover_to": mate,
+        "handover_note": "the banner is in the shared folder"});
+    twenty_at_once(
+        &app,
+        "/api/v1/leave-requests",
+        &token,
+        &body,
+        StatusCode::ACCEPTED,
+        ("leave::request::checked", "leave_overlap"),
+    )
+    .await;
+}
+dual!(r_att_8_twenty_overlapping_leave_requests_at_once_file_one);
+
+async fn r_prd_7_twenty_overlapping_promotions_at_once_file_one(app: TestApp) {
+    let cast = app.cast().await;
+    app.listed(&cast, "RACE-1", 10_000, 5).await;
+    let t0 = app.clock.now_utc() + Duration::hours(1);
+    let body = json!({"name": "flash", "skus": ["RACE-1"], "promo_price_fen": 7000,
+        "start_at": t0, "end_at": t0 + Duration::hours(5), "reason": "r"});
+    twenty_at_once(
+        &app,
+        "/api/v1/promotions",
+        &cast.planner.1,
+        &body,
+        StatusCode::ACCEPTED,
+        ("promotions::propose::checked", "promotion_overlap"),
+    )
+    .await;
+}
+dual!(r_prd_7_twenty_overlapping_promotions_at_once_file_one);
+
+async fn r_dut_1_twenty_overlapping_shifts_at_once_roster_one(app: TestApp) {
+    app.clock.set(local("2026-11-23 10:00"));
+    let (_, manager) = app
+        .user_token("de.pt", &[JobRole::DeptManager], PermissionLevel::Operator)
+        .await;
+    let (sup, _) = app
+        .user_token(
+            "cs.boss",
+            &[JobRole::CsSupervisor],
+            PermissionLevel::Operator,
+        )
+        .await;
+    let body = json!({"user_id": sup, "kind": "hotline_manager",
+        "starts_at": local("2026-11-23 21:00"), "ends_at": local("2026-11-24 08:30")});
+    twenty_at_once(
+        &app,
+        "/api/v1/duty/shifts",
+        &manager,
+        &body,
+        StatusCode::CREATED,
+        ("duty::roster::checked", "double_booked"),
+    )
+    .await;
+}
+dual!(r_dut_1_twenty_overlapping_shifts_at_once_roster_one);
