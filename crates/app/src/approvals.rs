@@ -24,6 +24,28 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// The audit entry of an action of this actor on `subject` (type, id).
+    pub fn audit_entry(
+        &self,
+        action: &str,
+        subject: Option<(&str, String)>,
+        outcome: Outcome,
+        detail: serde_json::Value,
+    ) -> NewEntry {
+        NewEntry {
+            action: action.to_owned(),
+            subject_type: subject.as_ref().map(|(t, _)| (*t).to_owned()),
+            subject_id: subject.map(|(_, id)| id),
+            outcome,
+            detail,
+            ..self.audit.clone()
+        }
+    }
+
+    pub fn has_role(&self, role: JobRole) -> bool {
+        self.roles.contains(&role)
+    }
+
     fn entry(
         &self,
         action: &str,

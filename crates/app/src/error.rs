@@ -18,6 +18,14 @@ pub enum AppError {
     /// A business rule refuses the change as a whole.
     #[error("{detail}")]
     Rule { code: &'static str, detail: String },
+    /// A business rule refuses the change because of one field.
+    #[error("{detail}")]
+    RuleOn {
+        code: &'static str,
+        detail: String,
+        field: String,
+        message: String,
+    },
     /// The subject's state forbids it now (decided, closed, taken meanwhile).
     #[error("{detail}")]
     Conflict { code: &'static str, detail: String },
@@ -45,6 +53,17 @@ impl AppError {
             code,
             detail: detail.into(),
         }
+    }
+
+    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
+        AppError::Conflict {
+            code,
+            detail: detail.into(),
+        }
+    }
+
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        AppError::NotFound(detail.into())
     }
 
     pub fn forbidden(code: &'static str, detail: impl Into<String>) -> Self {

@@ -9,6 +9,7 @@
 //! ([`ecops_persistence::db::lock_subject`]) or leans on a unique constraint; see
 //! `docs/ARCHITECTURE.md`.
 
+pub mod aftersales;
 pub mod approvals;
 pub mod bootstrap;
 pub mod duty;

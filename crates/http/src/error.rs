@@ -297,6 +297,16 @@ impl From<ecops_app::AppError> for ApiError {
             E::NotFound(detail) => ApiError::not_found(detail),
             E::Invalid { field, message } => ApiError::invalid_field(&field, message),
             E::Rule { code, detail } => ApiError::unprocessable(code, detail),
+            E::RuleOn {
+                code,
+                detail,
+                field,
+                message,
+            } => ApiError::Unprocessable {
+                code,
+                detail,
+                errors: vec![FieldError { field, message }],
+            },
             E::Conflict { code, detail } => ApiError::conflict(code, detail),
             E::Forbidden { code, detail } => ApiError::forbidden(code, detail),
             E::Stale(detail) => ApiError::PreconditionFailed { detail },

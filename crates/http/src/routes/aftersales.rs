@@ -6,7 +6,7 @@ use crate::auth::Identity;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Query, ValidJson};
 use crate::state::AppState;
-use crate::support::{check_if_match, etag, if_match, page_limit, RequestMeta};
+use crate::support::{actor, etag, if_match, page_limit, RequestMeta};
 use actix_web::http::header;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
@@ -14,15 +14,10 @@ use ecops_api_types::{
     CaseLineView, CaseQuery, CaseView, CreateCaseRequest, DailyAftersales, FactoryRow, Page,
     Problem, ReportQuery, UpdateCaseRequest,
 };
-use ecops_domain::aftersales::{self as rules, LogisticsIssue};
 use ecops_domain::{JobRole, PermissionLevel};
-use ecops_persistence::db::write_tx;
-use ecops_persistence::repo::aftersales::{self, Case, CaseFilter, KINDS, STATUSES};
+use ecops_persistence::repo::aftersales::{self, Case, CaseFilter, KINDS};
 use ecops_persistence::repo::orders;
-use ecops_persistence::repo::stock::{self, Reason};
-use ecops_persistence::repo::{audit, users};
 use ecops_persistence::AnyConnection;
-use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
 
@@ -95,125 +90,27 @@ pub async fn create_case(
     who.require(PermissionLevel::Operator, ORDER_TAKERS)?;
     who.require_scope("orders:write")?;
     let b = body.into_inner();
-    if !KINDS.contains(&b.kind.as_str()) {
-        return Err(ApiError::invalid_field(
-            "kind",
-            format!("must be one of {}", KINDS.join(", ")),
-        ));
-    }
-    let refund = b.refund_fen.unwrap_or(0);
-    if refund > 0 && !rules::gives_money_back(&b.kind) {
-        return Err(ApiError::invalid_field(
-            "refund_fen",
-            "only refunds, returns, complaints and disputes give money back",
-        ));
-    }
-    // R-AFS-1: a logistics exception says what went wrong; no other kind does.
-    let logistics_issue = match (b.kind.as_str(), b.logistics_issue.as_deref()) {
-        ("logistics_exception", Some(i)) => Some(
-            i.parse::<LogisticsIssue>()
-                .map_err(|_| {
-                    ApiError::invalid_field(
-                        "logistics_issue",
-                        "must be lost, damaged, stuck, shipping_reminder or customer_carrier",
-                    )
-                })?
-                .as_str()
-                .to_owned(),
-        ),
-        ("logistics_exception", None) => {
-            return Err(ApiError::invalid_field(
-                "logistics_issue",
-                "a logistics exception names what went wrong",
-            ))
-        }
-        (_, Some(_)) => {
-            return Err(ApiError::invalid_field(
-                "logistics_issue",
-                "only a logistics exception has one",
-            ))
-        }
-        (_, None) => None,
-    };
-    let gift = b.gift_fen.unwrap_or(0);
-    let gift_item = b.gift_item.as_deref().map(str::trim).map(str::to_owned);
-    if gift > 0 && gift_item.is_none() {
-        return Err(ApiError::invalid_field("gift_item", "name what is given"));
-    }
-    let authority = state.config.orders.aftersales_authority.of(&who.roles);
-    if b.kind == "return" && b.lines.is_empty() {
-        return Err(ApiError::invalid_field(
-            "lines",
-            "a return names the lines and quantities sent back",
-        ));
-    }
-    let now = state.clock.now();
-    let deadline =
-        (b.kind == "complaint").then(|| now + Duration::hours(state.config.orders.complaint_hours));
-    let c = Case {
-        id: Uuid::now_v7(),
+    let input = ecops_app::aftersales::NewCase {
         order_id: b.order_id,
-        kind: b.kind.clone(),
-        status: "open".to_owned(),
-        owner_id: b.owner_id.unwrap_or(who.user_id),
-        description: b.description.trim().to_owned(),
-        customer_result: None,
-        refund_fen: refund,
-        deadline_at: deadline,
-        created_by: who.user_id,
-        created_at: now,
-        closed_at: None,
-        version: 1,
+        kind: b.kind,
         lines: b.lines.iter().map(|l| (l.line_no, l.quantity)).collect(),
-        gift_fen: gift,
-        gift_item: gift_item.filter(|_| gift > 0),
-        logistics_issue,
+        description: b.description,
+        refund_fen: b.refund_fen,
+        owner_id: b.owner_id,
+        logistics_issue: b.logistics_issue,
+        gift_fen: b.gift_fen,
+        gift_item: b.gift_item,
     };
+    let policy = ecops_app::aftersales::CasePolicy {
+        authority: state.config.orders.aftersales_authority,
+        complaint_hours: state.config.orders.complaint_hours,
+    };
+    let a = actor(&who, &meta);
+    let now = state.clock.now();
     let v = state
         .run(move |conn| {
-            write_tx(conn, |conn| {
-                let rec = orders::find(conn, c.order_id)?.ok_or_else(|| ApiError::invalid_field("order_id", "names no order"))?;
-                users::find(conn, c.owner_id)?.filter(|u| u.is_active()).ok_or_else(|| ApiError::invalid_field("owner_id", "names no active user"))?;
-                aftersales::lock_order(conn, c.order_id, now)?;
-                for (i, (no, qty)) in c.lines.iter().enumerate() {
-                    let line = rec.lines.iter().find(|l| l.line_no == *no).ok_or_else(|| ApiError::invalid_field(&format!("lines.{i}.line_no"), "is not a line of the order"))?;
-                    if *qty > line.quantity {
-                        return Err(ApiError::invalid_field(&format!("lines.{i}.quantity"), format!("exceeds the {} ordered", line.quantity)));
-                    }
-                }
-                // R-AFS-1: goods taken back or exchanged at their order price, plus any gift, within
-                // the opener's authority; beyond it the supervisor decides (and opens the case).
-                let goods: i64 = if rules::goods_count_against_authority(&c.kind) {
-                    c.lines.iter().filter_map(|(no, qty)| rec.lines.iter().find(|l| l.line_no == *no).map(|l| l.unit_price_fen.saturating_mul(*qty))).sum()
-                } else {
-                    0
-                };
-                let value = goods.saturating_add(c.gift_fen);
-                if !rules::within_authority(authority, value) {
-                    return Err(ApiError::forbidden("beyond_authority", format!(
-                        "this case settles {value} fen of goods and gifts, beyond your authority of {} fen: the customer-service supervisor decides",
-                        authority.unwrap_or_default())));
-                }
-                let refunded = aftersales::refunded(conn, c.order_id)?;
-                if c.refund_fen > rec.order.paid_fen - refunded {
-                    return Err(ApiError::Unprocessable {
-                        code: "refund_exceeds_paid",
-                        detail: format!("{} fen were paid and {} already refunded: at most {} fen can be refunded", rec.order.paid_fen, refunded, rec.order.paid_fen - refunded),
-                        errors: vec![ecops_api_types::FieldError { field: "refund_fen".into(), message: "exceeds what was paid minus earlier refunds".into() }],
-                    });
-                }
-                aftersales::insert(conn, &c)?;
-                if c.kind == "return" {
-                    for (no, qty) in &c.lines {
-                        if let Some(line) = rec.lines.iter().find(|l| l.line_no == *no) {
-                            let pid = orders::parse_id(&line.product_id)?;
-                            stock::move_stock(conn, pid, *qty, Reason::Return, Some(&c.id.to_string()), None, Some(who.user_id), now)?;
-                        }
-                    }
-                }
-                audit::append(conn, &meta.audit(&who, "aftersales.open", Some(("aftersales_case", c.id.to_string())), audit::Outcome::Success, json!({"order_id": c.order_id, "kind": c.kind, "refund_fen": c.refund_fen, "gift_fen": c.gift_fen, "logistics_issue": c.logistics_issue})), now)?;
-                one(conn, &c, now)
-            })
+            let c = ecops_app::aftersales::open(conn, &a, input, policy, now)?;
+            one(conn, &c, now)
         })
         .await?;
     Ok(HttpResponse::Created().json(v))
@@ -303,67 +200,20 @@ pub async fn update_case(
     who.require_scope("orders:write")?;
     let id = id.into_inner();
     let b = body.into_inner();
-    if let Some(s) = &b.status {
-        if !STATUSES.contains(&s.as_str()) {
-            return Err(ApiError::invalid_field(
-                "status",
-                "must be open, in_progress, resolved or closed",
-            ));
-        }
-    }
-    if b.status.is_none() && b.owner_id.is_none() && b.customer_result.is_none() {
-        return Err(ApiError::unprocessable(
-            "nothing_to_change",
-            "name at least one field to change",
-        ));
-    }
+    let changes = ecops_app::aftersales::CaseChanges {
+        status: b.status,
+        owner_id: b.owner_id,
+        customer_result: b.customer_result,
+    };
     // The body is judged first: a bad body is a 422 whatever `If-Match` says.
+    ecops_app::aftersales::check_changes(&changes)?;
     let expected = if_match(&req)?;
+    let a = actor(&who, &meta);
     let now = state.clock.now();
     let v = state
         .run(move |conn| {
-            write_tx(conn, |conn| {
-                let c = aftersales::find(conn, id)?
-                    .ok_or_else(|| ApiError::not_found("no such case"))?;
-                check_if_match(expected, c.version)?;
-                if c.status == "closed" {
-                    return Err(ApiError::conflict("case_closed", "a closed case is final"));
-                }
-                if let Some(o) = b.owner_id {
-                    users::find(conn, o)?
-                        .filter(|u| u.is_active())
-                        .ok_or_else(|| {
-                            ApiError::invalid_field("owner_id", "names no active user")
-                        })?;
-                }
-                if !aftersales::update(
-                    conn,
-                    id,
-                    c.version,
-                    b.status.as_deref(),
-                    b.owner_id,
-                    b.customer_result.as_deref(),
-                    now,
-                )? {
-                    return Err(ApiError::PreconditionFailed {
-                        detail: "the case changed meanwhile".into(),
-                    });
-                }
-                audit::append(
-                    conn,
-                    &meta.audit(
-                        &who,
-                        "aftersales.update",
-                        Some(("aftersales_case", id.to_string())),
-                        audit::Outcome::Success,
-                        json!({"status": b.status, "owner_id": b.owner_id}),
-                    ),
-                    now,
-                )?;
-                let c = aftersales::find(conn, id)?
-                    .ok_or_else(|| ApiError::not_found("no such case"))?;
-                one(conn, &c, now)
-            })
+            let c = ecops_app::aftersales::update(conn, &a, id, expected, changes, now)?;
+            one(conn, &c, now)
         })
         .await?;
     Ok(HttpResponse::Ok()
