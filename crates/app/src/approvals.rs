@@ -64,6 +64,32 @@ impl Actor {
     }
 }
 
+/// Refuses a second pending request of `kind` about one subject. Takes the subject's lock first,
+/// so two requests filed at the same moment cannot both find "none pending" (call inside the
+/// transaction that then submits).
+pub fn no_pending(
+    conn: &mut AnyConnection,
+    kind: ApprovalKind,
+    subject: (&str, &str),
+    what: &str,
+) -> StoreResult<()> {
+    ecops_persistence::db::lock_subject(
+        conn,
+        "approval_subject",
+        &format!("{}:{}", subject.0, subject.1),
+    )?;
+    let pending = approvals::for_subject(conn, subject.0, subject.1)?
+        .into_iter()
+        .find(|r| r.kind == kind && r.state == ApprovalState::Pending);
+    match pending {
+        Some(r) => Err(StoreError::conflict(
+            "pending_request_exists",
+            format!("request {} {what} is already pending", r.id),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Files a request with the chain in force now (call inside the caller's transaction, together
 /// with whatever the proposal itself changes).
 #[expect(

@@ -12,14 +12,17 @@
 pub mod aftersales;
 pub mod approvals;
 pub mod bootstrap;
+pub mod customers;
 pub mod duty;
 pub mod effects;
 pub mod error;
 pub mod exports;
 pub mod leave;
 pub mod orders;
+pub mod products;
 pub mod promotions;
 pub mod staff;
+pub mod stocktakes;
 
 pub use approvals::Actor;
 pub use error::{AppError, AppResult};

@@ -7,19 +7,14 @@ use crate::auth::Identity;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Query, ValidJson};
 use crate::state::AppState;
-use crate::support::{actor, check_if_match, etag, if_match, page_limit, RequestMeta};
+use crate::support::{actor, etag, if_match, page_limit, RequestMeta};
 use actix_web::http::header;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use ecops_api_types::{
     ApprovalRequestView, ClassificationCount, CustomerQuery, CustomerView, Page, Problem,
     ReasonRequest, UpdateCustomerRequest,
 };
-use ecops_app::approvals as engine;
-use ecops_app::effects::BadCustomer;
-use ecops_domain::approval::{ApprovalKind, ApprovalState};
 use ecops_domain::PermissionLevel;
-use ecops_persistence::db::write_tx;
-use ecops_persistence::repo::approvals;
 use ecops_persistence::repo::customers::{self, Customer, CustomerChanges, CustomerFilter};
 use uuid::Uuid;
 
@@ -142,19 +137,7 @@ pub async fn update_customer(
     };
     let now = state.clock.now();
     let c = state
-        .run(move |conn| {
-            write_tx(conn, |conn| {
-                let c = customers::find(conn, id)?
-                    .ok_or_else(|| ApiError::not_found("no such customer"))?;
-                check_if_match(expected, c.version)?;
-                if !customers::update(conn, id, c.version, &ch, now)? {
-                    return Err(ApiError::PreconditionFailed {
-                        detail: "the customer changed meanwhile".into(),
-                    });
-                }
-                Ok(customers::get(conn, id)?)
-            })
-        })
+        .run(move |conn| Ok(ecops_app::customers::update(conn, id, expected, &ch, now)?))
         .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag(c.version)))
@@ -179,46 +162,14 @@ pub async fn request_bad_customer(
     who.require(PermissionLevel::Operator, ORDER_TAKERS)?;
     who.require_scope("orders:write")?;
     let id = id.into_inner();
-    let reason = body.into_inner().reason.trim().to_owned();
+    let reason = body.into_inner().reason;
     let now = state.clock.now();
     let a = actor(&who, &meta);
     let r = state
         .run(move |conn| {
-            write_tx(conn, |conn| {
-                let c = customers::find(conn, id)?
-                    .ok_or_else(|| ApiError::not_found("no such customer"))?;
-                if c.bad_customer {
-                    return Err(ApiError::conflict(
-                        "already_flagged",
-                        "the customer is already flagged",
-                    ));
-                }
-                if approvals::for_subject(conn, "customer", &id.to_string())?
-                    .iter()
-                    .any(|r| {
-                        r.kind == ApprovalKind::BadCustomer && r.state == ApprovalState::Pending
-                    })
-                {
-                    return Err(ApiError::conflict(
-                        "pending_request_exists",
-                        "a request to flag this customer is pending",
-                    ));
-                }
-                let payload = serde_json::to_value(BadCustomer {
-                    reason: reason.clone(),
-                })
-                .map_err(ApiError::internal)?;
-                Ok(engine::submit(
-                    conn,
-                    ApprovalKind::BadCustomer,
-                    ("customer", id.to_string()),
-                    &a,
-                    payload,
-                    &reason,
-                    Some(c.version),
-                    now,
-                )?)
-            })
+            Ok(ecops_app::customers::propose_bad_customer(
+                conn, &a, id, &reason, now,
+            )?)
         })
         .await?;
     Ok(HttpResponse::Accepted().json(approval_view(&r)))

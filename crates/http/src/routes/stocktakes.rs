@@ -5,19 +5,16 @@ use crate::auth::Identity;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ValidJson;
 use crate::state::AppState;
-use crate::support::RequestMeta;
+use crate::support::{actor, RequestMeta};
 use actix_web::{get, post, web, HttpResponse};
 use ecops_api_types::{
     CreateStocktakeRequest, Problem, StocktakeCountRequest, StocktakeLineView, StocktakeView,
 };
 use ecops_domain::product::Sku;
 use ecops_domain::{JobRole, PermissionLevel};
-use ecops_persistence::db::write_tx;
-use ecops_persistence::repo::stock::{self, Reason};
-use ecops_persistence::repo::stocktakes::{self, Line, Stocktake};
-use ecops_persistence::repo::{audit, products};
+use ecops_persistence::repo::products;
+use ecops_persistence::repo::stocktakes::Stocktake;
 use ecops_persistence::AnyConnection;
-use serde_json::json;
 use uuid::Uuid;
 
 const COUNTERS: &[JobRole] = &[JobRole::StorefrontSpecialist, JobRole::Warehouse];
@@ -53,7 +50,7 @@ fn view(conn: &mut AnyConnection, s: &Stocktake) -> ApiResult<StocktakeView> {
 }
 
 fn load(conn: &mut AnyConnection, id: Uuid) -> ApiResult<Stocktake> {
-    stocktakes::find(conn, id)?.ok_or_else(|| ApiError::not_found("no such stocktake"))
+    Ok(ecops_app::stocktakes::load(conn, id)?)
 }
 
 /// Opens a stocktake session.
@@ -72,27 +69,13 @@ pub async fn create_stocktake(
 ) -> ApiResult<HttpResponse> {
     who.require(PermissionLevel::Operator, COUNTERS)?;
     who.require_scope("products:write")?;
-    let note = body.into_inner().note.trim().to_owned();
+    let note = body.into_inner().note;
+    let a = actor(&who, &meta);
     let now = state.clock.now();
     let v = state
         .run(move |conn| {
-            write_tx(conn, |conn| {
-                let id = Uuid::now_v7();
-                stocktakes::create(conn, id, who.user_id, &note, now)?;
-                audit::append(
-                    conn,
-                    &meta.audit(
-                        &who,
-                        "stocktake.open",
-                        Some(("stocktake", id.to_string())),
-                        audit::Outcome::Success,
-                        json!({}),
-                    ),
-                    now,
-                )?;
-                let s = load(conn, id)?;
-                view(conn, &s)
-            })
+            let s = ecops_app::stocktakes::open(conn, &a, &note, now)?;
+            view(conn, &s)
         })
         .await?;
     Ok(HttpResponse::Created().json(v))
@@ -115,6 +98,7 @@ pub async fn create_stocktake(
 #[post("/stocktakes/{id}/counts")]
 pub async fn record_stocktake_count(
     state: web::Data<AppState>,
+    meta: RequestMeta,
     who: Identity,
     id: web::Path<Uuid>,
     body: ValidJson<StocktakeCountRequest>,
@@ -126,36 +110,12 @@ pub async fn record_stocktake_count(
     let sku = Sku::parse(&body.sku)
         .map_err(|m| ApiError::invalid_field("sku", m))?
         .to_string();
+    let a = actor(&who, &meta);
     let now = state.clock.now();
     let v = state
         .run(move |conn| {
-            write_tx(conn, |conn| {
-                let s = load(conn, id)?;
-                if s.state != "open" {
-                    return Err(ApiError::conflict(
-                        "stocktake_posted",
-                        "the stocktake is already posted",
-                    ));
-                }
-                let p = products::find_by_skus(conn, std::slice::from_ref(&sku))?
-                    .pop()
-                    .ok_or_else(|| {
-                        ApiError::invalid_field("sku", format!("no product has SKU {sku}"))
-                    })?;
-                stocktakes::record_count(
-                    conn,
-                    id,
-                    &Line {
-                        product_id: p.id,
-                        counted_qty: body.counted_qty,
-                        system_qty: p.stock,
-                        counted_by: who.user_id,
-                        counted_at: now,
-                    },
-                )?;
-                let s = load(conn, id)?;
-                view(conn, &s)
-            })
+            let s = ecops_app::stocktakes::count(conn, &a, id, &sku, body.counted_qty, now)?;
+            view(conn, &s)
         })
         .await?;
     Ok(web::Json(v))
@@ -184,42 +144,12 @@ pub async fn post_stocktake(
     who.require(PermissionLevel::Operator, COUNTERS)?;
     who.require_scope("products:write")?;
     let id = id.into_inner();
+    let a = actor(&who, &meta);
     let now = state.clock.now();
     let v = state
         .run(move |conn| {
-            write_tx(conn, |conn| {
-                let s = load(conn, id)?;
-                stocktakes::mark_posted(conn, id, who.user_id, now)?;
-                for line in &s.lines {
-                    let diff = line.counted_qty - line.system_qty;
-                    if diff != 0 {
-                        stock::move_stock(
-                            conn,
-                            line.product_id,
-                            diff,
-                            Reason::Stocktake,
-                            Some(&id.to_string()),
-                            None,
-                            Some(line.counted_by),
-                            now,
-                        )?;
-                    }
-                    products::mark_counted(conn, line.product_id, line.counted_at)?;
-                }
-                audit::append(
-                    conn,
-                    &meta.audit(
-                        &who,
-                        "stocktake.post",
-                        Some(("stocktake", id.to_string())),
-                        audit::Outcome::Success,
-                        json!({"lines": s.lines.len()}),
-                    ),
-                    now,
-                )?;
-                let s = load(conn, id)?;
-                view(conn, &s)
-            })
+            let s = ecops_app::stocktakes::post(conn, &a, id, now)?;
+            view(conn, &s)
         })
         .await?;
     Ok(web::Json(v))

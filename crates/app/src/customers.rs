@@ -1,0 +1,79 @@
+//! Customers (R-ORD-9): contact data, classification, and the bad-customer flag that customer
+//! service proposes and the department manager confirms.
+
+use crate::approvals::{self, Actor};
+use crate::effects::BadCustomer;
+use crate::error::{AppError, AppResult};
+use chrono::{DateTime, Utc};
+use ecops_domain::approval::ApprovalKind;
+use ecops_persistence::db::write_tx;
+use ecops_persistence::repo::approvals::ApprovalRequest;
+use ecops_persistence::repo::customers::{self, Customer, CustomerChanges};
+use ecops_persistence::AnyConnection;
+use uuid::Uuid;
+
+/// Updates contact data or classification; `expected` is the version last read (`If-Match`).
+pub fn update(
+    conn: &mut AnyConnection,
+    id: Uuid,
+    expected: Option<i64>,
+    changes: &CustomerChanges,
+    now: DateTime<Utc>,
+) -> AppResult<Customer> {
+    write_tx(conn, |conn| {
+        let c =
+            customers::find(conn, id)?.ok_or_else(|| AppError::not_found("no such customer"))?;
+        if expected.is_some_and(|v| v != c.version) {
+            return Err(AppError::Stale(format!(
+                "the resource is at version {}, not {}; read it again",
+                c.version,
+                expected.unwrap_or_default()
+            )));
+        }
+        if !customers::update(conn, id, c.version, changes, now)? {
+            return Err(AppError::Stale("the customer changed meanwhile".into()));
+        }
+        Ok(customers::get(conn, id)?)
+    })
+}
+
+/// R-ORD-9: proposes flagging a bad customer; one pending request per customer.
+pub fn propose_bad_customer(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: Uuid,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> AppResult<ApprovalRequest> {
+    let reason = reason.trim().to_owned();
+    write_tx(conn, |conn| {
+        let c =
+            customers::find(conn, id)?.ok_or_else(|| AppError::not_found("no such customer"))?;
+        if c.bad_customer {
+            return Err(AppError::conflict(
+                "already_flagged",
+                "the customer is already flagged",
+            ));
+        }
+        approvals::no_pending(
+            conn,
+            ApprovalKind::BadCustomer,
+            ("customer", &id.to_string()),
+            "to flag this customer",
+        )?;
+        let payload = serde_json::to_value(BadCustomer {
+            reason: reason.clone(),
+        })
+        .map_err(|e| AppError::Store(e.into()))?;
+        Ok(approvals::submit(
+            conn,
+            ApprovalKind::BadCustomer,
+            ("customer", id.to_string()),
+            actor,
+            payload,
+            &reason,
+            Some(c.version),
+            now,
+        )?)
+    })
+}
