@@ -169,8 +169,10 @@ pub fn open(
                     refunded,
                     rec.order.paid_fen - refunded
                 ),
-                field: "refund_fen".into(),
-                message: "exceeds what was paid minus earlier refunds".into(),
+                errors: vec![(
+                    "refund_fen".into(),
+                    "exceeds what was paid minus earlier refunds".into(),
+                )],
             });
         }
         aftersales::insert(conn, &c)?;

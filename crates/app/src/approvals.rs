@@ -3,6 +3,7 @@
 
 use crate::effects;
 use chrono::{DateTime, Duration, Utc};
+use ecops_domain::approval::Chain;
 use ecops_domain::approval::{
     self as rules, ApprovalKind, ApprovalState, Effect, Refused, Verdict,
 };
@@ -335,4 +336,27 @@ pub fn record_publication(
         now,
     )?;
     Ok(())
+}
+
+/// Sets a new version of a kind's chain, in force for requests submitted from `effective_from`;
+/// pending requests keep the chain they were submitted under. Returns the new version number.
+pub fn set_chain(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    kind: ApprovalKind,
+    chain: &Chain,
+    effective_from: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> StoreResult<i64> {
+    write_tx(conn, |conn| {
+        let version =
+            approvals::insert_chain_version(conn, kind, chain, effective_from, actor.id, now)?;
+        audit::append(
+            conn,
+            &actor.audit_entry("approval.chain_set", Some(("approval_kind", kind.as_str().to_owned())), Outcome::Success,
+                json!({"version": version, "steps": chain.steps.iter().map(|s| s.all_of.iter().map(|r| r.as_str()).collect::<Vec<_>>()).collect::<Vec<_>>(), "effective_from": effective_from})),
+            now,
+        )?;
+        Ok(version)
+    })
 }

@@ -18,13 +18,12 @@ pub enum AppError {
     /// A business rule refuses the change as a whole.
     #[error("{detail}")]
     Rule { code: &'static str, detail: String },
-    /// A business rule refuses the change because of one field.
+    /// A business rule refuses the change because of fields: `(field, message)`.
     #[error("{detail}")]
     RuleOn {
         code: &'static str,
         detail: String,
-        field: String,
-        message: String,
+        errors: Vec<(String, String)>,
     },
     /// The subject's state forbids it now (decided, closed, taken meanwhile).
     #[error("{detail}")]
@@ -38,6 +37,9 @@ pub enum AppError {
     /// Storage failed.
     #[error(transparent)]
     Store(StoreError),
+    /// Something of ours failed (never shown to the caller).
+    #[error("{0}")]
+    Internal(String),
 }
 
 impl AppError {

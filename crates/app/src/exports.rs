@@ -264,3 +264,61 @@ pub fn verify(conn: &mut AnyConnection, s: &Schedule, date: NaiveDate) -> StoreR
     }
     Ok(problems)
 }
+
+fn download_entry(
+    actor: &crate::approvals::Actor,
+    date: &str,
+    outcome: ecops_persistence::repo::audit::Outcome,
+    detail: serde_json::Value,
+) -> ecops_persistence::repo::audit::NewEntry {
+    actor.audit_entry(
+        "order_export.download",
+        Some(("order_export", date.to_owned())),
+        outcome,
+        detail,
+    )
+}
+
+/// R-SEC-5: the export of `date` for download in `format`, the download audited with the file's
+/// checksum. Not found: no export for that day.
+pub fn open_for_download(
+    conn: &mut AnyConnection,
+    actor: &crate::approvals::Actor,
+    date: NaiveDate,
+    format: &str,
+    now: DateTime<Utc>,
+) -> crate::AppResult<Export> {
+    let e =
+        find(conn, date)?.ok_or_else(|| crate::AppError::not_found("no export for that day"))?;
+    let sha = if format == "jsonl" {
+        &e.jsonl_sha256
+    } else {
+        &e.csv_sha256
+    };
+    let entry = download_entry(
+        actor,
+        &date.to_string(),
+        ecops_persistence::repo::audit::Outcome::Success,
+        serde_json::json!({"format": format, "sha256": sha, "orders": e.order_count}),
+    );
+    ecops_persistence::repo::audit::append(conn, &entry, now)?;
+    Ok(e)
+}
+
+/// R-SEC-5: a refused attempt to take an export out is on record too.
+pub fn record_refused_download(
+    conn: &mut AnyConnection,
+    actor: &crate::approvals::Actor,
+    date: &str,
+    format: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let entry = download_entry(
+        actor,
+        date,
+        ecops_persistence::repo::audit::Outcome::Refused,
+        serde_json::json!({"format": format}),
+    );
+    ecops_persistence::repo::audit::append(conn, &entry, now)?;
+    Ok(())
+}

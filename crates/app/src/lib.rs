@@ -9,7 +9,9 @@
 //! ([`ecops_persistence::db::lock_subject`]) or leans on a unique constraint; see
 //! `docs/ARCHITECTURE.md`.
 
+pub mod accounts;
 pub mod aftersales;
+pub mod api_tokens;
 pub mod approvals;
 pub mod bootstrap;
 pub mod customers;
@@ -19,6 +21,7 @@ pub mod error;
 pub mod exports;
 pub mod leave;
 pub mod orders;
+pub mod passwords;
 pub mod products;
 pub mod promotions;
 pub mod staff;

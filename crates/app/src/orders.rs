@@ -426,3 +426,21 @@ pub fn verify(conn: &mut AnyConnection, order_id: Uuid) -> StoreResult<Verificat
         problems,
     })
 }
+
+/// R-ORD-2: records an attempt to change an order (the change itself is refused by the caller).
+pub fn record_refused_change(
+    conn: &mut AnyConnection,
+    actor: &crate::approvals::Actor,
+    order: &str,
+    method: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let entry = actor.audit_entry(
+        "order.change_refused",
+        Some(("order", order.to_owned())),
+        ecops_persistence::repo::audit::Outcome::Refused,
+        json!({"method": method}),
+    );
+    ecops_persistence::repo::audit::append(conn, &entry, now)?;
+    Ok(())
+}

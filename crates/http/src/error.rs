@@ -300,17 +300,20 @@ impl From<ecops_app::AppError> for ApiError {
             E::RuleOn {
                 code,
                 detail,
-                field,
-                message,
+                errors,
             } => ApiError::Unprocessable {
                 code,
                 detail,
-                errors: vec![FieldError { field, message }],
+                errors: errors
+                    .into_iter()
+                    .map(|(field, message)| FieldError { field, message })
+                    .collect(),
             },
             E::Conflict { code, detail } => ApiError::conflict(code, detail),
             E::Forbidden { code, detail } => ApiError::forbidden(code, detail),
             E::Stale(detail) => ApiError::PreconditionFailed { detail },
             E::Store(e) => ApiError::from(e),
+            E::Internal(detail) => ApiError::Internal(detail),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Authentication: password hashing, tokens, and the caller's identity.
 
 pub mod identity;
-pub mod passwords;
 pub mod tokens;
 
+pub use ecops_app::passwords;
 pub use identity::{Identity, IdentityAllowingExpiredPassword};

@@ -4,17 +4,13 @@ use crate::auth::{tokens, Identity};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ValidJson;
 use crate::state::AppState;
-use crate::support::{page_limit, RequestMeta};
+use crate::support::{actor, page_limit, RequestMeta};
 use actix_web::{delete, get, post, web, HttpResponse};
 use ecops_api_types::{
     ApiTokenCreated, ApiTokenView, CreateApiTokenRequest, Page, PageQuery, Problem, API_SCOPES,
 };
 use ecops_domain::{JobRole, PermissionLevel};
-use ecops_persistence::db::write_tx;
 use ecops_persistence::repo::api_tokens::{self, ApiToken};
-use ecops_persistence::repo::audit::{self, Outcome};
-use ecops_persistence::repo::users;
-use serde_json::json;
 use uuid::Uuid;
 
 fn view(t: &ApiToken) -> ApiTokenView {
@@ -96,27 +92,9 @@ pub async fn create_api_token(
         revoked_at: None,
     };
     let t = token.clone();
+    let a = actor(&who, &meta);
     state
-        .run(move |conn| {
-            write_tx(conn, |conn| {
-                users::find(conn, t.user_id)?
-                    .filter(|u| u.is_active())
-                    .ok_or_else(|| ApiError::invalid_field("user_id", "names no active user"))?;
-                api_tokens::insert(conn, &t, &hash)?;
-                audit::append(
-                    conn,
-                    &meta.audit(
-                        &who,
-                        "api_token.create",
-                        Some(("api_token", t.id.to_string())),
-                        Outcome::Success,
-                        json!({"user_id": t.user_id, "scopes": t.scopes, "name": t.name}),
-                    ),
-                    now,
-                )?;
-                Ok(())
-            })
-        })
+        .run(move |conn| Ok(ecops_app::api_tokens::create(conn, &a, &t, &hash, now)?))
         .await?;
     Ok(HttpResponse::Created().json(ApiTokenCreated {
         token: secret,
@@ -172,31 +150,11 @@ pub async fn revoke_api_token(
     require_admin(&who)?;
     let id = id.into_inner();
     let st = state.clone();
+    let a = actor(&who, &meta);
     let token = state
         .run(move |conn| {
             let now = st.clock.now();
-            write_tx(conn, |conn| {
-                api_tokens::find(conn, id)?
-                    .ok_or_else(|| ApiError::not_found("no such API token"))?;
-                if !api_tokens::revoke(conn, id, now)? {
-                    return Err(ApiError::conflict(
-                        "already_revoked",
-                        "the token is already revoked",
-                    ));
-                }
-                audit::append(
-                    conn,
-                    &meta.audit(
-                        &who,
-                        "api_token.revoke",
-                        Some(("api_token", id.to_string())),
-                        Outcome::Success,
-                        json!({}),
-                    ),
-                    now,
-                )?;
-                api_tokens::find(conn, id)?.ok_or_else(|| ApiError::not_found("no such API token"))
-            })
+            Ok(ecops_app::api_tokens::revoke(conn, &a, id, now)?)
         })
         .await?;
     Ok(web::Json(view(&token)))

@@ -16,11 +16,8 @@ use ecops_api_types::{
 use ecops_app::approvals as engine;
 use ecops_domain::approval::{current_step, ApprovalKind, ApprovalState, Chain, Step, Verdict};
 use ecops_domain::{JobRole, PermissionLevel};
-use ecops_persistence::db::write_tx;
 use ecops_persistence::repo::approvals::{self, ApprovalRequest, Decision, RequestFilter};
-use ecops_persistence::repo::audit::{self, Outcome};
 use ecops_persistence::AnyConnection;
-use serde_json::json;
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -563,18 +560,11 @@ pub async fn set_approval_chain(
         distinct_deciders: body.distinct_deciders || kind.always_distinct(),
     };
     let now = state.clock.now();
+    let a = actor(&who, &meta);
     let view = state
         .run(move |conn| {
-            write_tx(conn, |conn| {
-                let version = approvals::insert_chain_version(conn, kind, &chain, body.effective_from, who.user_id, now)?;
-                audit::append(
-                    conn,
-                    &meta.audit(&who, "approval.chain_set", Some(("approval_kind", kind.as_str().to_owned())), Outcome::Success,
-                        json!({"version": version, "steps": chain_steps(&chain), "effective_from": body.effective_from})),
-                    now,
-                )?;
-                chain_view(conn, kind, now)
-            })
+            ecops_app::approvals::set_chain(conn, &a, kind, &chain, body.effective_from, now)?;
+            chain_view(conn, kind, now)
         })
         .await?;
     Ok(web::Json(view))

@@ -11,8 +11,6 @@ use chrono::NaiveDate;
 use ecops_api_types::{ExportVerification, OrderExportView, Page, PageQuery, Problem};
 use ecops_app::exports::{self, Export, Schedule};
 use ecops_domain::{JobRole, PermissionLevel};
-use ecops_persistence::repo::audit::{self, Outcome};
-use serde_json::json;
 
 /// The export schedule of this server.
 pub fn schedule(state: &AppState) -> Schedule {
@@ -92,21 +90,15 @@ pub async fn download_order_export(
     path: web::Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
     let (date, format) = path.into_inner();
-    let subject = Some(("order_export", date.clone()));
     let allowed = who
         .require(PermissionLevel::Operator, EXPORTERS)
         .and_then(|()| who.require_scope("exports:read"));
+    let a = crate::support::actor(&who, &meta);
     if let Err(refusal) = allowed {
-        let entry = meta.audit(
-            &who,
-            "order_export.download",
-            subject,
-            Outcome::Refused,
-            json!({"format": format}),
-        );
         let now = state.clock.now();
+        let (d, f) = (date.clone(), format.clone());
         state
-            .run(move |conn| Ok(audit::append(conn, &entry, now)?))
+            .run(move |conn| Ok(exports::record_refused_download(conn, &a, &d, &f, now)?))
             .await?;
         return Err(refusal);
     }
@@ -117,24 +109,7 @@ pub async fn download_order_export(
     let now = state.clock.now();
     let fmt = format.clone();
     let e = state
-        .run(move |conn| {
-            let e = exports::find(conn, date)?
-                .ok_or_else(|| ApiError::not_found("no export for that day"))?;
-            let sha = if fmt == "jsonl" {
-                &e.jsonl_sha256
-            } else {
-                &e.csv_sha256
-            };
-            let entry = meta.audit(
-                &who,
-                "order_export.download",
-                subject,
-                Outcome::Success,
-                json!({"format": fmt, "sha256": sha, "orders": e.order_count}),
-            );
-            audit::append(conn, &entry, now)?;
-            Ok(e)
-        })
+        .run(move |conn| Ok(exports::open_for_download(conn, &a, date, &fmt, now)?))
         .await?;
     let (file, ct) = if format == "jsonl" {
         (e.jsonl_path.clone(), "application/x-ndjson")

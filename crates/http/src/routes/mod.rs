@@ -128,25 +128,7 @@ pub fn check_password(
     username: &str,
     policy: &PasswordPolicy,
 ) -> ApiResult<()> {
-    password::check(candidate, username, policy).map_err(|violations| {
-        let errors: Vec<_> = violations
-            .iter()
-            .map(|v| ecops_api_types::FieldError {
-                field: field.to_owned(),
-                message: v.message(policy),
-            })
-            .collect();
-        ApiError::Unprocessable {
-            code: "password_policy",
-            detail: format!(
-                "the password {}",
-                errors
-                    .iter()
-                    .map(|e| e.message.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            ),
-            errors,
-        }
-    })
+    Ok(ecops_app::accounts::check_password(
+        field, candidate, username, policy,
+    )?)
 }

@@ -18,7 +18,6 @@ use ecops_app::orders::{self as flow, CustomerRef, NewLine, NewOrder};
 use ecops_domain::order::{deadline_outcome, DeadlineOutcome, EventKind, OrderStatus};
 use ecops_domain::product::Sku;
 use ecops_domain::{JobRole, PermissionLevel};
-use ecops_persistence::repo::audit::{self, Outcome};
 use ecops_persistence::repo::from_db;
 use ecops_persistence::repo::orders::{
     self, EventRow, LineRow, OrderFilter, OrderRow, OrderSort, StatusRow,
@@ -449,22 +448,10 @@ async fn refuse_change(
     let subject = id.into_inner();
     let method = req.method().to_string();
     let now = state.clock.now();
-    let w = who.clone();
+    let a = crate::support::actor(&who, &meta);
     let s = subject.clone();
     state
-        .run(move |conn| {
-            Ok(audit::append(
-                conn,
-                &meta.audit(
-                    &w,
-                    "order.change_refused",
-                    Some(("order", s)),
-                    Outcome::Refused,
-                    json!({"method": method}),
-                ),
-                now,
-            )?)
-        })
+        .run(move |conn| Ok(flow::record_refused_change(conn, &a, &s, &method, now)?))
         .await?;
     let body = crate::error::problem(
         StatusCode::METHOD_NOT_ALLOWED,

@@ -1,17 +1,17 @@
 //! Argon2id password hashing.
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::{AppError, AppResult};
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 
 /// Hashes a password with argon2id and a random salt (PHC string).
-pub fn hash(password: &str) -> ApiResult<String> {
+pub fn hash(password: &str) -> AppResult<String> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| ApiError::internal(format!("password hashing failed: {e}")))
+        .map_err(|e| AppError::Internal(format!("password hashing failed: {e}")))
 }
 
 /// Whether `password` matches the stored PHC `hash`. A malformed hash never matches.
