@@ -3,10 +3,11 @@
 use crate::approvals::Actor;
 use crate::error::{AppError, AppResult};
 use crate::staff;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use ecops_domain::approval::ApprovalState;
-use ecops_domain::duty::{DutyKind, DutyPolicy, Shift};
+use ecops_domain::duty::{self as rules, DutyKind, DutyPolicy, Shift};
+use ecops_domain::JobRole;
 use ecops_persistence::db::{lock_subject, write_tx};
 use ecops_persistence::repo::audit::{self, NewEntry, Outcome};
 use ecops_persistence::repo::duty::{self, ShiftRow};
@@ -128,4 +129,108 @@ pub fn roster(
         audit::append(conn, &shift_entry(actor, "duty.rostered", &row), now)?;
         Ok(row)
     })
+}
+
+/// Cancels a shift (it stays on record as cancelled).
+pub fn cancel(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<ShiftRow> {
+    write_tx(conn, |conn| {
+        let s = duty::find(conn, id)?.ok_or_else(|| AppError::not_found("no such shift"))?;
+        if !duty::cancel(conn, id, actor.id, now)? {
+            return Err(AppError::conflict(
+                "shift_cancelled",
+                "the shift was already cancelled",
+            ));
+        }
+        audit::append(conn, &shift_entry(actor, "duty.cancelled", &s), now)?;
+        duty::find(conn, id)?.ok_or_else(|| AppError::not_found("no such shift"))
+    })
+}
+
+/// R-DUT-2: rosters weekend customer service in rotation over `[from_day, to_day)`, carrying on
+/// after whoever had the last weekend day, skipping anyone on approved leave or on another duty
+/// that day (R-DUT-4). Returns the shifts and the days nobody could take. Rotations are written
+/// one at a time (a lock), so two cannot both find the period free.
+pub fn rotate(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    people: &[Uuid],
+    (from_day, to_day): (NaiveDate, NaiveDate),
+    tz: Tz,
+    now: DateTime<Utc>,
+) -> AppResult<(Vec<ShiftRow>, Vec<NaiveDate>)> {
+    let from = utc(from_day.and_time(chrono::NaiveTime::MIN), tz);
+    let to = utc(to_day.and_time(chrono::NaiveTime::MIN), tz);
+    write_tx(conn, |conn| {
+        lock_subject(conn, "weekend_rotation", "department")?;
+        for (i, s) in people.iter().enumerate() {
+            let person = staff::active(conn, *s, &format!("staff.{i}"))?;
+            if !person.roles.contains(&JobRole::CustomerService) {
+                return Err(AppError::invalid(
+                    format!("staff.{i}"),
+                    "weekend service needs the customer_service role",
+                ));
+            }
+        }
+        let existing = duty::live_between(conn, None, from, to)?;
+        if existing.iter().any(|s| s.kind == DutyKind::WeekendService) {
+            return Err(AppError::conflict(
+                "already_rostered",
+                "the period already has weekend shifts: cancel them first",
+            ));
+        }
+        let last = duty::last_weekend_person(conn, from)?;
+        let mut busy: Vec<(Uuid, NaiveDateTime, NaiveDateTime)> = Vec::new();
+        for s in people {
+            for l in leave::overlapping(conn, Some(*s), &[ApprovalState::Approved], from, to)? {
+                busy.push((*s, local(l.starts_at, tz), local(l.ends_at, tz)));
+            }
+        }
+        // Someone already on another duty that day is busy too.
+        for s in &existing {
+            busy.push((s.user_id, local(s.starts_at, tz), local(s.ends_at, tz)));
+        }
+        let (shifts, uncovered) = rules::weekend_rotation(
+            &DutyPolicy::default(),
+            people,
+            last,
+            from_day,
+            to_day,
+            &busy,
+        );
+        let rows: Vec<ShiftRow> = shifts
+            .iter()
+            .map(|s| ShiftRow {
+                id: Uuid::now_v7(),
+                user_id: s.person,
+                kind: s.kind,
+                starts_at: utc(s.start, tz),
+                ends_at: utc(s.end, tz),
+                created_by: actor.id,
+                created_at: now,
+                cancelled_at: None,
+                cancelled_by: None,
+            })
+            .collect();
+        for r in &rows {
+            duty::insert(conn, r)?;
+            audit::append(conn, &shift_entry(actor, "duty.rostered", r), now)?;
+        }
+        Ok((rows, uncovered))
+    })
+}
+
+fn local(t: DateTime<Utc>, tz: Tz) -> NaiveDateTime {
+    t.with_timezone(&tz).naive_local()
+}
+
+fn utc(t: NaiveDateTime, tz: Tz) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    tz.from_local_datetime(&t)
+        .earliest()
+        .map_or_else(|| t.and_utc(), |x| x.with_timezone(&Utc))
 }

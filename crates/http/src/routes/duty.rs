@@ -1,28 +1,23 @@
 //! Duty rosters (R-DUT-1..4): shifts inside their duty's window, held by the right role, never
 //! during approved leave; the weekend rotation of customer service; and "who is on duty now".
 
-use super::active_staff;
 use crate::auth::Identity;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Query, ValidJson};
 use crate::state::AppState;
 use crate::support::RequestMeta;
 use actix_web::{delete, get, post, web, HttpResponse};
-use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use ecops_api_types::{
     CreateShiftRequest, DutyKindView, DutyNowQuery, DutyNowView, Problem, RotationRequest,
     RotationResult, ShiftQuery, ShiftView,
 };
-use ecops_domain::approval::ApprovalState;
-use ecops_domain::duty::{self as rules, DutyKind, DutyPolicy};
+use ecops_domain::duty::{DutyKind, DutyPolicy};
 use ecops_domain::{JobRole, PermissionLevel};
-use ecops_persistence::db::{read_tx, write_tx};
-use ecops_persistence::repo::audit::{self, Outcome};
 use ecops_persistence::repo::duty::{self, ShiftRow};
-use ecops_persistence::repo::{leave, users};
+use ecops_persistence::repo::users;
 use ecops_persistence::AnyConnection;
-use serde_json::json;
 use uuid::Uuid;
 
 /// Who draws up rosters.
@@ -52,12 +47,6 @@ fn local(t: DateTime<Utc>, tz: Tz) -> NaiveDateTime {
     t.with_timezone(&tz).naive_local()
 }
 
-fn utc(t: NaiveDateTime, tz: Tz) -> DateTime<Utc> {
-    tz.from_local_datetime(&t)
-        .earliest()
-        .map_or_else(|| t.and_utc(), |x| x.with_timezone(&Utc))
-}
-
 fn views(conn: &mut AnyConnection, rows: &[ShiftRow]) -> ApiResult<Vec<ShiftView>> {
     let ids: Vec<Uuid> = rows.iter().map(|s| s.user_id).collect();
     let names = users::display_names(conn, &ids)?;
@@ -76,29 +65,6 @@ fn views(conn: &mut AnyConnection, rows: &[ShiftRow]) -> ApiResult<Vec<ShiftView
             cancelled_by: s.cancelled_by,
         })
         .collect())
-}
-
-fn audit_shift(
-    conn: &mut AnyConnection,
-    meta: &RequestMeta,
-    who: &Identity,
-    action: &str,
-    s: &ShiftRow,
-    now: DateTime<Utc>,
-) -> ApiResult<()> {
-    audit::append(
-        conn,
-        &meta.audit(
-            who,
-            action,
-            Some(("duty_shift", s.id.to_string())),
-            Outcome::Success,
-            json!({"user_id": s.user_id, "kind": s.kind.as_str(),
-                   "starts_at": s.starts_at, "ends_at": s.ends_at}),
-        ),
-        now,
-    )?;
-    Ok(())
 }
 
 /// Puts someone on duty (department manager or customer-service supervisor). The shift lies
@@ -163,24 +129,13 @@ pub async fn cancel_shift(
     who.require_scope("attendance:write")?;
     let id = id.into_inner();
     let now = state.clock.now();
+    let a = crate::support::actor(&who, &meta);
     let v = state
         .run(move |conn| {
-            write_tx(conn, |conn| {
-                let s =
-                    duty::find(conn, id)?.ok_or_else(|| ApiError::not_found("no such shift"))?;
-                if !duty::cancel(conn, id, who.user_id, now)? {
-                    return Err(ApiError::conflict(
-                        "shift_cancelled",
-                        "the shift was already cancelled",
-                    ));
-                }
-                audit_shift(conn, &meta, &who, "duty.cancelled", &s, now)?;
-                let s =
-                    duty::find(conn, id)?.ok_or_else(|| ApiError::not_found("no such shift"))?;
-                views(conn, std::slice::from_ref(&s))?
-                    .pop()
-                    .ok_or_else(|| ApiError::internal("a view went missing"))
-            })
+            let s = ecops_app::duty::cancel(conn, &a, id, now)?;
+            views(conn, std::slice::from_ref(&s))?
+                .pop()
+                .ok_or_else(|| ApiError::internal("a view went missing"))
         })
         .await?;
     Ok(web::Json(v))
@@ -227,74 +182,16 @@ pub async fn create_rotation(
         staff.push(*s);
     }
     let tz = state.config.orders.timezone;
-    let (from, to) = (
-        utc(body.from.and_time(chrono::NaiveTime::MIN), tz),
-        utc(body.to.and_time(chrono::NaiveTime::MIN), tz),
-    );
     let now = state.clock.now();
     let (from_day, to_day) = (body.from, body.to);
+    let a = crate::support::actor(&who, &meta);
     let result = state
         .run(move |conn| {
-            write_tx(conn, |conn| {
-                for (i, s) in staff.iter().enumerate() {
-                    let person = active_staff(conn, *s, &format!("staff.{i}"))?;
-                    if !person.roles.contains(&JobRole::CustomerService) {
-                        return Err(ApiError::invalid_field(
-                            &format!("staff.{i}"),
-                            "weekend service needs the customer_service role",
-                        ));
-                    }
-                }
-                let existing = duty::live_between(conn, None, from, to)?;
-                if existing.iter().any(|s| s.kind == DutyKind::WeekendService) {
-                    return Err(ApiError::conflict(
-                        "already_rostered",
-                        "the period already has weekend shifts: cancel them first",
-                    ));
-                }
-                let last = duty::last_weekend_person(conn, from)?;
-                let mut busy: Vec<(Uuid, NaiveDateTime, NaiveDateTime)> = Vec::new();
-                for s in &staff {
-                    for l in
-                        leave::overlapping(conn, Some(*s), &[ApprovalState::Approved], from, to)?
-                    {
-                        busy.push((*s, local(l.starts_at, tz), local(l.ends_at, tz)));
-                    }
-                }
-                // Someone already on another duty that day is busy too.
-                for s in &existing {
-                    busy.push((s.user_id, local(s.starts_at, tz), local(s.ends_at, tz)));
-                }
-                let (shifts, uncovered) = rules::weekend_rotation(
-                    &DutyPolicy::default(),
-                    &staff,
-                    last,
-                    from_day,
-                    to_day,
-                    &busy,
-                );
-                let rows: Vec<ShiftRow> = shifts
-                    .iter()
-                    .map(|s| ShiftRow {
-                        id: Uuid::now_v7(),
-                        user_id: s.person,
-                        kind: s.kind,
-                        starts_at: utc(s.start, tz),
-                        ends_at: utc(s.end, tz),
-                        created_by: who.user_id,
-                        created_at: now,
-                        cancelled_at: None,
-                        cancelled_by: None,
-                    })
-                    .collect();
-                for r in &rows {
-                    duty::insert(conn, r)?;
-                    audit_shift(conn, &meta, &who, "duty.rostered", r, now)?;
-                }
-                Ok(RotationResult {
-                    shifts: views(conn, &rows)?,
-                    uncovered_days: uncovered,
-                })
+            let (rows, uncovered) =
+                ecops_app::duty::rotate(conn, &a, &staff, (from_day, to_day), tz, now)?;
+            Ok(RotationResult {
+                shifts: views(conn, &rows)?,
+                uncovered_days: uncovered,
             })
         })
         .await?;
@@ -328,10 +225,8 @@ pub async fn list_shifts(
     }
     let v = state
         .run(move |conn| {
-            read_tx(conn, |conn| {
-                let rows = duty::live_between(conn, q.user_id, q.from, q.to)?;
-                views(conn, &rows)
-            })
+            let rows = duty::live_between(conn, q.user_id, q.from, q.to)?;
+            views(conn, &rows)
         })
         .await?;
     Ok(web::Json(v))
@@ -359,10 +254,8 @@ pub async fn duty_now(
     let in_hours = policy.in_service_hours(local(at, tz));
     let on_duty = state
         .run(move |conn| {
-            read_tx(conn, |conn| {
-                let rows = duty::live_between(conn, None, at, at + Duration::microseconds(1))?;
-                views(conn, &rows)
-            })
+            let rows = duty::live_between(conn, None, at, at + Duration::microseconds(1))?;
+            views(conn, &rows)
         })
         .await?;
     let hotline = if in_hours {
