@@ -21,6 +21,7 @@ pub mod error;
 pub mod exports;
 pub mod leave;
 pub mod orders;
+pub mod page_revisions;
 pub mod passwords;
 pub mod products;
 pub mod promotions;
@@ -29,3 +30,12 @@ pub mod stocktakes;
 
 pub use approvals::Actor;
 pub use error::{AppError, AppResult};
+
+/// Runs several reads of one view in a consistent snapshot (a read transaction). Reads need no
+/// use case; they go through here so that no handler opens a transaction itself.
+pub fn read<T, E: From<ecops_persistence::StoreError>>(
+    conn: &mut ecops_persistence::AnyConnection,
+    f: impl FnOnce(&mut ecops_persistence::AnyConnection) -> Result<T, E>,
+) -> Result<T, E> {
+    ecops_persistence::db::read_tx(conn, f)
+}

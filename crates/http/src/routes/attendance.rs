@@ -20,7 +20,7 @@ use ecops_api_types::{
 use ecops_domain::approval::ApprovalState;
 use ecops_domain::attendance::{self as rules, Arrival, DayRecord, Departure};
 use ecops_domain::{JobRole, PermissionLevel};
-use ecops_persistence::db::{read_tx, write_tx};
+use ecops_persistence::db::write_tx;
 use ecops_persistence::repo::attendance::{self as punches, Direction, Notice, Punch, Source};
 use ecops_persistence::repo::audit::{self, Outcome};
 use ecops_persistence::repo::leave::{self, Leave};
@@ -540,7 +540,7 @@ pub async fn month(
     let (from, to) = (day_start(tz, first), day_start(tz, next));
     let (staff, all_punches, notices, leave) = state
         .run(move |conn| {
-            read_tx(conn, |conn| {
+            ecops_app::read(conn, |conn| {
                 let staff: Vec<User> = match only {
                     Some(id) => users::find(conn, id)?.into_iter().collect(),
                     None => users::list(

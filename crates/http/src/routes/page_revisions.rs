@@ -15,17 +15,11 @@ use ecops_api_types::{
     PageRevisionQuery, PageRevisionView, PageScheduleView, Problem, RevisionArea, RevisionCadence,
     RevisionStatusView,
 };
-use ecops_app::approvals as engine;
-use ecops_app::effects::PageRevisionApproval;
-use ecops_domain::approval::ApprovalKind;
 use ecops_domain::revision::{self as rules, Area, Cadence, RevisionStatus};
 use ecops_domain::{JobRole, PermissionLevel};
-use ecops_persistence::db::{read_tx, write_tx};
 use ecops_persistence::repo::approvals;
-use ecops_persistence::repo::audit::{self, Outcome};
 use ecops_persistence::repo::page_revisions::{self, Filter, PageRevision};
 use ecops_persistence::AnyConnection;
-use serde_json::json;
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -223,27 +217,9 @@ pub async fn create_page_revision(
     let a = actor(&who, &meta);
     let (revision, request) = state
         .run(move |conn| {
-            write_tx(conn, |conn| {
-                let request = engine::submit(
-                    conn,
-                    ApprovalKind::PageRevision,
-                    ("page_revision", revision.id.to_string()),
-                    &a,
-                    serde_json::to_value(PageRevisionApproval {
-                        revision_id: revision.id,
-                    })
-                    .map_err(ApiError::internal)?,
-                    &reason,
-                    None,
-                    now,
-                )?;
-                let revision = PageRevision {
-                    approval_request_id: request.id,
-                    ..revision
-                };
-                page_revisions::insert(conn, &revision)?;
-                Ok((revision, request))
-            })
+            Ok(ecops_app::page_revisions::file(
+                conn, &a, revision, &reason, now,
+            )?)
         })
         .await?;
     Ok(HttpResponse::Accepted().json(PageRevisionProposal {
@@ -287,7 +263,7 @@ pub async fn list_page_revisions(
     let cursors = state.cursors.clone();
     let (items, next_cursor) = state
         .run(move |conn| {
-            read_tx(conn, |conn| {
+            ecops_app::read(conn, |conn| {
                 let rows = page_revisions::list(conn, &filter, before.as_deref(), limit + 1)?;
                 let (rows, next) = cursors.paginate(rows, limit, |r| r.id.to_string());
                 Ok((views(conn, &rows, now)?, next))
@@ -318,7 +294,7 @@ pub async fn get_page_revision(
     let now = state.clock.now();
     let v = state
         .run(move |conn| {
-            read_tx(conn, |conn| {
+            ecops_app::read(conn, |conn| {
                 let r = load(conn, id)?;
                 one_view(conn, &r, now)
             })
@@ -360,33 +336,8 @@ pub async fn execute_page_revision(
     let now = state.clock.now();
     let v = state
         .run(move |conn| {
-            write_tx(conn, |conn| {
-                let r = load(conn, id)?;
-                r.status
-                    .execute()
-                    .map_err(|m| ApiError::conflict("revision_not_approved", m))?;
-                if !page_revisions::mark_executed(conn, id, a.id, &note, now)? {
-                    return Err(ApiError::conflict(
-                        "revision_not_approved",
-                        "the plan changed meanwhile",
-                    ));
-                }
-                engine::record_publication(conn, r.approval_request_id, &a, now)?;
-                audit::append(
-                    conn,
-                    &ecops_persistence::repo::audit::NewEntry {
-                        action: "page_revision.executed".to_owned(),
-                        subject_type: Some("page_revision".to_owned()),
-                        subject_id: Some(id.to_string()),
-                        outcome: Outcome::Success,
-                        detail: json!({"page": r.page, "note": note}),
-                        ..a.audit.clone()
-                    },
-                    now,
-                )?;
-                let r = load(conn, id)?;
-                one_view(conn, &r, now)
-            })
+            let r = ecops_app::page_revisions::execute(conn, &a, id, &note, now)?;
+            one_view(conn, &r, now)
         })
         .await?;
     Ok(web::Json(v))
@@ -412,7 +363,7 @@ pub async fn page_revision_schedule(
     let today = now.with_timezone(&tz).date_naive();
     let out = state
         .run(move |conn| {
-            read_tx(conn, |conn| {
+            ecops_app::read(conn, |conn| {
                 let mut pages = page_revisions::pages(conn)?;
                 if !pages.iter().any(|p| p == HOME) {
                     pages.insert(0, HOME.to_owned());
