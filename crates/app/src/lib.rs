@@ -13,6 +13,7 @@ pub mod accounts;
 pub mod aftersales;
 pub mod api_tokens;
 pub mod approvals;
+pub mod attendance;
 pub mod bootstrap;
 pub mod customers;
 pub mod duty;

@@ -2,7 +2,7 @@
 //! devices, corrections and telephone notices by the department manager, and each person's month
 //! judged by the domain rules.
 
-use super::{active_staff, sees_staff_records};
+use super::sees_staff_records;
 use crate::auth::Identity;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Query, ValidJson};
@@ -20,13 +20,9 @@ use ecops_api_types::{
 use ecops_domain::approval::ApprovalState;
 use ecops_domain::attendance::{self as rules, Arrival, DayRecord, Departure};
 use ecops_domain::{JobRole, PermissionLevel};
-use ecops_persistence::db::write_tx;
 use ecops_persistence::repo::attendance::{self as punches, Direction, Notice, Punch, Source};
-use ecops_persistence::repo::audit::{self, Outcome};
 use ecops_persistence::repo::leave::{self, Leave};
 use ecops_persistence::repo::users::{self, User, UserFilter};
-use ecops_persistence::{AnyConnection, StoreError};
-use serde_json::json;
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
@@ -85,34 +81,6 @@ fn punch_time(at: DateTime<Utc>, now: DateTime<Utc>, skew: Duration) -> ApiResul
     Ok(at)
 }
 
-fn record(
-    conn: &mut AnyConnection,
-    meta: &RequestMeta,
-    who: &Identity,
-    punch: &Punch,
-) -> ApiResult<()> {
-    punches::insert(conn, punch).map_err(|e| match e {
-        StoreError::Unique(_) => ApiError::conflict(
-            DUPLICATE,
-            "this device already reported a punch with this id",
-        ),
-        e => e.into(),
-    })?;
-    audit::append(
-        conn,
-        &meta.audit(
-            who,
-            "attendance.punch",
-            Some(("user", punch.user_id.to_string())),
-            Outcome::Success,
-            json!({"punch_id": punch.id, "direction": punch.direction.as_str(),
-                   "source": punch.source.as_str(), "at": punch.punched_at}),
-        ),
-        punch.created_at,
-    )?;
-    Ok(())
-}
-
 /// The caller clocks in or out, at the server's time (R-ATT-7). Anyone with an account may
 /// record their own attendance, whatever their permission level. Honours `Idempotency-Key`: a
 /// retry with the same key and body answers the first punch, with another body 422.
@@ -158,20 +126,9 @@ pub async fn punch_now(
                 recorded_by: caller.user_id,
                 created_at: now,
             };
+            let a = crate::support::actor(&caller, &meta);
             let p = st
-                .run(move |conn| {
-                    write_tx(conn, |conn| {
-                        let me = users::get(conn, caller.user_id)?;
-                        if me.is_special {
-                            return Err(ApiError::forbidden(
-                                "not_staff",
-                                "service accounts do not clock in",
-                            ));
-                        }
-                        record(conn, &meta, &caller, &p)?;
-                        Ok(p)
-                    })
-                })
+                .run(move |conn| Ok(ecops_app::attendance::punch_own(conn, &a, p)?))
                 .await?;
             Ok(view(&p))
         },
@@ -224,30 +181,15 @@ pub async fn device_punch(
         recorded_by: who.user_id,
         created_at: now,
     };
+    let a = crate::support::actor(&who, &meta);
     let (p, created) = state
         .run(move |conn| {
-            let first = write_tx(conn, |conn| {
-                active_staff(conn, p.user_id, "user_id")?;
-                record(conn, &meta, &who, &p)
-            });
-            match first {
-                Ok(()) => Ok((p, true)),
-                // A concurrent or earlier retry won: answer with its punch.
-                Err(ApiError::Conflict {
-                    code: DUPLICATE, ..
-                }) => {
-                    let existing = punches::find_device_punch(conn, &device_id, &device_punch_id)?
-                        .ok_or_else(|| ApiError::internal("a duplicate punch vanished"))?;
-                    if existing.user_id != p.user_id || existing.direction != p.direction {
-                        return Err(ApiError::conflict(
-                            "device_punch_reused",
-                            "this device punch id was recorded for another person or direction",
-                        ));
-                    }
-                    Ok((existing, false))
-                }
-                Err(e) => Err(e),
-            }
+            Ok(ecops_app::attendance::device_punch(
+                conn,
+                &a,
+                p,
+                (&device_id, &device_punch_id),
+            )?)
         })
         .await?;
     let mut reply = if created {
@@ -281,12 +223,6 @@ pub async fn correct(
     who.require(PermissionLevel::Operator, &[JobRole::DeptManager])?;
     who.require_scope("attendance:write")?;
     let body = body.into_inner();
-    if body.user_id == who.user_id {
-        return Err(ApiError::forbidden(
-            "own_attendance",
-            "a correction of one's own attendance needs another manager",
-        ));
-    }
     let now = state.clock.now();
     let at = punch_time(body.at, now, Duration::zero())?;
     let p = Punch {
@@ -301,14 +237,9 @@ pub async fn correct(
         recorded_by: who.user_id,
         created_at: now,
     };
+    let a = crate::support::actor(&who, &meta);
     let p = state
-        .run(move |conn| {
-            write_tx(conn, |conn| {
-                active_staff(conn, p.user_id, "user_id")?;
-                record(conn, &meta, &who, &p)?;
-                Ok(p)
-            })
-        })
+        .run(move |conn| Ok(ecops_app::attendance::correct(conn, &a, p)?))
         .await?;
     Ok(HttpResponse::Created().json(view(&p)))
 }
@@ -334,12 +265,6 @@ pub async fn record_notice(
     who.require(PermissionLevel::Operator, &[JobRole::DeptManager])?;
     who.require_scope("attendance:write")?;
     let body = body.into_inner();
-    if body.user_id == who.user_id {
-        return Err(ApiError::forbidden(
-            "own_attendance",
-            "a notice for oneself needs another manager",
-        ));
-    }
     let now = state.clock.now();
     let today = now
         .with_timezone(&state.config.orders.timezone)
@@ -357,31 +282,9 @@ pub async fn record_notice(
         recorded_by: who.user_id,
         created_at: now,
     };
+    let a = crate::support::actor(&who, &meta);
     let n = state
-        .run(move |conn| {
-            write_tx(conn, |conn| {
-                active_staff(conn, n.user_id, "user_id")?;
-                punches::insert_notice(conn, &n).map_err(|e| match e {
-                    StoreError::Unique(_) => ApiError::conflict(
-                        "notice_exists",
-                        "a notice is already recorded for that person and day",
-                    ),
-                    e => e.into(),
-                })?;
-                audit::append(
-                    conn,
-                    &meta.audit(
-                        &who,
-                        "attendance.notice",
-                        Some(("user", n.user_id.to_string())),
-                        Outcome::Success,
-                        json!({"day": n.day, "note": n.note}),
-                    ),
-                    now,
-                )?;
-                Ok(n)
-            })
-        })
+        .run(move |conn| Ok(ecops_app::attendance::record_notice(conn, &a, n, now)?))
         .await?;
     Ok(HttpResponse::Created().json(NoticeView {
         user_id: n.user_id,
