@@ -25,11 +25,6 @@ use ecops_persistence::repo::leave::{self, Leave};
 use ecops_persistence::repo::users::{self, User, UserFilter};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
-
-/// How far ahead of the server's clock a device's punch may be (clock drift).
-const DEVICE_SKEW: i64 = 5 * 60;
-/// The code of a device punch reported twice.
-const DUPLICATE: &str = "duplicate_device_punch";
 /// How old a punch a device may still upload, or a correction may concern.
 const MAX_AGE_DAYS: i64 = 62;
 
