@@ -25,6 +25,9 @@ use ecops_persistence::repo::leave::{self, Leave};
 use ecops_persistence::repo::users::{self, User, UserFilter};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
+
+/// How far ahead of the server's clock a device's punch may be (clock drift).
+const DEVICE_SKEW: i64 = 5 * 60;
 /// How old a punch a device may still upload, or a correction may concern.
 const MAX_AGE_DAYS: i64 = 62;
 
