@@ -2,15 +2,18 @@
 //! price. One pending request of a kind per product: the product's lock is taken for the check.
 
 use crate::approvals::{self as engine, Actor};
+use crate::effects::ConfidentialEdit;
 use crate::effects::{AbnormalDelisting, CompetitorPrice, Listing, PriceChange};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use ecops_domain::approval::ApprovalKind;
 use ecops_domain::product::{check_price, effective_price, ProductStatus};
+use ecops_domain::JobRole;
 use ecops_persistence::db::write_tx;
 use ecops_persistence::repo::approvals::ApprovalRequest;
-use ecops_persistence::repo::audit::{self};
-use ecops_persistence::repo::products::{self, Product};
+use ecops_persistence::repo::audit::{self, Outcome};
+use ecops_persistence::repo::products::{self, Attachment, Descriptive, NewProduct, Product};
+use ecops_persistence::repo::stock::{self, Reason};
 use ecops_persistence::AnyConnection;
 use serde_json::json;
 use uuid::Uuid;
@@ -227,5 +230,190 @@ pub fn apply_price(
             now,
         )?;
         Ok(products::get(conn, p.id)?)
+    })
+}
+
+/// Creates a draft product (R-PRD-1/2).
+pub fn create(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    new: &NewProduct,
+    now: DateTime<Utc>,
+) -> AppResult<Product> {
+    write_tx(conn, |conn| {
+        products::insert(conn, new, actor.id, now)?;
+        let entry = actor.audit_entry(
+            "product.create",
+            Some(("product", new.id.to_string())),
+            Outcome::Success,
+            json!({"sku": new.sku}),
+        );
+        audit::append(conn, &entry, now)?;
+        Ok(products::get(conn, new.id)?)
+    })
+}
+
+/// What an edit of a product did: applied, or filed for approval (confidential content, R-PRD-8).
+#[derive(Debug, Clone)]
+pub enum EditOutcome {
+    Applied(Product),
+    Filed(ApprovalRequest),
+}
+
+/// Edits a product's descriptive fields (R-PRD-1): a draft by its editors, a product out of
+/// draft by the storefront specialist only and never its list price (that is a price change);
+/// an edit of confidential content goes to the marketing director and the general manager.
+/// `expected` is the version last read (`If-Match`).
+#[expect(
+    clippy::too_many_arguments,
+    reason = "each argument is one part of the edit"
+)]
+pub fn update(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: Uuid,
+    expected: Option<i64>,
+    changes: &Descriptive,
+    reason: Option<String>,
+    now: DateTime<Utc>,
+) -> AppResult<EditOutcome> {
+    write_tx(conn, |conn| {
+        let p = products::find(conn, id)?.ok_or_else(|| AppError::not_found("no such product"))?;
+        if expected.is_some_and(|v| v != p.version) {
+            return Err(AppError::Stale(format!(
+                "the resource is at version {}, not {}; read it again",
+                p.version,
+                expected.unwrap_or_default()
+            )));
+        }
+        if p.status != ProductStatus::Draft && !actor.has_role(JobRole::StorefrontSpecialist) {
+            return Err(AppError::forbidden(
+                "missing_role",
+                "only the storefront specialist edits a product once it left draft",
+            ));
+        }
+        if p.status != ProductStatus::Draft
+            && changes
+                .list_price_fen
+                .is_some_and(|lp| lp != p.list_price_fen)
+        {
+            return Err(AppError::rule("price_needs_approval", "the list price of a product out of draft changes only through a price change request"));
+        }
+        if p.confidential {
+            let reason = reason.clone().ok_or_else(|| {
+                AppError::invalid(
+                    "reason",
+                    "is required: this product's content is confidential and goes to approval",
+                )
+            })?;
+            let r = engine::submit(
+                conn,
+                ApprovalKind::ConfidentialInfo,
+                ("product", p.id.to_string()),
+                actor,
+                serde_json::to_value(ConfidentialEdit {
+                    changes: changes.clone(),
+                })
+                .map_err(|e| AppError::Store(e.into()))?,
+                &reason,
+                Some(p.version),
+                now,
+            )?;
+            return Ok(EditOutcome::Filed(r));
+        }
+        if !products::update_descriptive(conn, id, p.version, changes, now)? {
+            return Err(AppError::Stale(
+                "the product changed meanwhile; read it again".into(),
+            ));
+        }
+        products::insert_event(
+            conn,
+            id,
+            Some(actor.id),
+            "edited",
+            serde_json::to_value(changes).map_err(|e| AppError::Store(e.into()))?,
+            reason.as_deref(),
+            None,
+            now,
+        )?;
+        Ok(EditOutcome::Applied(products::get(conn, id)?))
+    })
+}
+
+/// A stock movement entered by hand.
+#[derive(Debug, Clone)]
+pub struct StockInput {
+    pub delta: i64,
+    pub reason: Reason,
+    pub reference: Option<String>,
+    pub note: Option<String>,
+}
+
+/// Moves stock by hand (receipt, adjustment, return): never below zero; reaching zero delists
+/// (R-PRD-4).
+pub fn move_stock(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: Uuid,
+    movement: StockInput,
+    now: DateTime<Utc>,
+) -> AppResult<Product> {
+    write_tx(conn, |conn| {
+        products::find(conn, id)?.ok_or_else(|| AppError::not_found("no such product"))?;
+        let moved = stock::move_stock(
+            conn,
+            id,
+            movement.delta,
+            movement.reason,
+            movement.reference.as_deref(),
+            movement.note.as_deref(),
+            Some(actor.id),
+            now,
+        )?;
+        audit::append(conn, &actor.audit_entry("product.stock_moved", Some(("product", id.to_string())), audit::Outcome::Success,
+            json!({"delta": movement.delta, "reason": movement.reason.as_str(), "stock_after": moved.stock_after, "delisted": moved.delisted})), now)?;
+        Ok(products::get(conn, id)?)
+    })
+}
+
+/// Records an attachment's metadata (R-PRD-1): copyrighted or confidential material only while
+/// the product is a draft (afterwards it goes through approval, R-PRD-8).
+pub fn add_attachment(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: Uuid,
+    a: &Attachment,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    write_tx(conn, |conn| {
+        let p = products::find(conn, id)?.ok_or_else(|| AppError::not_found("no such product"))?;
+        if (a.copyrighted || p.confidential) && p.status != ProductStatus::Draft {
+            return Err(AppError::rule(
+                "copyright_needs_approval",
+                "copyrighted or confidential material is attached while the product is a draft",
+            ));
+        }
+        products::insert_attachment(conn, &a)?;
+        products::insert_event(
+            conn,
+            id,
+            Some(actor.id),
+            "attachment_added",
+            json!({"attachment_id": a.id, "file_name": a.file_name, "size_bytes": a.size_bytes}),
+            None,
+            None,
+            now,
+        )?;
+        audit::append(
+            conn,
+            &actor.audit_entry(
+                "product.attachment_added",
+                Some(("product", id.to_string())),
+                audit::Outcome::Success,
+                json!({"attachment_id": a.id}),
+            ),
+            now,
+        )?;
+        Ok(())
     })
 }

@@ -7,7 +7,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Query, ValidJson};
 use crate::idempotency;
 use crate::state::AppState;
-use crate::support::{actor, check_if_match, etag, if_match, page_limit, RequestMeta};
+use crate::support::{actor, etag, if_match, page_limit, RequestMeta};
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Duration, Utc};
@@ -16,19 +16,16 @@ use ecops_api_types::{
     Page, PageQuery, PendingPrice, PriceHistoryEntry, Problem, ProductEventView, ProductQuery,
     ProductView, StockMovementRequest, StockMovementView, UpdateProductRequest,
 };
-use ecops_app::approvals as engine;
-use ecops_app::effects::ConfidentialEdit;
-use ecops_domain::approval::{ApprovalKind, ApprovalState};
+use ecops_domain::approval::ApprovalState;
 use ecops_domain::product::{
     check_price, effective_price, stocktake_overdue, ProductStatus, PromoRule, Sku,
 };
 use ecops_domain::{JobRole, PermissionLevel};
-use ecops_persistence::db::write_tx;
 use ecops_persistence::repo::products::{
     self, Attachment, Descriptive, NewProduct, Product, ProductFilter,
 };
+use ecops_persistence::repo::promotions;
 use ecops_persistence::repo::stock::{self, Reason};
-use ecops_persistence::repo::{audit, promotions};
 use ecops_persistence::AnyConnection;
 use serde_json::json;
 use uuid::Uuid;
@@ -205,23 +202,10 @@ pub async fn create_product(
         StatusCode::CREATED,
         || async move {
             let now = st.clock.now();
+            let a = actor(&w, &meta);
             st.run(move |conn| {
-                write_tx(conn, |conn| {
-                    products::insert(conn, &new, w.user_id, now)?;
-                    audit::append(
-                        conn,
-                        &meta.audit(
-                            &w,
-                            "product.create",
-                            Some(("product", new.id.to_string())),
-                            audit::Outcome::Success,
-                            json!({"sku": new.sku}),
-                        ),
-                        now,
-                    )?;
-                    let p = products::get(conn, new.id)?;
-                    one_view(conn, &p, now)
-                })
+                let p = ecops_app::products::create(conn, &a, &new, now)?;
+                one_view(conn, &p, now)
             })
             .await
         },
@@ -379,36 +363,12 @@ pub async fn update_product(
     let a = actor(&who, &meta);
     let outcome = state
         .run(move |conn| {
-            write_tx(conn, |conn| -> ApiResult<Result<ProductView, ApprovalRequestView>> {
-                let p = products::find(conn, id)?.ok_or_else(|| ApiError::not_found("no such product"))?;
-                check_if_match(expected, p.version)?;
-                if p.status != ProductStatus::Draft && !who.has_role(JobRole::StorefrontSpecialist) {
-                    return Err(ApiError::forbidden("missing_role", "only the storefront specialist edits a product once it left draft"));
-                }
-                if p.status != ProductStatus::Draft && changes.list_price_fen.is_some_and(|lp| lp != p.list_price_fen) {
-                    return Err(ApiError::unprocessable("price_needs_approval", "the list price of a product out of draft changes only through a price change request"));
-                }
-                if p.confidential {
-                    let reason = reason.clone().ok_or_else(|| ApiError::invalid_field("reason", "is required: this product's content is confidential and goes to approval"))?;
-                    let r = engine::submit(
-                        conn,
-                        ApprovalKind::ConfidentialInfo,
-                        ("product", p.id.to_string()),
-                        &a,
-                        serde_json::to_value(ConfidentialEdit { changes: changes.clone() }).map_err(ApiError::internal)?,
-                        &reason,
-                        Some(p.version),
-                        now,
-                    )?;
-                    return Ok(Err(approval_view(&r)));
-                }
-                if !products::update_descriptive(conn, id, p.version, &changes, now)? {
-                    return Err(ApiError::PreconditionFailed { detail: "the product changed meanwhile; read it again".into() });
-                }
-                products::insert_event(conn, id, Some(who.user_id), "edited", serde_json::to_value(&changes).map_err(ApiError::internal)?, reason.as_deref(), None, now)?;
-                let p = products::get(conn, id)?;
-                Ok(Ok(one_view(conn, &p, now)?))
-            })
+            Ok(
+                match ecops_app::products::update(conn, &a, id, expected, &changes, reason, now)? {
+                    ecops_app::products::EditOutcome::Applied(p) => Ok(one_view(conn, &p, now)?),
+                    ecops_app::products::EditOutcome::Filed(r) => Err(approval_view(&r)),
+                },
+            )
         })
         .await?;
     Ok(match outcome {
@@ -604,16 +564,17 @@ pub async fn create_stock_movement(
         ));
     }
     let now = state.clock.now();
+    let a = actor(&who, &meta);
+    let input = ecops_app::products::StockInput {
+        delta: body.delta,
+        reason,
+        reference: body.reference,
+        note: body.note,
+    };
     let view = state
         .run(move |conn| {
-            write_tx(conn, |conn| {
-                products::find(conn, id)?.ok_or_else(|| ApiError::not_found("no such product"))?;
-                let moved = stock::move_stock(conn, id, body.delta, reason, body.reference.as_deref(), body.note.as_deref(), Some(who.user_id), now)?;
-                audit::append(conn, &meta.audit(&who, "product.stock_moved", Some(("product", id.to_string())), audit::Outcome::Success,
-                    json!({"delta": body.delta, "reason": reason.as_str(), "stock_after": moved.stock_after, "delisted": moved.delisted})), now)?;
-                let p = products::get(conn, id)?;
-                one_view(conn, &p, now)
-            })
+            let p = ecops_app::products::move_stock(conn, &a, id, input, now)?;
+            one_view(conn, &p, now)
         })
         .await?;
     Ok(with_etag(StatusCode::CREATED, &view))
@@ -737,18 +698,12 @@ pub async fn add_attachment(
         added_at: now,
     };
     let a = attachment.clone();
+    let act = actor(&who, &meta);
     state
         .run(move |conn| {
-            write_tx(conn, |conn| {
-                let p = products::find(conn, id)?.ok_or_else(|| ApiError::not_found("no such product"))?;
-                if (a.copyrighted || p.confidential) && p.status != ProductStatus::Draft {
-                    return Err(ApiError::unprocessable("copyright_needs_approval", "copyrighted or confidential material is attached while the product is a draft"));
-                }
-                products::insert_attachment(conn, &a)?;
-                products::insert_event(conn, id, Some(who.user_id), "attachment_added", json!({"attachment_id": a.id, "file_name": a.file_name, "size_bytes": a.size_bytes}), None, None, now)?;
-                audit::append(conn, &meta.audit(&who, "product.attachment_added", Some(("product", id.to_string())), audit::Outcome::Success, json!({"attachment_id": a.id})), now)?;
-                Ok(())
-            })
+            Ok(ecops_app::products::add_attachment(
+                conn, &act, id, &a, now,
+            )?)
         })
         .await?;
     Ok(HttpResponse::Created().json(attachment_view(&attachment)))
