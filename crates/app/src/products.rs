@@ -417,3 +417,83 @@ pub fn add_attachment(
         Ok(())
     })
 }
+
+/// One row of a product import: its number, its key (the SKU as given), and the parsed product
+/// or the row's field errors `(field, message)`.
+#[derive(Debug, Clone)]
+pub struct ImportRow {
+    pub row: usize,
+    pub key: Option<String>,
+    pub parsed: Result<NewProduct, Vec<(String, String)>>,
+}
+
+/// Imports draft products all or nothing: every row valid, no SKU already taken or repeated,
+/// else `import_rejected` naming each bad row's fields and nothing written. A dry run only
+/// judges. Returns each row's number, key and product id.
+pub fn import(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    rows: &[ImportRow],
+    dry_run: bool,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<(usize, Option<String>, Uuid)>> {
+    write_tx(conn, |conn| {
+        let mut errors: Vec<(String, String)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let skus: Vec<String> = rows
+            .iter()
+            .filter_map(|r| r.parsed.as_ref().ok().map(|p| p.sku.clone()))
+            .collect();
+        let existing: std::collections::HashSet<String> = products::find_by_skus(conn, &skus)?
+            .into_iter()
+            .map(|p| p.sku)
+            .collect();
+        for r in rows {
+            match &r.parsed {
+                Err(errs) => errors.extend(errs.iter().cloned()),
+                Ok(p) if existing.contains(&p.sku) => errors.push((
+                    format!("rows.{}.sku", r.row),
+                    format!("a product with SKU {} exists", p.sku),
+                )),
+                Ok(p) if !seen.insert(p.sku.clone()) => errors.push((
+                    format!("rows.{}.sku", r.row),
+                    format!("SKU {} appears twice in the import", p.sku),
+                )),
+                Ok(_) => {}
+            }
+        }
+        if !errors.is_empty() {
+            let bad: std::collections::HashSet<&str> = errors
+                .iter()
+                .filter_map(|e| e.0.split('.').nth(1))
+                .collect();
+            return Err(AppError::RuleOn {
+                code: "import_rejected",
+                detail: format!(
+                    "{} of {} rows are invalid; nothing was written",
+                    bad.len(),
+                    rows.len()
+                ),
+                errors,
+            });
+        }
+        let mut done = Vec::new();
+        for r in rows {
+            let Ok(p) = &r.parsed else { continue };
+            if !dry_run {
+                products::insert(conn, p, actor.id, now)?;
+            }
+            done.push((r.row, r.key.clone(), p.id));
+        }
+        if !dry_run {
+            let entry = actor.audit_entry(
+                "product.import",
+                None,
+                Outcome::Success,
+                json!({"created": done.len()}),
+            );
+            audit::append(conn, &entry, now)?;
+        }
+        Ok(done)
+    })
+}

@@ -8,18 +8,14 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{import_body, ImportBody, Query};
 use crate::idempotency;
 use crate::state::AppState;
-use crate::support::RequestMeta;
+use crate::support::{actor, RequestMeta};
 use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use ecops_api_types::{
     CreateProductRequest, FieldError, ImportQuery, ImportReport, ImportRowResult, Problem,
 };
 use ecops_domain::PermissionLevel;
-use ecops_persistence::db::write_tx;
-use ecops_persistence::repo::audit;
-use ecops_persistence::repo::products::{self, NewProduct};
-use serde_json::json;
-use std::collections::HashSet;
+use ecops_persistence::repo::products::NewProduct;
 use validator::Validate;
 
 /// One parsed row: its number, and the product or the reasons it is refused.
@@ -190,81 +186,35 @@ pub async fn import_products(
     let st = state.clone();
     let w = who.clone();
     idempotency::run_once(&state, &who, key, fingerprint, status, || async move {
+        let a = actor(&w, &meta);
+        let total = rows.len();
+        let input: Vec<ecops_app::products::ImportRow> = rows
+            .into_iter()
+            .map(|(row, key, parsed)| ecops_app::products::ImportRow {
+                row,
+                key,
+                parsed: parsed
+                    .map_err(|errs| errs.into_iter().map(|e| (e.field, e.message)).collect()),
+            })
+            .collect();
         st.run(move |conn| {
-            write_tx(conn, |conn| {
-                let mut errors: Vec<FieldError> = Vec::new();
-                let mut seen = HashSet::new();
-                let skus: Vec<String> = rows
-                    .iter()
-                    .filter_map(|(_, _, r)| r.as_ref().ok().map(|p| p.sku.clone()))
-                    .collect();
-                let existing: HashSet<String> = products::find_by_skus(conn, &skus)?
-                    .into_iter()
-                    .map(|p| p.sku)
-                    .collect();
-                for (row, _, parsed) in &rows {
-                    match parsed {
-                        Err(errs) => errors.extend(errs.iter().cloned()),
-                        Ok(p) if existing.contains(&p.sku) => errors.push(FieldError {
-                            field: format!("rows.{row}.sku"),
-                            message: format!("a product with SKU {} exists", p.sku),
-                        }),
-                        Ok(p) if !seen.insert(p.sku.clone()) => errors.push(FieldError {
-                            field: format!("rows.{row}.sku"),
-                            message: format!("SKU {} appears twice in the import", p.sku),
-                        }),
-                        Ok(_) => {}
-                    }
-                }
-                if !errors.is_empty() {
-                    let bad: HashSet<&str> = errors
-                        .iter()
-                        .filter_map(|e| e.field.split('.').nth(1))
-                        .collect();
-                    return Err(ApiError::Unprocessable {
-                        code: "import_rejected",
-                        detail: format!(
-                            "{} of {} rows are invalid; nothing was written",
-                            bad.len(),
-                            rows.len()
-                        ),
-                        errors,
-                    });
-                }
-                let mut results = Vec::new();
-                for (row, sku, parsed) in &rows {
-                    let Ok(p) = parsed else { continue };
-                    if !dry_run {
-                        products::insert(conn, p, w.user_id, now)?;
-                    }
-                    results.push(ImportRowResult {
-                        row: *row,
-                        key: sku.clone(),
-                        outcome: if dry_run { "valid" } else { "created" }.to_owned(),
-                        id: (!dry_run).then_some(p.id),
-                        errors: Vec::new(),
-                    });
-                }
-                if !dry_run {
-                    audit::append(
-                        conn,
-                        &meta.audit(
-                            &w,
-                            "product.import",
-                            None,
-                            audit::Outcome::Success,
-                            json!({"created": results.len()}),
-                        ),
-                        now,
-                    )?;
-                }
-                Ok(ImportReport {
-                    dry_run,
-                    total: rows.len(),
-                    created: if dry_run { 0 } else { results.len() },
-                    failed: 0,
-                    rows: results,
+            let done = ecops_app::products::import(conn, &a, &input, dry_run, now)?;
+            let results: Vec<ImportRowResult> = done
+                .into_iter()
+                .map(|(row, key, id)| ImportRowResult {
+                    row,
+                    key,
+                    outcome: if dry_run { "valid" } else { "created" }.to_owned(),
+                    id: (!dry_run).then_some(id),
+                    errors: Vec::new(),
                 })
+                .collect();
+            Ok(ImportReport {
+                dry_run,
+                total,
+                created: if dry_run { 0 } else { results.len() },
+                failed: 0,
+                rows: results,
             })
         })
         .await
