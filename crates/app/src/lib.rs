@@ -28,6 +28,7 @@ pub mod products;
 pub mod promotions;
 pub mod staff;
 pub mod stocktakes;
+pub mod users;
 
 pub use approvals::Actor;
 pub use error::{AppError, AppResult};

@@ -9,24 +9,18 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::ValidJson;
 use crate::idempotency;
 use crate::state::AppState;
-use crate::support::{check_if_match, etag, if_match, page_limit, RequestMeta};
+use crate::support::{actor, etag, if_match, page_limit, RequestMeta};
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, patch, post, put, web, HttpRequest, HttpResponse};
-use chrono::{DateTime, Utc};
 use ecops_api_types::{
     ApprovalRequestView, CreateUserRequest, CreateUserResponse, Page, PermissionLevelChangeRequest,
     Problem, SetRolesRequest, UpdateUserRequest, UserQuery, UserView,
 };
 use ecops_domain::access::may_read_wages;
-use ecops_domain::approval::{ApprovalKind, ApprovalState, Step};
+use ecops_domain::approval::ApprovalKind;
 use ecops_domain::{JobRole, PermissionLevel, StaffLevel};
-use ecops_persistence::db::write_tx;
-use ecops_persistence::repo::approvals::{self, ApprovalRequest};
-use ecops_persistence::repo::audit::{self, Outcome};
-use ecops_persistence::repo::sessions;
-use ecops_persistence::repo::users::{self, NewUser, ProfileChanges, User, UserFilter};
-use ecops_persistence::{AnyConnection, StoreError};
-use serde_json::json;
+use ecops_persistence::repo::approvals::{self};
+use ecops_persistence::repo::users::{self, NewUser, ProfileChanges, UserFilter};
 use uuid::Uuid;
 
 const ADMINS: &[JobRole] = &[JobRole::ItAdmin];
@@ -47,57 +41,6 @@ fn check_username(name: &str) -> ApiResult<()> {
             "must be 3-32 lower-case letters, digits, `.`, `_` or `-`, starting with a letter",
         ))
     }
-}
-
-/// Files a permission-level request for `target` (R-ACL-4). Nothing changes until it is approved.
-fn file_permission_request(
-    conn: &mut AnyConnection,
-    who: &Identity,
-    target: &User,
-    level: PermissionLevel,
-    reason: &str,
-    now: DateTime<Utc>,
-) -> ApiResult<ApprovalRequest> {
-    if level == target.permission_level {
-        return Err(ApiError::invalid_field(
-            "permission_level",
-            format!("the user already is `{}`", level.as_str()),
-        ));
-    }
-    let subject_id = target.id.to_string();
-    if approvals::for_subject(conn, "user", &subject_id)?
-        .iter()
-        .any(|r| r.kind == ApprovalKind::PermissionLevel && r.state == ApprovalState::Pending)
-    {
-        return Err(ApiError::conflict(
-            "pending_request_exists",
-            "a permission-level request for this user is already pending",
-        ));
-    }
-    let (mut chain, chain_version) =
-        approvals::chain_in_force(conn, ApprovalKind::PermissionLevel, now)?;
-    // R-ACL-4: granting anything to a special (service or external) account also needs the GM.
-    if target.is_special && level > target.permission_level {
-        chain.steps.push(Step {
-            all_of: vec![JobRole::GeneralManager],
-        });
-    }
-    let request = ApprovalRequest::new(
-        ApprovalKind::PermissionLevel,
-        ("user", subject_id),
-        who.user_id,
-        json!({"from": target.permission_level.as_str(), "to": level.as_str()}),
-        reason,
-        (chain, chain_version),
-        Some(target.version),
-        now,
-    );
-    approvals::insert(conn, &request)?;
-    Ok(request)
-}
-
-fn user_path(id: Uuid) -> Option<(&'static str, String)> {
-    Some(("user", id.to_string()))
 }
 
 fn with_etag(view: UserView) -> HttpResponse {
@@ -167,72 +110,24 @@ pub async fn create_user(
             let hash = passwords::hash(&body.password)?;
             let show_wage = may_read_wages(&who.roles);
             let st2 = st.clone();
+            let a = actor(&who, &meta);
             st.run(move |conn| {
                 let now = st2.clock.now();
-                write_tx(conn, |conn| {
-                    let new = NewUser {
-                        id: Uuid::now_v7(),
-                        username: body.username.clone(),
-                        display_name: body.display_name.trim().to_owned(),
-                        password_hash: hash,
-                        permission_level: PermissionLevel::Viewer,
-                        staff_level: staff_level.unwrap_or(StaffLevel::P),
-                        monthly_wage_fen: body.monthly_wage_fen,
-                        is_special: body.is_special,
-                        roles,
-                    };
-                    users::insert(conn, &new, Some(who.user_id), now).map_err(|e| match e {
-                        StoreError::Unique(_) => ApiError::conflict(
-                            "username_taken",
-                            format!("the username `{}` is taken", new.username),
-                        ),
-                        other => other.into(),
-                    })?;
-                    let user = users::get(conn, new.id)?;
-                    audit::append(
-                        conn,
-                        &meta.audit(
-                            &who,
-                            "user.create",
-                            user_path(user.id),
-                            Outcome::Success,
-                            json!({
-                                "username": user.username,
-                                "roles": user.roles,
-                                "is_special": user.is_special,
-                            }),
-                        ),
-                        now,
-                    )?;
-                    let permission_request = match level {
-                        Some(level) if level != PermissionLevel::Viewer => {
-                            let r = file_permission_request(
-                                conn,
-                                &who,
-                                &user,
-                                level,
-                                "initial level requested at account creation",
-                                now,
-                            )?;
-                            audit::append(
-                                conn,
-                                &meta.audit(
-                                    &who,
-                                    "user.permission_level_requested",
-                                    user_path(user.id),
-                                    Outcome::Success,
-                                    json!({"request_id": r.id, "to": level.as_str()}),
-                                ),
-                                now,
-                            )?;
-                            Some(approval_view(&r))
-                        }
-                        _ => None,
-                    };
-                    Ok(CreateUserResponse {
-                        user: user_view(&user, show_wage, &st2.config.password_policy),
-                        permission_request,
-                    })
+                let new = NewUser {
+                    id: Uuid::now_v7(),
+                    username: body.username.clone(),
+                    display_name: body.display_name.trim().to_owned(),
+                    password_hash: hash,
+                    permission_level: PermissionLevel::Viewer,
+                    staff_level: staff_level.unwrap_or(StaffLevel::P),
+                    monthly_wage_fen: body.monthly_wage_fen,
+                    is_special: body.is_special,
+                    roles,
+                };
+                let (user, request) = ecops_app::users::create(conn, &a, new, level, now)?;
+                Ok(CreateUserResponse {
+                    user: user_view(&user, show_wage, &st2.config.password_policy),
+                    permission_request: request.as_ref().map(approval_view),
                 })
             })
             .await
@@ -355,35 +250,13 @@ pub async fn update_user(
     };
     let st = state.clone();
     let w = who.clone();
+    let a = actor(&w, &meta);
     let user = state
         .run(move |conn| {
             let now = st.clock.now();
-            write_tx(conn, |conn| {
-                let current =
-                    users::find(conn, id)?.ok_or_else(|| ApiError::not_found("no such user"))?;
-                check_if_match(expected, current.version)?;
-                if !users::update_profile(conn, id, current.version, &changes, now)? {
-                    return Err(ApiError::PreconditionFailed {
-                        detail: "the user changed meanwhile; read it again".into(),
-                    });
-                }
-                audit::append(
-                    conn,
-                    &meta.audit(
-                        &w,
-                        "user.update",
-                        user_path(id),
-                        Outcome::Success,
-                        json!({
-                            "display_name": changes.display_name,
-                            "staff_level": changes.staff_level.map(|s| s.as_str()),
-                            "wage_changed": changes.monthly_wage_fen.is_some(),
-                        }),
-                    ),
-                    now,
-                )?;
-                Ok(users::get(conn, id)?)
-            })
+            Ok(ecops_app::users::update(
+                conn, &a, id, expected, &changes, now,
+            )?)
         })
         .await?;
     Ok(with_etag(user_view(
@@ -416,39 +289,13 @@ pub async fn deactivate_user(
     who.require(PermissionLevel::Operator, ADMINS)?;
     who.require_scope("users:write")?;
     let id = id.into_inner();
-    if id == who.user_id {
-        return Err(ApiError::unprocessable(
-            "self_deactivation",
-            "you cannot deactivate your own account",
-        ));
-    }
     let st = state.clone();
     let w = who.clone();
+    let a = actor(&w, &meta);
     let user = state
         .run(move |conn| {
             let now = st.clock.now();
-            write_tx(conn, |conn| {
-                users::find(conn, id)?.ok_or_else(|| ApiError::not_found("no such user"))?;
-                if !users::deactivate(conn, id, now)? {
-                    return Err(ApiError::conflict(
-                        "already_inactive",
-                        "the account is already deactivated",
-                    ));
-                }
-                let ended = sessions::revoke_all_of_user(conn, id, "deactivated", now)?;
-                audit::append(
-                    conn,
-                    &meta.audit(
-                        &w,
-                        "user.deactivate",
-                        user_path(id),
-                        Outcome::Success,
-                        json!({"sessions_ended": ended}),
-                    ),
-                    now,
-                )?;
-                Ok(users::get(conn, id)?)
-            })
+            Ok(ecops_app::users::deactivate(conn, &a, id, now)?)
         })
         .await?;
     Ok(web::Json(user_view(
@@ -488,40 +335,13 @@ pub async fn set_user_roles(
     let roles = parse_roles("roles", &body.into_inner().roles)?;
     let st = state.clone();
     let w = who.clone();
+    let a = actor(&w, &meta);
     let user = state
         .run(move |conn| {
             let now = st.clock.now();
-            write_tx(conn, |conn| {
-                let current =
-                    users::find(conn, id)?.ok_or_else(|| ApiError::not_found("no such user"))?;
-                check_if_match(expected, current.version)?;
-                if !users::set_roles(conn, id, Some(current.version), &roles, w.user_id, now)? {
-                    return Err(ApiError::PreconditionFailed {
-                        detail: "the user changed meanwhile; read it again".into(),
-                    });
-                }
-                let granted: Vec<_> = roles
-                    .iter()
-                    .filter(|r| !current.roles.contains(r))
-                    .collect();
-                let revoked: Vec<_> = current
-                    .roles
-                    .iter()
-                    .filter(|r| !roles.contains(r))
-                    .collect();
-                audit::append(
-                    conn,
-                    &meta.audit(
-                        &w,
-                        "user.roles_set",
-                        user_path(id),
-                        Outcome::Success,
-                        json!({"granted": granted, "revoked": revoked}),
-                    ),
-                    now,
-                )?;
-                Ok(users::get(conn, id)?)
-            })
+            Ok(ecops_app::users::set_roles(
+                conn, &a, id, expected, &roles, now,
+            )?)
         })
         .await?;
     Ok(with_etag(user_view(
@@ -562,15 +382,18 @@ pub async fn request_permission_level(
     let body = body.into_inner();
     let level = parse_level("permission_level", &body.permission_level)?;
     let st = state.clone();
+    let a = actor(&who, &meta);
     let request = state
         .run(move |conn| {
             let now = st.clock.now();
-            write_tx(conn, |conn| {
-                let target = users::find(conn, id)?.ok_or_else(|| ApiError::not_found("no such user"))?;
-                let r = file_permission_request(conn, &who, &target, level, body.reason.trim(), now)?;
-                audit::append(conn, &meta.audit(&who, "user.permission_level_requested", user_path(id), Outcome::Success, json!({"request_id": r.id, "from": target.permission_level.as_str(), "to": level.as_str()})), now)?;
-                Ok(r)
-            })
+            Ok(ecops_app::users::propose_level(
+                conn,
+                &a,
+                id,
+                level,
+                &body.reason,
+                now,
+            )?)
         })
         .await?;
     Ok(HttpResponse::Accepted().json(approval_view(&request)))
