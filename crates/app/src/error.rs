@@ -31,6 +31,9 @@ pub enum AppError {
     /// The caller may not do this.
     #[error("{detail}")]
     Forbidden { code: &'static str, detail: String },
+    /// The caller could not be authenticated (bad credentials, a spent refresh token).
+    #[error("{detail}")]
+    Unauthenticated { code: &'static str, detail: String },
     /// The caller's version of the subject is stale.
     #[error("{0}")]
     Stale(String),

@@ -26,6 +26,7 @@ pub mod page_revisions;
 pub mod passwords;
 pub mod products;
 pub mod promotions;
+pub mod sessions;
 pub mod staff;
 pub mod stocktakes;
 pub mod users;

@@ -312,6 +312,7 @@ impl From<ecops_app::AppError> for ApiError {
             E::Conflict { code, detail } => ApiError::conflict(code, detail),
             E::Forbidden { code, detail } => ApiError::forbidden(code, detail),
             E::Stale(detail) => ApiError::PreconditionFailed { detail },
+            E::Unauthenticated { code, detail } => ApiError::Unauthorized { code, detail },
             E::Store(e) => ApiError::from(e),
             E::Internal(detail) => ApiError::Internal(detail),
         }

@@ -1,6 +1,6 @@
 //! `POST /auth/login`, `/auth/refresh`, `/auth/logout`.
 
-use crate::auth::{passwords, tokens, Identity, IdentityAllowingExpiredPassword};
+use crate::auth::{tokens, Identity, IdentityAllowingExpiredPassword};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ValidJson;
 use crate::state::AppState;
@@ -8,53 +8,33 @@ use crate::support::RequestMeta;
 use actix_web::{post, web, HttpResponse};
 use chrono::{DateTime, Duration, Utc};
 use ecops_api_types::{LoginRequest, Problem, RefreshRequest, TokenResponse};
+use ecops_app::sessions::{LoginContext, NewRefresh};
 use ecops_domain::password;
-use ecops_persistence::db::write_tx;
-use ecops_persistence::repo::audit::{self, Outcome};
-use ecops_persistence::repo::{sessions, users};
-use ecops_persistence::AnyConnection;
+use ecops_persistence::repo::audit::Outcome;
+use ecops_persistence::repo::users;
 use governor::clock::{Clock as _, DefaultClock};
-use serde_json::json;
 use std::net::IpAddr;
 use uuid::Uuid;
 
-/// The one answer for an unknown user, a wrong password, a locked or a deactivated account.
-fn invalid_credentials() -> ApiError {
-    ApiError::Unauthorized {
-        code: "invalid_credentials",
-        detail: "invalid username or password, or the account is temporarily locked".to_owned(),
-    }
+/// A new refresh token: the secret for the client, what the database keeps.
+fn new_refresh(state: &AppState, now: DateTime<Utc>) -> (String, NewRefresh) {
+    let secret = tokens::random_secret();
+    let stored = NewRefresh {
+        hash: tokens::token_hash(&secret),
+        expires_at: now + Duration::days(state.config.jwt.refresh_ttl_days),
+    };
+    (secret, stored)
 }
 
-/// Starts a session and issues its first token pair.
-fn open_session(
-    conn: &mut AnyConnection,
-    state: &AppState,
-    user: &users::User,
-    client_addr: Option<&str>,
-    now: DateTime<Utc>,
-) -> ApiResult<TokenResponse> {
-    let session_id = Uuid::now_v7();
-    sessions::create(conn, session_id, user.id, client_addr, now)?;
-    token_pair(conn, state, user, session_id, now)
-}
-
+/// The token pair of a session: a signed access token and the refresh secret.
 fn token_pair(
-    conn: &mut AnyConnection,
     state: &AppState,
     user: &users::User,
     session_id: Uuid,
+    refresh: String,
     now: DateTime<Utc>,
 ) -> ApiResult<TokenResponse> {
     let jwt = &state.config.jwt;
-    let refresh = tokens::random_secret();
-    sessions::insert_refresh(
-        conn,
-        &tokens::token_hash(&refresh),
-        session_id,
-        now,
-        now + Duration::days(jwt.refresh_ttl_days),
-    )?;
     Ok(TokenResponse {
         access_token: tokens::issue_access(jwt, user.id, session_id, now)?,
         refresh_token: refresh,
@@ -102,84 +82,26 @@ pub async fn login(
         });
     }
     let LoginRequest { username, password } = body.into_inner();
+    let now = state.clock.now();
+    let (secret, refresh) = new_refresh(&state, now);
     let st = state.clone();
-    state
+    let (user, session) = state
         .run(move |conn| {
-            let now = st.clock.now();
-            let addr = meta.client_addr.clone();
-            let user = users::find_by_username(conn, &username)?;
-            let Some(user) = user else {
-                // Same work as for a known user, so the answer takes the same time.
-                let _ = passwords::verify(&password, &st.dummy_hash);
-                audit::append(
-                    conn,
-                    &meta.audit_anonymous(
-                        Some(&username),
-                        "auth.login",
-                        Outcome::Failure,
-                        json!({"reason": "unknown_user"}),
-                    ),
-                    now,
-                )?;
-                return Err(invalid_credentials());
+            let template =
+                meta.audit_anonymous(None, "", Outcome::Success, serde_json::Value::Null);
+            let ctx = LoginContext {
+                audit: &template,
+                dummy_hash: &st.dummy_hash,
+                lockout: &st.config.lockout,
+                password_policy: &st.config.password_policy,
+                client_addr: meta.client_addr.as_deref(),
             };
-            let matches = passwords::verify(&password, &user.password_hash);
-            let locked = password::is_locked(user.locked_until, now);
-            let fail = |conn: &mut AnyConnection, reason: &str| -> ApiResult<ApiError> {
-                write_tx(conn, |conn| -> ApiResult<()> {
-                    let mut entry = meta.audit_anonymous(
-                        Some(&user.username),
-                        "auth.login",
-                        Outcome::Failure,
-                        json!({"reason": reason}),
-                    );
-                    entry.actor_id = Some(user.id);
-                    audit::append(conn, &entry, now)?;
-                    if reason == "wrong_password" {
-                        let (failures, lock) =
-                            password::register_failure(user.failed_logins, now, &st.config.lockout);
-                        users::record_login_failure(conn, user.id, failures, lock)?;
-                        if let Some(until) = lock {
-                            let mut e = meta.audit_anonymous(
-                                Some(&user.username),
-                                "auth.account_locked",
-                                Outcome::Success,
-                                json!({"until": until}),
-                            );
-                            e.actor_id = Some(user.id);
-                            e.subject_type = Some("user".into());
-                            e.subject_id = Some(user.id.to_string());
-                            audit::append(conn, &e, now)?;
-                        }
-                    }
-                    Ok(())
-                })?;
-                Ok(invalid_credentials())
-            };
-            if !user.is_active() {
-                return Err(fail(conn, "deactivated")?);
-            }
-            if locked {
-                return Err(fail(conn, "locked")?);
-            }
-            if !matches {
-                return Err(fail(conn, "wrong_password")?);
-            }
-            write_tx(conn, |conn| {
-                users::record_login_success(conn, user.id)?;
-                let pair = open_session(conn, &st, &user, addr.as_deref(), now)?;
-                let mut entry = meta.audit_anonymous(
-                    Some(&user.username),
-                    "auth.login",
-                    Outcome::Success,
-                    json!({"password_expired": pair.password_expired}),
-                );
-                entry.actor_id = Some(user.id);
-                audit::append(conn, &entry, now)?;
-                Ok(web::Json(pair))
-            })
+            Ok(ecops_app::sessions::login(
+                conn, &ctx, &username, &password, &refresh, now,
+            )?)
         })
-        .await
+        .await?;
+    Ok(web::Json(token_pair(&state, &user, session, secret, now)?))
 }
 
 /// Exchanges a refresh token for a new pair. Each refresh token works once: presenting a used one
@@ -200,36 +122,18 @@ pub async fn refresh_token(
     body: ValidJson<RefreshRequest>,
 ) -> ApiResult<web::Json<TokenResponse>> {
     let hash = tokens::token_hash(&body.into_inner().refresh_token);
-    let st = state.clone();
-    let outcome = state
+    let now = state.clock.now();
+    let (secret, next) = new_refresh(&state, now);
+    let (user, session) = state
         .run(move |conn| {
-            let now = st.clock.now();
-            write_tx(conn, |conn| -> ApiResult<Result<TokenResponse, ApiError>> {
-                let bad = || ApiError::unauthorized("the refresh token is invalid, expired or revoked");
-                let Some(stored) = sessions::find_refresh(conn, &hash)? else { return Ok(Err(bad())) };
-                let session = &stored.session;
-                if session.revoked_at.is_some() || stored.expires_at <= now {
-                    return Ok(Err(bad()));
-                }
-                let user = users::get(conn, session.user_id)?;
-                if !user.is_active() {
-                    return Ok(Err(bad()));
-                }
-                if stored.used_at.is_some() || !sessions::consume_refresh(conn, &hash, now)? {
-                    // Reuse: revoke the family, and keep that revocation even though we refuse.
-                    sessions::revoke(conn, session.id, "refresh_token_reuse", now)?;
-                    let mut e = meta.audit_anonymous(Some(&user.username), "auth.refresh_reuse", Outcome::Refused, json!({"session_id": session.id}));
-                    e.actor_id = Some(user.id);
-                    audit::append(conn, &e, now)?;
-                    return Ok(Err(ApiError::unauthorized(
-                        "this refresh token was already used: the session has been revoked; log in again",
-                    )));
-                }
-                Ok(Ok(token_pair(conn, &st, &user, session.id, now)?))
-            })
+            let template =
+                meta.audit_anonymous(None, "", Outcome::Success, serde_json::Value::Null);
+            Ok(ecops_app::sessions::refresh(
+                conn, &template, &hash, &next, now,
+            )?)
         })
         .await?;
-    outcome.map(web::Json)
+    Ok(web::Json(token_pair(&state, &user, session, secret, now)?))
 }
 
 /// Ends the caller's session: its access and refresh tokens stop working.
@@ -255,20 +159,10 @@ pub async fn logout(
             "API tokens are revoked, not logged out",
         ));
     };
-    let st = state.clone();
+    let a = crate::support::actor(&who, &meta);
+    let now = state.clock.now();
     state
-        .run(move |conn| {
-            let now = st.clock.now();
-            write_tx(conn, |conn| -> ApiResult<()> {
-                sessions::revoke(conn, session_id, "logout", now)?;
-                audit::append(
-                    conn,
-                    &meta.audit(&who, "auth.logout", None, Outcome::Success, json!({})),
-                    now,
-                )?;
-                Ok(())
-            })
-        })
+        .run(move |conn| Ok(ecops_app::sessions::logout(conn, &a, session_id, now)?))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
