@@ -23,7 +23,7 @@ pub fn create(
         users::find(conn, t.user_id)?
             .filter(|u| u.is_active())
             .ok_or_else(|| AppError::invalid("user_id", "names no active user"))?;
-        api_tokens::insert(conn, &t, hash)?;
+        api_tokens::insert(conn, t, hash)?;
         audit::append(
             conn,
             &actor.audit_entry(

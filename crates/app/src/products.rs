@@ -264,10 +264,6 @@ pub enum EditOutcome {
 /// draft by the storefront specialist only and never its list price (that is a price change);
 /// an edit of confidential content goes to the marketing director and the general manager.
 /// `expected` is the version last read (`If-Match`).
-#[expect(
-    clippy::too_many_arguments,
-    reason = "each argument is one part of the edit"
-)]
 pub fn update(
     conn: &mut AnyConnection,
     actor: &Actor,
@@ -393,7 +389,7 @@ pub fn add_attachment(
                 "copyrighted or confidential material is attached while the product is a draft",
             ));
         }
-        products::insert_attachment(conn, &a)?;
+        products::insert_attachment(conn, a)?;
         products::insert_event(
             conn,
             id,

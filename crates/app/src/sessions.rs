@@ -159,7 +159,7 @@ pub fn refresh(
         code: "unauthorized",
         detail: "the refresh token is invalid, expired or revoked".to_owned(),
     };
-    let outcome = write_tx(conn, |conn| -> AppResult<AppResult<(User, Uuid)>> {
+    write_tx(conn, |conn| -> AppResult<AppResult<(User, Uuid)>> {
         let Some(stored) = sessions::find_refresh(conn, presented)? else {
             return Ok(Err(bad()));
         };
@@ -190,8 +190,7 @@ pub fn refresh(
         }
         sessions::insert_refresh(conn, &next.hash, session.id, now, next.expires_at)?;
         Ok(Ok((user, session.id)))
-    })?;
-    outcome
+    })?
 }
 
 /// Ends the actor's session: its access and refresh tokens stop working.
