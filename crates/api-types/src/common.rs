@@ -21,7 +21,9 @@ pub struct Problem {
     pub title: String,
     pub status: u16,
     pub detail: String,
-    /// Stable, snake_case machine code (`validation_failed`, `not_found`, ...).
+    /// Stable, snake_case machine code (`validation_failed`, `not_found`, ...): one of
+    /// [`ErrorCode`].
+    #[cfg_attr(feature = "openapi", schema(value_type = ErrorCode))]
     pub code: String,
     /// For validation problems: the offending fields.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -55,4 +57,147 @@ pub struct PageQuery {
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
+}
+
+/// Declares the error-code registry: each variant with its wire string.
+macro_rules! error_codes {
+    ($($variant:ident => $code:literal,)*) => {
+        /// Every `code` a problem document of this API can carry: one registry, published in the
+        /// OpenAPI document as the values of `Problem.code`. A code used anywhere in the server
+        /// must be listed here (a test scans the sources).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[serde(rename_all = "snake_case")]
+        pub enum ErrorCode {
+            $($variant,)*
+        }
+
+        impl ErrorCode {
+            /// Every code, in the registry's order.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant,)*];
+
+            /// The wire string of this code.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $code,)*
+                }
+            }
+
+            /// The registered code spelled `s`, if any.
+            pub fn parse(s: &str) -> Option<ErrorCode> {
+                ErrorCode::ALL.iter().copied().find(|c| c.as_str() == s)
+            }
+        }
+    };
+}
+
+error_codes! {
+    AlreadyDecided => "already_decided",
+    AlreadyExists => "already_exists",
+    AlreadyFlagged => "already_flagged",
+    AlreadyInForce => "already_in_force",
+    AlreadyInactive => "already_inactive",
+    AlreadyRevoked => "already_revoked",
+    AlreadyRostered => "already_rostered",
+    BadRequest => "bad_request",
+    BeyondAuthority => "beyond_authority",
+    BootstrapClosed => "bootstrap_closed",
+    CaseClosed => "case_closed",
+    CheckMismatch => "check_mismatch",
+    ConcurrentEvent => "concurrent_event",
+    ConcurrentUpdate => "concurrent_update",
+    CopyrightNeedsApproval => "copyright_needs_approval",
+    CorsRejected => "cors_rejected",
+    DeviceOnly => "device_only",
+    DevicePunchReused => "device_punch_reused",
+    DiscountBeyondLimit => "discount_beyond_limit",
+    DoubleBooked => "double_booked",
+    DuplicateChannelOrder => "duplicate_channel_order",
+    DuplicateSku => "duplicate_sku",
+    EmptyImport => "empty_import",
+    FileTooLarge => "file_too_large",
+    IdempotencyInProgress => "idempotency_in_progress",
+    IdempotencyKeyReused => "idempotency_key_reused",
+    ImportRejected => "import_rejected",
+    InsufficientLevel => "insufficient_level",
+    InsufficientStock => "insufficient_stock",
+    InternalError => "internal_error",
+    InvalidBody => "invalid_body",
+    InvalidCredentials => "invalid_credentials",
+    InvalidCursor => "invalid_cursor",
+    InvalidHeader => "invalid_header",
+    InvalidIdempotencyKey => "invalid_idempotency_key",
+    InvalidLimit => "invalid_limit",
+    InvalidPath => "invalid_path",
+    InvalidPathParameter => "invalid_path_parameter",
+    InvalidQuery => "invalid_query",
+    InvalidStatus => "invalid_status",
+    InvalidTransition => "invalid_transition",
+    KindNotAvailable => "kind_not_available",
+    LeaveOverlap => "leave_overlap",
+    MalformedCsv => "malformed_csv",
+    MalformedJson => "malformed_json",
+    MethodNotAllowed => "method_not_allowed",
+    MissingRole => "missing_role",
+    MissingScope => "missing_scope",
+    NotASession => "not_a_session",
+    NotAwaitingPublication => "not_awaiting_publication",
+    NotForSale => "not_for_sale",
+    NotFound => "not_found",
+    NotProposer => "not_proposer",
+    NotStaff => "not_staff",
+    NotYours => "not_yours",
+    NothingToChange => "nothing_to_change",
+    NoticeExists => "notice_exists",
+    OnDuty => "on_duty",
+    OnLeave => "on_leave",
+    OrderImmutable => "order_immutable",
+    OutOfStock => "out_of_stock",
+    OwnAttendance => "own_attendance",
+    OwnRequest => "own_request",
+    PasswordExpired => "password_expired",
+    PasswordPolicy => "password_policy",
+    PayloadTooLarge => "payload_too_large",
+    PendingRequestExists => "pending_request_exists",
+    PreconditionFailed => "precondition_failed",
+    PriceNeedsApproval => "price_needs_approval",
+    PromotionOverlap => "promotion_overlap",
+    PublishThroughSubject => "publish_through_subject",
+    RateLimited => "rate_limited",
+    RefundExceedsPaid => "refund_exceeds_paid",
+    RequestNotPending => "request_not_pending",
+    RevisionNotApproved => "revision_not_approved",
+    Scheduled => "scheduled",
+    SelfDeactivation => "self_deactivation",
+    SessionRequired => "session_required",
+    ShiftCancelled => "shift_cancelled",
+    StocktakePosted => "stocktake_posted",
+    SubjectChanged => "subject_changed",
+    Unauthorized => "unauthorized",
+    Unavailable => "unavailable",
+    UnknownReference => "unknown_reference",
+    UnreadableBody => "unreadable_body",
+    UnsupportedMediaType => "unsupported_media_type",
+    UsernameTaken => "username_taken",
+    ValidationFailed => "validation_failed",
+    WageRestricted => "wage_restricted",
+    WrongRole => "wrong_role",
+}
+
+#[cfg(test)]
+mod error_code_tests {
+    use super::ErrorCode;
+
+    #[test]
+    fn error_codes_round_trip_and_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for c in ErrorCode::ALL {
+            assert!(seen.insert(c.as_str()), "{} twice", c.as_str());
+            assert_eq!(ErrorCode::parse(c.as_str()), Some(*c));
+            assert_eq!(
+                serde_json::to_value(c).ok(),
+                Some(serde_json::Value::String(c.as_str().to_owned()))
+            );
+        }
+    }
 }

@@ -198,6 +198,10 @@ impl ApiError {
 
 /// Builds a problem document.
 pub fn problem(status: StatusCode, code: &str, detail: String, errors: Vec<FieldError>) -> Problem {
+    debug_assert!(
+        ecops_api_types::ErrorCode::parse(code).is_some(),
+        "the error code `{code}` is not in the registry (ecops_api_types::ErrorCode)"
+    );
     Problem {
         type_: format!("https://ecops.dev/problems/{}", code.replace('_', "-")),
         title: status.canonical_reason().unwrap_or("Error").to_owned(),
@@ -388,5 +392,47 @@ fn describe(e: &validator::ValidationError) -> String {
             _ => "is out of range".to_owned(),
         },
         other => format!("is invalid ({other})"),
+    }
+}
+
+#[cfg(test)]
+mod registry_tests {
+    use ecops_api_types::ErrorCode;
+
+    /// Every code the server's sources hand to an error constructor is in the registry: a new code
+    /// must be registered (and so appears in the OpenAPI document) before it can be used.
+    #[test]
+    fn every_error_code_used_in_the_sources_is_registered() {
+        let constructor = regex::Regex::new(
+            r#"(?s)(?:forbidden|conflict|unprocessable|rule|bad_field|bad_request|problem)\(\s*(?:StatusCode::[A-Z_]+,\s*)?"([a-z_]+)""#,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let field = regex::Regex::new(r#"code:\s*"([a-z_]+)""#).unwrap_or_else(|e| panic!("{e}"));
+        let crates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut files = vec![crates];
+        let mut used = std::collections::BTreeSet::new();
+        while let Some(path) = files.pop() {
+            if path.is_dir() {
+                for entry in std::fs::read_dir(&path)
+                    .unwrap_or_else(|e| panic!("{e}"))
+                    .flatten()
+                {
+                    files.push(entry.path());
+                }
+            } else if path.extension().is_some_and(|x| x == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                for re in [&constructor, &field] {
+                    for c in re.captures_iter(&text) {
+                        used.insert((c[1].to_owned(), path.display().to_string()));
+                    }
+                }
+            }
+        }
+        assert!(used.len() > 50, "the scan found too few codes: {used:?}");
+        let missing: Vec<_> = used
+            .iter()
+            .filter(|(code, _)| ErrorCode::parse(code).is_none())
+            .collect();
+        assert!(missing.is_empty(), "codes not in the registry: {missing:?}");
     }
 }

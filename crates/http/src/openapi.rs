@@ -23,7 +23,7 @@ use utoipa_actix_web::AppExt;
                        attendance, back office. Errors are RFC 9457 problem documents with a stable `code`.",
         license(name = "MIT")
     ),
-    components(schemas(Problem, ecops_api_types::FieldError)),
+    components(schemas(Problem, ecops_api_types::FieldError, ecops_api_types::ErrorCode)),
     tags(
         (name = "health", description = "Liveness and readiness"),
         (name = "auth", description = "Login, token refresh and logout"),
