@@ -102,7 +102,9 @@ pub async fn deadline_report(
             }
             let mut out = Vec::new();
             for ((kind, person), t) in tally {
-                let id = Uuid::parse_str(&person).unwrap_or_default();
+                let id = Uuid::parse_str(&person).map_err(|e| {
+                    ApiError::internal(format!("a stored person id `{person}` is not a UUID: {e}"))
+                })?;
                 let username = users::find(conn, id)?
                     .map(|u| u.username)
                     .unwrap_or_default();

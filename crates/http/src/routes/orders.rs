@@ -28,8 +28,9 @@ use uuid::Uuid;
 
 pub(crate) const ORDER_TAKERS: &[JobRole] = &[JobRole::CustomerService, JobRole::CsSupervisor];
 
-fn uuid_of(s: &str) -> Uuid {
-    Uuid::parse_str(s).unwrap_or_default()
+/// A stored id; a malformed one is corrupt data (an internal error), never a nil id.
+fn uuid_of(s: &str) -> ApiResult<Uuid> {
+    Ok(ecops_persistence::repo::orders::parse_id(s)?)
 }
 
 fn outcome_str(o: DeadlineOutcome) -> &'static str {
@@ -48,14 +49,43 @@ pub fn view(
     s: &StatusRow,
     events: &[EventRow],
     now: DateTime<Utc>,
-) -> OrderView {
+) -> ApiResult<OrderView> {
     let due = from_db(s.contact_due_at);
     let contacted = s.contacted_at.map(from_db);
-    OrderView {
-        id: uuid_of(&o.id),
+    let lines = lines
+        .iter()
+        .map(|l| {
+            Ok(OrderLineView {
+                line_no: l.line_no,
+                product_id: uuid_of(&l.product_id)?,
+                sku: l.sku.clone(),
+                title: l.title.clone(),
+                quantity: l.quantity,
+                unit_price_fen: l.unit_price_fen,
+                line_total_fen: l.line_total_fen,
+            })
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
+    let events = events
+        .iter()
+        .map(|e| {
+            Ok(OrderEventView {
+                seq: e.seq,
+                kind: e.kind.clone(),
+                actor_id: e.actor_id.as_deref().map(uuid_of).transpose()?,
+                at: from_db(e.at),
+                data: serde_json::from_str(&e.data).map_err(|err| {
+                    ApiError::internal(format!("order event {} has unreadable data: {err}", e.id))
+                })?,
+                hash: e.hash.clone(),
+            })
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
+    Ok(OrderView {
+        id: uuid_of(&o.id)?,
         channel: o.channel.clone(),
         channel_order_no: o.channel_order_no.clone(),
-        customer_id: uuid_of(&o.customer_id),
+        customer_id: uuid_of(&o.customer_id)?,
         customer_name: o.customer_name.clone(),
         customer_phone: o.customer_phone.clone(),
         shipping_address: o.shipping_address.clone(),
@@ -63,36 +93,15 @@ pub fn view(
         payment_method: o.payment_method.clone(),
         payment_status: o.payment_status.clone(),
         paid_fen: o.paid_fen,
-        created_by: uuid_of(&o.created_by),
+        created_by: uuid_of(&o.created_by)?,
         created_at: from_db(o.created_at),
         status: s.status.clone(),
         contact_due_at: due,
         contacted_at: contacted,
         contact_deadline: outcome_str(deadline_outcome(due, contacted, now)).to_owned(),
-        lines: lines
-            .iter()
-            .map(|l| OrderLineView {
-                line_no: l.line_no,
-                product_id: uuid_of(&l.product_id),
-                sku: l.sku.clone(),
-                title: l.title.clone(),
-                quantity: l.quantity,
-                unit_price_fen: l.unit_price_fen,
-                line_total_fen: l.line_total_fen,
-            })
-            .collect(),
-        events: events
-            .iter()
-            .map(|e| OrderEventView {
-                seq: e.seq,
-                kind: e.kind.clone(),
-                actor_id: e.actor_id.as_deref().map(uuid_of),
-                at: from_db(e.at),
-                data: serde_json::from_str(&e.data).unwrap_or(serde_json::Value::Null),
-                hash: e.hash.clone(),
-            })
-            .collect(),
-    }
+        lines,
+        events,
+    })
 }
 
 pub(crate) fn detail(
@@ -101,7 +110,7 @@ pub(crate) fn detail(
     now: DateTime<Utc>,
 ) -> ApiResult<OrderView> {
     let rec = orders::find(conn, id)?.ok_or_else(|| ApiError::not_found("no such order"))?;
-    Ok(view(&rec.order, &rec.lines, &rec.status, &rec.events, now))
+    view(&rec.order, &rec.lines, &rec.status, &rec.events, now)
 }
 
 /// Checks the request's shape beyond types and turns it into the workflow's input.
@@ -304,7 +313,7 @@ pub async fn list_orders(
             let items = rows
                 .iter()
                 .map(|(o, s)| view(o, &lines.remove(&o.id).unwrap_or_default(), s, &[], now))
-                .collect();
+                .collect::<ApiResult<Vec<_>>>()?;
             Ok((items, next))
         })
         .await?;
