@@ -13,10 +13,10 @@ pub struct DecisionView {
     /// Index of the chain step decided (0-based).
     pub step: usize,
     /// The job role the decider acted in.
-    pub role: String,
+    pub role: crate::JobRole,
     pub decider_id: Uuid,
     /// `approve` or `reject`.
-    pub verdict: String,
+    pub verdict: crate::Verdict,
     pub comment: String,
     pub decided_at: DateTime<Utc>,
 }
@@ -33,7 +33,7 @@ pub struct ApprovalDetail {
     /// The step waiting for decisions (pending requests only).
     pub current_step: Option<usize>,
     /// Roles the current step still needs.
-    pub waiting_for: Vec<String>,
+    pub waiting_for: Vec<crate::JobRole>,
     pub decided_at: Option<DateTime<Utc>>,
     /// R-APR-5: approved content must be published by then.
     pub publish_by: Option<DateTime<Utc>>,

@@ -201,3 +201,73 @@ mod error_code_tests {
         }
     }
 }
+
+/// A job role (SPEC §1), as the API spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum JobRole {
+    GeneralManager,
+    MarketingDirector,
+    DeptManager,
+    Planner,
+    StorefrontSpecialist,
+    Designer,
+    CustomerService,
+    CsSupervisor,
+    Warehouse,
+    ItAdmin,
+}
+
+/// What an approval request is about (R-APR-1/2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ApprovalKind {
+    Listing,
+    AbnormalDelisting,
+    PriceChange,
+    Promotion,
+    ConfidentialInfo,
+    PageRevision,
+    News,
+    PermissionLevel,
+    BadCustomer,
+    Leave,
+    OfficialAccountChange,
+}
+
+/// Where an approval request stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ApprovalState {
+    Pending,
+    Approved,
+    Rejected,
+    Withdrawn,
+}
+
+/// A decision on an approval step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Approve,
+    Reject,
+}
+
+/// Where an order stands (R-ORD-2..6, R-ORD-10), derived from its events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    Accepted,
+    Verified,
+    OnHold,
+    PriceHold,
+    Checked,
+    Shipped,
+    Delivered,
+    Cancelled,
+}

@@ -118,7 +118,7 @@ pub struct OrderView {
     pub created_by: Uuid,
     pub created_at: DateTime<Utc>,
     /// `accepted`, `verified`, `on_hold`, `checked`, `shipped`, `delivered`, `cancelled`.
-    pub status: String,
+    pub status: crate::OrderStatus,
     /// R-ORD-3: the customer must be contacted by then.
     pub contact_due_at: DateTime<Utc>,
     pub contacted_at: Option<DateTime<Utc>>,

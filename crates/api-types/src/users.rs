@@ -143,7 +143,7 @@ pub struct PermissionLevelChangeRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApprovalRequestView {
     pub id: Uuid,
-    pub kind: String,
+    pub kind: crate::ApprovalKind,
     pub subject_type: String,
     pub subject_id: String,
     pub proposer_id: Uuid,
@@ -151,9 +151,9 @@ pub struct ApprovalRequestView {
     pub payload: serde_json::Value,
     pub reason: String,
     /// `pending`, `approved`, `rejected` or `withdrawn`.
-    pub state: String,
+    pub state: crate::ApprovalState,
     /// Steps in order; each lists the job roles that must all approve it.
-    pub chain: Vec<Vec<String>>,
+    pub chain: Vec<Vec<crate::JobRole>>,
     pub created_at: DateTime<Utc>,
 }
 

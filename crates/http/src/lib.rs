@@ -11,6 +11,7 @@ pub mod openapi;
 pub mod routes;
 pub mod state;
 pub mod support;
+pub mod wire;
 
 pub use app::serve;
 pub use clock::{Clock, ManualClock, SystemClock};

@@ -34,7 +34,7 @@ fn detail(r: &ApprovalRequest, decisions: &[Decision], now: DateTime<Utc>) -> Ap
     let (current, waiting) = match (r.state, current_step(&r.chain, &decided)) {
         (ApprovalState::Pending, Some((step, needed))) => (
             Some(step),
-            needed.iter().map(|r| r.as_str().to_owned()).collect(),
+            needed.iter().copied().map(crate::wire::job_role).collect(),
         ),
         _ => (None, Vec::new()),
     };
@@ -46,9 +46,9 @@ fn detail(r: &ApprovalRequest, decisions: &[Decision], now: DateTime<Utc>) -> Ap
             .map(|d| DecisionView {
                 id: d.id,
                 step: d.step,
-                role: d.role.as_str().to_owned(),
+                role: crate::wire::job_role(d.role),
                 decider_id: d.decider_id,
-                verdict: d.verdict.as_str().to_owned(),
+                verdict: crate::wire::verdict(d.verdict),
                 comment: d.comment.clone(),
                 decided_at: d.decided_at,
             })

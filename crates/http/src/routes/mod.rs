@@ -58,18 +58,24 @@ pub fn user_view(user: &User, show_wage: bool, policy: &PasswordPolicy) -> UserV
 pub fn approval_view(r: &ApprovalRequest) -> ApprovalRequestView {
     ApprovalRequestView {
         id: r.id,
-        kind: r.kind.as_str().to_owned(),
+        kind: crate::wire::approval_kind(r.kind),
         subject_type: r.subject_type.clone(),
         subject_id: r.subject_id.clone(),
         proposer_id: r.proposer_id,
         payload: r.payload.clone(),
         reason: r.reason.clone(),
-        state: r.state.as_str().to_owned(),
+        state: crate::wire::approval_state(r.state),
         chain: r
             .chain
             .steps
             .iter()
-            .map(|s| s.all_of.iter().map(|r| r.as_str().to_owned()).collect())
+            .map(|s| {
+                s.all_of
+                    .iter()
+                    .copied()
+                    .map(crate::wire::job_role)
+                    .collect()
+            })
             .collect(),
         created_at: r.created_at,
     }

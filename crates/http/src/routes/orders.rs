@@ -95,7 +95,11 @@ pub fn view(
         paid_fen: o.paid_fen,
         created_by: uuid_of(&o.created_by)?,
         created_at: from_db(o.created_at),
-        status: s.status.clone(),
+        status: crate::wire::order_status(
+            s.status
+                .parse()
+                .map_err(|e| ApiError::internal(format!("order {} has a bad status: {e}", o.id)))?,
+        ),
         contact_due_at: due,
         contacted_at: contacted,
         contact_deadline: outcome_str(deadline_outcome(due, contacted, now)).to_owned(),

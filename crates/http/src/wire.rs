@@ -1,0 +1,99 @@
+//! The domain's closed sets as the API spells them (`ecops_api_types`). Exhaustive matches, so a
+//! variant added to the domain does not compile until the wire has it too.
+
+use ecops_api_types as api;
+use ecops_domain::approval::{ApprovalKind, ApprovalState, Verdict};
+use ecops_domain::order::OrderStatus;
+use ecops_domain::JobRole;
+
+pub fn job_role(r: JobRole) -> api::JobRole {
+    match r {
+        JobRole::GeneralManager => api::JobRole::GeneralManager,
+        JobRole::MarketingDirector => api::JobRole::MarketingDirector,
+        JobRole::DeptManager => api::JobRole::DeptManager,
+        JobRole::Planner => api::JobRole::Planner,
+        JobRole::StorefrontSpecialist => api::JobRole::StorefrontSpecialist,
+        JobRole::Designer => api::JobRole::Designer,
+        JobRole::CustomerService => api::JobRole::CustomerService,
+        JobRole::CsSupervisor => api::JobRole::CsSupervisor,
+        JobRole::Warehouse => api::JobRole::Warehouse,
+        JobRole::ItAdmin => api::JobRole::ItAdmin,
+    }
+}
+
+pub fn approval_kind(k: ApprovalKind) -> api::ApprovalKind {
+    match k {
+        ApprovalKind::Listing => api::ApprovalKind::Listing,
+        ApprovalKind::AbnormalDelisting => api::ApprovalKind::AbnormalDelisting,
+        ApprovalKind::PriceChange => api::ApprovalKind::PriceChange,
+        ApprovalKind::Promotion => api::ApprovalKind::Promotion,
+        ApprovalKind::ConfidentialInfo => api::ApprovalKind::ConfidentialInfo,
+        ApprovalKind::PageRevision => api::ApprovalKind::PageRevision,
+        ApprovalKind::News => api::ApprovalKind::News,
+        ApprovalKind::PermissionLevel => api::ApprovalKind::PermissionLevel,
+        ApprovalKind::BadCustomer => api::ApprovalKind::BadCustomer,
+        ApprovalKind::Leave => api::ApprovalKind::Leave,
+        ApprovalKind::OfficialAccountChange => api::ApprovalKind::OfficialAccountChange,
+    }
+}
+
+pub fn approval_state(s: ApprovalState) -> api::ApprovalState {
+    match s {
+        ApprovalState::Pending => api::ApprovalState::Pending,
+        ApprovalState::Approved => api::ApprovalState::Approved,
+        ApprovalState::Rejected => api::ApprovalState::Rejected,
+        ApprovalState::Withdrawn => api::ApprovalState::Withdrawn,
+    }
+}
+
+pub fn verdict(v: Verdict) -> api::Verdict {
+    match v {
+        Verdict::Approve => api::Verdict::Approve,
+        Verdict::Reject => api::Verdict::Reject,
+    }
+}
+
+pub fn order_status(s: OrderStatus) -> api::OrderStatus {
+    match s {
+        OrderStatus::Accepted => api::OrderStatus::Accepted,
+        OrderStatus::Verified => api::OrderStatus::Verified,
+        OrderStatus::OnHold => api::OrderStatus::OnHold,
+        OrderStatus::PriceHold => api::OrderStatus::PriceHold,
+        OrderStatus::Checked => api::OrderStatus::Checked,
+        OrderStatus::Shipped => api::OrderStatus::Shipped,
+        OrderStatus::Delivered => api::OrderStatus::Delivered,
+        OrderStatus::Cancelled => api::OrderStatus::Cancelled,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The wire spells every value as the domain does (the strings stay what they were).
+    #[test]
+    fn wire_enums_keep_the_domain_spelling() {
+        let same =
+            |domain: &str, wire: serde_json::Value| assert_eq!(wire, serde_json::json!(domain));
+        for r in JobRole::ALL {
+            same(r.as_str(), serde_json::json!(job_role(r)));
+        }
+        for k in ApprovalKind::ALL {
+            same(k.as_str(), serde_json::json!(approval_kind(k)));
+        }
+        for s in OrderStatus::ALL {
+            same(s.as_str(), serde_json::json!(order_status(s)));
+        }
+        for s in [
+            ApprovalState::Pending,
+            ApprovalState::Approved,
+            ApprovalState::Rejected,
+            ApprovalState::Withdrawn,
+        ] {
+            same(s.as_str(), serde_json::json!(approval_state(s)));
+        }
+        for v in [Verdict::Approve, Verdict::Reject] {
+            same(v.as_str(), serde_json::json!(verdict(v)));
+        }
+    }
+}
