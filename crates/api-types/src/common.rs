@@ -271,3 +271,42 @@ pub enum OrderStatus {
     Delivered,
     Cancelled,
 }
+
+/// A permission level (R-ACL-1..3), lowest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PermissionLevel {
+    Viewer,
+    Operator,
+    DbAdmin,
+}
+
+impl PermissionLevel {
+    /// The wire spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PermissionLevel::Viewer => "viewer",
+            PermissionLevel::Operator => "operator",
+            PermissionLevel::DbAdmin => "db_admin",
+        }
+    }
+}
+
+impl JobRole {
+    /// The wire spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobRole::GeneralManager => "general_manager",
+            JobRole::MarketingDirector => "marketing_director",
+            JobRole::DeptManager => "dept_manager",
+            JobRole::Planner => "planner",
+            JobRole::StorefrontSpecialist => "storefront_specialist",
+            JobRole::Designer => "designer",
+            JobRole::CustomerService => "customer_service",
+            JobRole::CsSupervisor => "cs_supervisor",
+            JobRole::Warehouse => "warehouse",
+            JobRole::ItAdmin => "it_admin",
+        }
+    }
+}

@@ -48,9 +48,9 @@ pub struct UserView {
     pub username: String,
     pub display_name: String,
     /// Job role keys.
-    pub roles: Vec<String>,
+    pub roles: Vec<crate::JobRole>,
     /// `viewer`, `operator` or `db_admin`.
-    pub permission_level: String,
+    pub permission_level: crate::PermissionLevel,
     /// `P` (technical staff) or `M` (management).
     pub staff_level: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -4,7 +4,7 @@
 use ecops_api_types as api;
 use ecops_domain::approval::{ApprovalKind, ApprovalState, Verdict};
 use ecops_domain::order::OrderStatus;
-use ecops_domain::JobRole;
+use ecops_domain::{JobRole, PermissionLevel};
 
 pub fn job_role(r: JobRole) -> api::JobRole {
     match r {
@@ -18,6 +18,14 @@ pub fn job_role(r: JobRole) -> api::JobRole {
         JobRole::CsSupervisor => api::JobRole::CsSupervisor,
         JobRole::Warehouse => api::JobRole::Warehouse,
         JobRole::ItAdmin => api::JobRole::ItAdmin,
+    }
+}
+
+pub fn permission_level(l: PermissionLevel) -> api::PermissionLevel {
+    match l {
+        PermissionLevel::Viewer => api::PermissionLevel::Viewer,
+        PermissionLevel::Operator => api::PermissionLevel::Operator,
+        PermissionLevel::DbAdmin => api::PermissionLevel::DbAdmin,
     }
 }
 
@@ -77,6 +85,17 @@ mod tests {
             |domain: &str, wire: serde_json::Value| assert_eq!(wire, serde_json::json!(domain));
         for r in JobRole::ALL {
             same(r.as_str(), serde_json::json!(job_role(r)));
+        }
+        for l in [
+            PermissionLevel::Viewer,
+            PermissionLevel::Operator,
+            PermissionLevel::DbAdmin,
+        ] {
+            same(l.as_str(), serde_json::json!(permission_level(l)));
+            assert_eq!(permission_level(l).as_str(), l.as_str());
+        }
+        for r in JobRole::ALL {
+            assert_eq!(job_role(r).as_str(), r.as_str());
         }
         for k in ApprovalKind::ALL {
             same(k.as_str(), serde_json::json!(approval_kind(k)));

@@ -50,14 +50,14 @@ pub fn home() -> Html {
                 <dt>{ "Username · 用户名" }</dt>
                 <dd data-testid="username">{ &user.username }</dd>
                 <dt>{ "Permission level · 权限级别" }</dt>
-                <dd data-testid="level">{ level_label(&user.permission_level) }</dd>
+                <dd data-testid="level">{ level_label(user.permission_level.as_str()) }</dd>
                 <dt>{ "Password expires · 密码到期" }</dt>
                 <dd>{ user.password_expires_at.format("%Y-%m-%d").to_string() }</dd>
                 <dt>{ "Job roles · 岗位" }</dt>
                 <dd>
                     <ul class="roles" data-testid="roles">
                         { for user.roles.iter().map(|r| html! {
-                            <li data-role={r.clone()}>{ format!("{} {}", role_label(r), r) }</li>
+                            <li data-role={r.as_str()}>{ format!("{} {}", role_label(r.as_str()), r.as_str()) }</li>
                         }) }
                     </ul>
                 </dd>

@@ -39,8 +39,13 @@ pub fn user_view(user: &User, show_wage: bool, policy: &PasswordPolicy) -> UserV
         id: user.id,
         username: user.username.clone(),
         display_name: user.display_name.clone(),
-        roles: user.roles.iter().map(|r| r.as_str().to_owned()).collect(),
-        permission_level: user.permission_level.as_str().to_owned(),
+        roles: user
+            .roles
+            .iter()
+            .copied()
+            .map(crate::wire::job_role)
+            .collect(),
+        permission_level: crate::wire::permission_level(user.permission_level),
         staff_level: user.staff_level.as_str().to_owned(),
         monthly_wage_fen: if show_wage {
             user.monthly_wage_fen
