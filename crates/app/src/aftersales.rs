@@ -239,13 +239,7 @@ pub fn update(
     check_changes(&b)?;
     write_tx(conn, |conn| {
         let c = aftersales::find(conn, id)?.ok_or_else(|| AppError::not_found("no such case"))?;
-        if expected.is_some_and(|v| v != c.version) {
-            return Err(AppError::Stale(format!(
-                "the resource is at version {}, not {}; read it again",
-                c.version,
-                expected.unwrap_or_default()
-            )));
-        }
+        crate::error::check_version(c.version, expected)?;
         if c.status == "closed" {
             return Err(AppError::conflict("case_closed", "a closed case is final"));
         }

@@ -23,13 +23,7 @@ pub fn update(
     write_tx(conn, |conn| {
         let c =
             customers::find(conn, id)?.ok_or_else(|| AppError::not_found("no such customer"))?;
-        if expected.is_some_and(|v| v != c.version) {
-            return Err(AppError::Stale(format!(
-                "the resource is at version {}, not {}; read it again",
-                c.version,
-                expected.unwrap_or_default()
-            )));
-        }
+        crate::error::check_version(c.version, expected)?;
         if !customers::update(conn, id, c.version, changes, now)? {
             return Err(AppError::Stale("the customer changed meanwhile".into()));
         }

@@ -79,6 +79,17 @@ impl AppError {
     }
 }
 
+/// Refuses a change made against a version of the subject other than the current one (the
+/// caller's `If-Match`; `None`: no condition).
+pub fn check_version(current: i64, expected: Option<i64>) -> AppResult<()> {
+    match expected {
+        Some(v) if v != current => Err(AppError::Stale(format!(
+            "the resource is at version {current}, not {v}; read it again"
+        ))),
+        _ => Ok(()),
+    }
+}
+
 impl From<StoreError> for AppError {
     /// Refusals the repositories still phrase themselves keep their meaning; the rest is storage.
     fn from(e: StoreError) -> Self {

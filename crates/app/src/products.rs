@@ -275,13 +275,7 @@ pub fn update(
 ) -> AppResult<EditOutcome> {
     write_tx(conn, |conn| {
         let p = products::find(conn, id)?.ok_or_else(|| AppError::not_found("no such product"))?;
-        if expected.is_some_and(|v| v != p.version) {
-            return Err(AppError::Stale(format!(
-                "the resource is at version {}, not {}; read it again",
-                p.version,
-                expected.unwrap_or_default()
-            )));
-        }
+        crate::error::check_version(p.version, expected)?;
         if p.status != ProductStatus::Draft && !actor.has_role(JobRole::StorefrontSpecialist) {
             return Err(AppError::forbidden(
                 "missing_role",

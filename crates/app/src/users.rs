@@ -20,15 +20,6 @@ fn subject(id: Uuid) -> Option<(&'static str, String)> {
     Some(("user", id.to_string()))
 }
 
-fn stale(current: i64, expected: Option<i64>) -> AppResult<()> {
-    match expected {
-        Some(v) if v != current => Err(AppError::Stale(format!(
-            "the resource is at version {current}, not {v}; read it again"
-        ))),
-        _ => Ok(()),
-    }
-}
-
 /// Files a permission-level request for `target` (R-ACL-4) and audits it. Nothing changes until
 /// it is approved; one pending request per user (under the user's lock).
 pub fn request_level(
@@ -150,7 +141,7 @@ pub fn update(
 ) -> AppResult<User> {
     write_tx(conn, |conn| {
         let current = users::find(conn, id)?.ok_or_else(|| AppError::not_found("no such user"))?;
-        stale(current.version, expected)?;
+        crate::error::check_version(current.version, expected)?;
         if !users::update_profile(conn, id, current.version, changes, now)? {
             return Err(AppError::Stale(
                 "the user changed meanwhile; read it again".into(),
@@ -215,7 +206,7 @@ pub fn set_roles(
 ) -> AppResult<User> {
     write_tx(conn, |conn| {
         let current = users::find(conn, id)?.ok_or_else(|| AppError::not_found("no such user"))?;
-        stale(current.version, expected)?;
+        crate::error::check_version(current.version, expected)?;
         if !users::set_roles(conn, id, Some(current.version), roles, actor.id, now)? {
             return Err(AppError::Stale(
                 "the user changed meanwhile; read it again".into(),
