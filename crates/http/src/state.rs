@@ -1,5 +1,6 @@
 //! Shared application state handed to every handler.
 
+use crate::auth::{Caller, Identity};
 use crate::clock::Clock;
 use crate::config::HttpConfig;
 use crate::error::{ApiError, ApiResult};
@@ -61,5 +62,27 @@ impl AppState {
         })
         .await
         .map_err(ApiError::from)?
+    }
+
+    /// Resolves the caller and runs `f` with the resolved identity, in one blocking call with
+    /// one pooled connection: the session check and the handler's work share the hop.
+    pub async fn run_as<T, F>(&self, caller: Caller, f: F) -> ApiResult<T>
+    where
+        F: FnOnce(&mut AnyConnection, Identity) -> ApiResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let now = self.clock.now();
+        let policy = self.config.password_policy.clone();
+        self.run(move |conn| {
+            let who = caller.resolve(conn, now, &policy)?;
+            f(conn, who)
+        })
+        .await
+    }
+
+    /// Resolves the caller alone, for handlers whose work spans several blocking calls (an
+    /// idempotent creation, an event stream).
+    pub async fn identify(&self, caller: Caller) -> ApiResult<Identity> {
+        self.run_as(caller, |_, who| Ok(who)).await
     }
 }

@@ -7,10 +7,13 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
 use chrono::Duration;
+use chrono::{DateTime, Utc};
 use ecops_domain::access::{authorize, AccessDenied};
+use ecops_domain::password::PasswordPolicy;
 use ecops_domain::{password, JobRole, PermissionLevel};
 use ecops_persistence::repo::{api_tokens, users};
-use futures_util::future::LocalBoxFuture;
+use ecops_persistence::AnyConnection;
+use std::future::{ready, Ready};
 use uuid::Uuid;
 
 /// How the caller authenticated.
@@ -93,22 +96,38 @@ fn bearer(req: &HttpRequest) -> Option<String> {
         .then(|| token.trim().to_owned())
 }
 
-async fn resolve(req: HttpRequest) -> ApiResult<Identity> {
-    let state = req
-        .app_data::<web::Data<AppState>>()
-        .cloned()
-        .ok_or_else(|| ApiError::internal("application state missing"))?;
-    let token = bearer(&req)
-        .ok_or_else(|| ApiError::unauthorized("send `Authorization: Bearer <token>`"))?;
-    let addr = client_addr(&req, state.config.trust_proxy_headers);
-    let now = state.clock.now();
-    let policy = state.config.password_policy.clone();
+/// What the bearer token says, checked for form, signature and expiry but not yet against the
+/// database.
+#[derive(Debug, Clone)]
+enum Bearer {
+    Session { user_id: Uuid, session_id: Uuid },
+    ApiToken { hash: String },
+}
 
-    if token.starts_with(API_TOKEN_PREFIX) {
-        let hash = tokens::token_hash(&token);
-        return state
-            .run(move |conn| {
-                let t = api_tokens::find_by_hash(conn, &hash)?
+/// The caller as the request presents itself: a verified credential, not yet resolved against
+/// the database. Handlers resolve it in the same blocking call as their own work
+/// ([`AppState::run_as`]), so an authenticated request hops to the blocking pool once, and a
+/// revoked session, a deactivated account or changed roles take effect on the very next request.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    bearer: Bearer,
+    client_addr: Option<String>,
+    /// R-ACL-5: admits a caller whose password has expired (own account, password change).
+    allow_expired_password: bool,
+}
+
+impl Caller {
+    /// Resolves the caller against the database: the session (or API token) must still be
+    /// live and the account active.
+    pub fn resolve(
+        &self,
+        conn: &mut AnyConnection,
+        now: DateTime<Utc>,
+        policy: &PasswordPolicy,
+    ) -> ApiResult<Identity> {
+        let who = match &self.bearer {
+            Bearer::ApiToken { hash } => {
+                let t = api_tokens::find_by_hash(conn, hash)?
                     .filter(|t| t.is_usable(now))
                     .ok_or_else(|| {
                         ApiError::unauthorized("the API token is unknown, revoked or expired")
@@ -121,7 +140,7 @@ async fn resolve(req: HttpRequest) -> ApiResult<Identity> {
                 {
                     api_tokens::touch(conn, t.id, now)?;
                 }
-                Ok(Identity {
+                Identity {
                     user_id: user.id,
                     username: user.username,
                     roles: user.roles,
@@ -130,70 +149,97 @@ async fn resolve(req: HttpRequest) -> ApiResult<Identity> {
                         token_id: t.id,
                         scopes: t.scopes,
                     },
-                    client_addr: addr,
+                    client_addr: self.client_addr.clone(),
                     // Service accounts authenticate by token, not by password.
                     password_expired: false,
-                })
-            })
-            .await;
+                }
+            }
+            Bearer::Session {
+                user_id,
+                session_id,
+            } => {
+                let user = users::by_live_session(conn, *session_id, *user_id)?
+                    .ok_or_else(|| ApiError::unauthorized("the session has ended; log in again"))?;
+                if !user.is_active() {
+                    return Err(ApiError::unauthorized("the account is deactivated"));
+                }
+                Identity {
+                    user_id: user.id,
+                    username: user.username,
+                    roles: user.roles,
+                    level: user.permission_level,
+                    credential: Credential::Session {
+                        session_id: *session_id,
+                    },
+                    client_addr: self.client_addr.clone(),
+                    password_expired: password::is_expired(user.password_changed_at, now, policy),
+                }
+            }
+        };
+        if who.password_expired && !self.allow_expired_password {
+            return Err(ApiError::forbidden(
+                "password_expired",
+                "your password has expired: change it with POST /api/v1/me/password",
+            ));
+        }
+        Ok(who)
     }
+}
 
-    let claims = tokens::verify_access(&state.config.jwt, &token, now)
+fn caller_of(req: &HttpRequest) -> ApiResult<Caller> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| ApiError::internal("application state missing"))?;
+    let token = bearer(req)
+        .ok_or_else(|| ApiError::unauthorized("send `Authorization: Bearer <token>`"))?;
+    let client_addr = client_addr(req, state.config.trust_proxy_headers);
+    if token.starts_with(API_TOKEN_PREFIX) {
+        return Ok(Caller {
+            bearer: Bearer::ApiToken {
+                hash: tokens::token_hash(&token),
+            },
+            client_addr,
+            allow_expired_password: false,
+        });
+    }
+    let claims = tokens::verify_access(&state.config.jwt, &token, state.clock.now())
         .map_err(|e| ApiError::unauthorized(format!("invalid access token: {e}")))?;
     let user_id =
         Uuid::parse_str(&claims.sub).map_err(|_| ApiError::unauthorized("invalid access token"))?;
     let session_id =
         Uuid::parse_str(&claims.sid).map_err(|_| ApiError::unauthorized("invalid access token"))?;
-    state
-        .run(move |conn| {
-            let user = users::by_live_session(conn, session_id, user_id)?
-                .ok_or_else(|| ApiError::unauthorized("the session has ended; log in again"))?;
-            if !user.is_active() {
-                return Err(ApiError::unauthorized("the account is deactivated"));
-            }
-            Ok(Identity {
-                user_id: user.id,
-                username: user.username,
-                roles: user.roles,
-                level: user.permission_level,
-                credential: Credential::Session { session_id },
-                client_addr: addr,
-                password_expired: password::is_expired(user.password_changed_at, now, &policy),
-            })
-        })
-        .await
+    Ok(Caller {
+        bearer: Bearer::Session {
+            user_id,
+            session_id,
+        },
+        client_addr,
+        allow_expired_password: false,
+    })
 }
 
-impl FromRequest for Identity {
+impl FromRequest for Caller {
     type Error = ApiError;
-    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+    type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move {
-            let id = resolve(req).await?;
-            if id.password_expired {
-                return Err(ApiError::forbidden(
-                    "password_expired",
-                    "your password has expired: change it with POST /api/v1/me/password",
-                ));
-            }
-            Ok(id)
-        })
+        ready(caller_of(req))
     }
 }
 
-/// Like [`Identity`], but also admits a caller whose password has expired (R-ACL-5: such a
+/// Like [`Caller`], but also admits a caller whose password has expired (R-ACL-5: such a
 /// caller may only read their own account and change the password).
 #[derive(Debug, Clone)]
-pub struct IdentityAllowingExpiredPassword(pub Identity);
+pub struct CallerAllowingExpiredPassword(pub Caller);
 
-impl FromRequest for IdentityAllowingExpiredPassword {
+impl FromRequest for CallerAllowingExpiredPassword {
     type Error = ApiError;
-    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+    type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move { resolve(req).await.map(IdentityAllowingExpiredPassword) })
+        ready(caller_of(req).map(|mut c| {
+            c.allow_expired_password = true;
+            CallerAllowingExpiredPassword(c)
+        }))
     }
 }

@@ -4,4 +4,4 @@ pub mod identity;
 pub mod tokens;
 
 pub use ecops_app::passwords;
-pub use identity::{Identity, IdentityAllowingExpiredPassword};
+pub use identity::{Caller, CallerAllowingExpiredPassword, Identity};

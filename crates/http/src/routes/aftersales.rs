@@ -2,7 +2,7 @@
 //! Returns put stock back through a movement; refunds never exceed what was paid.
 
 use super::orders::ORDER_TAKERS;
-use crate::auth::Identity;
+use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Query, ValidJson};
 use crate::state::AppState;
@@ -84,11 +84,9 @@ fn one(conn: &mut AnyConnection, c: &Case, now: DateTime<Utc>) -> ApiResult<Case
 pub async fn create_case(
     state: web::Data<AppState>,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     body: ValidJson<CreateCaseRequest>,
 ) -> ApiResult<HttpResponse> {
-    who.require(PermissionLevel::Operator, ORDER_TAKERS)?;
-    who.require_scope("orders:write")?;
     let b = body.into_inner();
     let input = ecops_app::aftersales::NewCase {
         order_id: b.order_id,
@@ -105,10 +103,12 @@ pub async fn create_case(
         authority: state.config.orders.aftersales_authority,
         complaint_hours: state.config.orders.complaint_hours,
     };
-    let a = actor(&who, &meta);
     let now = state.clock.now();
     let v = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require(PermissionLevel::Operator, ORDER_TAKERS)?;
+            who.require_scope("orders:write")?;
+            let a = actor(&who, &meta);
             let c = ecops_app::aftersales::open(conn, &a, input, policy, now)?;
             one(conn, &c, now)
         })
@@ -122,11 +122,9 @@ pub async fn create_case(
 #[get("/aftersales")]
 pub async fn list_cases(
     state: web::Data<AppState>,
-    who: Identity,
+    who: Caller,
     query: Query<CaseQuery>,
 ) -> ApiResult<web::Json<Page<CaseView>>> {
-    who.require(PermissionLevel::Operator, &[])?;
-    who.require_scope("orders:read")?;
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
     let before = state.cursors.decode(q.cursor.as_deref())?;
@@ -142,7 +140,9 @@ pub async fn list_cases(
     };
     let cursors = state.cursors.clone();
     let (items, next_cursor) = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require(PermissionLevel::Operator, &[])?;
+            who.require_scope("orders:read")?;
             let rows = aftersales::list(conn, &f, before.as_deref(), limit + 1)?;
             let (rows, next) = cursors.paginate(rows, limit, |c| c.id.to_string());
             Ok((views(conn, &rows, now)?, next))
@@ -158,15 +158,15 @@ pub async fn list_cases(
 #[get("/aftersales/{id}")]
 pub async fn get_case(
     state: web::Data<AppState>,
-    who: Identity,
+    who: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    who.require(PermissionLevel::Operator, &[])?;
-    who.require_scope("orders:read")?;
     let id = id.into_inner();
     let now = state.clock.now();
     let v = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require(PermissionLevel::Operator, &[])?;
+            who.require_scope("orders:read")?;
             let c =
                 aftersales::find(conn, id)?.ok_or_else(|| ApiError::not_found("no such case"))?;
             one(conn, &c, now)
@@ -189,15 +189,10 @@ pub async fn update_case(
     state: web::Data<AppState>,
     req: HttpRequest,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     id: web::Path<Uuid>,
     body: ValidJson<UpdateCaseRequest>,
 ) -> ApiResult<HttpResponse> {
-    who.require(
-        PermissionLevel::Operator,
-        &[JobRole::CustomerService, JobRole::CsSupervisor],
-    )?;
-    who.require_scope("orders:write")?;
     let id = id.into_inner();
     let b = body.into_inner();
     let changes = ecops_app::aftersales::CaseChanges {
@@ -208,10 +203,15 @@ pub async fn update_case(
     // The body is judged first: a bad body is a 422 whatever `If-Match` says.
     ecops_app::aftersales::check_changes(&changes)?;
     let expected = if_match(&req)?;
-    let a = actor(&who, &meta);
     let now = state.clock.now();
     let v = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require(
+                PermissionLevel::Operator,
+                &[JobRole::CustomerService, JobRole::CsSupervisor],
+            )?;
+            who.require_scope("orders:write")?;
+            let a = actor(&who, &meta);
             let c = ecops_app::aftersales::update(conn, &a, id, expected, changes, now)?;
             one(conn, &c, now)
         })
@@ -278,15 +278,17 @@ fn csv_response(name: &str, rows: Vec<Vec<String>>) -> ApiResult<HttpResponse> {
 #[get("/aftersales/reports/daily")]
 pub async fn daily_report(
     state: web::Data<AppState>,
-    who: Identity,
+    who: Caller,
     query: Query<ReportQuery>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("reports:read")?;
     let q = query.into_inner();
     let (from, to) = period(&state, q.from, q.to)?;
     let tz = state.config.orders.timezone;
     let cases = state
-        .run(move |conn| Ok(aftersales::created_between(conn, from, to)?))
+        .run_as(who, move |conn, who| {
+            who.require_scope("reports:read")?;
+            Ok(aftersales::created_between(conn, from, to)?)
+        })
         .await?;
     let mut days: BTreeMap<NaiveDate, DailyAftersales> = BTreeMap::new();
     let mut d = q.from;
@@ -351,10 +353,9 @@ pub async fn daily_report(
 #[get("/aftersales/reports/factory")]
 pub async fn factory_report(
     state: web::Data<AppState>,
-    who: Identity,
+    who: Caller,
     query: Query<ReportQuery>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("reports:read")?;
     let q = query.into_inner();
     if !matches!(q.format.as_deref(), None | Some("json") | Some("csv")) {
         return Err(ApiError::bad_field(
@@ -366,7 +367,8 @@ pub async fn factory_report(
     let (from, to) = period(&state, q.from, q.to)?;
     let tz = state.config.orders.timezone;
     let rows = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require_scope("reports:read")?;
             let cases: Vec<Case> = aftersales::created_between(conn, from, to)?
                 .into_iter()
                 .filter(|c| matches!(c.kind.as_str(), "reissue" | "repair" | "return" | "refund"))

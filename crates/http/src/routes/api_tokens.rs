@@ -1,6 +1,6 @@
 //! API tokens for integrations (`it_admin`): created and shown once, stored hashed, revocable.
 
-use crate::auth::{tokens, Identity};
+use crate::auth::{tokens, Caller, Identity};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ValidJson;
 use crate::state::AppState;
@@ -54,9 +54,10 @@ fn require_admin(who: &Identity) -> ApiResult<()> {
 pub async fn create_api_token(
     state: web::Data<AppState>,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     body: ValidJson<CreateApiTokenRequest>,
 ) -> ApiResult<HttpResponse> {
+    let who = state.identify(who).await?;
     require_admin(&who)?;
     let body = body.into_inner();
     let mut scopes = Vec::new();
@@ -112,9 +113,10 @@ pub async fn create_api_token(
 #[get("/api-tokens")]
 pub async fn list_api_tokens(
     state: web::Data<AppState>,
-    who: Identity,
+    who: Caller,
     query: crate::extract::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<ApiTokenView>>> {
+    let who = state.identify(who).await?;
     require_admin(&who)?;
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
@@ -144,9 +146,10 @@ pub async fn list_api_tokens(
 pub async fn revoke_api_token(
     state: web::Data<AppState>,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<ApiTokenView>> {
+    let who = state.identify(who).await?;
     require_admin(&who)?;
     let id = id.into_inner();
     let st = state.clone();

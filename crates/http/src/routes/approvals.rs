@@ -2,7 +2,7 @@
 //! publication deadlines (R-APR-5) and the versioned chains.
 
 use super::approval_view;
-use crate::auth::Identity;
+use crate::auth::{Caller, Identity};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Query, ValidJson};
 use crate::state::AppState;
@@ -166,9 +166,10 @@ fn load_page(
 #[get("/approvals")]
 pub async fn list_approvals(
     state: web::Data<AppState>,
-    who: Identity,
+    who: Caller,
     query: Query<ApprovalQuery>,
 ) -> ApiResult<web::Json<Page<ApprovalDetail>>> {
+    let who = state.identify(who).await?;
     who.require_scope("approvals:read")?;
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
@@ -237,10 +238,9 @@ pub async fn list_approvals(
 #[get("/approvals/publications")]
 pub async fn list_publications(
     state: web::Data<AppState>,
-    who: Identity,
+    who: Caller,
     query: Query<PublicationQuery>,
 ) -> ApiResult<web::Json<Page<ApprovalDetail>>> {
-    who.require_scope("approvals:read")?;
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
     let after = state.cursors.decode(q.cursor.as_deref())?;
@@ -252,7 +252,8 @@ pub async fn list_publications(
     };
     let cursors = state.cursors.clone();
     let (rows, next_cursor) = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require_scope("approvals:read")?;
             load_page(conn, &cursors, &filter, after, limit, |r, _| {
                 may_see(&who, r)
             })
@@ -287,9 +288,10 @@ pub struct PublicationQuery {
 #[get("/approvals/{id}")]
 pub async fn get_approval(
     state: web::Data<AppState>,
-    who: Identity,
+    who: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<ApprovalDetail>> {
+    let who = state.identify(who).await?;
     who.require_scope("approvals:read")?;
     let id = id.into_inner();
     let now = state.clock.now();
@@ -331,12 +333,10 @@ pub async fn get_approval(
 pub async fn decide_approval(
     state: web::Data<AppState>,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     id: web::Path<Uuid>,
     body: ValidJson<DecideRequest>,
 ) -> ApiResult<web::Json<ApprovalDetail>> {
-    who.require(PermissionLevel::Operator, &[])?;
-    who.require_scope("approvals:write")?;
     let id = id.into_inner();
     let body = body.into_inner();
     let verdict: Verdict = body
@@ -351,11 +351,13 @@ pub async fn decide_approval(
                 .map_err(|_| ApiError::invalid_field("as_role", format!("`{r}` is not a job role")))
         })
         .transpose()?;
-    let a = actor(&who, &meta);
     let publish_within = Duration::hours(state.config.publish_within_hours);
     let now = state.clock.now();
     let done = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require(PermissionLevel::Operator, &[])?;
+            who.require_scope("approvals:write")?;
+            let a = actor(&who, &meta);
             Ok(engine::decide(
                 conn,
                 id,
@@ -387,16 +389,16 @@ pub async fn decide_approval(
 pub async fn withdraw_approval(
     state: web::Data<AppState>,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<ApprovalDetail>> {
-    who.require(PermissionLevel::Operator, &[])?;
-    who.require_scope("approvals:write")?;
     let id = id.into_inner();
-    let a = actor(&who, &meta);
     let now = state.clock.now();
     let (r, ds) = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require(PermissionLevel::Operator, &[])?;
+            who.require_scope("approvals:write")?;
+            let a = actor(&who, &meta);
             let r = engine::withdraw(conn, id, &a, now)?;
             let ds = approvals::decisions_of(conn, &[id])?
                 .remove(&id)
@@ -422,23 +424,23 @@ pub async fn withdraw_approval(
 pub async fn mark_approval_published(
     state: web::Data<AppState>,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<ApprovalDetail>> {
-    who.require(
-        PermissionLevel::Operator,
-        &[
-            JobRole::StorefrontSpecialist,
-            JobRole::Designer,
-            JobRole::DeptManager,
-        ],
-    )?;
-    who.require_scope("approvals:write")?;
     let id = id.into_inner();
-    let a = actor(&who, &meta);
     let now = state.clock.now();
     let (r, ds) = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require(
+                PermissionLevel::Operator,
+                &[
+                    JobRole::StorefrontSpecialist,
+                    JobRole::Designer,
+                    JobRole::DeptManager,
+                ],
+            )?;
+            who.require_scope("approvals:write")?;
+            let a = actor(&who, &meta);
             let r = engine::mark_published(conn, id, &a, now)?;
             let ds = approvals::decisions_of(conn, &[id])?
                 .remove(&id)
@@ -515,14 +517,18 @@ fn path_kind(kind: &str) -> ApiResult<ApprovalKind> {
 #[get("/approval-chains/{kind}")]
 pub async fn get_approval_chain(
     state: web::Data<AppState>,
-    who: Identity,
+    who: Caller,
     kind: web::Path<String>,
 ) -> ApiResult<web::Json<ChainView>> {
-    who.require_scope("approvals:read")?;
     let kind = path_kind(&kind)?;
     let now = state.clock.now();
     Ok(web::Json(
-        state.run(move |conn| chain_view(conn, kind, now)).await?,
+        state
+            .run_as(who, move |conn, who| {
+                who.require_scope("approvals:read")?;
+                chain_view(conn, kind, now)
+            })
+            .await?,
     ))
 }
 
@@ -542,12 +548,10 @@ pub async fn get_approval_chain(
 pub async fn set_approval_chain(
     state: web::Data<AppState>,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     kind: web::Path<String>,
     body: ValidJson<SetChainRequest>,
 ) -> ApiResult<web::Json<ChainView>> {
-    who.require(PermissionLevel::Operator, &[JobRole::ItAdmin])?;
-    who.require_scope("approvals:write")?;
     let kind = path_kind(&kind)?;
     let body = body.into_inner();
     let mut steps = Vec::new();
@@ -560,9 +564,11 @@ pub async fn set_approval_chain(
         distinct_deciders: body.distinct_deciders || kind.always_distinct(),
     };
     let now = state.clock.now();
-    let a = actor(&who, &meta);
     let view = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require(PermissionLevel::Operator, &[JobRole::ItAdmin])?;
+            who.require_scope("approvals:write")?;
+            let a = actor(&who, &meta);
             ecops_app::approvals::set_chain(conn, &a, kind, &chain, body.effective_from, now)?;
             chain_view(conn, kind, now)
         })

@@ -3,7 +3,7 @@
 //! judged by the domain rules.
 
 use super::sees_staff_records;
-use crate::auth::Identity;
+use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Query, ValidJson};
 use crate::idempotency;
@@ -98,36 +98,32 @@ pub async fn punch_now(
     state: web::Data<AppState>,
     req: HttpRequest,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     body: ValidJson<PunchRequest>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("attendance:write")?;
     let body = body.into_inner();
     let key = idempotency::key_of(&req)?;
     let fingerprint = idempotency::fingerprint(&req, &body);
-    let st = state.clone();
-    let caller = who.clone();
+    let now = state.clock.now();
     idempotency::run_once(
         &state,
-        &who,
+        who,
         key,
         fingerprint,
         StatusCode::CREATED,
-        || async move {
-            let now = st.clock.now();
+        move |conn, who| {
+            who.require_scope("attendance:write")?;
             let p = Punch {
                 id: Uuid::now_v7(),
-                user_id: caller.user_id,
+                user_id: who.user_id,
                 direction: direction(body.direction),
                 punched_at: whole_second(now),
                 source: Source::Web,
-                recorded_by: caller.user_id,
+                recorded_by: who.user_id,
                 created_at: now,
             };
-            let a = crate::support::actor(&caller, &meta);
-            let p = st
-                .run(move |conn| Ok(ecops_app::attendance::punch_own(conn, &a, p)?))
-                .await?;
+            let a = crate::support::actor(who, &meta);
+            let p = ecops_app::attendance::punch_own(conn, &a, p)?;
             Ok(view(&p))
         },
     )
@@ -152,9 +148,10 @@ pub async fn punch_now(
 pub async fn device_punch(
     state: web::Data<AppState>,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     body: ValidJson<DevicePunchRequest>,
 ) -> ApiResult<HttpResponse> {
+    let who = state.identify(who).await?;
     if who.session_id().is_some() {
         return Err(ApiError::forbidden(
             "device_only",
@@ -215,9 +212,10 @@ pub async fn device_punch(
 pub async fn correct(
     state: web::Data<AppState>,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     body: ValidJson<CorrectionRequest>,
 ) -> ApiResult<HttpResponse> {
+    let who = state.identify(who).await?;
     who.require(PermissionLevel::Operator, &[JobRole::DeptManager])?;
     who.require_scope("attendance:write")?;
     let body = body.into_inner();
@@ -257,9 +255,10 @@ pub async fn correct(
 pub async fn record_notice(
     state: web::Data<AppState>,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     body: ValidJson<NoticeRequest>,
 ) -> ApiResult<HttpResponse> {
+    let who = state.identify(who).await?;
     who.require(PermissionLevel::Operator, &[JobRole::DeptManager])?;
     who.require_scope("attendance:write")?;
     let body = body.into_inner();
@@ -307,9 +306,10 @@ pub async fn record_notice(
 #[get("/attendance/punches")]
 pub async fn list_punches(
     state: web::Data<AppState>,
-    who: Identity,
+    who: Caller,
     query: Query<PunchQuery>,
 ) -> ApiResult<web::Json<Vec<PunchView>>> {
+    let who = state.identify(who).await?;
     who.require_scope("attendance:read")?;
     let q = query.into_inner();
     let user = q.user_id.unwrap_or(who.user_id);
@@ -415,10 +415,11 @@ fn parse_month(raw: &str) -> ApiResult<(NaiveDate, NaiveDate)> {
 #[get("/attendance/months/{month}")]
 pub async fn month(
     state: web::Data<AppState>,
-    who: Identity,
+    who: Caller,
     month: web::Path<String>,
     query: Query<MonthQuery>,
 ) -> ApiResult<web::Json<Vec<MonthView>>> {
+    let who = state.identify(who).await?;
     who.require_scope("attendance:read")?;
     let label = month.into_inner();
     let (first, next) = parse_month(&label)?;

@@ -1,7 +1,7 @@
 //! `GET /audit`: the append-only audit log (R-SEC-4), for `it_admin`. There is no endpoint that
 //! changes or deletes an entry, and the database refuses it too.
 
-use crate::auth::Identity;
+use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::support::page_limit;
@@ -20,11 +20,9 @@ use ecops_persistence::repo::audit::{self, AuditFilter};
 #[get("/audit")]
 pub async fn list_audit(
     state: web::Data<AppState>,
-    who: Identity,
+    who: Caller,
     query: crate::extract::Query<AuditQuery>,
 ) -> ApiResult<web::Json<Page<AuditEntryView>>> {
-    who.require(PermissionLevel::Viewer, &[JobRole::ItAdmin])?;
-    who.require_scope("audit:read")?;
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
     let before = state.cursors.decode(q.cursor.as_deref())?;
@@ -47,7 +45,11 @@ pub async fn list_audit(
         to: q.to,
     };
     let rows = state
-        .run(move |conn| Ok(audit::list(conn, &filter, before.as_deref(), limit + 1)?))
+        .run_as(who, move |conn, who| {
+            who.require(PermissionLevel::Viewer, &[JobRole::ItAdmin])?;
+            who.require_scope("audit:read")?;
+            Ok(audit::list(conn, &filter, before.as_deref(), limit + 1)?)
+        })
         .await?;
     let (rows, next_cursor) = state.cursors.paginate(rows, limit, |e| e.id.to_string());
     Ok(web::Json(Page {

@@ -1,6 +1,6 @@
 //! `POST /auth/login`, `/auth/refresh`, `/auth/logout`.
 
-use crate::auth::{tokens, Identity, IdentityAllowingExpiredPassword};
+use crate::auth::{tokens, CallerAllowingExpiredPassword};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ValidJson;
 use crate::state::AppState;
@@ -150,19 +150,20 @@ pub async fn refresh_token(
 pub async fn logout(
     state: web::Data<AppState>,
     meta: RequestMeta,
-    who: IdentityAllowingExpiredPassword,
+    who: CallerAllowingExpiredPassword,
 ) -> ApiResult<HttpResponse> {
-    let who: Identity = who.0;
-    let Some(session_id) = who.session_id() else {
-        return Err(ApiError::unprocessable(
-            "not_a_session",
-            "API tokens are revoked, not logged out",
-        ));
-    };
-    let a = crate::support::actor(&who, &meta);
     let now = state.clock.now();
     state
-        .run(move |conn| Ok(ecops_app::sessions::logout(conn, &a, session_id, now)?))
+        .run_as(who.0, move |conn, who| {
+            let Some(session_id) = who.session_id() else {
+                return Err(ApiError::unprocessable(
+                    "not_a_session",
+                    "API tokens are revoked, not logged out",
+                ));
+            };
+            let a = crate::support::actor(&who, &meta);
+            Ok(ecops_app::sessions::logout(conn, &a, session_id, now)?)
+        })
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -3,7 +3,7 @@
 //! [`ecops_app::bootstrap`].
 
 use super::{parse_level, user_view};
-use crate::auth::Identity;
+use crate::auth::Caller;
 use crate::error::ApiResult;
 use crate::extract::ValidJson;
 use crate::state::AppState;
@@ -48,12 +48,14 @@ fn view(f: &FirstRun) -> BootstrapView {
 #[get("/bootstrap")]
 pub async fn get_bootstrap(
     state: web::Data<AppState>,
-    who: Identity,
+    who: Caller,
 ) -> ApiResult<web::Json<BootstrapView>> {
-    who.require_scope("users:read")?;
     let now = state.clock.now();
     let f = state
-        .run(move |conn| Ok(bootstrap::status(conn, now)?))
+        .run_as(who, move |conn, who| {
+            who.require_scope("users:read")?;
+            Ok(bootstrap::status(conn, now)?)
+        })
         .await?;
     Ok(web::Json(view(&f)))
 }
@@ -78,9 +80,10 @@ pub async fn get_bootstrap(
 pub async fn bootstrap_permission_level(
     state: web::Data<AppState>,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     body: ValidJson<BootstrapGrantRequest>,
 ) -> ApiResult<web::Json<BootstrapGrantResponse>> {
+    let who = state.identify(who).await?;
     who.require(PermissionLevel::Operator, &[JobRole::ItAdmin])?;
     who.require_scope("users:write")?;
     let body = body.into_inner();

@@ -3,7 +3,7 @@
 
 use super::approval_view;
 use super::orders::ORDER_TAKERS;
-use crate::auth::Identity;
+use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Query, ValidJson};
 use crate::state::AppState;
@@ -39,11 +39,9 @@ fn view(c: &Customer) -> CustomerView {
 #[get("/customers")]
 pub async fn list_customers(
     state: web::Data<AppState>,
-    who: Identity,
+    who: Caller,
     query: Query<CustomerQuery>,
 ) -> ApiResult<web::Json<Page<CustomerView>>> {
-    who.require(PermissionLevel::Operator, &[])?;
-    who.require_scope("orders:read")?;
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
     let before = state.cursors.decode(q.cursor.as_deref())?;
@@ -53,7 +51,11 @@ pub async fn list_customers(
         search: q.q.filter(|s| !s.trim().is_empty()),
     };
     let rows = state
-        .run(move |conn| Ok(customers::list(conn, &f, before.as_deref(), limit + 1)?))
+        .run_as(who, move |conn, who| {
+            who.require(PermissionLevel::Operator, &[])?;
+            who.require_scope("orders:read")?;
+            Ok(customers::list(conn, &f, before.as_deref(), limit + 1)?)
+        })
         .await?;
     let (rows, next_cursor) = state.cursors.paginate(rows, limit, |c| c.id.to_string());
     Ok(web::Json(Page {
@@ -68,8 +70,9 @@ pub async fn list_customers(
 #[get("/customers/statistics")]
 pub async fn customer_statistics(
     state: web::Data<AppState>,
-    who: Identity,
+    who: Caller,
 ) -> ApiResult<web::Json<Vec<ClassificationCount>>> {
+    let who = state.identify(who).await?;
     who.require_scope("orders:read")?;
     let rows = state
         .run(|conn| Ok(customers::count_by_classification(conn)?))
@@ -91,14 +94,14 @@ pub async fn customer_statistics(
 #[get("/customers/{id}")]
 pub async fn get_customer(
     state: web::Data<AppState>,
-    who: Identity,
+    who: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    who.require(PermissionLevel::Operator, &[])?;
-    who.require_scope("orders:read")?;
     let id = id.into_inner();
     let c = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require(PermissionLevel::Operator, &[])?;
+            who.require_scope("orders:read")?;
             customers::find(conn, id)?.ok_or_else(|| ApiError::not_found("no such customer"))
         })
         .await?;
@@ -119,12 +122,10 @@ pub async fn get_customer(
 pub async fn update_customer(
     state: web::Data<AppState>,
     req: HttpRequest,
-    who: Identity,
+    who: Caller,
     id: web::Path<Uuid>,
     body: ValidJson<UpdateCustomerRequest>,
 ) -> ApiResult<HttpResponse> {
-    who.require(PermissionLevel::Operator, ORDER_TAKERS)?;
-    who.require_scope("orders:write")?;
     let id = id.into_inner();
     let expected = if_match(&req)?;
     let b = body.into_inner();
@@ -137,7 +138,11 @@ pub async fn update_customer(
     };
     let now = state.clock.now();
     let c = state
-        .run(move |conn| Ok(ecops_app::customers::update(conn, id, expected, &ch, now)?))
+        .run_as(who, move |conn, who| {
+            who.require(PermissionLevel::Operator, ORDER_TAKERS)?;
+            who.require_scope("orders:write")?;
+            Ok(ecops_app::customers::update(conn, id, expected, &ch, now)?)
+        })
         .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag(c.version)))
@@ -155,18 +160,18 @@ pub async fn update_customer(
 pub async fn request_bad_customer(
     state: web::Data<AppState>,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     id: web::Path<Uuid>,
     body: ValidJson<ReasonRequest>,
 ) -> ApiResult<HttpResponse> {
-    who.require(PermissionLevel::Operator, ORDER_TAKERS)?;
-    who.require_scope("orders:write")?;
     let id = id.into_inner();
     let reason = body.into_inner().reason;
     let now = state.clock.now();
-    let a = actor(&who, &meta);
     let r = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require(PermissionLevel::Operator, ORDER_TAKERS)?;
+            who.require_scope("orders:write")?;
+            let a = actor(&who, &meta);
             Ok(ecops_app::customers::propose_bad_customer(
                 conn, &a, id, &reason, now,
             )?)

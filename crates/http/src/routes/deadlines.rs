@@ -2,7 +2,7 @@
 //! and the publish-by deadline (R-APR-5) each have a due time, a met/missed outcome and an
 //! escalation target; this report counts them per person for any period.
 
-use crate::auth::Identity;
+use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
 use crate::state::AppState;
@@ -32,19 +32,9 @@ pub struct PeriodQuery {
 #[get("/reports/deadlines")]
 pub async fn deadline_report(
     state: web::Data<AppState>,
-    who: Identity,
+    who: Caller,
     query: Query<PeriodQuery>,
 ) -> ApiResult<web::Json<Vec<DeadlineBreaches>>> {
-    who.require(
-        PermissionLevel::Viewer,
-        &[
-            JobRole::DeptManager,
-            JobRole::CsSupervisor,
-            JobRole::GeneralManager,
-            JobRole::MarketingDirector,
-        ],
-    )?;
-    who.require_scope("reports:read")?;
     let q = query.into_inner();
     if q.to < q.from || (q.to - q.from).num_days() > 366 {
         return Err(ApiError::bad_field(
@@ -69,7 +59,17 @@ pub async fn deadline_report(
     let (from, to) = (start(q.from)?, start(q.to.succ_opt().unwrap_or(q.to))?);
     let now = state.clock.now();
     let rows = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require(
+                PermissionLevel::Viewer,
+                &[
+                    JobRole::DeptManager,
+                    JobRole::CsSupervisor,
+                    JobRole::GeneralManager,
+                    JobRole::MarketingDirector,
+                ],
+            )?;
+            who.require_scope("reports:read")?;
             // (deadline, person) -> counts
             let mut tally: BTreeMap<(&'static str, String), [i64; 5]> = BTreeMap::new();
             let mut count = |kind: &'static str,

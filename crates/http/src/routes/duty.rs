@@ -1,7 +1,7 @@
 //! Duty rosters (R-DUT-1..4): shifts inside their duty's window, held by the right role, never
 //! during approved leave; the weekend rotation of customer service; and "who is on duty now".
 
-use crate::auth::Identity;
+use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Query, ValidJson};
 use crate::state::AppState;
@@ -83,11 +83,9 @@ fn views(conn: &mut AnyConnection, rows: &[ShiftRow]) -> ApiResult<Vec<ShiftView
 pub async fn create_shift(
     state: web::Data<AppState>,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     body: ValidJson<CreateShiftRequest>,
 ) -> ApiResult<HttpResponse> {
-    who.require(PermissionLevel::Operator, &ROSTERERS)?;
-    who.require_scope("attendance:write")?;
     let body = body.into_inner();
     let input = ecops_app::duty::ShiftInput {
         user_id: body.user_id,
@@ -96,10 +94,12 @@ pub async fn create_shift(
         ends_at: body.ends_at,
     };
     let tz = state.config.orders.timezone;
-    let a = crate::support::actor(&who, &meta);
     let now = state.clock.now();
     let v = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require(PermissionLevel::Operator, &ROSTERERS)?;
+            who.require_scope("attendance:write")?;
+            let a = crate::support::actor(&who, &meta);
             let row = ecops_app::duty::roster(conn, &a, input, tz, now)?;
             views(conn, std::slice::from_ref(&row))
         })
@@ -122,16 +122,16 @@ pub async fn create_shift(
 pub async fn cancel_shift(
     state: web::Data<AppState>,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<ShiftView>> {
-    who.require(PermissionLevel::Operator, &ROSTERERS)?;
-    who.require_scope("attendance:write")?;
     let id = id.into_inner();
     let now = state.clock.now();
-    let a = crate::support::actor(&who, &meta);
     let v = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require(PermissionLevel::Operator, &ROSTERERS)?;
+            who.require_scope("attendance:write")?;
+            let a = crate::support::actor(&who, &meta);
             let s = ecops_app::duty::cancel(conn, &a, id, now)?;
             views(conn, std::slice::from_ref(&s))?
                 .pop()
@@ -159,11 +159,9 @@ pub async fn cancel_shift(
 pub async fn create_rotation(
     state: web::Data<AppState>,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     body: ValidJson<RotationRequest>,
 ) -> ApiResult<HttpResponse> {
-    who.require(PermissionLevel::Operator, &ROSTERERS)?;
-    who.require_scope("attendance:write")?;
     let body = body.into_inner();
     if body.to <= body.from || body.to - body.from > Duration::days(MAX_DAYS) {
         return Err(ApiError::invalid_field(
@@ -184,9 +182,11 @@ pub async fn create_rotation(
     let tz = state.config.orders.timezone;
     let now = state.clock.now();
     let (from_day, to_day) = (body.from, body.to);
-    let a = crate::support::actor(&who, &meta);
     let result = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require(PermissionLevel::Operator, &ROSTERERS)?;
+            who.require_scope("attendance:write")?;
+            let a = crate::support::actor(&who, &meta);
             let (rows, uncovered) =
                 ecops_app::duty::rotate(conn, &a, &staff, (from_day, to_day), tz, now)?;
             Ok(RotationResult {
@@ -211,10 +211,9 @@ pub async fn create_rotation(
 #[get("/duty/shifts")]
 pub async fn list_shifts(
     state: web::Data<AppState>,
-    who: Identity,
+    who: Caller,
     query: Query<ShiftQuery>,
 ) -> ApiResult<web::Json<Vec<ShiftView>>> {
-    who.require_scope("attendance:read")?;
     let q = query.into_inner();
     if q.to <= q.from || q.to - q.from > Duration::days(MAX_DAYS) {
         return Err(ApiError::bad_field(
@@ -224,7 +223,8 @@ pub async fn list_shifts(
         ));
     }
     let v = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require_scope("attendance:read")?;
             let rows = duty::live_between(conn, q.user_id, q.from, q.to)?;
             views(conn, &rows)
         })
@@ -244,16 +244,16 @@ pub async fn list_shifts(
 #[get("/duty/now")]
 pub async fn duty_now(
     state: web::Data<AppState>,
-    who: Identity,
+    who: Caller,
     query: Query<DutyNowQuery>,
 ) -> ApiResult<web::Json<DutyNowView>> {
-    who.require_scope("attendance:read")?;
     let at = query.into_inner().at.unwrap_or_else(|| state.clock.now());
     let tz = state.config.orders.timezone;
     let policy = DutyPolicy::default();
     let in_hours = policy.in_service_hours(local(at, tz));
     let on_duty = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require_scope("attendance:read")?;
             let rows = duty::live_between(conn, None, at, at + Duration::microseconds(1))?;
             views(conn, &rows)
         })

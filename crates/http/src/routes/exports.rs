@@ -1,6 +1,6 @@
 //! R-ORD-8: the daily order exports: list, download, verify.
 
-use crate::auth::Identity;
+use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
 use crate::state::AppState;
@@ -46,16 +46,18 @@ fn parse_date(s: &str) -> ApiResult<NaiveDate> {
 #[get("/order-exports")]
 pub async fn list_order_exports(
     state: web::Data<AppState>,
-    who: Identity,
+    who: Caller,
     query: Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<OrderExportView>>> {
-    who.require(PermissionLevel::Operator, &[])?;
-    who.require_scope("orders:read")?;
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
     let before = state.cursors.decode(q.cursor.as_deref())?;
     let rows = state
-        .run(move |conn| Ok(exports::list(conn, before.as_deref(), limit + 1)?))
+        .run_as(who, move |conn, who| {
+            who.require(PermissionLevel::Operator, &[])?;
+            who.require_scope("orders:read")?;
+            Ok(exports::list(conn, before.as_deref(), limit + 1)?)
+        })
         .await?;
     let (rows, next_cursor) = state.cursors.paginate(rows, limit, |e| e.date.to_string());
     Ok(web::Json(Page {
@@ -86,9 +88,10 @@ const EXPORTERS: &[JobRole] = &[
 pub async fn download_order_export(
     state: web::Data<AppState>,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     path: web::Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
+    let who = state.identify(who).await?;
     let (date, format) = path.into_inner();
     let allowed = who
         .require(PermissionLevel::Operator, EXPORTERS)
@@ -143,15 +146,17 @@ pub async fn download_order_export(
 #[post("/order-exports/{date}/verify")]
 pub async fn verify_order_export(
     state: web::Data<AppState>,
-    who: Identity,
+    who: Caller,
     date: web::Path<String>,
 ) -> ApiResult<web::Json<ExportVerification>> {
-    who.require(PermissionLevel::Operator, &[])?;
-    who.require_scope("orders:read")?;
     let date = parse_date(&date)?;
     let s = schedule(&state);
     let problems = state
-        .run(move |conn| Ok(exports::verify(conn, &s, date)?))
+        .run_as(who, move |conn, who| {
+            who.require(PermissionLevel::Operator, &[])?;
+            who.require_scope("orders:read")?;
+            Ok(exports::verify(conn, &s, date)?)
+        })
         .await?;
     Ok(web::Json(ExportVerification {
         date,

@@ -3,7 +3,7 @@
 //! the attendance month and keeps the person off duty rosters (R-DUT-4).
 
 use super::{approval_view, sees_staff_records};
-use crate::auth::Identity;
+use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Query, ValidJson};
 use crate::state::AppState;
@@ -58,10 +58,9 @@ fn view(l: &Leave) -> LeaveView {
 pub async fn create_leave(
     state: web::Data<AppState>,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     body: ValidJson<CreateLeaveRequest>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("attendance:write")?;
     let body = body.into_inner();
     let input = ecops_app::leave::LeaveInput {
         kind: body.kind.as_str().to_owned(),
@@ -71,10 +70,13 @@ pub async fn create_leave(
         handover_to: body.handover_to,
         handover_note: body.handover_note,
     };
-    let a = actor(&who, &meta);
     let now = state.clock.now();
     let (l, request) = state
-        .run(move |conn| Ok(ecops_app::leave::request(conn, &a, input, now)?))
+        .run_as(who, move |conn, who| {
+            who.require_scope("attendance:write")?;
+            let a = actor(&who, &meta);
+            Ok(ecops_app::leave::request(conn, &a, input, now)?)
+        })
         .await?;
     Ok(HttpResponse::Accepted().json(LeaveProposal {
         leave: view(&l),
@@ -95,9 +97,10 @@ pub async fn create_leave(
 #[get("/leave-requests")]
 pub async fn list_leave(
     state: web::Data<AppState>,
-    who: Identity,
+    who: Caller,
     query: Query<LeaveQuery>,
 ) -> ApiResult<web::Json<Page<LeaveView>>> {
+    let who = state.identify(who).await?;
     who.require_scope("attendance:read")?;
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
@@ -158,9 +161,10 @@ pub async fn list_leave(
 #[get("/leave-requests/{id}")]
 pub async fn get_leave(
     state: web::Data<AppState>,
-    who: Identity,
+    who: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<LeaveView>> {
+    let who = state.identify(who).await?;
     who.require_scope("attendance:read")?;
     let id = id.into_inner();
     let everyone = sees_staff_records(&who);

@@ -1,7 +1,7 @@
 //! The caller's own account: `GET /me`, `POST /me/password`.
 
 use super::user_view;
-use crate::auth::IdentityAllowingExpiredPassword;
+use crate::auth::CallerAllowingExpiredPassword;
 use crate::error::ApiResult;
 use crate::extract::ValidJson;
 use crate::state::AppState;
@@ -20,9 +20,9 @@ use ecops_persistence::repo::users;
 #[get("/me")]
 pub async fn get_me(
     state: web::Data<AppState>,
-    who: IdentityAllowingExpiredPassword,
+    who: CallerAllowingExpiredPassword,
 ) -> ApiResult<web::Json<UserView>> {
-    let who = who.0;
+    let who = state.identify(who.0).await?;
     let st = state.clone();
     let user = state
         .run(move |conn| Ok(users::get(conn, who.user_id)?))
@@ -50,10 +50,10 @@ pub async fn get_me(
 pub async fn change_password(
     state: web::Data<AppState>,
     meta: RequestMeta,
-    who: IdentityAllowingExpiredPassword,
+    who: CallerAllowingExpiredPassword,
     body: ValidJson<ChangePasswordRequest>,
 ) -> ApiResult<HttpResponse> {
-    let who = who.0;
+    let who = state.identify(who.0).await?;
     let req = body.into_inner();
     let st = state.clone();
     let a = crate::support::actor(&who, &meta);

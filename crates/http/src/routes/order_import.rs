@@ -5,7 +5,7 @@
 //! without writing.
 
 use super::orders::{parse_order, ORDER_TAKERS};
-use crate::auth::Identity;
+use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{import_body, ImportBody, Query};
 use crate::idempotency;
@@ -204,10 +204,13 @@ fn parse_csv(body: &[u8]) -> ApiResult<Vec<Parsed>> {
 pub async fn import_orders(
     state: web::Data<AppState>,
     req: HttpRequest,
-    who: Identity,
+    who: Caller,
     query: Query<ImportQuery>,
     payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
+    // Authorized before the body is read; an import spans two blocking calls.
+    let caller = who.clone();
+    let who = state.identify(who).await?;
     who.require(PermissionLevel::Operator, ORDER_TAKERS)?;
     who.require_scope("orders:write")?;
     let dry_run = query.into_inner().dry_run;
@@ -227,99 +230,92 @@ pub async fn import_orders(
         &req,
         &format!("{dry_run}:{}", String::from_utf8_lossy(body.bytes())),
     );
-    let st = state.clone();
     let by = who.user_id;
-    let caller_roles = who.roles.clone();
+    let now = state.clock.now();
+    let within = Duration::minutes(state.config.orders.contact_minutes);
+    let limit = state.config.orders.discount_limits.of(&who.roles);
     idempotency::run_once(
         &state,
-        &who,
+        caller,
         key,
         fingerprint,
         StatusCode::OK,
-        || async move {
-            let now = st.clock.now();
-            let within = Duration::minutes(st.config.orders.contact_minutes);
-            let limit = st.config.orders.discount_limits.of(&caller_roles);
-            st.run(move |conn| {
-                let mut rows = Vec::with_capacity(parsed.len());
-                for (row, number, order) in parsed {
-                    let checked = order.and_then(|o| {
-                        o.validate()
-                            .map_err(|e| errors_of(row, crate::error::validation_problem(&e)))?;
-                        parse_order(&o).map_err(|e| errors_of(row, e)).map(|mut n| {
-                            n.discount_limit_bp = limit;
-                            n
-                        })
-                    });
-                    let outcome = match checked {
-                        Err(errors) => Err(errors),
-                        Ok(new) if dry_run => {
-                            let skus: Vec<String> =
-                                new.lines.iter().map(|l| l.sku.clone()).collect();
-                            let found = products::find_by_skus(conn, &skus)?;
-                            let missing: Vec<FieldError> = skus
-                                .iter()
-                                .enumerate()
-                                .filter(|(_, s)| {
-                                    !found
-                                        .iter()
-                                        .any(|p| &p.sku == *s && p.status == ProductStatus::Listed)
-                                })
-                                .map(|(i, s)| FieldError {
-                                    field: format!("rows.{row}.lines.{i}.sku"),
-                                    message: format!("{s} is not a listed product"),
-                                })
-                                .collect();
-                            if missing.is_empty() {
-                                Ok(None)
-                            } else {
-                                Err(missing)
-                            }
+        move |conn, _| {
+            let mut rows = Vec::with_capacity(parsed.len());
+            for (row, number, order) in parsed {
+                let checked = order.and_then(|o| {
+                    o.validate()
+                        .map_err(|e| errors_of(row, crate::error::validation_problem(&e)))?;
+                    parse_order(&o).map_err(|e| errors_of(row, e)).map(|mut n| {
+                        n.discount_limit_bp = limit;
+                        n
+                    })
+                });
+                let outcome = match checked {
+                    Err(errors) => Err(errors),
+                    Ok(new) if dry_run => {
+                        let skus: Vec<String> = new.lines.iter().map(|l| l.sku.clone()).collect();
+                        let found = products::find_by_skus(conn, &skus)?;
+                        let missing: Vec<FieldError> = skus
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, s)| {
+                                !found
+                                    .iter()
+                                    .any(|p| &p.sku == *s && p.status == ProductStatus::Listed)
+                            })
+                            .map(|(i, s)| FieldError {
+                                field: format!("rows.{row}.lines.{i}.sku"),
+                                message: format!("{s} is not a listed product"),
+                            })
+                            .collect();
+                        if missing.is_empty() {
+                            Ok(None)
+                        } else {
+                            Err(missing)
                         }
-                        Ok(new) => match flow::create(conn, &new, by, within, now) {
-                            Ok(id) => Ok(Some(id)),
-                            Err(StoreError::Invalid { field, message }) => Err(vec![FieldError {
-                                field: format!("rows.{row}.{field}"),
-                                message,
-                            }]),
-                            Err(
-                                StoreError::Rule { detail, .. }
-                                | StoreError::Conflict { detail, .. },
-                            ) => Err(vec![FieldError {
-                                field: format!("rows.{row}"),
-                                message: detail,
-                            }]),
-                            Err(other) => return Err(other.into()),
-                        },
-                    };
-                    rows.push(match outcome {
-                        Ok(id) => ImportRowResult {
-                            row,
-                            key: number.clone(),
-                            outcome: if dry_run { "valid" } else { "created" }.to_owned(),
-                            id,
-                            errors: Vec::new(),
-                        },
-                        Err(errors) => ImportRowResult {
-                            row,
-                            key: number,
-                            outcome: "error".to_owned(),
-                            id: None,
-                            errors,
-                        },
-                    });
-                }
-                let failed = rows.iter().filter(|r| r.outcome == "error").count();
-                let created = if dry_run { 0 } else { rows.len() - failed };
-                Ok(ImportReport {
-                    dry_run,
-                    total: rows.len(),
-                    created,
-                    failed,
-                    rows,
-                })
+                    }
+                    Ok(new) => match flow::create(conn, &new, by, within, now) {
+                        Ok(id) => Ok(Some(id)),
+                        Err(StoreError::Invalid { field, message }) => Err(vec![FieldError {
+                            field: format!("rows.{row}.{field}"),
+                            message,
+                        }]),
+                        Err(
+                            StoreError::Rule { detail, .. } | StoreError::Conflict { detail, .. },
+                        ) => Err(vec![FieldError {
+                            field: format!("rows.{row}"),
+                            message: detail,
+                        }]),
+                        Err(other) => return Err(other.into()),
+                    },
+                };
+                rows.push(match outcome {
+                    Ok(id) => ImportRowResult {
+                        row,
+                        key: number.clone(),
+                        outcome: if dry_run { "valid" } else { "created" }.to_owned(),
+                        id,
+                        errors: Vec::new(),
+                    },
+                    Err(errors) => ImportRowResult {
+                        row,
+                        key: number,
+                        outcome: "error".to_owned(),
+                        id: None,
+                        errors,
+                    },
+                });
+            }
+            let failed = rows.iter().filter(|r| r.outcome == "error").count();
+            let created = if dry_run { 0 } else { rows.len() - failed };
+            Ok(ImportReport {
+                dry_run,
+                total: rows.len(),
+                created,
+                failed,
+                rows,
             })
-            .await
         },
     )
     .await

@@ -6,7 +6,7 @@
 //! window, so an event whose transaction commits a moment after a later-numbered one is never
 //! skipped.
 
-use crate::auth::Identity;
+use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use actix_web::{get, web, HttpRequest};
@@ -49,8 +49,10 @@ fn boundary(ago: Duration) -> String {
 pub async fn stream_orders(
     state: web::Data<AppState>,
     req: HttpRequest,
-    who: Identity,
+    who: Caller,
 ) -> ApiResult<impl actix_web::Responder> {
+    // A stream spans many blocking calls: the caller is resolved once, before it starts.
+    let who = state.identify(who).await?;
     who.require_scope("orders:read")?;
     let last = match req
         .headers()

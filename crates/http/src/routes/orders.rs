@@ -1,7 +1,7 @@
 //! Orders (R-ORD-1..7): creation with stock reservation, the event list, the queue, and the
 //! hash-chain check. No endpoint changes an order's core data; attempts are refused and audited.
 
-use crate::auth::Identity;
+use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Query, ValidJson};
 use crate::idempotency;
@@ -196,32 +196,28 @@ pub(crate) fn parse_order(body: &CreateOrderRequest) -> ApiResult<NewOrder> {
 pub async fn create_order(
     state: web::Data<AppState>,
     req: HttpRequest,
-    who: Identity,
+    who: Caller,
     body: ValidJson<CreateOrderRequest>,
 ) -> ApiResult<HttpResponse> {
-    who.require(PermissionLevel::Operator, ORDER_TAKERS)?;
-    who.require_scope("orders:write")?;
     let body = body.into_inner();
     let key = idempotency::key_of(&req)?;
     let fingerprint = idempotency::fingerprint(&req, &body);
-    let mut new = parse_order(&body)?;
-    new.discount_limit_bp = state.config.orders.discount_limits.of(&who.roles);
-    let st = state.clone();
-    let by = who.user_id;
+    let limits = state.config.orders.discount_limits.clone();
+    let within = Duration::minutes(state.config.orders.contact_minutes);
+    let now = state.clock.now();
     idempotency::run_once(
         &state,
-        &who,
+        who,
         key,
         fingerprint,
         StatusCode::CREATED,
-        || async move {
-            let now = st.clock.now();
-            let within = Duration::minutes(st.config.orders.contact_minutes);
-            st.run(move |conn| {
-                let id = flow::create(conn, &new, by, within, now)?;
-                detail(conn, id, now)
-            })
-            .await
+        move |conn, who| {
+            who.require(PermissionLevel::Operator, ORDER_TAKERS)?;
+            who.require_scope("orders:write")?;
+            let mut new = parse_order(&body)?;
+            new.discount_limit_bp = limits.of(&who.roles);
+            let id = flow::create(conn, &new, who.user_id, within, now)?;
+            detail(conn, id, now)
         },
     )
     .await
@@ -258,10 +254,9 @@ fn decode_key(key: &str) -> ApiResult<(chrono::NaiveDateTime, String)> {
 #[get("/orders")]
 pub async fn list_orders(
     state: web::Data<AppState>,
-    who: Identity,
+    who: Caller,
     query: Query<OrderQuery>,
 ) -> ApiResult<web::Json<Page<OrderView>>> {
-    who.require_scope("orders:read")?;
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
     let after = state
@@ -301,7 +296,8 @@ pub async fn list_orders(
     };
     let cursors = state.cursors.clone();
     let (items, next_cursor) = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require_scope("orders:read")?;
             let mut rows = orders::search(conn, &filter, sort, after, limit + 1)?;
             let more = i64::try_from(rows.len()).unwrap_or(0) > limit;
             rows.truncate(usize::try_from(limit).unwrap_or(0));
@@ -337,14 +333,18 @@ pub async fn list_orders(
 #[get("/orders/{id}")]
 pub async fn get_order(
     state: web::Data<AppState>,
-    who: Identity,
+    who: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<OrderView>> {
-    who.require_scope("orders:read")?;
     let id = id.into_inner();
     let now = state.clock.now();
     Ok(web::Json(
-        state.run(move |conn| detail(conn, id, now)).await?,
+        state
+            .run_as(who, move |conn, who| {
+                who.require_scope("orders:read")?;
+                detail(conn, id, now)
+            })
+            .await?,
     ))
 }
 
@@ -401,20 +401,20 @@ fn parse_event(input: &OrderEventInput) -> (EventKind, serde_json::Value) {
 #[post("/orders/{id}/events")]
 pub async fn add_order_event(
     state: web::Data<AppState>,
-    who: Identity,
+    who: Caller,
     id: web::Path<Uuid>,
     body: ValidJson<OrderEventInput>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let (kind, data) = parse_event(&body.into_inner());
-    who.require(PermissionLevel::Operator, kind.roles())?;
-    who.require_scope("orders:write")?;
     let now = state.clock.now();
-    let by = who.user_id;
-    let limit = state.config.orders.discount_limits.of(&who.roles);
+    let limits = state.config.orders.discount_limits.clone();
     let v = state
-        .run(move |conn| {
-            flow::append(conn, id, kind, by, limit, data, now)?;
+        .run_as(who, move |conn, who| {
+            who.require(PermissionLevel::Operator, kind.roles())?;
+            who.require_scope("orders:write")?;
+            let limit = limits.of(&who.roles);
+            flow::append(conn, id, kind, who.user_id, limit, data, now)?;
             detail(conn, id, now)
         })
         .await?;
@@ -435,12 +435,16 @@ pub async fn add_order_event(
 #[get("/orders/{id}/verification")]
 pub async fn verify_order(
     state: web::Data<AppState>,
-    who: Identity,
+    who: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<OrderVerification>> {
-    who.require_scope("orders:read")?;
     let id = id.into_inner();
-    let v = state.run(move |conn| Ok(flow::verify(conn, id)?)).await?;
+    let v = state
+        .run_as(who, move |conn, who| {
+            who.require_scope("orders:read")?;
+            Ok(flow::verify(conn, id)?)
+        })
+        .await?;
     Ok(web::Json(OrderVerification {
         order_id: id,
         valid: v.valid,
@@ -455,16 +459,18 @@ async fn refuse_change(
     state: web::Data<AppState>,
     req: HttpRequest,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let subject = id.into_inner();
     let method = req.method().to_string();
     let now = state.clock.now();
-    let a = crate::support::actor(&who, &meta);
     let s = subject.clone();
     state
-        .run(move |conn| Ok(flow::record_refused_change(conn, &a, &s, &method, now)?))
+        .run_as(who, move |conn, who| {
+            let a = crate::support::actor(&who, &meta);
+            Ok(flow::record_refused_change(conn, &a, &s, &method, now)?)
+        })
         .await?;
     let body = crate::error::problem(
         StatusCode::METHOD_NOT_ALLOWED,
@@ -492,7 +498,7 @@ pub async fn put_order(
     state: web::Data<AppState>,
     req: HttpRequest,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     refuse_change(state, req, meta, who, id).await
@@ -510,7 +516,7 @@ pub async fn patch_order(
     state: web::Data<AppState>,
     req: HttpRequest,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     refuse_change(state, req, meta, who, id).await
@@ -528,7 +534,7 @@ pub async fn delete_order(
     state: web::Data<AppState>,
     req: HttpRequest,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     refuse_change(state, req, meta, who, id).await

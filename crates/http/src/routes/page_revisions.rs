@@ -3,7 +3,7 @@
 //! deadline of R-APR-5. The schedule shows each page's rhythm and what is due.
 
 use super::approval_view;
-use crate::auth::Identity;
+use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Query, ValidJson};
 use crate::state::AppState;
@@ -172,9 +172,10 @@ fn parse_page(raw: Option<&str>, field: &str) -> ApiResult<String> {
 pub async fn create_page_revision(
     state: web::Data<AppState>,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     body: ValidJson<CreatePageRevisionRequest>,
 ) -> ApiResult<HttpResponse> {
+    let who = state.identify(who).await?;
     who.require(PermissionLevel::Operator, &[JobRole::Designer])?;
     who.require_scope("content:write")?;
     let body = body.into_inner();
@@ -241,10 +242,9 @@ pub async fn create_page_revision(
 #[get("/page-revisions")]
 pub async fn list_page_revisions(
     state: web::Data<AppState>,
-    who: Identity,
+    who: Caller,
     query: Query<PageRevisionQuery>,
 ) -> ApiResult<web::Json<Page<PageRevisionView>>> {
-    who.require_scope("content:read")?;
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
     let before = state.cursors.decode(q.cursor.as_deref())?;
@@ -262,7 +262,8 @@ pub async fn list_page_revisions(
     let now = state.clock.now();
     let cursors = state.cursors.clone();
     let (items, next_cursor) = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require_scope("content:read")?;
             ecops_app::read(conn, |conn| {
                 let rows = page_revisions::list(conn, &filter, before.as_deref(), limit + 1)?;
                 let (rows, next) = cursors.paginate(rows, limit, |r| r.id.to_string());
@@ -286,14 +287,14 @@ pub async fn list_page_revisions(
 #[get("/page-revisions/{id}")]
 pub async fn get_page_revision(
     state: web::Data<AppState>,
-    who: Identity,
+    who: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<PageRevisionView>> {
-    who.require_scope("content:read")?;
     let id = id.into_inner();
     let now = state.clock.now();
     let v = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require_scope("content:read")?;
             ecops_app::read(conn, |conn| {
                 let r = load(conn, id)?;
                 one_view(conn, &r, now)
@@ -321,21 +322,21 @@ pub async fn get_page_revision(
 pub async fn execute_page_revision(
     state: web::Data<AppState>,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     id: web::Path<Uuid>,
     body: ValidJson<ExecutePageRevisionRequest>,
 ) -> ApiResult<web::Json<PageRevisionView>> {
-    who.require(
-        PermissionLevel::Operator,
-        &[JobRole::Designer, JobRole::StorefrontSpecialist],
-    )?;
-    who.require_scope("content:write")?;
     let id = id.into_inner();
     let note = body.into_inner().note.trim().to_owned();
-    let a = actor(&who, &meta);
     let now = state.clock.now();
     let v = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require(
+                PermissionLevel::Operator,
+                &[JobRole::Designer, JobRole::StorefrontSpecialist],
+            )?;
+            who.require_scope("content:write")?;
+            let a = actor(&who, &meta);
             let r = ecops_app::page_revisions::execute(conn, &a, id, &note, now)?;
             one_view(conn, &r, now)
         })
@@ -355,14 +356,14 @@ pub async fn execute_page_revision(
 #[get("/page-revisions/schedule")]
 pub async fn page_revision_schedule(
     state: web::Data<AppState>,
-    who: Identity,
+    who: Caller,
 ) -> ApiResult<web::Json<Vec<PageScheduleView>>> {
-    who.require_scope("content:read")?;
     let now = state.clock.now();
     let tz = state.config.orders.timezone;
     let today = now.with_timezone(&tz).date_naive();
     let out = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require_scope("content:read")?;
             ecops_app::read(conn, |conn| {
                 let mut pages = page_revisions::pages(conn)?;
                 if !pages.iter().any(|p| p == HOME) {

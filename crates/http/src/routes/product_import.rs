@@ -3,7 +3,7 @@
 //! import with every bad row named.
 
 use super::products::{parse_new, PRODUCT_CREATORS};
-use crate::auth::Identity;
+use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{import_body, ImportBody, Query};
 use crate::idempotency;
@@ -154,10 +154,13 @@ pub async fn import_products(
     state: web::Data<AppState>,
     req: HttpRequest,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     query: Query<ImportQuery>,
     payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
+    // Authorized before the body is read; an import spans two blocking calls.
+    let caller = who.clone();
+    let who = state.identify(who).await?;
     who.require(PermissionLevel::Operator, PRODUCT_CREATORS)?;
     who.require_scope("products:write")?;
     let dry_run = query.into_inner().dry_run;
@@ -183,41 +186,35 @@ pub async fn import_products(
         StatusCode::CREATED
     };
     let now = state.clock.now();
-    let st = state.clone();
-    let w = who.clone();
-    idempotency::run_once(&state, &who, key, fingerprint, status, || async move {
-        let a = actor(&w, &meta);
-        let total = rows.len();
-        let input: Vec<ecops_app::products::ImportRow> = rows
+    let a = actor(&who, &meta);
+    let total = rows.len();
+    let input: Vec<ecops_app::products::ImportRow> = rows
+        .into_iter()
+        .map(|(row, key, parsed)| ecops_app::products::ImportRow {
+            row,
+            key,
+            parsed: parsed.map_err(|errs| errs.into_iter().map(|e| (e.field, e.message)).collect()),
+        })
+        .collect();
+    idempotency::run_once(&state, caller, key, fingerprint, status, move |conn, _| {
+        let done = ecops_app::products::import(conn, &a, &input, dry_run, now)?;
+        let results: Vec<ImportRowResult> = done
             .into_iter()
-            .map(|(row, key, parsed)| ecops_app::products::ImportRow {
+            .map(|(row, key, id)| ImportRowResult {
                 row,
                 key,
-                parsed: parsed
-                    .map_err(|errs| errs.into_iter().map(|e| (e.field, e.message)).collect()),
+                outcome: if dry_run { "valid" } else { "created" }.to_owned(),
+                id: (!dry_run).then_some(id),
+                errors: Vec::new(),
             })
             .collect();
-        st.run(move |conn| {
-            let done = ecops_app::products::import(conn, &a, &input, dry_run, now)?;
-            let results: Vec<ImportRowResult> = done
-                .into_iter()
-                .map(|(row, key, id)| ImportRowResult {
-                    row,
-                    key,
-                    outcome: if dry_run { "valid" } else { "created" }.to_owned(),
-                    id: (!dry_run).then_some(id),
-                    errors: Vec::new(),
-                })
-                .collect();
-            Ok(ImportReport {
-                dry_run,
-                total,
-                created: if dry_run { 0 } else { results.len() },
-                failed: 0,
-                rows: results,
-            })
+        Ok(ImportReport {
+            dry_run,
+            total,
+            created: if dry_run { 0 } else { results.len() },
+            failed: 0,
+            rows: results,
         })
-        .await
     })
     .await
 }

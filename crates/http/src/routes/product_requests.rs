@@ -2,7 +2,7 @@
 
 use super::approval_view;
 use super::products::{one_view, with_etag};
-use crate::auth::Identity;
+use crate::auth::Caller;
 use crate::error::ApiResult;
 use crate::extract::ValidJson;
 use crate::state::AppState;
@@ -33,21 +33,21 @@ use uuid::Uuid;
 pub async fn request_listing(
     state: web::Data<AppState>,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     id: web::Path<Uuid>,
     body: ValidJson<ReasonRequest>,
 ) -> ApiResult<HttpResponse> {
-    who.require(
-        PermissionLevel::Operator,
-        &[JobRole::Planner, JobRole::StorefrontSpecialist],
-    )?;
-    who.require_scope("products:write")?;
     let id = id.into_inner();
     let reason = body.into_inner().reason.trim().to_owned();
     let now = state.clock.now();
-    let a = actor(&who, &meta);
     let r = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require(
+                PermissionLevel::Operator,
+                &[JobRole::Planner, JobRole::StorefrontSpecialist],
+            )?;
+            who.require_scope("products:write")?;
+            let a = actor(&who, &meta);
             Ok(ecops_app::products::request_listing(
                 conn, &a, id, &reason, now,
             )?)
@@ -73,18 +73,18 @@ pub async fn request_listing(
 pub async fn request_delisting(
     state: web::Data<AppState>,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     id: web::Path<Uuid>,
     body: ValidJson<ReasonRequest>,
 ) -> ApiResult<HttpResponse> {
-    who.require(PermissionLevel::Operator, &[JobRole::StorefrontSpecialist])?;
-    who.require_scope("products:write")?;
     let id = id.into_inner();
     let reason = body.into_inner().reason.trim().to_owned();
     let now = state.clock.now();
-    let a = actor(&who, &meta);
     let r = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require(PermissionLevel::Operator, &[JobRole::StorefrontSpecialist])?;
+            who.require_scope("products:write")?;
+            let a = actor(&who, &meta);
             Ok(ecops_app::products::request_delisting(
                 conn, &a, id, &reason, now,
             )?)
@@ -110,12 +110,10 @@ pub async fn request_delisting(
 pub async fn request_price_change(
     state: web::Data<AppState>,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     id: web::Path<Uuid>,
     body: ValidJson<PriceChangeRequest>,
 ) -> ApiResult<HttpResponse> {
-    who.require(PermissionLevel::Operator, &[JobRole::Planner])?;
-    who.require_scope("products:write")?;
     let id = id.into_inner();
     let body = body.into_inner();
     let now = state.clock.now();
@@ -132,9 +130,11 @@ pub async fn request_price_change(
             .collect(),
         reason: body.reason,
     };
-    let a = actor(&who, &meta);
     let r = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require(PermissionLevel::Operator, &[JobRole::Planner])?;
+            who.require_scope("products:write")?;
+            let a = actor(&who, &meta);
             Ok(ecops_app::products::request_price_change(
                 conn, &a, id, input, now,
             )?)
@@ -159,16 +159,16 @@ pub async fn request_price_change(
 pub async fn apply_price(
     state: web::Data<AppState>,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     path: web::Path<(Uuid, Uuid)>,
 ) -> ApiResult<HttpResponse> {
-    who.require(PermissionLevel::Operator, &[JobRole::StorefrontSpecialist])?;
-    who.require_scope("products:write")?;
     let (id, price_id) = path.into_inner();
     let now = state.clock.now();
-    let a = actor(&who, &meta);
     let view = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require(PermissionLevel::Operator, &[JobRole::StorefrontSpecialist])?;
+            who.require_scope("products:write")?;
+            let a = actor(&who, &meta);
             let p = ecops_app::products::apply_price(conn, &a, id, price_id, now)?;
             one_view(conn, &p, now)
         })

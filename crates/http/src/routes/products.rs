@@ -2,7 +2,7 @@
 //! Status and price changes go through the approvals engine (see `product_requests`).
 
 use super::approval_view;
-use crate::auth::Identity;
+use crate::auth::{Caller, Identity};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Query, ValidJson};
 use crate::idempotency;
@@ -183,31 +183,26 @@ pub async fn create_product(
     state: web::Data<AppState>,
     req: HttpRequest,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     body: ValidJson<CreateProductRequest>,
 ) -> ApiResult<HttpResponse> {
-    who.require(PermissionLevel::Operator, PRODUCT_CREATORS)?;
-    who.require_scope("products:write")?;
     let body = body.into_inner();
     let key = idempotency::key_of(&req)?;
     let fingerprint = idempotency::fingerprint(&req, &body);
-    let new = parse_new(&body)?;
-    let st = state.clone();
-    let w = who.clone();
+    let now = state.clock.now();
     idempotency::run_once(
         &state,
-        &who,
+        who,
         key,
         fingerprint,
         StatusCode::CREATED,
-        || async move {
-            let now = st.clock.now();
-            let a = actor(&w, &meta);
-            st.run(move |conn| {
-                let p = ecops_app::products::create(conn, &a, &new, now)?;
-                one_view(conn, &p, now)
-            })
-            .await
+        move |conn, who| {
+            who.require(PermissionLevel::Operator, PRODUCT_CREATORS)?;
+            who.require_scope("products:write")?;
+            let new = parse_new(&body)?;
+            let a = actor(who, &meta);
+            let p = ecops_app::products::create(conn, &a, &new, now)?;
+            one_view(conn, &p, now)
         },
     )
     .await
@@ -223,9 +218,10 @@ pub async fn create_product(
 #[get("/products")]
 pub async fn list_products(
     state: web::Data<AppState>,
-    who: Identity,
+    who: Caller,
     query: Query<ProductQuery>,
 ) -> ApiResult<web::Json<Page<ProductView>>> {
+    let who = state.identify(who).await?;
     who.require_scope("products:read")?;
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
@@ -292,14 +288,14 @@ pub async fn list_products(
 #[get("/products/{id}")]
 pub async fn get_product(
     state: web::Data<AppState>,
-    who: Identity,
+    who: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    who.require_scope("products:read")?;
     let id = id.into_inner();
     let now = state.clock.now();
     let view = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require_scope("products:read")?;
             let p = load_visible(conn, &who, id)?;
             one_view(conn, &p, now)
         })
@@ -328,12 +324,10 @@ pub async fn update_product(
     state: web::Data<AppState>,
     req: HttpRequest,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     id: web::Path<Uuid>,
     body: ValidJson<UpdateProductRequest>,
 ) -> ApiResult<HttpResponse> {
-    who.require(PermissionLevel::Operator, PRODUCT_EDITORS)?;
-    who.require_scope("products:write")?;
     let id = id.into_inner();
     let expected = if_match(&req)?;
     let body = body.into_inner();
@@ -360,9 +354,11 @@ pub async fn update_product(
         .map(|r| r.trim().to_owned())
         .filter(|r| !r.is_empty());
     let now = state.clock.now();
-    let a = actor(&who, &meta);
     let outcome = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require(PermissionLevel::Operator, PRODUCT_EDITORS)?;
+            who.require_scope("products:write")?;
+            let a = actor(&who, &meta);
             Ok(
                 match ecops_app::products::update(conn, &a, id, expected, &changes, reason, now)? {
                     ecops_app::products::EditOutcome::Applied(p) => Ok(one_view(conn, &p, now)?),
@@ -391,13 +387,13 @@ pub async fn update_product(
 #[get("/products/{id}/history")]
 pub async fn get_product_history(
     state: web::Data<AppState>,
-    who: Identity,
+    who: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<Vec<ProductEventView>>> {
-    who.require_scope("products:read")?;
     let id = id.into_inner();
     let events = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require_scope("products:read")?;
             load_visible(conn, &who, id)?;
             Ok(products::events(conn, id)?)
         })
@@ -432,14 +428,14 @@ pub async fn get_product_history(
 #[get("/products/{id}/price-history")]
 pub async fn get_price_history(
     state: web::Data<AppState>,
-    who: Identity,
+    who: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<Vec<PriceHistoryEntry>>> {
-    who.require_scope("products:read")?;
     let id = id.into_inner();
     let now = state.clock.now();
     let (prices, promos) = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require_scope("products:read")?;
             load_visible(conn, &who, id)?;
             let prices = products::prices_of(conn, &[id])?
                 .remove(&id)
@@ -532,15 +528,10 @@ pub async fn get_price_history(
 pub async fn create_stock_movement(
     state: web::Data<AppState>,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     id: web::Path<Uuid>,
     body: ValidJson<StockMovementRequest>,
 ) -> ApiResult<HttpResponse> {
-    who.require(
-        PermissionLevel::Operator,
-        &[JobRole::Warehouse, JobRole::StorefrontSpecialist],
-    )?;
-    who.require_scope("products:write")?;
     let id = id.into_inner();
     let body = body.into_inner();
     let reason = match body.reason.as_str() {
@@ -564,7 +555,6 @@ pub async fn create_stock_movement(
         ));
     }
     let now = state.clock.now();
-    let a = actor(&who, &meta);
     let input = ecops_app::products::StockInput {
         delta: body.delta,
         reason,
@@ -572,7 +562,13 @@ pub async fn create_stock_movement(
         note: body.note,
     };
     let view = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require(
+                PermissionLevel::Operator,
+                &[JobRole::Warehouse, JobRole::StorefrontSpecialist],
+            )?;
+            who.require_scope("products:write")?;
+            let a = actor(&who, &meta);
             let p = ecops_app::products::move_stock(conn, &a, id, input, now)?;
             one_view(conn, &p, now)
         })
@@ -593,18 +589,18 @@ pub async fn create_stock_movement(
 #[get("/products/{id}/stock-movements")]
 pub async fn list_stock_movements(
     state: web::Data<AppState>,
-    who: Identity,
+    who: Caller,
     id: web::Path<Uuid>,
     query: Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<StockMovementView>>> {
-    who.require(PermissionLevel::Operator, &[])?;
-    who.require_scope("products:read")?;
     let id = id.into_inner();
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
     let before = state.cursors.decode(q.cursor.as_deref())?;
     let rows = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require(PermissionLevel::Operator, &[])?;
+            who.require_scope("products:read")?;
             load_visible(conn, &who, id)?;
             Ok(stock::movements(conn, id, before.as_deref(), limit + 1)?)
         })
@@ -645,10 +641,11 @@ pub async fn list_stock_movements(
 pub async fn add_attachment(
     state: web::Data<AppState>,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     id: web::Path<Uuid>,
     body: ValidJson<AttachmentRequest>,
 ) -> ApiResult<HttpResponse> {
+    let who = state.identify(who).await?;
     who.require(
         PermissionLevel::Operator,
         &[JobRole::StorefrontSpecialist, JobRole::Designer],

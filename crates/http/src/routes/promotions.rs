@@ -2,7 +2,7 @@
 //! only inside their window, never overlapping another on the same product.
 
 use super::approval_view;
-use crate::auth::Identity;
+use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Query, ValidJson};
 use crate::state::AppState;
@@ -62,11 +62,9 @@ pub struct PromotionProposal {
 pub async fn create_promotion(
     state: web::Data<AppState>,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     body: ValidJson<CreatePromotionRequest>,
 ) -> ApiResult<HttpResponse> {
-    who.require(PermissionLevel::Operator, &[JobRole::Planner])?;
-    who.require_scope("products:write")?;
     let body = body.into_inner();
     let rule = match (body.promo_price_fen, body.percent_off) {
         (Some(p), None) => PromoRule::Price(p)
@@ -107,9 +105,13 @@ pub async fn create_promotion(
         skus,
         reason: body.reason.trim().to_owned(),
     };
-    let a = actor(&who, &meta);
     let (promo, request) = state
-        .run(move |conn| Ok(ecops_app::promotions::propose(conn, &a, input, now)?))
+        .run_as(who, move |conn, who| {
+            who.require(PermissionLevel::Operator, &[JobRole::Planner])?;
+            who.require_scope("products:write")?;
+            let a = actor(&who, &meta);
+            Ok(ecops_app::promotions::propose(conn, &a, input, now)?)
+        })
         .await?;
     Ok(HttpResponse::Accepted().json(PromotionProposal {
         promotion: view(&promo, now),
@@ -127,10 +129,9 @@ pub async fn create_promotion(
 #[get("/promotions")]
 pub async fn list_promotions(
     state: web::Data<AppState>,
-    who: Identity,
+    who: Caller,
     query: Query<PromotionQuery>,
 ) -> ApiResult<web::Json<Page<PromotionView>>> {
-    who.require_scope("products:read")?;
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
     let before = state.cursors.decode(q.cursor.as_deref())?;
@@ -149,7 +150,10 @@ pub async fn list_promotions(
         .transpose()?;
     let now = state.clock.now();
     let rows = state
-        .run(move |conn| Ok(promotions::list(conn, st, before.as_deref(), limit + 1)?))
+        .run_as(who, move |conn, who| {
+            who.require_scope("products:read")?;
+            Ok(promotions::list(conn, st, before.as_deref(), limit + 1)?)
+        })
         .await?;
     let (rows, next_cursor) = state.cursors.paginate(rows, limit, |p| p.id.to_string());
     Ok(web::Json(Page {
@@ -171,14 +175,14 @@ pub async fn list_promotions(
 #[get("/promotions/{id}")]
 pub async fn get_promotion(
     state: web::Data<AppState>,
-    who: Identity,
+    who: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<PromotionView>> {
-    who.require_scope("products:read")?;
     let id = id.into_inner();
     let now = state.clock.now();
     let p = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require_scope("products:read")?;
             promotions::find(conn, id)?.ok_or_else(|| ApiError::not_found("no such promotion"))
         })
         .await?;

@@ -1,7 +1,7 @@
 //! Stocktakes (R-PRD-9): count SKUs against the system quantity, then post the differences as
 //! adjustments with who counted.
 
-use crate::auth::Identity;
+use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ValidJson;
 use crate::state::AppState;
@@ -64,16 +64,16 @@ fn load(conn: &mut AnyConnection, id: Uuid) -> ApiResult<Stocktake> {
 pub async fn create_stocktake(
     state: web::Data<AppState>,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     body: ValidJson<CreateStocktakeRequest>,
 ) -> ApiResult<HttpResponse> {
-    who.require(PermissionLevel::Operator, COUNTERS)?;
-    who.require_scope("products:write")?;
     let note = body.into_inner().note;
-    let a = actor(&who, &meta);
     let now = state.clock.now();
     let v = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require(PermissionLevel::Operator, COUNTERS)?;
+            who.require_scope("products:write")?;
+            let a = actor(&who, &meta);
             let s = ecops_app::stocktakes::open(conn, &a, &note, now)?;
             view(conn, &s)
         })
@@ -99,21 +99,21 @@ pub async fn create_stocktake(
 pub async fn record_stocktake_count(
     state: web::Data<AppState>,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     id: web::Path<Uuid>,
     body: ValidJson<StocktakeCountRequest>,
 ) -> ApiResult<web::Json<StocktakeView>> {
-    who.require(PermissionLevel::Operator, COUNTERS)?;
-    who.require_scope("products:write")?;
     let id = id.into_inner();
     let body = body.into_inner();
     let sku = Sku::parse(&body.sku)
         .map_err(|m| ApiError::invalid_field("sku", m))?
         .to_string();
-    let a = actor(&who, &meta);
     let now = state.clock.now();
     let v = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require(PermissionLevel::Operator, COUNTERS)?;
+            who.require_scope("products:write")?;
+            let a = actor(&who, &meta);
             let s = ecops_app::stocktakes::count(conn, &a, id, &sku, body.counted_qty, now)?;
             view(conn, &s)
         })
@@ -138,16 +138,16 @@ pub async fn record_stocktake_count(
 pub async fn post_stocktake(
     state: web::Data<AppState>,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<StocktakeView>> {
-    who.require(PermissionLevel::Operator, COUNTERS)?;
-    who.require_scope("products:write")?;
     let id = id.into_inner();
-    let a = actor(&who, &meta);
     let now = state.clock.now();
     let v = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require(PermissionLevel::Operator, COUNTERS)?;
+            who.require_scope("products:write")?;
+            let a = actor(&who, &meta);
             let s = ecops_app::stocktakes::post(conn, &a, id, now)?;
             view(conn, &s)
         })
@@ -168,15 +168,15 @@ pub async fn post_stocktake(
 #[get("/stocktakes/{id}")]
 pub async fn get_stocktake(
     state: web::Data<AppState>,
-    who: Identity,
+    who: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<StocktakeView>> {
-    who.require(PermissionLevel::Operator, &[])?;
-    who.require_scope("products:read")?;
     let id = id.into_inner();
     Ok(web::Json(
         state
-            .run(move |conn| {
+            .run_as(who, move |conn, who| {
+                who.require(PermissionLevel::Operator, &[])?;
+                who.require_scope("products:read")?;
                 let s = load(conn, id)?;
                 view(conn, &s)
             })

@@ -4,7 +4,7 @@
 use super::{
     approval_view, check_password, parse_level, parse_roles, parse_staff_level, user_view,
 };
-use crate::auth::{passwords, Identity};
+use crate::auth::{passwords, Caller};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ValidJson;
 use crate::idempotency;
@@ -67,70 +67,62 @@ pub async fn create_user(
     state: web::Data<AppState>,
     req: HttpRequest,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     body: ValidJson<CreateUserRequest>,
 ) -> ApiResult<HttpResponse> {
-    who.require(PermissionLevel::Operator, ADMINS)?;
-    who.require_scope("users:write")?;
     let body = body.into_inner();
     let key = idempotency::key_of(&req)?;
     let fingerprint = idempotency::fingerprint(&req, &body);
-    check_username(&body.username)?;
-    let roles = parse_roles("roles", &body.roles)?;
-    let staff_level = body
-        .staff_level
-        .as_deref()
-        .map(|s| parse_staff_level("staff_level", s))
-        .transpose()?;
-    let level = body
-        .permission_level
-        .as_deref()
-        .map(|s| parse_level("permission_level", s))
-        .transpose()?;
-    check_password(
-        "password",
-        &body.password,
-        &body.username,
-        &state.config.password_policy,
-    )?;
-    if body.monthly_wage_fen.is_some() && !may_read_wages(&who.roles) {
-        return Err(ApiError::forbidden(
-            "wage_restricted",
-            "only dept_manager, general_manager and it_admin handle wages",
-        ));
-    }
-    let st = state.clone();
+    let policy = state.config.password_policy.clone();
+    let now = state.clock.now();
     idempotency::run_once(
         &state,
-        &who.clone(),
+        who,
         key,
         fingerprint,
         StatusCode::CREATED,
-        || async move {
-            let hash = passwords::hash(&body.password)?;
+        move |conn, who| {
+            who.require(PermissionLevel::Operator, ADMINS)?;
+            who.require_scope("users:write")?;
+            check_username(&body.username)?;
+            let roles = parse_roles("roles", &body.roles)?;
+            let staff_level = body
+                .staff_level
+                .as_deref()
+                .map(|s| parse_staff_level("staff_level", s))
+                .transpose()?;
+            let level = body
+                .permission_level
+                .as_deref()
+                .map(|s| parse_level("permission_level", s))
+                .transpose()?;
+            check_password("password", &body.password, &body.username, &policy)?;
             let show_wage = may_read_wages(&who.roles);
-            let st2 = st.clone();
-            let a = actor(&who, &meta);
-            st.run(move |conn| {
-                let now = st2.clock.now();
-                let new = NewUser {
-                    id: Uuid::now_v7(),
-                    username: body.username.clone(),
-                    display_name: body.display_name.trim().to_owned(),
-                    password_hash: hash,
-                    permission_level: PermissionLevel::Viewer,
-                    staff_level: staff_level.unwrap_or(StaffLevel::P),
-                    monthly_wage_fen: body.monthly_wage_fen,
-                    is_special: body.is_special,
-                    roles,
-                };
-                let (user, request) = ecops_app::users::create(conn, &a, new, level, now)?;
-                Ok(CreateUserResponse {
-                    user: user_view(&user, show_wage, &st2.config.password_policy),
-                    permission_request: request.as_ref().map(approval_view),
-                })
+            if body.monthly_wage_fen.is_some() && !show_wage {
+                return Err(ApiError::forbidden(
+                    "wage_restricted",
+                    "only dept_manager, general_manager and it_admin handle wages",
+                ));
+            }
+            // Hashing is slow on purpose: it runs here, on the blocking pool.
+            let hash = passwords::hash(&body.password)?;
+            let a = actor(who, &meta);
+            let new = NewUser {
+                id: Uuid::now_v7(),
+                username: body.username.clone(),
+                display_name: body.display_name.trim().to_owned(),
+                password_hash: hash,
+                permission_level: PermissionLevel::Viewer,
+                staff_level: staff_level.unwrap_or(StaffLevel::P),
+                monthly_wage_fen: body.monthly_wage_fen,
+                is_special: body.is_special,
+                roles,
+            };
+            let (user, request) = ecops_app::users::create(conn, &a, new, level, now)?;
+            Ok(CreateUserResponse {
+                user: user_view(&user, show_wage, &policy),
+                permission_request: request.as_ref().map(approval_view),
             })
-            .await
         },
     )
     .await
@@ -146,9 +138,10 @@ pub async fn create_user(
 #[get("/users")]
 pub async fn list_users(
     state: web::Data<AppState>,
-    who: Identity,
+    who: Caller,
     query: crate::extract::Query<UserQuery>,
 ) -> ApiResult<web::Json<Page<UserView>>> {
+    let who = state.identify(who).await?;
     who.require_scope("users:read")?;
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
@@ -190,9 +183,10 @@ pub async fn list_users(
 #[get("/users/{id}")]
 pub async fn get_user(
     state: web::Data<AppState>,
-    who: Identity,
+    who: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
+    let who = state.identify(who).await?;
     who.require_scope("users:read")?;
     let id = id.into_inner();
     let user = state
@@ -224,10 +218,11 @@ pub async fn update_user(
     state: web::Data<AppState>,
     req: HttpRequest,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     id: web::Path<Uuid>,
     body: ValidJson<UpdateUserRequest>,
 ) -> ApiResult<HttpResponse> {
+    let who = state.identify(who).await?;
     who.require(PermissionLevel::Operator, ADMINS)?;
     who.require_scope("users:write")?;
     let id = id.into_inner();
@@ -283,9 +278,10 @@ pub async fn update_user(
 pub async fn deactivate_user(
     state: web::Data<AppState>,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<UserView>> {
+    let who = state.identify(who).await?;
     who.require(PermissionLevel::Operator, ADMINS)?;
     who.require_scope("users:write")?;
     let id = id.into_inner();
@@ -324,10 +320,11 @@ pub async fn set_user_roles(
     state: web::Data<AppState>,
     req: HttpRequest,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     id: web::Path<Uuid>,
     body: ValidJson<SetRolesRequest>,
 ) -> ApiResult<HttpResponse> {
+    let who = state.identify(who).await?;
     who.require(PermissionLevel::Operator, ADMINS)?;
     who.require_scope("users:write")?;
     let id = id.into_inner();
@@ -369,22 +366,22 @@ pub async fn set_user_roles(
 pub async fn request_permission_level(
     state: web::Data<AppState>,
     meta: RequestMeta,
-    who: Identity,
+    who: Caller,
     id: web::Path<Uuid>,
     body: ValidJson<PermissionLevelChangeRequest>,
 ) -> ApiResult<HttpResponse> {
-    who.require(
-        PermissionLevel::Operator,
-        &[JobRole::ItAdmin, JobRole::DeptManager],
-    )?;
-    who.require_scope("users:write")?;
     let id = id.into_inner();
     let body = body.into_inner();
     let level = parse_level("permission_level", &body.permission_level)?;
     let st = state.clone();
-    let a = actor(&who, &meta);
     let request = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require(
+                PermissionLevel::Operator,
+                &[JobRole::ItAdmin, JobRole::DeptManager],
+            )?;
+            who.require_scope("users:write")?;
+            let a = actor(&who, &meta);
             let now = st.clock.now();
             Ok(ecops_app::users::propose_level(
                 conn,
@@ -413,9 +410,10 @@ pub async fn request_permission_level(
 #[get("/users/{id}/permission-level-requests")]
 pub async fn list_permission_level_requests(
     state: web::Data<AppState>,
-    who: Identity,
+    who: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<Vec<ApprovalRequestView>>> {
+    let who = state.identify(who).await?;
     who.require_scope("users:read")?;
     let id = id.into_inner();
     let list = state
