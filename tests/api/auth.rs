@@ -332,3 +332,97 @@ async fn a_deactivated_users_tokens_stop_working(app: TestApp) {
     assert_eq!(r.body["username"], "erin");
 }
 dual!(a_deactivated_users_tokens_stop_working);
+
+async fn orders_now(app: &TestApp) -> usize {
+    app.with_db(|c| {
+        use ecops_persistence::repo::orders::{self, OrderFilter, OrderSort};
+        orders::search(c, &OrderFilter::default(), OrderSort::Newest, None, 100)
+            .map(|rows| rows.len())
+            .unwrap_or(usize::MAX)
+    })
+    .await
+}
+
+/// The caller is resolved in the same blocking call as the work (one hop per request): a change
+/// to the account still governs the very next request made with an unchanged access token.
+async fn role_changes_deactivation_and_logout_govern_the_next_request(app: TestApp) {
+    let cast = app.cast().await;
+    app.listed(&cast, "HOP-1", 1000, 50).await;
+    let admin = app.admin_token().await;
+    let (cs_id, cs) = cast.cs.clone();
+    let r = app
+        .post(
+            "/api/v1/orders",
+            Some(&cs),
+            &app.order_body("HOP-A", "HOP-1", 1),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+
+    // Role taken away: the same token is refused on its next request, and nothing is written.
+    let r = app
+        .put(
+            &format!("/api/v1/users/{cs_id}/roles"),
+            &admin,
+            &json!({"roles": ["warehouse"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let before = orders_now(&app).await;
+    app.post(
+        "/api/v1/orders",
+        Some(&cs),
+        &app.order_body("HOP-B", "HOP-1", 1),
+    )
+    .await
+    .assert_problem(403, "missing_role");
+    assert_eq!(orders_now(&app).await, before);
+
+    // Role given back: the same token works again at once.
+    let r = app
+        .put(
+            &format!("/api/v1/users/{cs_id}/roles"),
+            &admin,
+            &json!({"roles": ["customer_service"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let r = app
+        .post(
+            "/api/v1/orders",
+            Some(&cs),
+            &app.order_body("HOP-C", "HOP-1", 1),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+
+    // Deactivated: the next write is unauthenticated and writes nothing.
+    let r = app
+        .post(
+            &format!("/api/v1/users/{cs_id}/deactivate"),
+            Some(&admin),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let before = orders_now(&app).await;
+    app.post(
+        "/api/v1/orders",
+        Some(&cs),
+        &app.order_body("HOP-D", "HOP-1", 1),
+    )
+    .await
+    .assert_problem(401, "unauthorized");
+    assert_eq!(orders_now(&app).await, before);
+
+    // Logged out: the next request with that session's token is refused too.
+    let planner = cast.planner.1.clone();
+    let r = app
+        .send(app.request(Method::POST, "/api/v1/auth/logout", Some(&planner)))
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+    app.get("/api/v1/orders", &planner)
+        .await
+        .assert_problem(401, "unauthorized");
+}
+dual!(role_changes_deactivation_and_logout_govern_the_next_request);

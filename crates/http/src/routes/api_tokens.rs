@@ -57,8 +57,6 @@ pub async fn create_api_token(
     who: Caller,
     body: ValidJson<CreateApiTokenRequest>,
 ) -> ApiResult<HttpResponse> {
-    let who = state.identify(who).await?;
-    require_admin(&who)?;
     let body = body.into_inner();
     let mut scopes = Vec::new();
     for (i, s) in body.scopes.iter().enumerate() {
@@ -81,21 +79,24 @@ pub async fn create_api_token(
     }
     let secret = tokens::new_api_token();
     let hash = tokens::token_hash(&secret);
-    let token = ApiToken {
-        id: Uuid::now_v7(),
-        name: body.name.trim().to_owned(),
-        user_id: body.user_id.unwrap_or(who.user_id),
-        scopes,
-        created_by: who.user_id,
-        created_at: now,
-        expires_at: body.expires_at,
-        last_used_at: None,
-        revoked_at: None,
-    };
-    let t = token.clone();
-    let a = actor(&who, &meta);
-    state
-        .run(move |conn| Ok(ecops_app::api_tokens::create(conn, &a, &t, &hash, now)?))
+    let token = state
+        .run_as(who, move |conn, who| {
+            require_admin(&who)?;
+            let token = ApiToken {
+                id: Uuid::now_v7(),
+                name: body.name.trim().to_owned(),
+                user_id: body.user_id.unwrap_or(who.user_id),
+                scopes,
+                created_by: who.user_id,
+                created_at: now,
+                expires_at: body.expires_at,
+                last_used_at: None,
+                revoked_at: None,
+            };
+            let a = actor(&who, &meta);
+            ecops_app::api_tokens::create(conn, &a, &token, &hash, now)?;
+            Ok(token)
+        })
         .await?;
     Ok(HttpResponse::Created().json(ApiTokenCreated {
         token: secret,
@@ -116,13 +117,14 @@ pub async fn list_api_tokens(
     who: Caller,
     query: crate::extract::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<ApiTokenView>>> {
-    let who = state.identify(who).await?;
-    require_admin(&who)?;
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
     let before = state.cursors.decode(q.cursor.as_deref())?;
     let rows = state
-        .run(move |conn| Ok(api_tokens::list(conn, before.as_deref(), limit + 1)?))
+        .run_as(who, move |conn, who| {
+            require_admin(&who)?;
+            Ok(api_tokens::list(conn, before.as_deref(), limit + 1)?)
+        })
         .await?;
     let (rows, next_cursor) = state.cursors.paginate(rows, limit, |t| t.id.to_string());
     Ok(web::Json(Page {
@@ -149,13 +151,13 @@ pub async fn revoke_api_token(
     who: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<ApiTokenView>> {
-    let who = state.identify(who).await?;
-    require_admin(&who)?;
     let id = id.into_inner();
     let st = state.clone();
-    let a = actor(&who, &meta);
     let token = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            require_admin(&who)?;
+            let a = actor(&who, &meta);
+
             let now = st.clock.now();
             Ok(ecops_app::api_tokens::revoke(conn, &a, id, now)?)
         })

@@ -169,8 +169,6 @@ pub async fn list_approvals(
     who: Caller,
     query: Query<ApprovalQuery>,
 ) -> ApiResult<web::Json<Page<ApprovalDetail>>> {
-    let who = state.identify(who).await?;
-    who.require_scope("approvals:read")?;
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
     let after = state.cursors.decode(q.cursor.as_deref())?;
@@ -191,33 +189,33 @@ pub async fn list_approvals(
         to: q.to,
         ..RequestFilter::default()
     };
-    let view = q.view.unwrap_or_else(|| "waiting".to_owned());
-    match view.as_str() {
-        "waiting" => filter.pending_for_roles = Some(who.roles.clone()),
-        "mine" => filter.proposer = Some(who.user_id),
-        "all" => {
-            if !OVERSEERS.iter().any(|o| who.has_role(*o)) {
-                return Err(ApiError::forbidden(
-                    "missing_role",
-                    "only managers and IT see all requests",
-                ));
-            }
-        }
-        _ => {
-            return Err(ApiError::bad_field(
-                "invalid_query",
-                "view",
-                "must be waiting, mine or all",
-            ))
-        }
-    }
     let now = state.clock.now();
-    let w = who.clone();
     let cursors = state.cursors.clone();
     let (rows, next_cursor) = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require_scope("approvals:read")?;
+            let view = q.view.unwrap_or_else(|| "waiting".to_owned());
+            match view.as_str() {
+                "waiting" => filter.pending_for_roles = Some(who.roles.clone()),
+                "mine" => filter.proposer = Some(who.user_id),
+                "all" => {
+                    if !OVERSEERS.iter().any(|o| who.has_role(*o)) {
+                        return Err(ApiError::forbidden(
+                            "missing_role",
+                            "only managers and IT see all requests",
+                        ));
+                    }
+                }
+                _ => {
+                    return Err(ApiError::bad_field(
+                        "invalid_query",
+                        "view",
+                        "must be waiting, mine or all",
+                    ))
+                }
+            }
             load_page(conn, &cursors, &filter, after, limit, |r, ds| {
-                may_see(&w, r) && (view != "waiting" || waits_for(&w, r, ds))
+                may_see(&who, r) && (view != "waiting" || waits_for(&who, r, ds))
             })
         })
         .await?;
@@ -291,18 +289,20 @@ pub async fn get_approval(
     who: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<ApprovalDetail>> {
-    let who = state.identify(who).await?;
-    who.require_scope("approvals:read")?;
     let id = id.into_inner();
     let now = state.clock.now();
-    let (r, ds) = state
-        .run(move |conn| {
-            let r =
-                approvals::find(conn, id)?.ok_or_else(|| ApiError::not_found("no such request"))?;
-            let ds = approvals::decisions_of(conn, &[id])?
-                .remove(&id)
-                .unwrap_or_default();
-            Ok((r, ds))
+    let ((r, ds), who) = state
+        .run_as(who, move |conn, who| {
+            who.require_scope("approvals:read")?;
+            let out: ApiResult<_> = (|| {
+                let r = approvals::find(conn, id)?
+                    .ok_or_else(|| ApiError::not_found("no such request"))?;
+                let ds = approvals::decisions_of(conn, &[id])?
+                    .remove(&id)
+                    .unwrap_or_default();
+                Ok((r, ds))
+            })();
+            Ok((out?, who))
         })
         .await?;
     if !may_see(&who, &r) {

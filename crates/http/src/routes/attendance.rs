@@ -151,34 +151,34 @@ pub async fn device_punch(
     who: Caller,
     body: ValidJson<DevicePunchRequest>,
 ) -> ApiResult<HttpResponse> {
-    let who = state.identify(who).await?;
-    if who.session_id().is_some() {
-        return Err(ApiError::forbidden(
-            "device_only",
-            "devices report punches with an API token; people use POST /attendance/punches",
-        ));
-    }
-    who.require_scope("attendance:write")?;
     let body = body.into_inner();
     let now = state.clock.now();
     let at = punch_time(body.at, now, Duration::seconds(DEVICE_SKEW))?;
     let device_id = body.device_id.trim().to_owned();
     let device_punch_id = body.device_punch_id.trim().to_owned();
-    let p = Punch {
-        id: Uuid::now_v7(),
-        user_id: body.user_id,
-        direction: direction(body.direction),
-        punched_at: at,
-        source: Source::Device {
-            device_id: device_id.clone(),
-            device_punch_id: device_punch_id.clone(),
-        },
-        recorded_by: who.user_id,
-        created_at: now,
-    };
-    let a = crate::support::actor(&who, &meta);
     let (p, created) = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            if who.session_id().is_some() {
+                return Err(ApiError::forbidden(
+                    "device_only",
+                    "devices report punches with an API token; people use POST /attendance/punches",
+                ));
+            }
+            who.require_scope("attendance:write")?;
+            let p = Punch {
+                id: Uuid::now_v7(),
+                user_id: body.user_id,
+                direction: direction(body.direction),
+                punched_at: at,
+                source: Source::Device {
+                    device_id: device_id.clone(),
+                    device_punch_id: device_punch_id.clone(),
+                },
+                recorded_by: who.user_id,
+                created_at: now,
+            };
+            let a = crate::support::actor(&who, &meta);
+
             Ok(ecops_app::attendance::device_punch(
                 conn,
                 &a,
@@ -215,27 +215,28 @@ pub async fn correct(
     who: Caller,
     body: ValidJson<CorrectionRequest>,
 ) -> ApiResult<HttpResponse> {
-    let who = state.identify(who).await?;
-    who.require(PermissionLevel::Operator, &[JobRole::DeptManager])?;
-    who.require_scope("attendance:write")?;
     let body = body.into_inner();
     let now = state.clock.now();
     let at = punch_time(body.at, now, Duration::zero())?;
-    let p = Punch {
-        id: Uuid::now_v7(),
-        user_id: body.user_id,
-        direction: direction(body.direction),
-        punched_at: at,
-        source: Source::Correction {
-            reason: body.reason.trim().to_owned(),
-            approved_by: who.user_id,
-        },
-        recorded_by: who.user_id,
-        created_at: now,
-    };
-    let a = crate::support::actor(&who, &meta);
     let p = state
-        .run(move |conn| Ok(ecops_app::attendance::correct(conn, &a, p)?))
+        .run_as(who, move |conn, who| {
+            who.require(PermissionLevel::Operator, &[JobRole::DeptManager])?;
+            who.require_scope("attendance:write")?;
+            let p = Punch {
+                id: Uuid::now_v7(),
+                user_id: body.user_id,
+                direction: direction(body.direction),
+                punched_at: at,
+                source: Source::Correction {
+                    reason: body.reason.trim().to_owned(),
+                    approved_by: who.user_id,
+                },
+                recorded_by: who.user_id,
+                created_at: now,
+            };
+            let a = crate::support::actor(&who, &meta);
+            Ok(ecops_app::attendance::correct(conn, &a, p)?)
+        })
         .await?;
     Ok(HttpResponse::Created().json(view(&p)))
 }
@@ -258,30 +259,33 @@ pub async fn record_notice(
     who: Caller,
     body: ValidJson<NoticeRequest>,
 ) -> ApiResult<HttpResponse> {
-    let who = state.identify(who).await?;
-    who.require(PermissionLevel::Operator, &[JobRole::DeptManager])?;
-    who.require_scope("attendance:write")?;
     let body = body.into_inner();
     let now = state.clock.now();
     let today = now
         .with_timezone(&state.config.orders.timezone)
         .date_naive();
-    if body.day > today + Duration::days(1) || body.day < today - Duration::days(MAX_AGE_DAYS) {
-        return Err(ApiError::invalid_field(
-            "day",
-            "a notice concerns today, tomorrow or a recent day",
-        ));
-    }
-    let n = Notice {
-        user_id: body.user_id,
-        day: body.day,
-        note: body.note.trim().to_owned(),
-        recorded_by: who.user_id,
-        created_at: now,
-    };
-    let a = crate::support::actor(&who, &meta);
     let n = state
-        .run(move |conn| Ok(ecops_app::attendance::record_notice(conn, &a, n, now)?))
+        .run_as(who, move |conn, who| {
+            who.require(PermissionLevel::Operator, &[JobRole::DeptManager])?;
+            who.require_scope("attendance:write")?;
+            if body.day > today + Duration::days(1)
+                || body.day < today - Duration::days(MAX_AGE_DAYS)
+            {
+                return Err(ApiError::invalid_field(
+                    "day",
+                    "a notice concerns today, tomorrow or a recent day",
+                ));
+            }
+            let n = Notice {
+                user_id: body.user_id,
+                day: body.day,
+                note: body.note.trim().to_owned(),
+                recorded_by: who.user_id,
+                created_at: now,
+            };
+            let a = crate::support::actor(&who, &meta);
+            Ok(ecops_app::attendance::record_notice(conn, &a, n, now)?)
+        })
         .await?;
     Ok(HttpResponse::Created().json(NoticeView {
         user_id: n.user_id,
@@ -309,16 +313,7 @@ pub async fn list_punches(
     who: Caller,
     query: Query<PunchQuery>,
 ) -> ApiResult<web::Json<Vec<PunchView>>> {
-    let who = state.identify(who).await?;
-    who.require_scope("attendance:read")?;
     let q = query.into_inner();
-    let user = q.user_id.unwrap_or(who.user_id);
-    if user != who.user_id && !sees_staff_records(&who) {
-        return Err(ApiError::forbidden(
-            "not_yours",
-            "only managers read other people's attendance",
-        ));
-    }
     if q.to <= q.from || q.to - q.from > Duration::days(MAX_AGE_DAYS) {
         return Err(ApiError::bad_field(
             "invalid_query",
@@ -327,7 +322,17 @@ pub async fn list_punches(
         ));
     }
     let rows = state
-        .run(move |conn| Ok(punches::between(conn, Some(user), q.from, q.to)?))
+        .run_as(who, move |conn, who| {
+            who.require_scope("attendance:read")?;
+            let user = q.user_id.unwrap_or(who.user_id);
+            if user != who.user_id && !sees_staff_records(&who) {
+                return Err(ApiError::forbidden(
+                    "not_yours",
+                    "only managers read other people's attendance",
+                ));
+            }
+            Ok(punches::between(conn, Some(user), q.from, q.to)?)
+        })
         .await?;
     Ok(web::Json(rows.iter().map(view).collect()))
 }
@@ -419,29 +424,29 @@ pub async fn month(
     month: web::Path<String>,
     query: Query<MonthQuery>,
 ) -> ApiResult<web::Json<Vec<MonthView>>> {
-    let who = state.identify(who).await?;
-    who.require_scope("attendance:read")?;
     let label = month.into_inner();
     let (first, next) = parse_month(&label)?;
     let q = query.into_inner();
-    let manager = sees_staff_records(&who);
-    let only = match q.user_id {
-        Some(u) if u != who.user_id && !manager => {
-            return Err(ApiError::forbidden(
-                "not_yours",
-                "only managers read other people's attendance",
-            ))
-        }
-        Some(u) => Some(u),
-        None if manager => None,
-        None => Some(who.user_id),
-    };
     let tz = state.config.orders.timezone;
     let settings = state.config.attendance.clone();
     let now = state.clock.now();
     let (from, to) = (day_start(tz, first), day_start(tz, next));
     let (staff, all_punches, notices, leave) = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require_scope("attendance:read")?;
+            let manager = sees_staff_records(&who);
+            let only = match q.user_id {
+                Some(u) if u != who.user_id && !manager => {
+                    return Err(ApiError::forbidden(
+                        "not_yours",
+                        "only managers read other people's attendance",
+                    ))
+                }
+                Some(u) => Some(u),
+                None if manager => None,
+                None => Some(who.user_id),
+            };
+
             ecops_app::read(conn, |conn| {
                 let staff: Vec<User> = match only {
                     Some(id) => users::find(conn, id)?.into_iter().collect(),

@@ -83,24 +83,26 @@ pub async fn bootstrap_permission_level(
     who: Caller,
     body: ValidJson<BootstrapGrantRequest>,
 ) -> ApiResult<web::Json<BootstrapGrantResponse>> {
-    let who = state.identify(who).await?;
-    who.require(PermissionLevel::Operator, &[JobRole::ItAdmin])?;
-    who.require_scope("users:write")?;
     let body = body.into_inner();
     let level = parse_level("permission_level", &body.permission_level)?;
-    let a = actor(&who, &meta);
     let now = state.clock.now();
     let st = state.clone();
-    let (user, f) = state
-        .run(move |conn| {
-            Ok(bootstrap::grant(
-                conn,
-                &a,
-                body.user_id,
-                level,
-                body.reason.trim(),
-                now,
-            )?)
+    let ((user, f), who) = state
+        .run_as(who, move |conn, who| {
+            who.require(PermissionLevel::Operator, &[JobRole::ItAdmin])?;
+            who.require_scope("users:write")?;
+            let a = actor(&who, &meta);
+            let out: ApiResult<_> = (|| {
+                Ok(bootstrap::grant(
+                    conn,
+                    &a,
+                    body.user_id,
+                    level,
+                    body.reason.trim(),
+                    now,
+                )?)
+            })();
+            Ok((out?, who))
         })
         .await?;
     Ok(web::Json(BootstrapGrantResponse {

@@ -72,10 +72,11 @@ pub async fn customer_statistics(
     state: web::Data<AppState>,
     who: Caller,
 ) -> ApiResult<web::Json<Vec<ClassificationCount>>> {
-    let who = state.identify(who).await?;
-    who.require_scope("orders:read")?;
     let rows = state
-        .run(|conn| Ok(customers::count_by_classification(conn)?))
+        .run_as(who, |conn, who| {
+            who.require_scope("orders:read")?;
+            Ok(customers::count_by_classification(conn)?)
+        })
         .await?;
     Ok(web::Json(
         rows.into_iter()

@@ -100,23 +100,9 @@ pub async fn list_leave(
     who: Caller,
     query: Query<LeaveQuery>,
 ) -> ApiResult<web::Json<Page<LeaveView>>> {
-    let who = state.identify(who).await?;
-    who.require_scope("attendance:read")?;
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
     let before = state.cursors.decode(q.cursor.as_deref())?;
-    let everyone = sees_staff_records(&who);
-    let user = match q.user_id {
-        Some(u) if u != who.user_id && !everyone => {
-            return Err(ApiError::forbidden(
-                "not_yours",
-                "only managers read other people's leave",
-            ))
-        }
-        Some(u) => Some(u),
-        None if everyone => None,
-        None => Some(who.user_id),
-    };
     let status = q
         .status
         .as_deref()
@@ -131,7 +117,21 @@ pub async fn list_leave(
         })
         .transpose()?;
     let rows = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require_scope("attendance:read")?;
+            let everyone = sees_staff_records(&who);
+            let user = match q.user_id {
+                Some(u) if u != who.user_id && !everyone => {
+                    return Err(ApiError::forbidden(
+                        "not_yours",
+                        "only managers read other people's leave",
+                    ))
+                }
+                Some(u) => Some(u),
+                None if everyone => None,
+                None => Some(who.user_id),
+            };
+
             Ok(leave::list(
                 conn,
                 user,
@@ -164,13 +164,13 @@ pub async fn get_leave(
     who: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<LeaveView>> {
-    let who = state.identify(who).await?;
-    who.require_scope("attendance:read")?;
     let id = id.into_inner();
-    let everyone = sees_staff_records(&who);
-    let me = who.user_id;
     let l = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require_scope("attendance:read")?;
+            let everyone = sees_staff_records(&who);
+            let me = who.user_id;
+
             leave::find(conn, id)?
                 .filter(|l| everyone || l.user_id == me || l.handover_to == me)
                 .ok_or_else(|| ApiError::not_found("no such leave request"))

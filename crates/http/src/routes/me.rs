@@ -22,10 +22,9 @@ pub async fn get_me(
     state: web::Data<AppState>,
     who: CallerAllowingExpiredPassword,
 ) -> ApiResult<web::Json<UserView>> {
-    let who = state.identify(who.0).await?;
     let st = state.clone();
     let user = state
-        .run(move |conn| Ok(users::get(conn, who.user_id)?))
+        .run_as(who.0, move |conn, who| Ok(users::get(conn, who.user_id)?))
         .await?;
     Ok(web::Json(user_view(
         &user,
@@ -53,12 +52,12 @@ pub async fn change_password(
     who: CallerAllowingExpiredPassword,
     body: ValidJson<ChangePasswordRequest>,
 ) -> ApiResult<HttpResponse> {
-    let who = state.identify(who.0).await?;
     let req = body.into_inner();
     let st = state.clone();
-    let a = crate::support::actor(&who, &meta);
     state
-        .run(move |conn| {
+        .run_as(who.0, move |conn, who| {
+            let a = crate::support::actor(&who, &meta);
+
             let now = st.clock.now();
             Ok(ecops_app::accounts::change_password(
                 conn,

@@ -202,7 +202,7 @@ pub async fn create_order(
     let body = body.into_inner();
     let key = idempotency::key_of(&req)?;
     let fingerprint = idempotency::fingerprint(&req, &body);
-    let limits = state.config.orders.discount_limits.clone();
+    let limits = state.config.orders.discount_limits;
     let within = Duration::minutes(state.config.orders.contact_minutes);
     let now = state.clock.now();
     idempotency::run_once(
@@ -408,7 +408,7 @@ pub async fn add_order_event(
     let id = id.into_inner();
     let (kind, data) = parse_event(&body.into_inner());
     let now = state.clock.now();
-    let limits = state.config.orders.discount_limits.clone();
+    let limits = state.config.orders.discount_limits;
     let v = state
         .run_as(who, move |conn, who| {
             who.require(PermissionLevel::Operator, kind.roles())?;

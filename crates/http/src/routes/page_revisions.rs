@@ -175,9 +175,6 @@ pub async fn create_page_revision(
     who: Caller,
     body: ValidJson<CreatePageRevisionRequest>,
 ) -> ApiResult<HttpResponse> {
-    let who = state.identify(who).await?;
-    who.require(PermissionLevel::Operator, &[JobRole::Designer])?;
-    who.require_scope("content:write")?;
     let body = body.into_inner();
     let page = parse_page(body.page.as_deref(), "page")?;
     let mut areas: Vec<Area> = Vec::with_capacity(body.areas.len());
@@ -197,27 +194,30 @@ pub async fn create_page_revision(
         .date_naive();
     rules::check_planned_for(body.planned_for, today)
         .map_err(|m| ApiError::invalid_field("planned_for", m))?;
-    let revision = PageRevision {
-        id: Uuid::now_v7(),
-        page,
-        title: body.title.trim().to_owned(),
-        cadence: cadence_in(body.cadence),
-        areas,
-        plan: body.plan,
-        planned_for: body.planned_for,
-        status: RevisionStatus::Pending,
-        approval_request_id: Uuid::nil(),
-        proposer_id: who.user_id,
-        executed_at: None,
-        executed_by: None,
-        execution_note: None,
-        created_at: now,
-        updated_at: now,
-    };
     let reason = body.reason.trim().to_owned();
-    let a = actor(&who, &meta);
     let (revision, request) = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require(PermissionLevel::Operator, &[JobRole::Designer])?;
+            who.require_scope("content:write")?;
+            let revision = PageRevision {
+                id: Uuid::now_v7(),
+                page,
+                title: body.title.trim().to_owned(),
+                cadence: cadence_in(body.cadence),
+                areas,
+                plan: body.plan,
+                planned_for: body.planned_for,
+                status: RevisionStatus::Pending,
+                approval_request_id: Uuid::nil(),
+                proposer_id: who.user_id,
+                executed_at: None,
+                executed_by: None,
+                execution_note: None,
+                created_at: now,
+                updated_at: now,
+            };
+            let a = actor(&who, &meta);
+
             Ok(ecops_app::page_revisions::file(
                 conn, &a, revision, &reason, now,
             )?)

@@ -221,8 +221,6 @@ pub async fn list_products(
     who: Caller,
     query: Query<ProductQuery>,
 ) -> ApiResult<web::Json<Page<ProductView>>> {
-    let who = state.identify(who).await?;
-    who.require_scope("products:read")?;
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
     let after = state.cursors.decode(q.cursor.as_deref())?;
@@ -240,33 +238,30 @@ pub async fn list_products(
             })
         })
         .transpose()?;
-    if who.level < PermissionLevel::Operator {
-        match status {
-            None => status = Some(ProductStatus::Listed),
-            Some(ProductStatus::Listed) => {}
-            Some(_) => {
-                return Ok(web::Json(Page {
-                    items: Vec::new(),
-                    next_cursor: None,
-                }))
-            }
-        }
-    }
-    let filter = ProductFilter {
-        status,
-        category: q.category,
-        search: q
-            .q
-            .filter(|s| !s.trim().is_empty())
-            .map(|s| s.trim().to_owned()),
-        counted_before: q
-            .stocktake_overdue
-            .unwrap_or(false)
-            .then(|| now - Duration::days(2)),
-    };
     let cursors = state.cursors.clone();
     let (items, next_cursor) = state
-        .run(move |conn| {
+        .run_as(who, move |conn, who| {
+            who.require_scope("products:read")?;
+            if who.level < PermissionLevel::Operator {
+                match status {
+                    None => status = Some(ProductStatus::Listed),
+                    Some(ProductStatus::Listed) => {}
+                    Some(_) => return Ok((Vec::new(), None)),
+                }
+            }
+            let filter = ProductFilter {
+                status,
+                category: q.category,
+                search: q
+                    .q
+                    .filter(|s| !s.trim().is_empty())
+                    .map(|s| s.trim().to_owned()),
+                counted_before: q
+                    .stocktake_overdue
+                    .unwrap_or(false)
+                    .then(|| now - Duration::days(2)),
+            };
+
             let rows = products::list(conn, &filter, after.as_deref(), limit + 1)?;
             let (rows, next) = cursors.paginate(rows, limit, |p| p.sku.clone());
             Ok((views(conn, &rows, now)?, next))
@@ -645,12 +640,6 @@ pub async fn add_attachment(
     id: web::Path<Uuid>,
     body: ValidJson<AttachmentRequest>,
 ) -> ApiResult<HttpResponse> {
-    let who = state.identify(who).await?;
-    who.require(
-        PermissionLevel::Operator,
-        &[JobRole::StorefrontSpecialist, JobRole::Designer],
-    )?;
-    who.require_scope("products:write")?;
     let id = id.into_inner();
     let body = body.into_inner();
     let limits = state.config.upload_limits;
@@ -682,25 +671,28 @@ pub async fn add_attachment(
         ));
     }
     let now = state.clock.now();
-    let attachment = Attachment {
-        id: Uuid::now_v7(),
-        product_id: id,
-        kind: body.kind,
-        file_name: body.file_name.trim().to_owned(),
-        content_type: body.content_type.trim().to_ascii_lowercase(),
-        size_bytes: body.size_bytes,
-        sha256: body.sha256.to_ascii_lowercase(),
-        copyrighted: body.copyrighted,
-        added_by: who.user_id,
-        added_at: now,
-    };
-    let a = attachment.clone();
-    let act = actor(&who, &meta);
-    state
-        .run(move |conn| {
-            Ok(ecops_app::products::add_attachment(
-                conn, &act, id, &a, now,
-            )?)
+    let attachment = state
+        .run_as(who, move |conn, who| {
+            who.require(
+                PermissionLevel::Operator,
+                &[JobRole::StorefrontSpecialist, JobRole::Designer],
+            )?;
+            who.require_scope("products:write")?;
+            let attachment = Attachment {
+                id: Uuid::now_v7(),
+                product_id: id,
+                kind: body.kind,
+                file_name: body.file_name.trim().to_owned(),
+                content_type: body.content_type.trim().to_ascii_lowercase(),
+                size_bytes: body.size_bytes,
+                sha256: body.sha256.to_ascii_lowercase(),
+                copyrighted: body.copyrighted,
+                added_by: who.user_id,
+                added_at: now,
+            };
+            let act = actor(&who, &meta);
+            ecops_app::products::add_attachment(conn, &act, id, &attachment, now)?;
+            Ok(attachment)
         })
         .await?;
     Ok(HttpResponse::Created().json(attachment_view(&attachment)))

@@ -141,8 +141,6 @@ pub async fn list_users(
     who: Caller,
     query: crate::extract::Query<UserQuery>,
 ) -> ApiResult<web::Json<Page<UserView>>> {
-    let who = state.identify(who).await?;
-    who.require_scope("users:read")?;
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
     let after = state.cursors.decode(q.cursor.as_deref())?;
@@ -156,8 +154,13 @@ pub async fn list_users(
         role: role.transpose()?,
     };
     let st = state.clone();
-    let rows = state
-        .run(move |conn| Ok(users::list(conn, &filter, after.as_deref(), limit + 1)?))
+    let (rows, who) = state
+        .run_as(who, move |conn, who| {
+            who.require_scope("users:read")?;
+            let out: ApiResult<_> =
+                (|| Ok(users::list(conn, &filter, after.as_deref(), limit + 1)?))();
+            Ok((out?, who))
+        })
         .await?;
     let (rows, next_cursor) = state.cursors.paginate(rows, limit, |u| u.username.clone());
     let show = may_read_wages(&who.roles);
@@ -186,11 +189,14 @@ pub async fn get_user(
     who: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    let who = state.identify(who).await?;
-    who.require_scope("users:read")?;
     let id = id.into_inner();
-    let user = state
-        .run(move |conn| users::find(conn, id)?.ok_or_else(|| ApiError::not_found("no such user")))
+    let (user, who) = state
+        .run_as(who, move |conn, who| {
+            who.require_scope("users:read")?;
+            let out: ApiResult<_> =
+                (|| users::find(conn, id)?.ok_or_else(|| ApiError::not_found("no such user")))();
+            Ok((out?, who))
+        })
         .await?;
     Ok(with_etag(user_view(
         &user,
@@ -222,36 +228,37 @@ pub async fn update_user(
     id: web::Path<Uuid>,
     body: ValidJson<UpdateUserRequest>,
 ) -> ApiResult<HttpResponse> {
-    let who = state.identify(who).await?;
-    who.require(PermissionLevel::Operator, ADMINS)?;
-    who.require_scope("users:write")?;
     let id = id.into_inner();
     let expected = if_match(&req)?;
     let body = body.into_inner();
-    if body.monthly_wage_fen.is_some() && !may_read_wages(&who.roles) {
-        return Err(ApiError::forbidden(
-            "wage_restricted",
-            "only dept_manager, general_manager and it_admin handle wages",
-        ));
-    }
-    let changes = ProfileChanges {
-        display_name: body.display_name.map(|n| n.trim().to_owned()),
-        staff_level: body
-            .staff_level
-            .as_deref()
-            .map(|s| parse_staff_level("staff_level", s))
-            .transpose()?,
-        monthly_wage_fen: body.monthly_wage_fen,
-    };
     let st = state.clone();
-    let w = who.clone();
-    let a = actor(&w, &meta);
-    let user = state
-        .run(move |conn| {
-            let now = st.clock.now();
-            Ok(ecops_app::users::update(
-                conn, &a, id, expected, &changes, now,
-            )?)
+    let (user, who) = state
+        .run_as(who, move |conn, who| {
+            who.require(PermissionLevel::Operator, ADMINS)?;
+            who.require_scope("users:write")?;
+            if body.monthly_wage_fen.is_some() && !may_read_wages(&who.roles) {
+                return Err(ApiError::forbidden(
+                    "wage_restricted",
+                    "only dept_manager, general_manager and it_admin handle wages",
+                ));
+            }
+            let changes = ProfileChanges {
+                display_name: body.display_name.map(|n| n.trim().to_owned()),
+                staff_level: body
+                    .staff_level
+                    .as_deref()
+                    .map(|s| parse_staff_level("staff_level", s))
+                    .transpose()?,
+                monthly_wage_fen: body.monthly_wage_fen,
+            };
+            let a = actor(&who, &meta);
+            let out: ApiResult<_> = (|| {
+                let now = st.clock.now();
+                Ok(ecops_app::users::update(
+                    conn, &a, id, expected, &changes, now,
+                )?)
+            })();
+            Ok((out?, who))
         })
         .await?;
     Ok(with_etag(user_view(
@@ -281,17 +288,18 @@ pub async fn deactivate_user(
     who: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<UserView>> {
-    let who = state.identify(who).await?;
-    who.require(PermissionLevel::Operator, ADMINS)?;
-    who.require_scope("users:write")?;
     let id = id.into_inner();
     let st = state.clone();
-    let w = who.clone();
-    let a = actor(&w, &meta);
-    let user = state
-        .run(move |conn| {
-            let now = st.clock.now();
-            Ok(ecops_app::users::deactivate(conn, &a, id, now)?)
+    let (user, who) = state
+        .run_as(who, move |conn, who| {
+            who.require(PermissionLevel::Operator, ADMINS)?;
+            who.require_scope("users:write")?;
+            let a = actor(&who, &meta);
+            let out: ApiResult<_> = (|| {
+                let now = st.clock.now();
+                Ok(ecops_app::users::deactivate(conn, &a, id, now)?)
+            })();
+            Ok((out?, who))
         })
         .await?;
     Ok(web::Json(user_view(
@@ -324,21 +332,22 @@ pub async fn set_user_roles(
     id: web::Path<Uuid>,
     body: ValidJson<SetRolesRequest>,
 ) -> ApiResult<HttpResponse> {
-    let who = state.identify(who).await?;
-    who.require(PermissionLevel::Operator, ADMINS)?;
-    who.require_scope("users:write")?;
     let id = id.into_inner();
     let expected = if_match(&req)?;
     let roles = parse_roles("roles", &body.into_inner().roles)?;
     let st = state.clone();
-    let w = who.clone();
-    let a = actor(&w, &meta);
-    let user = state
-        .run(move |conn| {
-            let now = st.clock.now();
-            Ok(ecops_app::users::set_roles(
-                conn, &a, id, expected, &roles, now,
-            )?)
+    let (user, who) = state
+        .run_as(who, move |conn, who| {
+            who.require(PermissionLevel::Operator, ADMINS)?;
+            who.require_scope("users:write")?;
+            let a = actor(&who, &meta);
+            let out: ApiResult<_> = (|| {
+                let now = st.clock.now();
+                Ok(ecops_app::users::set_roles(
+                    conn, &a, id, expected, &roles, now,
+                )?)
+            })();
+            Ok((out?, who))
         })
         .await?;
     Ok(with_etag(user_view(
@@ -413,13 +422,15 @@ pub async fn list_permission_level_requests(
     who: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<Vec<ApprovalRequestView>>> {
-    let who = state.identify(who).await?;
-    who.require_scope("users:read")?;
     let id = id.into_inner();
-    let list = state
-        .run(move |conn| {
-            users::find(conn, id)?.ok_or_else(|| ApiError::not_found("no such user"))?;
-            Ok(approvals::for_subject(conn, "user", &id.to_string())?)
+    let (list, who) = state
+        .run_as(who, move |conn, who| {
+            who.require_scope("users:read")?;
+            let out: ApiResult<_> = (|| {
+                users::find(conn, id)?.ok_or_else(|| ApiError::not_found("no such user"))?;
+                Ok(approvals::for_subject(conn, "user", &id.to_string())?)
+            })();
+            Ok((out?, who))
         })
         .await?;
     Ok(web::Json(
