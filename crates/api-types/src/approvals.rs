@@ -124,7 +124,7 @@ pub struct ChainVersionView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChainView {
-    pub kind: String,
+    pub kind: crate::ApprovalKind,
     pub in_force: ChainVersionView,
     pub default: ChainVersionView,
     pub versions: Vec<ChainVersionView>,

@@ -86,7 +86,7 @@ pub struct PunchView {
     pub direction: PunchDirection,
     pub punched_at: DateTime<Utc>,
     /// `web`, `device` or `correction`.
-    pub source: String,
+    pub source: crate::PunchSource,
     pub device_id: Option<String>,
     pub device_punch_id: Option<String>,
     /// Corrections only.
@@ -127,7 +127,7 @@ pub struct MonthQuery {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LapseView {
     /// `on_time`, `late`, `early` or `absent`.
-    pub kind: String,
+    pub kind: crate::LapseKind,
     /// Seconds late or early.
     pub by_secs: Option<u32>,
     /// Tier 1, 2 or 3 (R-ATT-3).
@@ -160,7 +160,7 @@ pub struct MonthView {
     pub username: String,
     pub display_name: String,
     /// `P` or `M`.
-    pub staff_level: String,
+    pub staff_level: crate::StaffLevel,
     /// `YYYY-MM`.
     pub month: String,
     /// Working days judged so far (past days, and today once it has ended).
@@ -235,7 +235,7 @@ pub struct LeaveView {
     pub handover_to: Uuid,
     pub handover_note: String,
     /// `pending`, `approved`, `rejected` or `withdrawn`.
-    pub status: String,
+    pub status: crate::ApprovalState,
     pub approval_request_id: Uuid,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

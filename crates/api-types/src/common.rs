@@ -310,3 +310,201 @@ impl JobRole {
         }
     }
 }
+
+/// A closed set of values as the API spells them: the enum, its `ToSchema` (so the OpenAPI
+/// document lists the values), the wire spelling and a lookup by it.
+macro_rules! wire_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident => $s:literal,)+ }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        pub enum $name {
+            $(#[serde(rename = $s)] $variant,)+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            /// The wire spelling.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $s,)+
+                }
+            }
+
+            /// The value spelled `s`, if any.
+            pub fn parse(s: &str) -> Option<$name> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == s)
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+wire_enum! {
+    /// Whether an order was paid when taken (R-ORD-1).
+    PaymentStatus { Paid => "paid", Unpaid => "unpaid", Cod => "cod", }
+}
+
+wire_enum! {
+    /// Where a deadline stands: done in time, done late, still running, or past and not done.
+    DeadlineState { Met => "met", Missed => "missed", Open => "open", Overdue => "overdue", }
+}
+
+wire_enum! {
+    /// What happened to an order (its event log, R-ORD-2..6, R-ORD-10).
+    OrderEventKind {
+        Accepted => "accepted",
+        CustomerContacted => "customer_contacted",
+        PaymentVerified => "payment_verified",
+        PaymentAbnormal => "payment_abnormal",
+        RemarkAdded => "remark_added",
+        PickedChecked => "picked_checked",
+        Shipped => "shipped",
+        Delivered => "delivered",
+        Cancelled => "cancelled",
+        PriceHeld => "price_held",
+        PriceReleased => "price_released",
+    }
+}
+
+wire_enum! {
+    /// A product's lifecycle (R-PRD-1..4).
+    ProductStatus {
+        Draft => "draft",
+        PendingListing => "pending_listing",
+        Listed => "listed",
+        Delisted => "delisted",
+    }
+}
+
+wire_enum! {
+    /// A staff level (R-ATT-9): `P` professional staff, `M` management.
+    StaffLevel { P => "P", M => "M", }
+}
+
+wire_enum! {
+    /// The kind of an after-sales case (R-AFS-1).
+    CaseKind {
+        Return => "return",
+        Exchange => "exchange",
+        Refund => "refund",
+        Reissue => "reissue",
+        Repair => "repair",
+        Complaint => "complaint",
+        Dispute => "dispute",
+        Review => "review",
+        LogisticsException => "logistics_exception",
+    }
+}
+
+wire_enum! {
+    /// Where an after-sales case stands.
+    CaseStatus { Open => "open", InProgress => "in_progress", Resolved => "resolved", Closed => "closed", }
+}
+
+wire_enum! {
+    /// How a punch was recorded.
+    PunchSource { Web => "web", Device => "device", Correction => "correction", }
+}
+
+wire_enum! {
+    /// How an arrival or a departure was judged (R-ATT-2..4).
+    LapseKind { OnTime => "on_time", Late => "late", Early => "early", Absent => "absent", }
+}
+
+wire_enum! {
+    /// Whether a stocktake is still being counted.
+    StocktakeState { Open => "open", Posted => "posted", }
+}
+
+wire_enum! {
+    /// The outcome of one import row.
+    ImportOutcome { Created => "created", Valid => "valid", Error => "error", }
+}
+
+wire_enum! {
+    /// Where a price in a product's history came from.
+    PriceSource { Initial => "initial", PriceChange => "price_change", Promotion => "promotion", }
+}
+
+wire_enum! {
+    /// What an attachment is (R-PUB-3 limits its size per kind).
+    AttachmentKind { Image => "image", Video => "video", Document => "document", }
+}
+
+wire_enum! {
+    /// A deadline the department answers for.
+    DeadlineKind { Contact => "contact", Complaint => "complaint", Publication => "publication", }
+}
+
+#[cfg(test)]
+mod wire_enum_tests {
+    use super::*;
+
+    fn round_trip<T: Serialize + PartialEq + std::fmt::Debug + Copy>(
+        all: &[T],
+        s: fn(T) -> &'static str,
+        p: fn(&str) -> Option<T>,
+    ) {
+        for v in all {
+            assert_eq!(p(s(*v)), Some(*v));
+            assert_eq!(
+                serde_json::to_value(v).ok(),
+                Some(serde_json::Value::String(s(*v).to_owned()))
+            );
+        }
+    }
+
+    #[test]
+    fn wire_enums_serialize_as_their_spelling() {
+        round_trip(
+            PaymentStatus::ALL,
+            PaymentStatus::as_str,
+            PaymentStatus::parse,
+        );
+        round_trip(
+            DeadlineState::ALL,
+            DeadlineState::as_str,
+            DeadlineState::parse,
+        );
+        round_trip(
+            OrderEventKind::ALL,
+            OrderEventKind::as_str,
+            OrderEventKind::parse,
+        );
+        round_trip(
+            ProductStatus::ALL,
+            ProductStatus::as_str,
+            ProductStatus::parse,
+        );
+        round_trip(StaffLevel::ALL, StaffLevel::as_str, StaffLevel::parse);
+        round_trip(CaseKind::ALL, CaseKind::as_str, CaseKind::parse);
+        round_trip(CaseStatus::ALL, CaseStatus::as_str, CaseStatus::parse);
+        round_trip(PunchSource::ALL, PunchSource::as_str, PunchSource::parse);
+        round_trip(LapseKind::ALL, LapseKind::as_str, LapseKind::parse);
+        round_trip(
+            StocktakeState::ALL,
+            StocktakeState::as_str,
+            StocktakeState::parse,
+        );
+        round_trip(
+            ImportOutcome::ALL,
+            ImportOutcome::as_str,
+            ImportOutcome::parse,
+        );
+        round_trip(PriceSource::ALL, PriceSource::as_str, PriceSource::parse);
+        round_trip(
+            AttachmentKind::ALL,
+            AttachmentKind::as_str,
+            AttachmentKind::parse,
+        );
+        round_trip(DeadlineKind::ALL, DeadlineKind::as_str, DeadlineKind::parse);
+    }
+}

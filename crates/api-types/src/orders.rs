@@ -92,7 +92,7 @@ pub struct OrderLineView {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderEventView {
     pub seq: i32,
-    pub kind: String,
+    pub kind: crate::OrderEventKind,
     pub actor_id: Option<Uuid>,
     pub at: DateTime<Utc>,
     pub data: serde_json::Value,
@@ -113,7 +113,7 @@ pub struct OrderView {
     pub shipping_address: String,
     pub total_fen: i64,
     pub payment_method: String,
-    pub payment_status: String,
+    pub payment_status: crate::PaymentStatus,
     pub paid_fen: i64,
     pub created_by: Uuid,
     pub created_at: DateTime<Utc>,
@@ -123,7 +123,7 @@ pub struct OrderView {
     pub contact_due_at: DateTime<Utc>,
     pub contacted_at: Option<DateTime<Utc>>,
     /// `met`, `missed`, `open` or `overdue`.
-    pub contact_deadline: String,
+    pub contact_deadline: crate::DeadlineState,
     pub lines: Vec<OrderLineView>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<OrderEventView>,
@@ -414,8 +414,8 @@ pub struct UpdateCaseRequest {
 pub struct CaseView {
     pub id: Uuid,
     pub order_id: Uuid,
-    pub kind: String,
-    pub status: String,
+    pub kind: crate::CaseKind,
+    pub status: crate::CaseStatus,
     pub owner_id: Uuid,
     pub description: String,
     pub customer_result: Option<String>,
@@ -492,7 +492,7 @@ pub struct DailyAftersales {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FactoryRow {
     pub date: chrono::NaiveDate,
-    pub kind: String,
+    pub kind: crate::CaseKind,
     pub case_id: Uuid,
     pub order_id: Uuid,
     pub channel_order_no: String,
@@ -527,12 +527,12 @@ pub struct ExportVerification {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeadlineBreaches {
     /// `contact` (R-ORD-3), `complaint` (R-AFS-2) or `publication` (R-APR-5).
-    pub deadline: String,
+    pub deadline: crate::DeadlineKind,
     /// Who answers for it: the order taker, the case owner, or the proposer.
     pub person_id: Uuid,
     pub username: String,
     /// Who a breach is escalated to.
-    pub escalation_role: String,
+    pub escalation_role: crate::JobRole,
     pub due: i64,
     pub met: i64,
     pub missed: i64,

@@ -89,7 +89,7 @@ pub struct PendingPrice {
 pub struct AttachmentView {
     pub id: Uuid,
     /// `image`, `video` or `document`.
-    pub kind: String,
+    pub kind: crate::AttachmentKind,
     pub file_name: String,
     pub content_type: String,
     pub size_bytes: i64,
@@ -117,7 +117,7 @@ pub struct ProductView {
     pub pending_price: Option<PendingPrice>,
     pub stock: i64,
     /// `draft`, `pending_listing`, `listed` or `delisted`.
-    pub status: String,
+    pub status: crate::ProductStatus,
     pub confidential: bool,
     pub last_counted_at: Option<DateTime<Utc>>,
     /// Not counted in the last two days (R-PRD-9).
@@ -194,7 +194,7 @@ pub struct PriceChangeRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PriceHistoryEntry {
     /// `initial`, `price_change` or `promotion`.
-    pub source: String,
+    pub source: crate::PriceSource,
     pub price_fen: Option<i64>,
     /// For a percentage promotion: the discount.
     pub percent_off: Option<i64>,
@@ -317,7 +317,7 @@ pub struct PromotionView {
     pub start_at: DateTime<Utc>,
     pub end_at: DateTime<Utc>,
     /// `pending`, `approved`, `rejected` or `withdrawn`.
-    pub state: String,
+    pub state: crate::ApprovalState,
     pub approval_request_id: Option<Uuid>,
     pub proposer_id: Uuid,
     pub approver_id: Option<Uuid>,
@@ -378,7 +378,7 @@ pub struct StocktakeLineView {
 pub struct StocktakeView {
     pub id: Uuid,
     /// `open` or `posted`.
-    pub state: String,
+    pub state: crate::StocktakeState,
     pub note: String,
     pub started_by: Uuid,
     pub started_at: DateTime<Utc>,
@@ -396,7 +396,7 @@ pub struct ImportRowResult {
     /// The row's natural key: the SKU of a product, the channel order number of an order.
     pub key: Option<String>,
     /// `created`, `valid` (dry run) or `error`.
-    pub outcome: String,
+    pub outcome: crate::ImportOutcome,
     pub id: Option<Uuid>,
     pub errors: Vec<FieldError>,
 }

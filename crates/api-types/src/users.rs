@@ -52,7 +52,7 @@ pub struct UserView {
     /// `viewer`, `operator` or `db_admin`.
     pub permission_level: crate::PermissionLevel,
     /// `P` (technical staff) or `M` (management).
-    pub staff_level: String,
+    pub staff_level: crate::StaffLevel,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monthly_wage_fen: Option<i64>,
     /// A service or external account (R-ACL-4).

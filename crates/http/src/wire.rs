@@ -1,10 +1,14 @@
 //! The domain's closed sets as the API spells them (`ecops_api_types`). Exhaustive matches, so a
 //! variant added to the domain does not compile until the wire has it too.
 
+use crate::error::{ApiError, ApiResult};
 use ecops_api_types as api;
 use ecops_domain::approval::{ApprovalKind, ApprovalState, Verdict};
-use ecops_domain::order::OrderStatus;
+use ecops_domain::order::{DeadlineOutcome, EventKind, OrderStatus};
+use ecops_domain::product::ProductStatus;
+use ecops_domain::StaffLevel;
 use ecops_domain::{JobRole, PermissionLevel};
+use ecops_persistence::repo::attendance::Source;
 
 pub fn job_role(r: JobRole) -> api::JobRole {
     match r {
@@ -72,6 +76,61 @@ pub fn order_status(s: OrderStatus) -> api::OrderStatus {
         OrderStatus::Delivered => api::OrderStatus::Delivered,
         OrderStatus::Cancelled => api::OrderStatus::Cancelled,
     }
+}
+
+pub fn event_kind(k: EventKind) -> api::OrderEventKind {
+    match k {
+        EventKind::Accepted => api::OrderEventKind::Accepted,
+        EventKind::CustomerContacted => api::OrderEventKind::CustomerContacted,
+        EventKind::PaymentVerified => api::OrderEventKind::PaymentVerified,
+        EventKind::PaymentAbnormal => api::OrderEventKind::PaymentAbnormal,
+        EventKind::RemarkAdded => api::OrderEventKind::RemarkAdded,
+        EventKind::PickedChecked => api::OrderEventKind::PickedChecked,
+        EventKind::Shipped => api::OrderEventKind::Shipped,
+        EventKind::Delivered => api::OrderEventKind::Delivered,
+        EventKind::Cancelled => api::OrderEventKind::Cancelled,
+        EventKind::PriceHeld => api::OrderEventKind::PriceHeld,
+        EventKind::PriceReleased => api::OrderEventKind::PriceReleased,
+    }
+}
+
+pub fn deadline_state(o: DeadlineOutcome) -> api::DeadlineState {
+    match o {
+        DeadlineOutcome::Met => api::DeadlineState::Met,
+        DeadlineOutcome::Missed => api::DeadlineState::Missed,
+        DeadlineOutcome::Open => api::DeadlineState::Open,
+        DeadlineOutcome::Overdue => api::DeadlineState::Overdue,
+    }
+}
+
+pub fn product_status(s: ProductStatus) -> api::ProductStatus {
+    match s {
+        ProductStatus::Draft => api::ProductStatus::Draft,
+        ProductStatus::PendingListing => api::ProductStatus::PendingListing,
+        ProductStatus::Listed => api::ProductStatus::Listed,
+        ProductStatus::Delisted => api::ProductStatus::Delisted,
+    }
+}
+
+pub fn staff_level(l: StaffLevel) -> api::StaffLevel {
+    match l {
+        StaffLevel::P => api::StaffLevel::P,
+        StaffLevel::M => api::StaffLevel::M,
+    }
+}
+
+pub fn punch_source(s: &Source) -> api::PunchSource {
+    match s {
+        Source::Web => api::PunchSource::Web,
+        Source::Device { .. } => api::PunchSource::Device,
+        Source::Correction { .. } => api::PunchSource::Correction,
+    }
+}
+
+/// A closed-set value the database keeps as text, read back into its wire enum. A value outside
+/// the set is stored data gone bad: an internal error, never a silent default.
+pub fn stored<T>(what: &str, s: &str, parse: fn(&str) -> Option<T>) -> ApiResult<T> {
+    parse(s).ok_or_else(|| ApiError::internal(format!("stored {what} `{s}` is not a known value")))
 }
 
 #[cfg(test)]

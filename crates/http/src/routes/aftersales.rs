@@ -24,15 +24,19 @@ use uuid::Uuid;
 fn views(conn: &mut AnyConnection, cases: &[Case], now: DateTime<Utc>) -> ApiResult<Vec<CaseView>> {
     let ids: Vec<String> = cases.iter().map(|c| c.order_id.to_string()).collect();
     let lines = orders::lines_of(conn, &ids)?;
-    Ok(cases
+    cases
         .iter()
         .map(|c| {
             let order_lines = lines.get(&c.order_id.to_string());
-            CaseView {
+            Ok(CaseView {
                 id: c.id,
                 order_id: c.order_id,
-                kind: c.kind.clone(),
-                status: c.status.clone(),
+                kind: crate::wire::stored("case kind", &c.kind, ecops_api_types::CaseKind::parse)?,
+                status: crate::wire::stored(
+                    "case status",
+                    &c.status,
+                    ecops_api_types::CaseStatus::parse,
+                )?,
                 owner_id: c.owner_id,
                 description: c.description.clone(),
                 customer_result: c.customer_result.clone(),
@@ -60,9 +64,9 @@ fn views(conn: &mut AnyConnection, cases: &[Case], now: DateTime<Utc>) -> ApiRes
                 created_at: c.created_at,
                 closed_at: c.closed_at,
                 version: c.version,
-            }
+            })
         })
-        .collect())
+        .collect()
 }
 
 fn one(conn: &mut AnyConnection, c: &Case, now: DateTime<Utc>) -> ApiResult<CaseView> {
@@ -384,9 +388,11 @@ pub async fn factory_report(
             let mut out = Vec::new();
             for c in &cases {
                 let key = c.order_id.to_string();
+                let kind =
+                    crate::wire::stored("case kind", &c.kind, ecops_api_types::CaseKind::parse)?;
                 let base = |sku: String, quantity: i64, refund: i64| FactoryRow {
                     date: c.created_at.with_timezone(&tz).date_naive(),
-                    kind: c.kind.clone(),
+                    kind,
                     case_id: c.id,
                     order_id: c.order_id,
                     channel_order_no: numbers.get(&key).cloned().unwrap_or_default(),
@@ -428,7 +434,7 @@ pub async fn factory_report(
         for r in &rows {
             out.push(vec![
                 r.date.to_string(),
-                r.kind.clone(),
+                r.kind.as_str().to_owned(),
                 r.case_id.to_string(),
                 r.order_id.to_string(),
                 r.channel_order_no.clone(),

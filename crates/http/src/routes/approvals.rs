@@ -471,7 +471,7 @@ fn chain_view(
         .find(|v| Some(v.version) == version)
         .map(|v| (v.effective_from, v.created_by));
     Ok(ChainView {
-        kind: kind.as_str().to_owned(),
+        kind: crate::wire::approval_kind(kind),
         in_force: ChainVersionView {
             version,
             steps: chain_steps(&in_force),

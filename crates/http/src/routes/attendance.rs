@@ -13,6 +13,7 @@ use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
+use ecops_api_types::LapseKind;
 use ecops_api_types::{
     CorrectionRequest, DayView, DevicePunchRequest, LapseView, MonthQuery, MonthView,
     NoticeRequest, NoticeView, Problem, PunchDirection, PunchQuery, PunchRequest, PunchView,
@@ -48,7 +49,7 @@ fn view(p: &Punch) -> PunchView {
             Direction::Out => PunchDirection::Out,
         },
         punched_at: p.punched_at,
-        source: p.source.as_str().to_owned(),
+        source: crate::wire::punch_source(&p.source),
         device_id: device_id.map(str::to_owned),
         device_punch_id: device_punch_id.map(str::to_owned),
         reason: reason.map(str::to_owned),
@@ -339,23 +340,23 @@ pub async fn list_punches(
 
 fn lapse_arrival(a: Arrival) -> LapseView {
     match a {
-        Arrival::OnTime => lapse("on_time", None, None),
-        Arrival::Late { by_secs, tier } => lapse("late", Some(by_secs), Some(tier)),
-        Arrival::Absent { by_secs } => lapse("absent", Some(by_secs), None),
+        Arrival::OnTime => lapse(LapseKind::OnTime, None, None),
+        Arrival::Late { by_secs, tier } => lapse(LapseKind::Late, Some(by_secs), Some(tier)),
+        Arrival::Absent { by_secs } => lapse(LapseKind::Absent, Some(by_secs), None),
     }
 }
 
 fn lapse_departure(d: Departure) -> LapseView {
     match d {
-        Departure::OnTime => lapse("on_time", None, None),
-        Departure::Early { by_secs, tier } => lapse("early", Some(by_secs), Some(tier)),
-        Departure::Absent { by_secs } => lapse("absent", Some(by_secs), None),
+        Departure::OnTime => lapse(LapseKind::OnTime, None, None),
+        Departure::Early { by_secs, tier } => lapse(LapseKind::Early, Some(by_secs), Some(tier)),
+        Departure::Absent { by_secs } => lapse(LapseKind::Absent, Some(by_secs), None),
     }
 }
 
-fn lapse(kind: &str, by_secs: Option<u32>, tier: Option<rules::Tier>) -> LapseView {
+fn lapse(kind: LapseKind, by_secs: Option<u32>, tier: Option<rules::Tier>) -> LapseView {
     LapseView {
-        kind: kind.to_owned(),
+        kind,
         by_secs,
         tier: tier.and_then(|t| u8::try_from(t.index() + 1).ok()),
     }
@@ -516,7 +517,7 @@ pub async fn month(
                 user_id: u.id,
                 username: u.username.clone(),
                 display_name: u.display_name.clone(),
-                staff_level: u.staff_level.as_str().to_owned(),
+                staff_level: crate::wire::staff_level(u.staff_level),
                 month: label.clone(),
                 days_judged: u32::try_from(verdicts.len()).unwrap_or(u32::MAX),
                 days_worked: s.days_worked,

@@ -109,15 +109,18 @@ pub async fn deadline_report(
                     .map(|u| u.username)
                     .unwrap_or_default();
                 out.push(DeadlineBreaches {
-                    deadline: kind.to_owned(),
+                    deadline: crate::wire::stored(
+                        "deadline kind",
+                        kind,
+                        ecops_api_types::DeadlineKind::parse,
+                    )?,
                     person_id: id,
                     username,
                     escalation_role: if kind == "publication" {
-                        "dept_manager"
+                        ecops_api_types::JobRole::DeptManager
                     } else {
-                        "cs_supervisor"
-                    }
-                    .to_owned(),
+                        ecops_api_types::JobRole::CsSupervisor
+                    },
                     due: t[0],
                     met: t[1],
                     missed: t[2],

@@ -35,7 +35,7 @@ fn view(l: &Leave) -> LeaveView {
         reason: l.reason.clone(),
         handover_to: l.handover_to,
         handover_note: l.handover_note.clone(),
-        status: l.status.as_str().to_owned(),
+        status: crate::wire::approval_state(l.status),
         approval_request_id: l.approval_request_id,
         created_at: l.created_at,
         updated_at: l.updated_at,

@@ -46,7 +46,7 @@ pub fn user_view(user: &User, show_wage: bool, policy: &PasswordPolicy) -> UserV
             .map(crate::wire::job_role)
             .collect(),
         permission_level: crate::wire::permission_level(user.permission_level),
-        staff_level: user.staff_level.as_str().to_owned(),
+        staff_level: crate::wire::staff_level(user.staff_level),
         monthly_wage_fen: if show_wage {
             user.monthly_wage_fen
         } else {

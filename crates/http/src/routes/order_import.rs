@@ -294,20 +294,27 @@ pub async fn import_orders(
                     Ok(id) => ImportRowResult {
                         row,
                         key: number.clone(),
-                        outcome: if dry_run { "valid" } else { "created" }.to_owned(),
+                        outcome: if dry_run {
+                            ecops_api_types::ImportOutcome::Valid
+                        } else {
+                            ecops_api_types::ImportOutcome::Created
+                        },
                         id,
                         errors: Vec::new(),
                     },
                     Err(errors) => ImportRowResult {
                         row,
                         key: number,
-                        outcome: "error".to_owned(),
+                        outcome: ecops_api_types::ImportOutcome::Error,
                         id: None,
                         errors,
                     },
                 });
             }
-            let failed = rows.iter().filter(|r| r.outcome == "error").count();
+            let failed = rows
+                .iter()
+                .filter(|r| r.outcome == ecops_api_types::ImportOutcome::Error)
+                .count();
             let created = if dry_run { 0 } else { rows.len() - failed };
             Ok(ImportReport {
                 dry_run,

@@ -15,7 +15,7 @@ use ecops_api_types::{
     OrderVerification, OrderView, Page, Problem,
 };
 use ecops_app::orders::{self as flow, CustomerRef, NewLine, NewOrder};
-use ecops_domain::order::{deadline_outcome, DeadlineOutcome, EventKind, OrderStatus};
+use ecops_domain::order::{deadline_outcome, EventKind, OrderStatus};
 use ecops_domain::product::Sku;
 use ecops_domain::{JobRole, PermissionLevel};
 use ecops_persistence::repo::from_db;
@@ -31,15 +31,6 @@ pub(crate) const ORDER_TAKERS: &[JobRole] = &[JobRole::CustomerService, JobRole:
 /// A stored id; a malformed one is corrupt data (an internal error), never a nil id.
 fn uuid_of(s: &str) -> ApiResult<Uuid> {
     Ok(ecops_persistence::repo::orders::parse_id(s)?)
-}
-
-fn outcome_str(o: DeadlineOutcome) -> &'static str {
-    match o {
-        DeadlineOutcome::Met => "met",
-        DeadlineOutcome::Missed => "missed",
-        DeadlineOutcome::Open => "open",
-        DeadlineOutcome::Overdue => "overdue",
-    }
 }
 
 /// The wire view of an order.
@@ -71,7 +62,11 @@ pub fn view(
         .map(|e| {
             Ok(OrderEventView {
                 seq: e.seq,
-                kind: e.kind.clone(),
+                kind: crate::wire::stored(
+                    "order event kind",
+                    &e.kind,
+                    ecops_api_types::OrderEventKind::parse,
+                )?,
                 actor_id: e.actor_id.as_deref().map(uuid_of).transpose()?,
                 at: from_db(e.at),
                 data: serde_json::from_str(&e.data).map_err(|err| {
@@ -91,7 +86,11 @@ pub fn view(
         shipping_address: o.shipping_address.clone(),
         total_fen: o.total_fen,
         payment_method: o.payment_method.clone(),
-        payment_status: o.payment_status.clone(),
+        payment_status: crate::wire::stored(
+            "payment status",
+            &o.payment_status,
+            ecops_api_types::PaymentStatus::parse,
+        )?,
         paid_fen: o.paid_fen,
         created_by: uuid_of(&o.created_by)?,
         created_at: from_db(o.created_at),
@@ -102,7 +101,7 @@ pub fn view(
         ),
         contact_due_at: due,
         contacted_at: contacted,
-        contact_deadline: outcome_str(deadline_outcome(due, contacted, now)).to_owned(),
+        contact_deadline: crate::wire::deadline_state(deadline_outcome(due, contacted, now)),
         lines,
         events,
     })

@@ -203,7 +203,11 @@ pub async fn import_products(
             .map(|(row, key, id)| ImportRowResult {
                 row,
                 key,
-                outcome: if dry_run { "valid" } else { "created" }.to_owned(),
+                outcome: if dry_run {
+                    ecops_api_types::ImportOutcome::Valid
+                } else {
+                    ecops_api_types::ImportOutcome::Created
+                },
                 id: (!dry_run).then_some(id),
                 errors: Vec::new(),
             })

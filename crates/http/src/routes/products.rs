@@ -48,8 +48,7 @@ pub fn views(
     let mut prices = products::prices_of(conn, &ids)?;
     let mut attachments = products::attachments_of(conn, &ids)?;
     let promos = promotions::for_products(conn, &ids, &[ApprovalState::Approved])?;
-    Ok(list
-        .iter()
+    list.iter()
         .map(|p| {
             let history = prices.remove(&p.id).unwrap_or_default();
             let in_force: Vec<_> = history.iter().map(|r| r.in_force()).collect();
@@ -70,7 +69,7 @@ pub fn views(
                     effective_at: r.effective_from,
                     approval_request_id: r.approval_request_id,
                 });
-            ProductView {
+            Ok(ProductView {
                 id: p.id,
                 sku: p.sku.clone(),
                 title: p.title.clone(),
@@ -86,7 +85,7 @@ pub fn views(
                 }),
                 pending_price: pending,
                 stock: p.stock,
-                status: p.status.as_str().to_owned(),
+                status: crate::wire::product_status(p.status),
                 confidential: p.confidential,
                 last_counted_at: p.last_counted_at,
                 stocktake_overdue: stocktake_overdue(p.last_counted_at, now),
@@ -95,19 +94,23 @@ pub fn views(
                     .unwrap_or_default()
                     .iter()
                     .map(attachment_view)
-                    .collect(),
+                    .collect::<ApiResult<Vec<_>>>()?,
                 created_at: p.created_at,
                 updated_at: p.updated_at,
                 version: p.version,
-            }
+            })
         })
-        .collect())
+        .collect()
 }
 
-fn attachment_view(a: &Attachment) -> AttachmentView {
-    AttachmentView {
+fn attachment_view(a: &Attachment) -> ApiResult<AttachmentView> {
+    Ok(AttachmentView {
         id: a.id,
-        kind: a.kind.clone(),
+        kind: crate::wire::stored(
+            "attachment kind",
+            &a.kind,
+            ecops_api_types::AttachmentKind::parse,
+        )?,
         file_name: a.file_name.clone(),
         content_type: a.content_type.clone(),
         size_bytes: a.size_bytes,
@@ -115,7 +118,7 @@ fn attachment_view(a: &Attachment) -> AttachmentView {
         copyrighted: a.copyrighted,
         added_by: a.added_by,
         added_at: a.added_at,
-    }
+    })
 }
 
 /// R-ACL-1: a viewer browses published (listed) products only; anything else is not theirs to see.
@@ -451,7 +454,11 @@ pub async fn get_price_history(
             continue;
         }
         out.push(PriceHistoryEntry {
-            source: p.source.clone(),
+            source: crate::wire::stored(
+                "price source",
+                &p.source,
+                ecops_api_types::PriceSource::parse,
+            )?,
             price_fen: Some(p.price_fen),
             percent_off: None,
             from: p.effective_from,
@@ -470,7 +477,7 @@ pub async fn get_price_history(
             PromoRule::PercentOff(v) => (None, Some(v)),
         };
         out.push(PriceHistoryEntry {
-            source: "promotion".to_owned(),
+            source: ecops_api_types::PriceSource::Promotion,
             price_fen: price,
             percent_off: pct,
             from: Some(pr.window.start),
@@ -489,7 +496,11 @@ pub async fn get_price_history(
         .filter(|p| p.effective_from.is_none_or(|f| f > now))
     {
         out.push(PriceHistoryEntry {
-            source: p.source.clone(),
+            source: crate::wire::stored(
+                "price source",
+                &p.source,
+                ecops_api_types::PriceSource::parse,
+            )?,
             price_fen: Some(p.price_fen),
             percent_off: None,
             from: p.effective_from,
@@ -695,5 +706,5 @@ pub async fn add_attachment(
             Ok(attachment)
         })
         .await?;
-    Ok(HttpResponse::Created().json(attachment_view(&attachment)))
+    Ok(HttpResponse::Created().json(attachment_view(&attachment)?))
 }

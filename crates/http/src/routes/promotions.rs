@@ -30,7 +30,7 @@ fn view(p: &Promotion, now: DateTime<Utc>) -> PromotionView {
         percent_off: pct,
         start_at: p.window.start,
         end_at: p.window.end,
-        state: p.state.as_str().to_owned(),
+        state: crate::wire::approval_state(p.state),
         approval_request_id: p.approval_request_id,
         proposer_id: p.proposer_id,
         approver_id: p.approver_id,

@@ -27,7 +27,11 @@ fn view(conn: &mut AnyConnection, s: &Stocktake) -> ApiResult<StocktakeView> {
         .collect();
     Ok(StocktakeView {
         id: s.id,
-        state: s.state.clone(),
+        state: crate::wire::stored(
+            "stocktake state",
+            &s.state,
+            ecops_api_types::StocktakeState::parse,
+        )?,
         note: s.note.clone(),
         started_by: s.started_by,
         started_at: s.started_at,
