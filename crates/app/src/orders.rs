@@ -120,9 +120,9 @@ pub fn create(
         let prices = products::effective_prices(conn, &ids, now)?;
         let order_id = Uuid::now_v7();
         let key = order_id.to_string();
-        let mut lines = Vec::with_capacity(new.lines.len());
-        let mut beyond = Vec::new();
-        let mut total: i64 = 0;
+        // Look every line's product up, then let the domain price the order.
+        let mut requested = Vec::with_capacity(new.lines.len());
+        let mut chosen = Vec::with_capacity(new.lines.len());
         for (i, l) in new.lines.iter().enumerate() {
             let p = found.get(&l.sku).ok_or_else(|| {
                 invalid(
@@ -130,44 +130,68 @@ pub fn create(
                     format!("no product has SKU {}", l.sku),
                 )
             })?;
-            if p.status != ProductStatus::Listed {
-                return Err(StoreError::Rule {
+            let listed = p.status == ProductStatus::Listed;
+            let effective = match prices.get(&p.id) {
+                Some(price) => *price,
+                None if !listed => 0,
+                None => return Err(invalid(format!("lines.{i}.sku"), "has no price in force")),
+            };
+            requested.push((
+                rules::LineRequest {
+                    quantity: l.quantity,
+                    unit_price_fen: l.unit_price_fen,
+                },
+                rules::Offer {
+                    listed,
+                    effective_price_fen: effective,
+                },
+            ));
+            chosen.push(p);
+        }
+        let priced = rules::price_order(
+            &requested,
+            new.payment_status == "paid",
+            new.discount_limit_bp,
+        )
+        .map_err(|e| match e {
+            rules::PricingError::NotForSale { line } => {
+                let p = chosen[line];
+                StoreError::Rule {
                     code: "not_for_sale",
                     detail: format!("{} is {}, not listed", p.sku, p.status.as_str()),
-                });
+                }
             }
-            let effective = *prices
-                .get(&p.id)
-                .ok_or_else(|| invalid(format!("lines.{i}.sku"), "has no price in force"))?;
-            let unit = l.unit_price_fen.unwrap_or(effective);
-            // R-ORD-10: an agreed price beyond the creator's limit holds the order.
-            let discount = rules::discount_bp(effective, unit);
-            if discount > new.discount_limit_bp {
-                beyond.push(
-                    json!({"line_no": i + 1, "sku": p.sku, "effective_price_fen": effective,
-                                   "unit_price_fen": unit, "discount_bp": discount}),
-                );
-            }
-            let line_total = rules::line_total(l.quantity, unit).ok_or_else(|| {
-                invalid(format!("lines.{i}.quantity"), "times the price overflows")
-            })?;
-            total = total.checked_add(line_total).ok_or_else(|| {
-                invalid(
-                    format!("lines.{i}.quantity"),
-                    "makes the order total overflow",
-                )
-            })?;
-            lines.push(LineRow {
+            rules::PricingError::Overflow { line } => invalid(
+                format!("lines.{line}.quantity"),
+                "makes the order total overflow",
+            ),
+        })?;
+        let beyond: Vec<serde_json::Value> = priced
+            .beyond_limit
+            .iter()
+            .map(|&i| {
+                let l = &priced.lines[i];
+                json!({"line_no": i + 1, "sku": chosen[i].sku, "effective_price_fen": l.effective_price_fen,
+                       "unit_price_fen": l.unit_price_fen, "discount_bp": l.discount_bp})
+            })
+            .collect();
+        let lines: Vec<LineRow> = priced
+            .lines
+            .iter()
+            .zip(&chosen)
+            .enumerate()
+            .map(|(i, (l, p))| LineRow {
                 order_id: key.clone(),
                 line_no: i32::try_from(i + 1).unwrap_or(i32::MAX),
                 product_id: p.id.to_string(),
                 sku: p.sku.clone(),
                 title: p.title.clone(),
                 quantity: l.quantity,
-                unit_price_fen: unit,
-                line_total_fen: line_total,
-            });
-        }
+                unit_price_fen: l.unit_price_fen,
+                line_total_fen: l.line_total_fen,
+            })
+            .collect();
+        let total = priced.total_fen;
         let mut order = OrderRow {
             id: key.clone(),
             channel: new.channel.clone(),
@@ -179,11 +203,7 @@ pub fn create(
             total_fen: total,
             payment_method: new.payment_method.clone(),
             payment_status: new.payment_status.clone(),
-            paid_fen: if new.payment_status == "paid" {
-                total
-            } else {
-                0
-            },
+            paid_fen: priced.paid_fen,
             created_by: by.to_string(),
             created_at: to_db(now),
             core_hash: String::new(),

@@ -263,6 +263,96 @@ pub fn line_total(quantity: i64, unit_price_fen: i64) -> Option<i64> {
     quantity.checked_mul(unit_price_fen)
 }
 
+/// What the catalogue says about a product at the moment an order is taken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Offer {
+    /// Listed products are for sale; nothing else is (R-PRD-1).
+    pub listed: bool,
+    /// The price in force now: the approved base price or an active promotion's.
+    pub effective_price_fen: i64,
+}
+
+/// One line as the order taker entered it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineRequest {
+    pub quantity: i64,
+    /// R-ORD-10: a price agreed with the customer; the effective price when absent.
+    pub unit_price_fen: Option<i64>,
+}
+
+/// One line of an order, priced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PricedLine {
+    pub quantity: i64,
+    pub effective_price_fen: i64,
+    pub unit_price_fen: i64,
+    pub line_total_fen: i64,
+    /// How far below the effective price the agreed price is.
+    pub discount_bp: u32,
+}
+
+/// The lines, the total and what was paid of an order about to be created.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PricedOrder {
+    pub lines: Vec<PricedLine>,
+    pub total_fen: i64,
+    pub paid_fen: i64,
+    /// R-ORD-10: indices of lines priced beyond the creator's discount limit; when any, the
+    /// order is created on price hold.
+    pub beyond_limit: Vec<usize>,
+}
+
+/// Why an order cannot be priced. `line` is the 0-based index of the offending line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PricingError {
+    /// The product is not listed (R-PRD-1): not for sale.
+    NotForSale { line: usize },
+    /// Quantity times price, or the sum of the lines, does not fit.
+    Overflow { line: usize },
+}
+
+/// Prices an order (R-ORD-1, R-ORD-2, R-ORD-10): every product must be listed; a line is its
+/// quantity times the agreed price (or the effective price); the total is the sum of the lines;
+/// a paid order has paid its total, any other nothing yet; lines agreed below the creator's
+/// discount limit are named so the order is held.
+pub fn price_order(
+    lines: &[(LineRequest, Offer)],
+    paid_at_creation: bool,
+    discount_limit_bp: u32,
+) -> Result<PricedOrder, PricingError> {
+    let mut priced = Vec::with_capacity(lines.len());
+    let mut beyond_limit = Vec::new();
+    let mut total: i64 = 0;
+    for (i, (req, offer)) in lines.iter().enumerate() {
+        if !offer.listed {
+            return Err(PricingError::NotForSale { line: i });
+        }
+        let unit = req.unit_price_fen.unwrap_or(offer.effective_price_fen);
+        let discount = discount_bp(offer.effective_price_fen, unit);
+        if discount > discount_limit_bp {
+            beyond_limit.push(i);
+        }
+        let line_total =
+            line_total(req.quantity, unit).ok_or(PricingError::Overflow { line: i })?;
+        total = total
+            .checked_add(line_total)
+            .ok_or(PricingError::Overflow { line: i })?;
+        priced.push(PricedLine {
+            quantity: req.quantity,
+            effective_price_fen: offer.effective_price_fen,
+            unit_price_fen: unit,
+            line_total_fen: line_total,
+            discount_bp: discount,
+        });
+    }
+    Ok(PricedOrder {
+        lines: priced,
+        total_fen: total,
+        paid_fen: if paid_at_creation { total } else { 0 },
+        beyond_limit,
+    })
+}
+
 /// SHA-256 of a JSON value, hex. `serde_json` keeps object keys sorted (no `preserve_order`),
 /// so the text — and the hash — of equal values is the same.
 pub fn hash_json(value: &serde_json::Value) -> String {
@@ -411,5 +501,82 @@ mod price_tests {
             EventKind::PriceHeld.roles().is_empty(),
             "only the system holds"
         );
+    }
+    fn offer(price: i64) -> Offer {
+        Offer {
+            listed: true,
+            effective_price_fen: price,
+        }
+    }
+
+    fn line(quantity: i64, agreed: Option<i64>) -> LineRequest {
+        LineRequest {
+            quantity,
+            unit_price_fen: agreed,
+        }
+    }
+
+    #[test]
+    fn r_ord_1_an_order_totals_its_lines_and_a_paid_order_has_paid_its_total() {
+        let o = price_order(
+            &[(line(2, None), offer(1_000)), (line(1, None), offer(2_550))],
+            true,
+            500,
+        );
+        let o = o.unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(
+            o.lines.iter().map(|l| l.line_total_fen).collect::<Vec<_>>(),
+            vec![2_000, 2_550]
+        );
+        assert_eq!((o.total_fen, o.paid_fen), (4_550, 4_550));
+        assert!(o.beyond_limit.is_empty());
+        let unpaid = price_order(&[(line(1, None), offer(1_000))], false, 500);
+        assert_eq!(unpaid.map(|o| o.paid_fen), Ok(0));
+    }
+
+    #[test]
+    fn r_ord_1_only_listed_products_are_sold_and_totals_never_overflow() {
+        let unlisted = Offer {
+            listed: false,
+            effective_price_fen: 100,
+        };
+        assert_eq!(
+            price_order(
+                &[(line(1, None), offer(100)), (line(1, None), unlisted)],
+                true,
+                0
+            ),
+            Err(PricingError::NotForSale { line: 1 })
+        );
+        assert_eq!(
+            price_order(&[(line(i64::MAX, None), offer(2))], true, 0),
+            Err(PricingError::Overflow { line: 0 })
+        );
+        assert_eq!(
+            price_order(
+                &[(line(1, None), offer(i64::MAX)), (line(1, None), offer(1))],
+                true,
+                0
+            ),
+            Err(PricingError::Overflow { line: 1 })
+        );
+    }
+
+    #[test]
+    fn r_ord_10_a_price_agreed_beyond_the_limit_names_its_line() {
+        // 5 % below 1,000 is within customer service's 500 bp; 6 % is not.
+        let o = price_order(
+            &[
+                (line(1, Some(950)), offer(1_000)),
+                (line(1, Some(940)), offer(1_000)),
+                (line(1, Some(1_200)), offer(1_000)),
+            ],
+            true,
+            500,
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(o.beyond_limit, vec![1]);
+        assert_eq!(o.lines[1].discount_bp, 600);
+        assert_eq!(o.total_fen, 950 + 940 + 1_200);
     }
 }
