@@ -314,7 +314,7 @@ impl JobRole {
 /// A closed set of values as the API spells them: the enum, its `ToSchema` (so the OpenAPI
 /// document lists the values), the wire spelling and a lookup by it.
 macro_rules! wire_enum {
-    ($(#[$m:meta])* $name:ident { $($variant:ident => $s:literal,)+ }) => {
+    ($(#[$m:meta])* $name:ident { $($variant:ident => $s:tt,)+ }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -235,3 +235,54 @@ pub fn document_json() -> String {
     s.push('\n');
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use ecops_api_types as api;
+
+    /// The values the document lists for a wire enum are exactly what serde writes.
+    fn listed(doc: &serde_json::Value, name: &str) -> Vec<String> {
+        doc["components"]["schemas"][name]["enum"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn spelled<T: serde::Serialize>(all: &[T]) -> Vec<String> {
+        all.iter()
+            .filter_map(|v| serde_json::to_value(v).ok())
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect()
+    }
+
+    #[test]
+    fn every_wire_enum_is_documented_with_its_wire_values() {
+        let doc: serde_json::Value =
+            serde_json::from_str(&super::document_json()).unwrap_or_default();
+        let cases: Vec<(&str, Vec<String>)> = vec![
+            ("PaymentStatus", spelled(api::PaymentStatus::ALL)),
+            ("DeadlineState", spelled(api::DeadlineState::ALL)),
+            ("OrderEventKind", spelled(api::OrderEventKind::ALL)),
+            ("ProductStatus", spelled(api::ProductStatus::ALL)),
+            ("StaffLevel", spelled(api::StaffLevel::ALL)),
+            ("CaseKind", spelled(api::CaseKind::ALL)),
+            ("CaseStatus", spelled(api::CaseStatus::ALL)),
+            ("PunchSource", spelled(api::PunchSource::ALL)),
+            ("LapseKind", spelled(api::LapseKind::ALL)),
+            ("StocktakeState", spelled(api::StocktakeState::ALL)),
+            ("ImportOutcome", spelled(api::ImportOutcome::ALL)),
+            ("PriceSource", spelled(api::PriceSource::ALL)),
+            ("AttachmentKind", spelled(api::AttachmentKind::ALL)),
+            ("DeadlineKind", spelled(api::DeadlineKind::ALL)),
+            ("ErrorCode", spelled(api::ErrorCode::ALL)),
+        ];
+        for (name, values) in cases {
+            assert!(!values.is_empty(), "{name} has no values");
+            assert_eq!(listed(&doc, name), values, "{name}");
+        }
+    }
+}
