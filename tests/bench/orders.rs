@@ -130,6 +130,26 @@ fn drive_raw(
     figures(all, start.elapsed())
 }
 
+/// The customer-service person the raw loop acts as.
+fn taker(id: Uuid) -> ecops_app::Actor {
+    ecops_app::Actor {
+        id,
+        roles: vec![ecops_domain::JobRole::CustomerService],
+        level: ecops_domain::PermissionLevel::Operator,
+        audit: ecops_persistence::repo::audit::NewEntry {
+            actor_id: Some(id),
+            actor_username: None,
+            action: String::new(),
+            subject_type: None,
+            subject_id: None,
+            client_addr: None,
+            outcome: ecops_persistence::repo::audit::Outcome::Success,
+            detail: serde_json::Value::Null,
+            request_id: None,
+        },
+    }
+}
+
 fn new_order(tag: &str, i: usize, customer: Uuid) -> NewOrder {
     NewOrder {
         channel: "bench".into(),
@@ -209,8 +229,8 @@ async fn run(backend: Backend, queue_orders: usize) {
                     authenticate(conn, session, cs);
                     flow::create(
                         conn,
+                        &taker(cs),
                         &new_order(&tag, i, customer),
-                        cs,
                         chrono::Duration::minutes(10),
                         chrono::Utc::now(),
                     )
@@ -248,8 +268,8 @@ async fn run(backend: Backend, queue_orders: usize) {
                 for attempt in 0.. {
                     let made = flow::create(
                         conn,
+                        &taker(cs),
                         &new_order("seed", i, customer),
-                        cs,
                         chrono::Duration::minutes(10),
                         chrono::Utc::now(),
                     );

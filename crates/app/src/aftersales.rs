@@ -48,6 +48,10 @@ pub fn open(
     policy: CasePolicy,
     now: DateTime<Utc>,
 ) -> AppResult<Case> {
+    actor.require(
+        ecops_domain::PermissionLevel::Operator,
+        ecops_domain::access::ORDER_TAKERS,
+    )?;
     if !KINDS.contains(&b.kind.as_str()) {
         return Err(AppError::invalid(
             "kind",
@@ -236,6 +240,13 @@ pub fn update(
     b: CaseChanges,
     now: DateTime<Utc>,
 ) -> AppResult<Case> {
+    actor.require(
+        ecops_domain::PermissionLevel::Operator,
+        &[
+            ecops_domain::JobRole::CustomerService,
+            ecops_domain::JobRole::CsSupervisor,
+        ],
+    )?;
     check_changes(&b)?;
     write_tx(conn, |conn| {
         let c = aftersales::find(conn, id)?.ok_or_else(|| AppError::not_found("no such case"))?;

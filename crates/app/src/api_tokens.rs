@@ -19,6 +19,10 @@ pub fn create(
     hash: &str,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
+    actor.require(
+        ecops_domain::PermissionLevel::Operator,
+        ecops_domain::access::ACCOUNT_ADMINS,
+    )?;
     write_tx(conn, |conn| {
         users::find(conn, t.user_id)?
             .filter(|u| u.is_active())
@@ -45,6 +49,10 @@ pub fn revoke(
     id: Uuid,
     now: DateTime<Utc>,
 ) -> AppResult<ApiToken> {
+    actor.require(
+        ecops_domain::PermissionLevel::Operator,
+        ecops_domain::access::ACCOUNT_ADMINS,
+    )?;
     write_tx(conn, |conn| {
         api_tokens::find(conn, id)?.ok_or_else(|| AppError::not_found("no such API token"))?;
         if !api_tokens::revoke(conn, id, now)? {

@@ -2,16 +2,18 @@
 //! effects from [`super::effects`]; every decision is audited in the same transaction.
 
 use crate::effects;
+use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Duration, Utc};
+use ecops_domain::access::{authorize, AccessDenied};
 use ecops_domain::approval::Chain;
 use ecops_domain::approval::{
     self as rules, ApprovalKind, ApprovalState, Effect, Refused, Verdict,
 };
-use ecops_domain::JobRole;
+use ecops_domain::{JobRole, PermissionLevel};
 use ecops_persistence::db::write_tx;
 use ecops_persistence::repo::approvals::{self, ApprovalRequest, Decision};
 use ecops_persistence::repo::audit::{self, NewEntry, Outcome};
-use ecops_persistence::{AnyConnection, StoreError, StoreResult};
+use ecops_persistence::AnyConnection;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -20,11 +22,24 @@ use uuid::Uuid;
 pub struct Actor {
     pub id: Uuid,
     pub roles: Vec<JobRole>,
+    /// The permission level the actor holds now (R-ACL-1).
+    pub level: PermissionLevel,
     /// Template of the audit entries this actor's actions write (actor, address, request id).
     pub audit: NewEntry,
 }
 
 impl Actor {
+    /// R-ACL-1/2: the actor must hold at least `need` and, when `roles` names any, one of them.
+    /// Every use case that changes something starts here, whatever front door called it.
+    pub fn require(&self, need: PermissionLevel, roles: &[JobRole]) -> crate::AppResult<()> {
+        authorize(self.level, &self.roles, need, roles).map_err(|e| match e {
+            AccessDenied::Level { .. } => {
+                crate::AppError::forbidden("insufficient_level", e.to_string())
+            }
+            AccessDenied::Role(_) => crate::AppError::forbidden("missing_role", e.to_string()),
+        })
+    }
+
     /// The audit entry of an action of this actor on `subject` (type, id).
     pub fn audit_entry(
         &self,
@@ -73,7 +88,7 @@ pub fn no_pending(
     kind: ApprovalKind,
     subject: (&str, &str),
     what: &str,
-) -> StoreResult<()> {
+) -> AppResult<()> {
     ecops_persistence::db::lock_subject(
         conn,
         "approval_subject",
@@ -83,7 +98,7 @@ pub fn no_pending(
         .into_iter()
         .find(|r| r.kind == kind && r.state == ApprovalState::Pending);
     match pending {
-        Some(r) => Err(StoreError::conflict(
+        Some(r) => Err(AppError::conflict(
             "pending_request_exists",
             format!("request {} {what} is already pending", r.id),
         )),
@@ -106,7 +121,7 @@ pub fn submit(
     reason: &str,
     subject_version: Option<i64>,
     now: DateTime<Utc>,
-) -> StoreResult<ApprovalRequest> {
+) -> AppResult<ApprovalRequest> {
     let chain = approvals::chain_in_force(conn, kind, now)?;
     let req = ApprovalRequest::new(
         kind,
@@ -132,13 +147,13 @@ pub fn submit(
     Ok(req)
 }
 
-fn refused(r: Refused) -> StoreError {
+fn refused(r: Refused) -> AppError {
     let detail = r.to_string();
     match r {
-        Refused::NotPending(_) => StoreError::conflict("request_not_pending", detail),
-        Refused::AlreadyDecided => StoreError::conflict("already_decided", detail),
-        Refused::OwnRequest => StoreError::forbidden("own_request", detail),
-        Refused::WrongRole(_) => StoreError::forbidden("wrong_role", detail),
+        Refused::NotPending(_) => AppError::conflict("request_not_pending", detail),
+        Refused::AlreadyDecided => AppError::conflict("already_decided", detail),
+        Refused::OwnRequest => AppError::forbidden("own_request", detail),
+        Refused::WrongRole(_) => AppError::forbidden("wrong_role", detail),
     }
 }
 
@@ -165,12 +180,14 @@ pub fn decide(
     comment: &str,
     publish_within: Duration,
     now: DateTime<Utc>,
-) -> StoreResult<Decided> {
+) -> AppResult<Decided> {
+    actor.require(ecops_domain::PermissionLevel::Operator, &[])?;
     write_tx(conn, |conn| {
         if !approvals::lock(conn, request_id)? {
-            return Err(StoreError::NotFound);
+            return Err(AppError::not_found("no such request"));
         }
-        let req = approvals::find(conn, request_id)?.ok_or(StoreError::NotFound)?;
+        let req = approvals::find(conn, request_id)?
+            .ok_or_else(|| AppError::not_found("no such request"))?;
         let existing = approvals::decisions_of(conn, &[request_id])?
             .remove(&request_id)
             .unwrap_or_default();
@@ -228,7 +245,8 @@ pub fn decide(
             ),
             now,
         )?;
-        let request = approvals::find(conn, request_id)?.ok_or(StoreError::NotFound)?;
+        let request = approvals::find(conn, request_id)?
+            .ok_or_else(|| AppError::not_found("no such request"))?;
         let mut decisions = existing;
         decisions.extend(recorded);
         Ok(Decided { request, decisions })
@@ -241,11 +259,11 @@ fn close(
     state: ApprovalState,
     now: DateTime<Utc>,
     publish_by: Option<DateTime<Utc>>,
-) -> StoreResult<()> {
+) -> AppResult<()> {
     if approvals::close(conn, req.id, state, now, publish_by)? {
         Ok(())
     } else {
-        Err(StoreError::conflict(
+        Err(AppError::conflict(
             "request_not_pending",
             "the request was decided meanwhile",
         ))
@@ -258,20 +276,22 @@ pub fn withdraw(
     request_id: Uuid,
     actor: &Actor,
     now: DateTime<Utc>,
-) -> StoreResult<ApprovalRequest> {
+) -> AppResult<ApprovalRequest> {
+    actor.require(ecops_domain::PermissionLevel::Operator, &[])?;
     write_tx(conn, |conn| {
         if !approvals::lock(conn, request_id)? {
-            return Err(StoreError::NotFound);
+            return Err(AppError::not_found("no such request"));
         }
-        let req = approvals::find(conn, request_id)?.ok_or(StoreError::NotFound)?;
+        let req = approvals::find(conn, request_id)?
+            .ok_or_else(|| AppError::not_found("no such request"))?;
         if req.proposer_id != actor.id {
-            return Err(StoreError::forbidden(
+            return Err(AppError::forbidden(
                 "not_proposer",
                 "only the proposer may withdraw a request",
             ));
         }
         if req.state != ApprovalState::Pending {
-            return Err(StoreError::conflict(
+            return Err(AppError::conflict(
                 "request_not_pending",
                 format!("the request is {}, not pending", req.state.as_str()),
             ));
@@ -288,7 +308,7 @@ pub fn withdraw(
             ),
             now,
         )?;
-        approvals::find(conn, request_id)?.ok_or(StoreError::NotFound)
+        approvals::find(conn, request_id)?.ok_or_else(|| AppError::not_found("no such request"))
     })
 }
 
@@ -298,11 +318,20 @@ pub fn mark_published(
     request_id: Uuid,
     actor: &Actor,
     now: DateTime<Utc>,
-) -> StoreResult<ApprovalRequest> {
+) -> AppResult<ApprovalRequest> {
+    actor.require(
+        ecops_domain::PermissionLevel::Operator,
+        &[
+            ecops_domain::JobRole::StorefrontSpecialist,
+            ecops_domain::JobRole::Designer,
+            ecops_domain::JobRole::DeptManager,
+        ],
+    )?;
     write_tx(conn, |conn| {
-        let req = approvals::find(conn, request_id)?.ok_or(StoreError::NotFound)?;
+        let req = approvals::find(conn, request_id)?
+            .ok_or_else(|| AppError::not_found("no such request"))?;
         if rules::published_by_subject(req.kind) {
-            return Err(StoreError::conflict(
+            return Err(AppError::conflict(
                 "publish_through_subject",
                 format!(
                     "a {} is published by completing it (a page revision: POST /page-revisions/{{id}}/execute)",
@@ -311,7 +340,7 @@ pub fn mark_published(
             ));
         }
         record_publication(conn, request_id, actor, now)?;
-        approvals::find(conn, request_id)?.ok_or(StoreError::NotFound)
+        approvals::find(conn, request_id)?.ok_or_else(|| AppError::not_found("no such request"))
     })
 }
 
@@ -322,10 +351,11 @@ pub fn record_publication(
     request_id: Uuid,
     actor: &Actor,
     now: DateTime<Utc>,
-) -> StoreResult<()> {
-    let req = approvals::find(conn, request_id)?.ok_or(StoreError::NotFound)?;
+) -> AppResult<()> {
+    let req =
+        approvals::find(conn, request_id)?.ok_or_else(|| AppError::not_found("no such request"))?;
     if req.publish_by.is_none() || !approvals::mark_published(conn, request_id, now)? {
-        return Err(StoreError::conflict(
+        return Err(AppError::conflict(
             "not_awaiting_publication",
             "only approved content that awaits publication can be marked published",
         ));
@@ -347,7 +377,11 @@ pub fn set_chain(
     chain: &Chain,
     effective_from: DateTime<Utc>,
     now: DateTime<Utc>,
-) -> StoreResult<i64> {
+) -> AppResult<i64> {
+    actor.require(
+        ecops_domain::PermissionLevel::Operator,
+        ecops_domain::access::ACCOUNT_ADMINS,
+    )?;
     write_tx(conn, |conn| {
         let version =
             approvals::insert_chain_version(conn, kind, chain, effective_from, actor.id, now)?;
@@ -359,4 +393,56 @@ pub fn set_chain(
         )?;
         Ok(version)
     })
+}
+
+#[cfg(test)]
+mod actor_tests {
+    use super::*;
+    use ecops_persistence::repo::audit::NewEntry;
+
+    fn actor(level: PermissionLevel, roles: &[JobRole]) -> Actor {
+        Actor {
+            id: Uuid::nil(),
+            roles: roles.to_vec(),
+            level,
+            audit: NewEntry {
+                actor_id: None,
+                actor_username: None,
+                action: String::new(),
+                subject_type: None,
+                subject_id: None,
+                client_addr: None,
+                outcome: Outcome::Success,
+                detail: serde_json::Value::Null,
+                request_id: None,
+            },
+        }
+    }
+
+    #[test]
+    fn r_acl_2_a_use_case_refuses_whoever_lacks_the_level_or_the_role() {
+        let cs = actor(PermissionLevel::Operator, &[JobRole::CustomerService]);
+        assert!(cs
+            .require(
+                PermissionLevel::Operator,
+                ecops_domain::access::ORDER_TAKERS
+            )
+            .is_ok());
+        let code = |r: crate::AppResult<()>| match r {
+            Err(crate::AppError::Forbidden { code, .. }) => code,
+            other => panic!("expected a refusal, got {other:?}"),
+        };
+        assert_eq!(
+            code(cs.require(PermissionLevel::Operator, ecops_domain::access::ROSTERERS)),
+            "missing_role"
+        );
+        let viewer = actor(PermissionLevel::Viewer, &[JobRole::CustomerService]);
+        assert_eq!(
+            code(viewer.require(
+                PermissionLevel::Operator,
+                ecops_domain::access::ORDER_TAKERS
+            )),
+            "insufficient_level"
+        );
+    }
 }

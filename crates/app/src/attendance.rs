@@ -85,6 +85,10 @@ pub fn device_punch(
 /// The department manager corrects a missing or wrong punch with a new one (the original stays);
 /// nobody corrects their own attendance.
 pub fn correct(conn: &mut AnyConnection, actor: &Actor, p: Punch) -> AppResult<Punch> {
+    actor.require(
+        ecops_domain::PermissionLevel::Operator,
+        &[ecops_domain::JobRole::DeptManager],
+    )?;
     if p.user_id == actor.id {
         return Err(AppError::forbidden(
             "own_attendance",
@@ -106,6 +110,10 @@ pub fn record_notice(
     n: Notice,
     now: DateTime<Utc>,
 ) -> AppResult<Notice> {
+    actor.require(
+        ecops_domain::PermissionLevel::Operator,
+        &[ecops_domain::JobRole::DeptManager],
+    )?;
     if n.user_id == actor.id {
         return Err(AppError::forbidden(
             "own_attendance",

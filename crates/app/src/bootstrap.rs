@@ -6,6 +6,7 @@
 //! every level change goes through the joint approval.
 
 use crate::approvals::Actor;
+use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use ecops_domain::approval::{ApprovalKind, Chain};
 use ecops_domain::PermissionLevel;
@@ -14,7 +15,7 @@ use ecops_persistence::repo::approvals;
 use ecops_persistence::repo::audit::{self, NewEntry, Outcome};
 use ecops_persistence::repo::installation;
 use ecops_persistence::repo::users::{self, User};
-use ecops_persistence::{AnyConnection, StoreError, StoreResult};
+use ecops_persistence::AnyConnection;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -31,14 +32,14 @@ pub struct FirstRun {
     pub deciders: Vec<User>,
 }
 
-fn chain(conn: &mut AnyConnection, now: DateTime<Utc>) -> StoreResult<Chain> {
+fn chain(conn: &mut AnyConnection, now: DateTime<Utc>) -> AppResult<Chain> {
     let (mut chain, _) = approvals::chain_in_force(conn, ApprovalKind::PermissionLevel, now)?;
     chain.distinct_deciders |= ApprovalKind::PermissionLevel.always_distinct();
     Ok(chain)
 }
 
 /// Reads the state; `decidable` tells whether the chain can be carried without `admin`.
-fn read(conn: &mut AnyConnection, now: DateTime<Utc>) -> StoreResult<(FirstRun, bool)> {
+fn read(conn: &mut AnyConnection, now: DateTime<Utc>) -> AppResult<(FirstRun, bool)> {
     let inst = installation::get(conn)?;
     let admin_id = inst.as_ref().and_then(|i| i.bootstrap_admin_id);
     let closed_at = inst.as_ref().and_then(|i| i.bootstrap_closed_at);
@@ -69,7 +70,7 @@ fn read(conn: &mut AnyConnection, now: DateTime<Utc>) -> StoreResult<(FirstRun, 
 }
 
 /// Where the first run stands now.
-pub fn status(conn: &mut AnyConnection, now: DateTime<Utc>) -> StoreResult<FirstRun> {
+pub fn status(conn: &mut AnyConnection, now: DateTime<Utc>) -> AppResult<FirstRun> {
     Ok(read(conn, now)?.0)
 }
 
@@ -99,10 +100,14 @@ pub fn grant(
     level: PermissionLevel,
     reason: &str,
     now: DateTime<Utc>,
-) -> StoreResult<(User, FirstRun)> {
+) -> AppResult<(User, FirstRun)> {
+    actor.require(
+        ecops_domain::PermissionLevel::Operator,
+        ecops_domain::access::ACCOUNT_ADMINS,
+    )?;
     write_tx(conn, |conn| {
         if !installation::lock(conn)? {
-            return Err(StoreError::conflict(
+            return Err(AppError::conflict(
                 "bootstrap_closed",
                 "this database was not started by this version: use a permission-level request",
             ));
@@ -112,19 +117,19 @@ pub fn grant(
             if decidable && state.closed_at.is_none() {
                 installation::close_bootstrap(conn, now)?;
             }
-            return Err(StoreError::conflict(
+            return Err(AppError::conflict(
                 "bootstrap_closed",
                 "the department has its deciders: permission levels change only through a request \
                  approved by the marketing director and the IT lead (R-ACL-4)",
             ));
         }
         if level != PermissionLevel::Operator {
-            return Err(StoreError::Invalid {
+            return Err(AppError::Invalid {
                 field: "permission_level".to_owned(),
                 message: "during the first run only `operator` can be granted".to_owned(),
             });
         }
-        let user = users::find(conn, target)?.ok_or(StoreError::NotFound)?;
+        let user = users::find(conn, target)?.ok_or_else(|| AppError::not_found("no such user"))?;
         let needed: Vec<_> = state
             .chain
             .steps
@@ -150,7 +155,7 @@ pub fn grant(
             None
         };
         if let Some(message) = problem {
-            return Err(StoreError::Invalid {
+            return Err(AppError::Invalid {
                 field: "user_id".to_owned(),
                 message: format!("the user {message}"),
             });
@@ -183,7 +188,7 @@ pub fn grant(
                 ecops_persistence::repo::to_db(now),
             ));
         }
-        let user = users::find(conn, target)?.ok_or(StoreError::NotFound)?;
+        let user = users::find(conn, target)?.ok_or_else(|| AppError::not_found("no such user"))?;
         Ok((user, after))
     })
 }

@@ -8,18 +8,26 @@ use chrono::{DateTime, Utc};
 use ecops_domain::approval::ApprovalKind;
 use ecops_persistence::db::write_tx;
 use ecops_persistence::repo::approvals::ApprovalRequest;
+use ecops_persistence::repo::audit;
 use ecops_persistence::repo::customers::{self, Customer, CustomerChanges};
 use ecops_persistence::AnyConnection;
+use serde_json::json;
 use uuid::Uuid;
 
-/// Updates contact data or classification; `expected` is the version last read (`If-Match`).
+/// Updates contact data or classification (customer service); `expected` is the version last
+/// read (`If-Match`). Audited with the fields that changed.
 pub fn update(
     conn: &mut AnyConnection,
+    actor: &Actor,
     id: Uuid,
     expected: Option<i64>,
     changes: &CustomerChanges,
     now: DateTime<Utc>,
 ) -> AppResult<Customer> {
+    actor.require(
+        ecops_domain::PermissionLevel::Operator,
+        ecops_domain::access::ORDER_TAKERS,
+    )?;
     write_tx(conn, |conn| {
         let c =
             customers::find(conn, id)?.ok_or_else(|| AppError::not_found("no such customer"))?;
@@ -27,6 +35,26 @@ pub fn update(
         if !customers::update(conn, id, c.version, changes, now)? {
             return Err(AppError::Stale("the customer changed meanwhile".into()));
         }
+        let fields: Vec<&str> = [
+            ("name", changes.name.is_some()),
+            ("phone", changes.phone.is_some()),
+            ("email", changes.email.is_some()),
+            ("address", changes.address.is_some()),
+            ("classification", changes.classification.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(f, set)| set.then_some(f))
+        .collect();
+        audit::append(
+            conn,
+            &actor.audit_entry(
+                "customer.update",
+                Some(("customer", id.to_string())),
+                audit::Outcome::Success,
+                json!({"fields": fields}),
+            ),
+            now,
+        )?;
         Ok(customers::get(conn, id)?)
     })
 }
@@ -39,6 +67,10 @@ pub fn propose_bad_customer(
     reason: &str,
     now: DateTime<Utc>,
 ) -> AppResult<ApprovalRequest> {
+    actor.require(
+        ecops_domain::PermissionLevel::Operator,
+        ecops_domain::access::ORDER_TAKERS,
+    )?;
     let reason = reason.trim().to_owned();
     write_tx(conn, |conn| {
         let c =
@@ -59,7 +91,7 @@ pub fn propose_bad_customer(
             reason: reason.clone(),
         })
         .map_err(|e| AppError::Store(e.into()))?;
-        Ok(approvals::submit(
+        approvals::submit(
             conn,
             ApprovalKind::BadCustomer,
             ("customer", id.to_string()),
@@ -68,6 +100,6 @@ pub fn propose_bad_customer(
             &reason,
             Some(c.version),
             now,
-        )?)
+        )
     })
 }

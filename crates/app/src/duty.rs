@@ -94,6 +94,10 @@ pub fn roster(
     tz: Tz,
     now: DateTime<Utc>,
 ) -> AppResult<ShiftRow> {
+    actor.require(
+        ecops_domain::PermissionLevel::Operator,
+        ecops_domain::access::ROSTERERS,
+    )?;
     let shift = Shift {
         person: input.user_id,
         kind: input.kind,
@@ -138,6 +142,10 @@ pub fn cancel(
     id: Uuid,
     now: DateTime<Utc>,
 ) -> AppResult<ShiftRow> {
+    actor.require(
+        ecops_domain::PermissionLevel::Operator,
+        ecops_domain::access::ROSTERERS,
+    )?;
     write_tx(conn, |conn| {
         let s = duty::find(conn, id)?.ok_or_else(|| AppError::not_found("no such shift"))?;
         if !duty::cancel(conn, id, actor.id, now)? {
@@ -163,6 +171,10 @@ pub fn rotate(
     tz: Tz,
     now: DateTime<Utc>,
 ) -> AppResult<(Vec<ShiftRow>, Vec<NaiveDate>)> {
+    actor.require(
+        ecops_domain::PermissionLevel::Operator,
+        ecops_domain::access::ROSTERERS,
+    )?;
     let from = utc(from_day.and_time(chrono::NaiveTime::MIN), tz);
     let to = utc(to_day.and_time(chrono::NaiveTime::MIN), tz);
     write_tx(conn, |conn| {

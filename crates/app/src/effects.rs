@@ -4,6 +4,7 @@
 //! re-checks that the change is still possible and refuses with `subject_changed` otherwise, so
 //! the final approval fails and nothing is applied.
 
+use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use ecops_domain::approval::{ApprovalKind, ApprovalState};
 use ecops_domain::product::{effective_price, ProductStatus};
@@ -13,7 +14,7 @@ use ecops_persistence::repo::approvals::ApprovalRequest;
 use ecops_persistence::repo::audit::{self, NewEntry, Outcome};
 use ecops_persistence::repo::products::{self, Descriptive, NewPrice};
 use ecops_persistence::repo::{duty, leave, page_revisions, promotions, users};
-use ecops_persistence::{AnyConnection, StoreError, StoreResult};
+use ecops_persistence::AnyConnection;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
@@ -86,17 +87,17 @@ pub struct BadCustomer {
     pub reason: String,
 }
 
-fn payload<T: for<'de> Deserialize<'de>>(req: &ApprovalRequest) -> StoreResult<T> {
+fn payload<T: for<'de> Deserialize<'de>>(req: &ApprovalRequest) -> AppResult<T> {
     serde_json::from_value(req.payload.clone())
-        .map_err(|e| StoreError::Corrupt(format!("request {} payload: {e}", req.id)))
+        .map_err(|e| AppError::Internal(format!("request {} payload: {e}", req.id)))
 }
 
-fn subject_uuid(req: &ApprovalRequest) -> StoreResult<Uuid> {
-    Uuid::parse_str(&req.subject_id).map_err(|e| StoreError::Corrupt(e.to_string()))
+fn subject_uuid(req: &ApprovalRequest) -> AppResult<Uuid> {
+    Uuid::parse_str(&req.subject_id).map_err(|e| AppError::Internal(e.to_string()))
 }
 
-fn changed(detail: impl Into<String>) -> StoreError {
-    StoreError::rule("subject_changed", detail)
+fn changed(detail: impl Into<String>) -> AppError {
+    AppError::rule("subject_changed", detail)
 }
 
 fn system_entry(
@@ -124,11 +125,13 @@ pub fn on_approved(
     req: &ApprovalRequest,
     approver: Uuid,
     now: DateTime<Utc>,
-) -> StoreResult<()> {
+) -> AppResult<()> {
     match req.kind {
         ApprovalKind::PermissionLevel => {
             let p: PermissionLevelChange = payload(req)?;
-            let user = users::find(conn, subject_uuid(req)?)?.ok_or(StoreError::NotFound)?;
+            let user = users::find(conn, subject_uuid(req)?)?.ok_or_else(|| {
+                AppError::not_found("the subject of the request no longer exists")
+            })?;
             if user.permission_level != p.from {
                 return Err(changed(format!(
                     "the user's level is now {}, not {}: file a new request",
@@ -156,7 +159,7 @@ pub fn on_approved(
                 .approve_listing()
                 .map_err(|e| changed(e.to_string()))?;
             if product.stock == 0 {
-                return Err(StoreError::rule(
+                return Err(AppError::rule(
                     "out_of_stock",
                     format!("{} has no stock: restock before listing", product.sku),
                 ));
@@ -211,18 +214,21 @@ pub fn on_approved(
                 Some(&req.reason),
                 Some(req.id),
                 now,
-            )
+            )?;
+            Ok(())
         }
         ApprovalKind::Promotion => {
             let p: PromotionApproval = payload(req)?;
-            let promo = promotions::find(conn, p.promotion_id)?.ok_or(StoreError::NotFound)?;
+            let promo = promotions::find(conn, p.promotion_id)?.ok_or_else(|| {
+                AppError::not_found("the subject of the request no longer exists")
+            })?;
             let others =
                 promotions::for_products(conn, &promo.product_ids, &[ApprovalState::Approved])?;
             if let Some(clash) = others
                 .iter()
                 .find(|o| o.id != promo.id && o.window.overlaps(&promo.window))
             {
-                return Err(StoreError::rule(
+                return Err(AppError::rule(
                     "promotion_overlap",
                     format!(
                         "the approved promotion `{}` overlaps this one on a product",
@@ -252,7 +258,7 @@ pub fn on_approved(
             let product_id = subject_uuid(req)?;
             let expected = req
                 .subject_version
-                .ok_or_else(|| StoreError::Corrupt("no subject version".into()))?;
+                .ok_or_else(|| AppError::Internal("no subject version".into()))?;
             if !products::update_descriptive(conn, product_id, expected, &p.changes, now)? {
                 return Err(changed(
                     "the product changed since the request: file a new one",
@@ -267,12 +273,15 @@ pub fn on_approved(
                 Some(&req.reason),
                 Some(req.id),
                 now,
-            )
+            )?;
+            Ok(())
         }
         ApprovalKind::BadCustomer => {
             let p: BadCustomer = payload(req)?;
             let customer = ecops_persistence::repo::customers::find(conn, subject_uuid(req)?)?
-                .ok_or(StoreError::NotFound)?;
+                .ok_or_else(|| {
+                    AppError::not_found("the subject of the request no longer exists")
+                })?;
             if customer.bad_customer {
                 return Err(changed("the customer is already flagged"));
             }
@@ -310,7 +319,9 @@ pub fn on_approved(
         }
         ApprovalKind::Leave => {
             let p: LeaveApproval = payload(req)?;
-            let l = leave::find(conn, p.leave_id)?.ok_or(StoreError::NotFound)?;
+            let l = leave::find(conn, p.leave_id)?.ok_or_else(|| {
+                AppError::not_found("the subject of the request no longer exists")
+            })?;
             // The person's calendar is locked like a rostering's, so a shift rostered at the same
             // moment either sees this leave approved or is seen here.
             ecops_persistence::db::lock_subject(
@@ -321,7 +332,7 @@ pub fn on_approved(
             // R-DUT-4: nobody is on duty during approved leave.
             let shifts = duty::live_between(conn, Some(l.user_id), l.starts_at, l.ends_at)?;
             if let Some(s) = shifts.first() {
-                return Err(StoreError::rule(
+                return Err(AppError::rule(
                     "on_duty",
                     format!(
                         "the person is rostered for {} duty {} – {}: change the roster first",
@@ -336,7 +347,7 @@ pub fn on_approved(
             }
             Ok(())
         }
-        ApprovalKind::News | ApprovalKind::OfficialAccountChange => Err(StoreError::rule(
+        ApprovalKind::News | ApprovalKind::OfficialAccountChange => Err(AppError::rule(
             "kind_not_available",
             format!(
                 "requests of kind {} cannot take effect in this version",
@@ -354,7 +365,7 @@ fn status_change(
     approver: Uuid,
     reason: Option<&str>,
     now: DateTime<Utc>,
-) -> StoreResult<()> {
+) -> AppResult<()> {
     if !products::set_status(conn, product.id, product.status, next, now)? {
         return Err(changed("the product's status changed meanwhile"));
     }
@@ -367,7 +378,8 @@ fn status_change(
         reason.or(Some(&req.reason)),
         Some(req.id),
         now,
-    )
+    )?;
+    Ok(())
 }
 
 /// Undoes what a proposal reserved when it is rejected or withdrawn.
@@ -377,7 +389,7 @@ pub fn on_closed(
     state: ApprovalState,
     actor: Uuid,
     now: DateTime<Utc>,
-) -> StoreResult<()> {
+) -> AppResult<()> {
     match req.kind {
         ApprovalKind::Listing => {
             let p: Listing = payload(req)?;

@@ -104,3 +104,10 @@ impl From<StoreError> for AppError {
         }
     }
 }
+
+impl From<serde_json::Error> for AppError {
+    /// Our own JSON failing to (de)serialize is a fault of ours.
+    fn from(e: serde_json::Error) -> Self {
+        AppError::Internal(format!("JSON: {e}"))
+    }
+}

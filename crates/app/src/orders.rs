@@ -1,9 +1,13 @@
 //! Orders (R-ORD-1..7): creation reserves stock in the same transaction; afterwards only events
 //! are appended, each chained to the previous one by its hash.
 
+use crate::approvals::Actor;
+use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Duration, Utc};
+use ecops_domain::access::ORDER_TAKERS;
 use ecops_domain::order::{self as rules, EventKind, OrderStatus};
 use ecops_domain::product::ProductStatus;
+use ecops_domain::PermissionLevel;
 use ecops_persistence::db::write_tx;
 use ecops_persistence::repo::customers::{self, Customer};
 use ecops_persistence::repo::orders::{
@@ -12,7 +16,7 @@ use ecops_persistence::repo::orders::{
 use ecops_persistence::repo::products;
 use ecops_persistence::repo::stock::{self, Reason};
 use ecops_persistence::repo::to_db;
-use ecops_persistence::{AnyConnection, StoreError, StoreResult};
+use ecops_persistence::AnyConnection;
 use serde_json::json;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -54,8 +58,8 @@ pub struct NewOrder {
     pub discount_limit_bp: u32,
 }
 
-fn invalid(field: String, message: impl Into<String>) -> StoreError {
-    StoreError::Invalid {
+fn invalid(field: String, message: impl Into<String>) -> AppError {
+    AppError::Invalid {
         field,
         message: message.into(),
     }
@@ -66,7 +70,7 @@ fn resolve_customer(
     c: &CustomerRef,
     by: Uuid,
     now: DateTime<Utc>,
-) -> StoreResult<Customer> {
+) -> AppResult<Customer> {
     match c {
         CustomerRef::Existing(id) => customers::find(conn, *id)?
             .ok_or_else(|| invalid("customer_id".into(), "names no customer")),
@@ -104,11 +108,13 @@ fn resolve_customer(
 /// reaching zero delists, R-PRD-4). Returns the new order's id.
 pub fn create(
     conn: &mut AnyConnection,
+    actor: &Actor,
     new: &NewOrder,
-    by: Uuid,
     contact_within: Duration,
     now: DateTime<Utc>,
-) -> StoreResult<Uuid> {
+) -> AppResult<Uuid> {
+    actor.require(PermissionLevel::Operator, ORDER_TAKERS)?;
+    let by = actor.id;
     write_tx(conn, |conn| {
         let customer = resolve_customer(conn, &new.customer, by, now)?;
         let skus: Vec<String> = new.lines.iter().map(|l| l.sku.clone()).collect();
@@ -156,7 +162,7 @@ pub fn create(
         .map_err(|e| match e {
             rules::PricingError::NotForSale { line } => {
                 let p = chosen[line];
-                StoreError::Rule {
+                AppError::Rule {
                     code: "not_for_sale",
                     detail: format!("{} is {}, not listed", p.sku, p.status.as_str()),
                 }
@@ -299,22 +305,25 @@ fn chain_event(
 /// covers the held price.
 pub fn append(
     conn: &mut AnyConnection,
+    who: &Actor,
     order_id: Uuid,
     kind: EventKind,
-    actor: Uuid,
     actor_limit_bp: u32,
     data: serde_json::Value,
     now: DateTime<Utc>,
-) -> StoreResult<()> {
+) -> AppResult<()> {
+    who.require(PermissionLevel::Operator, kind.roles())?;
+    let actor = who.id;
     write_tx(conn, |conn| {
-        let rec = orders::find(conn, order_id)?.ok_or(StoreError::NotFound)?;
+        let rec =
+            orders::find(conn, order_id)?.ok_or_else(|| AppError::not_found("no such order"))?;
         let status = rec.status.status()?;
         let next = rules::apply(status, kind)
-            .map_err(|e| StoreError::conflict("invalid_transition", e.to_string()))?;
+            .map_err(|e| AppError::conflict("invalid_transition", e.to_string()))?;
         let last = rec
             .events
             .last()
-            .ok_or_else(|| StoreError::Corrupt("an order without events".into()))?;
+            .ok_or_else(|| AppError::Internal("an order without events".into()))?;
         if kind == EventKind::PickedChecked {
             check_lines(&rec.lines, &data)?;
         }
@@ -327,10 +336,10 @@ pub fn append(
                 .and_then(|e| serde_json::from_str::<serde_json::Value>(&e.data).ok())
                 .and_then(|d| d["discount_bp"].as_u64())
                 .ok_or_else(|| {
-                    StoreError::Corrupt("a price hold without its price_held event".into())
+                    AppError::Internal("a price hold without its price_held event".into())
                 })?;
             if u64::from(actor_limit_bp) < needed {
-                return Err(StoreError::forbidden(
+                return Err(AppError::forbidden(
                     "discount_beyond_limit",
                     format!(
                         "the agreed price is {}.{:02} % below the effective price; your limit is {}.{:02} %",
@@ -371,7 +380,7 @@ pub fn append(
             (c, _) => c,
         };
         if !orders::advance_status(conn, &rec.order.id, last.seq, next, contacted, now)? {
-            return Err(StoreError::conflict(
+            return Err(AppError::conflict(
                 "concurrent_event",
                 "another event was recorded meanwhile; read the order again",
             ));
@@ -381,7 +390,7 @@ pub fn append(
 }
 
 /// R-ORD-6: the warehouse's count must name every line of the order with its exact quantity.
-fn check_lines(lines: &[LineRow], data: &serde_json::Value) -> StoreResult<()> {
+fn check_lines(lines: &[LineRow], data: &serde_json::Value) -> AppResult<()> {
     let checked: HashMap<i64, i64> = data["lines"]
         .as_array()
         .map(|a| {
@@ -407,7 +416,7 @@ fn check_lines(lines: &[LineRow], data: &serde_json::Value) -> StoreResult<()> {
     if wrong.is_empty() {
         Ok(())
     } else {
-        Err(StoreError::rule("check_mismatch", wrong.join("; ")))
+        Err(AppError::rule("check_mismatch", wrong.join("; ")))
     }
 }
 
@@ -420,8 +429,8 @@ pub struct Verification {
 }
 
 /// Recomputes the core hash and every event hash from the stored rows.
-pub fn verify(conn: &mut AnyConnection, order_id: Uuid) -> StoreResult<Verification> {
-    let rec = orders::find(conn, order_id)?.ok_or(StoreError::NotFound)?;
+pub fn verify(conn: &mut AnyConnection, order_id: Uuid) -> AppResult<Verification> {
+    let rec = orders::find(conn, order_id)?.ok_or_else(|| AppError::not_found("no such order"))?;
     let mut problems = Vec::new();
     let core = rules::hash_json(&core_json(&rec.order, &rec.lines));
     if core != rec.order.core_hash {
@@ -454,7 +463,7 @@ pub fn record_refused_change(
     order: &str,
     method: &str,
     now: DateTime<Utc>,
-) -> StoreResult<()> {
+) -> AppResult<()> {
     let entry = actor.audit_entry(
         "order.change_refused",
         Some(("order", order.to_owned())),

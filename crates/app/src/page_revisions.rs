@@ -27,6 +27,10 @@ pub fn file(
     reason: &str,
     now: DateTime<Utc>,
 ) -> AppResult<(PageRevision, ApprovalRequest)> {
+    actor.require(
+        ecops_domain::PermissionLevel::Operator,
+        &[ecops_domain::JobRole::Designer],
+    )?;
     write_tx(conn, |conn| {
         let request = engine::submit(
             conn,
@@ -58,6 +62,13 @@ pub fn execute(
     note: &str,
     now: DateTime<Utc>,
 ) -> AppResult<PageRevision> {
+    actor.require(
+        ecops_domain::PermissionLevel::Operator,
+        &[
+            ecops_domain::JobRole::Designer,
+            ecops_domain::JobRole::StorefrontSpecialist,
+        ],
+    )?;
     write_tx(conn, |conn| {
         let r = load(conn, id)?;
         r.status

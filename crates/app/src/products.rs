@@ -23,12 +23,12 @@ fn to_json<T: serde::Serialize>(v: &T) -> AppResult<serde_json::Value> {
 }
 
 fn no_pending(conn: &mut AnyConnection, product: Uuid, kind: ApprovalKind) -> AppResult<()> {
-    Ok(engine::no_pending(
+    engine::no_pending(
         conn,
         kind,
         ("product", &product.to_string()),
         "of this kind for the product",
-    )?)
+    )
 }
 
 /// R-PRD-3: proposes listing a draft or delisted product; it waits in `pending_listing` until
@@ -40,6 +40,13 @@ pub fn request_listing(
     reason: &str,
     now: DateTime<Utc>,
 ) -> AppResult<ApprovalRequest> {
+    actor.require(
+        ecops_domain::PermissionLevel::Operator,
+        &[
+            ecops_domain::JobRole::Planner,
+            ecops_domain::JobRole::StorefrontSpecialist,
+        ],
+    )?;
     let reason = reason.trim().to_owned();
     write_tx(conn, |conn| {
         let p = products::find(conn, id)?.ok_or_else(|| AppError::not_found("no such product"))?;
@@ -86,6 +93,10 @@ pub fn request_delisting(
     reason: &str,
     now: DateTime<Utc>,
 ) -> AppResult<ApprovalRequest> {
+    actor.require(
+        ecops_domain::PermissionLevel::Operator,
+        &[ecops_domain::JobRole::StorefrontSpecialist],
+    )?;
     let reason = reason.trim().to_owned();
     write_tx(conn, |conn| {
         let p = products::find(conn, id)?.ok_or_else(|| AppError::not_found("no such product"))?;
@@ -99,7 +110,7 @@ pub fn request_delisting(
             ));
         }
         no_pending(conn, id, ApprovalKind::AbnormalDelisting)?;
-        Ok(engine::submit(
+        engine::submit(
             conn,
             ApprovalKind::AbnormalDelisting,
             ("product", id.to_string()),
@@ -110,7 +121,7 @@ pub fn request_delisting(
             &reason,
             Some(p.version),
             now,
-        )?)
+        )
     })
 }
 
@@ -132,6 +143,10 @@ pub fn request_price_change(
     body: PriceChangeInput,
     now: DateTime<Utc>,
 ) -> AppResult<ApprovalRequest> {
+    actor.require(
+        ecops_domain::PermissionLevel::Operator,
+        &[ecops_domain::JobRole::Planner],
+    )?;
     check_price(body.new_price_fen).map_err(|m| AppError::invalid("new_price_fen", m))?;
     if body.effective_at.is_some_and(|t| t < now) {
         return Err(AppError::invalid("effective_at", "must not be in the past"));
@@ -158,7 +173,7 @@ pub fn request_price_change(
             effective_at: body.effective_at,
             competitors,
         };
-        Ok(engine::submit(
+        engine::submit(
             conn,
             ApprovalKind::PriceChange,
             ("product", id.to_string()),
@@ -167,7 +182,7 @@ pub fn request_price_change(
             &reason,
             Some(p.version),
             now,
-        )?)
+        )
     })
 }
 
@@ -180,6 +195,10 @@ pub fn apply_price(
     price_id: Uuid,
     now: DateTime<Utc>,
 ) -> AppResult<Product> {
+    actor.require(
+        ecops_domain::PermissionLevel::Operator,
+        &[ecops_domain::JobRole::StorefrontSpecialist],
+    )?;
     write_tx(conn, |conn| {
         let p = products::find(conn, id)?.ok_or_else(|| AppError::not_found("no such product"))?;
         let price = products::prices_of(conn, &[id])?
@@ -240,6 +259,10 @@ pub fn create(
     new: &NewProduct,
     now: DateTime<Utc>,
 ) -> AppResult<Product> {
+    actor.require(
+        ecops_domain::PermissionLevel::Operator,
+        ecops_domain::access::PRODUCT_CREATORS,
+    )?;
     write_tx(conn, |conn| {
         products::insert(conn, new, actor.id, now)?;
         let entry = actor.audit_entry(
@@ -273,6 +296,10 @@ pub fn update(
     reason: Option<String>,
     now: DateTime<Utc>,
 ) -> AppResult<EditOutcome> {
+    actor.require(
+        ecops_domain::PermissionLevel::Operator,
+        ecops_domain::access::PRODUCT_EDITORS,
+    )?;
     write_tx(conn, |conn| {
         let p = products::find(conn, id)?.ok_or_else(|| AppError::not_found("no such product"))?;
         crate::error::check_version(p.version, expected)?;
@@ -348,6 +375,13 @@ pub fn move_stock(
     movement: StockInput,
     now: DateTime<Utc>,
 ) -> AppResult<Product> {
+    actor.require(
+        ecops_domain::PermissionLevel::Operator,
+        &[
+            ecops_domain::JobRole::Warehouse,
+            ecops_domain::JobRole::StorefrontSpecialist,
+        ],
+    )?;
     write_tx(conn, |conn| {
         products::find(conn, id)?.ok_or_else(|| AppError::not_found("no such product"))?;
         let moved = stock::move_stock(
@@ -375,6 +409,13 @@ pub fn add_attachment(
     a: &Attachment,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
+    actor.require(
+        ecops_domain::PermissionLevel::Operator,
+        &[
+            ecops_domain::JobRole::StorefrontSpecialist,
+            ecops_domain::JobRole::Designer,
+        ],
+    )?;
     write_tx(conn, |conn| {
         let p = products::find(conn, id)?.ok_or_else(|| AppError::not_found("no such product"))?;
         if (a.copyrighted || p.confidential) && p.status != ProductStatus::Draft {

@@ -34,6 +34,10 @@ pub fn propose(
     input: PromotionInput,
     now: DateTime<Utc>,
 ) -> AppResult<(Promotion, ApprovalRequest)> {
+    actor.require(
+        ecops_domain::PermissionLevel::Operator,
+        &[ecops_domain::JobRole::Planner],
+    )?;
     write_tx(conn, |conn| {
         let found = products::find_by_skus(conn, &input.skus)?;
         if let Some((i, missing)) = input

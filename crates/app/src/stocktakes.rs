@@ -25,6 +25,10 @@ pub fn open(
     note: &str,
     now: DateTime<Utc>,
 ) -> AppResult<Stocktake> {
+    actor.require(
+        ecops_domain::PermissionLevel::Operator,
+        ecops_domain::access::STOCK_COUNTERS,
+    )?;
     write_tx(conn, |conn| {
         let id = Uuid::now_v7();
         stocktakes::create(conn, id, actor.id, note.trim(), now)?;
@@ -49,6 +53,10 @@ pub fn count(
     counted_qty: i64,
     now: DateTime<Utc>,
 ) -> AppResult<Stocktake> {
+    actor.require(
+        ecops_domain::PermissionLevel::Operator,
+        ecops_domain::access::STOCK_COUNTERS,
+    )?;
     write_tx(conn, |conn| {
         // Counting and posting one stocktake take turns: no count lands in a posted stocktake.
         lock_subject(conn, "stocktake", &id.to_string())?;
@@ -86,6 +94,10 @@ pub fn post(
     id: Uuid,
     now: DateTime<Utc>,
 ) -> AppResult<Stocktake> {
+    actor.require(
+        ecops_domain::PermissionLevel::Operator,
+        ecops_domain::access::STOCK_COUNTERS,
+    )?;
     write_tx(conn, |conn| {
         lock_subject(conn, "stocktake", &id.to_string())?;
         let s = load(conn, id)?;

@@ -81,6 +81,13 @@ pub fn propose_level(
     reason: &str,
     now: DateTime<Utc>,
 ) -> AppResult<ApprovalRequest> {
+    actor.require(
+        ecops_domain::PermissionLevel::Operator,
+        &[
+            ecops_domain::JobRole::ItAdmin,
+            ecops_domain::JobRole::DeptManager,
+        ],
+    )?;
     write_tx(conn, |conn| {
         let target = users::find(conn, id)?.ok_or_else(|| AppError::not_found("no such user"))?;
         request_level(conn, actor, &target, level, reason.trim(), now)
@@ -95,6 +102,16 @@ pub fn create(
     level: Option<PermissionLevel>,
     now: DateTime<Utc>,
 ) -> AppResult<(User, Option<ApprovalRequest>)> {
+    actor.require(
+        ecops_domain::PermissionLevel::Operator,
+        ecops_domain::access::ACCOUNT_ADMINS,
+    )?;
+    if new.monthly_wage_fen.is_some() && !ecops_domain::access::may_read_wages(&actor.roles) {
+        return Err(AppError::forbidden(
+            "wage_restricted",
+            "only dept_manager, general_manager and it_admin handle wages",
+        ));
+    }
     let new = NewUser {
         permission_level: PermissionLevel::Viewer,
         ..new
@@ -139,6 +156,16 @@ pub fn update(
     changes: &ProfileChanges,
     now: DateTime<Utc>,
 ) -> AppResult<User> {
+    actor.require(
+        ecops_domain::PermissionLevel::Operator,
+        ecops_domain::access::ACCOUNT_ADMINS,
+    )?;
+    if changes.monthly_wage_fen.is_some() && !ecops_domain::access::may_read_wages(&actor.roles) {
+        return Err(AppError::forbidden(
+            "wage_restricted",
+            "only dept_manager, general_manager and it_admin handle wages",
+        ));
+    }
     write_tx(conn, |conn| {
         let current = users::find(conn, id)?.ok_or_else(|| AppError::not_found("no such user"))?;
         crate::error::check_version(current.version, expected)?;
@@ -169,6 +196,10 @@ pub fn deactivate(
     id: Uuid,
     now: DateTime<Utc>,
 ) -> AppResult<User> {
+    actor.require(
+        ecops_domain::PermissionLevel::Operator,
+        ecops_domain::access::ACCOUNT_ADMINS,
+    )?;
     if id == actor.id {
         return Err(AppError::rule(
             "self_deactivation",
@@ -204,6 +235,10 @@ pub fn set_roles(
     roles: &[JobRole],
     now: DateTime<Utc>,
 ) -> AppResult<User> {
+    actor.require(
+        ecops_domain::PermissionLevel::Operator,
+        ecops_domain::access::ACCOUNT_ADMINS,
+    )?;
     write_tx(conn, |conn| {
         let current = users::find(conn, id)?.ok_or_else(|| AppError::not_found("no such user"))?;
         crate::error::check_version(current.version, expected)?;

@@ -180,6 +180,23 @@ pub enum AccessDenied {
     Role(String),
 }
 
+/// Who takes orders and opens after-sales cases (R-ORD-1, R-AFS-1).
+pub const ORDER_TAKERS: &[JobRole] = &[JobRole::CustomerService, JobRole::CsSupervisor];
+/// Who creates products (R-PRD-1).
+pub const PRODUCT_CREATORS: &[JobRole] = &[JobRole::Planner, JobRole::StorefrontSpecialist];
+/// Who edits a product's description and category.
+pub const PRODUCT_EDITORS: &[JobRole] = &[
+    JobRole::StorefrontSpecialist,
+    JobRole::Planner,
+    JobRole::Designer,
+];
+/// Who counts stock (R-PRD-9).
+pub const STOCK_COUNTERS: &[JobRole] = &[JobRole::StorefrontSpecialist, JobRole::Warehouse];
+/// Who puts people on duty (R-DUT-1..3).
+pub const ROSTERERS: &[JobRole] = &[JobRole::DeptManager, JobRole::CsSupervisor];
+/// Who administers accounts, tokens and approval chains.
+pub const ACCOUNT_ADMINS: &[JobRole] = &[JobRole::ItAdmin];
+
 /// R-ACL-1/2: the caller must have at least `need` and, if `roles` is non-empty, hold one of them.
 pub fn authorize(
     level: PermissionLevel,

@@ -239,6 +239,7 @@ pub fn actor(who: &Identity, meta: &RequestMeta) -> ecops_app::approvals::Actor 
     ecops_app::approvals::Actor {
         id: who.user_id,
         roles: who.roles.clone(),
+        level: who.level,
         audit: meta.audit(who, "", None, Outcome::Success, serde_json::Value::Null),
     }
 }

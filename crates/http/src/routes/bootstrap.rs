@@ -14,7 +14,6 @@ use ecops_api_types::{
 };
 use ecops_app::bootstrap::{self, FirstRun};
 use ecops_domain::access::may_read_wages;
-use ecops_domain::{JobRole, PermissionLevel};
 
 fn view(f: &FirstRun) -> BootstrapView {
     BootstrapView {
@@ -89,7 +88,6 @@ pub async fn bootstrap_permission_level(
     let st = state.clone();
     let ((user, f), who) = state
         .run_as(who, move |conn, who| {
-            who.require(PermissionLevel::Operator, &[JobRole::ItAdmin])?;
             who.require_scope("users:write")?;
             let a = actor(&who, &meta);
             let out: ApiResult<_> = (|| {

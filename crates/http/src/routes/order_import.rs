@@ -10,6 +10,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{import_body, ImportBody, Query};
 use crate::idempotency;
 use crate::state::AppState;
+use crate::support::RequestMeta;
 use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::Duration;
@@ -18,10 +19,10 @@ use ecops_api_types::{
     OrderLineInput, Problem,
 };
 use ecops_app::orders as flow;
+use ecops_app::AppError;
 use ecops_domain::product::ProductStatus;
 use ecops_domain::PermissionLevel;
 use ecops_persistence::repo::products;
-use ecops_persistence::StoreError;
 use validator::Validate;
 
 /// An order read from the file, or why it could not be read.
@@ -204,6 +205,7 @@ fn parse_csv(body: &[u8]) -> ApiResult<Vec<Parsed>> {
 pub async fn import_orders(
     state: web::Data<AppState>,
     req: HttpRequest,
+    meta: RequestMeta,
     who: Caller,
     query: Query<ImportQuery>,
     payload: web::Payload,
@@ -230,7 +232,7 @@ pub async fn import_orders(
         &req,
         &format!("{dry_run}:{}", String::from_utf8_lossy(body.bytes())),
     );
-    let by = who.user_id;
+    let a = crate::support::actor(&who, &meta);
     let now = state.clock.now();
     let within = Duration::minutes(state.config.orders.contact_minutes);
     let limit = state.config.orders.discount_limits.of(&who.roles);
@@ -275,18 +277,18 @@ pub async fn import_orders(
                             Err(missing)
                         }
                     }
-                    Ok(new) => match flow::create(conn, &new, by, within, now) {
+                    Ok(new) => match flow::create(conn, &a, &new, within, now) {
                         Ok(id) => Ok(Some(id)),
-                        Err(StoreError::Invalid { field, message }) => Err(vec![FieldError {
+                        Err(AppError::Invalid { field, message }) => Err(vec![FieldError {
                             field: format!("rows.{row}.{field}"),
                             message,
                         }]),
-                        Err(
-                            StoreError::Rule { detail, .. } | StoreError::Conflict { detail, .. },
-                        ) => Err(vec![FieldError {
-                            field: format!("rows.{row}"),
-                            message: detail,
-                        }]),
+                        Err(AppError::Rule { detail, .. } | AppError::Conflict { detail, .. }) => {
+                            Err(vec![FieldError {
+                                field: format!("rows.{row}"),
+                                message: detail,
+                            }])
+                        }
                         Err(other) => return Err(other.into()),
                     },
                 };

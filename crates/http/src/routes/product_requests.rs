@@ -13,7 +13,6 @@ use ecops_api_types::{
     ApprovalRequestView, PriceChangeRequest, Problem, ProductView, ReasonRequest,
 };
 use ecops_app::effects::CompetitorPrice;
-use ecops_domain::{JobRole, PermissionLevel};
 use uuid::Uuid;
 
 /// R-PRD-3: proposes listing a draft or delisted product (planner or storefront specialist).
@@ -42,10 +41,6 @@ pub async fn request_listing(
     let now = state.clock.now();
     let r = state
         .run_as(who, move |conn, who| {
-            who.require(
-                PermissionLevel::Operator,
-                &[JobRole::Planner, JobRole::StorefrontSpecialist],
-            )?;
             who.require_scope("products:write")?;
             let a = actor(&who, &meta);
             Ok(ecops_app::products::request_listing(
@@ -82,7 +77,6 @@ pub async fn request_delisting(
     let now = state.clock.now();
     let r = state
         .run_as(who, move |conn, who| {
-            who.require(PermissionLevel::Operator, &[JobRole::StorefrontSpecialist])?;
             who.require_scope("products:write")?;
             let a = actor(&who, &meta);
             Ok(ecops_app::products::request_delisting(
@@ -132,7 +126,6 @@ pub async fn request_price_change(
     };
     let r = state
         .run_as(who, move |conn, who| {
-            who.require(PermissionLevel::Operator, &[JobRole::Planner])?;
             who.require_scope("products:write")?;
             let a = actor(&who, &meta);
             Ok(ecops_app::products::request_price_change(
@@ -166,7 +159,6 @@ pub async fn apply_price(
     let now = state.clock.now();
     let view = state
         .run_as(who, move |conn, who| {
-            who.require(PermissionLevel::Operator, &[JobRole::StorefrontSpecialist])?;
             who.require_scope("products:write")?;
             let a = actor(&who, &meta);
             let p = ecops_app::products::apply_price(conn, &a, id, price_id, now)?;

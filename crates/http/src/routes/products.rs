@@ -20,7 +20,7 @@ use ecops_domain::approval::ApprovalState;
 use ecops_domain::product::{
     check_price, effective_price, stocktake_overdue, ProductStatus, PromoRule, Sku,
 };
-use ecops_domain::{JobRole, PermissionLevel};
+use ecops_domain::PermissionLevel;
 use ecops_persistence::repo::products::{
     self, Attachment, Descriptive, NewProduct, Product, ProductFilter,
 };
@@ -30,12 +30,7 @@ use ecops_persistence::AnyConnection;
 use serde_json::json;
 use uuid::Uuid;
 
-pub(crate) const PRODUCT_EDITORS: &[JobRole] = &[
-    JobRole::StorefrontSpecialist,
-    JobRole::Planner,
-    JobRole::Designer,
-];
-pub(crate) const PRODUCT_CREATORS: &[JobRole] = &[JobRole::Planner, JobRole::StorefrontSpecialist];
+pub(crate) use ecops_domain::access::PRODUCT_CREATORS;
 
 /// The wire views of products, with prices derived at `now` (a fixed number of queries for any
 /// number of products).
@@ -200,7 +195,6 @@ pub async fn create_product(
         fingerprint,
         StatusCode::CREATED,
         move |conn, who| {
-            who.require(PermissionLevel::Operator, PRODUCT_CREATORS)?;
             who.require_scope("products:write")?;
             let new = parse_new(&body)?;
             let a = actor(who, &meta);
@@ -354,7 +348,6 @@ pub async fn update_product(
     let now = state.clock.now();
     let outcome = state
         .run_as(who, move |conn, who| {
-            who.require(PermissionLevel::Operator, PRODUCT_EDITORS)?;
             who.require_scope("products:write")?;
             let a = actor(&who, &meta);
             Ok(
@@ -569,10 +562,6 @@ pub async fn create_stock_movement(
     };
     let view = state
         .run_as(who, move |conn, who| {
-            who.require(
-                PermissionLevel::Operator,
-                &[JobRole::Warehouse, JobRole::StorefrontSpecialist],
-            )?;
             who.require_scope("products:write")?;
             let a = actor(&who, &meta);
             let p = ecops_app::products::move_stock(conn, &a, id, input, now)?;
@@ -684,10 +673,6 @@ pub async fn add_attachment(
     let now = state.clock.now();
     let attachment = state
         .run_as(who, move |conn, who| {
-            who.require(
-                PermissionLevel::Operator,
-                &[JobRole::StorefrontSpecialist, JobRole::Designer],
-            )?;
             who.require_scope("products:write")?;
             let attachment = Attachment {
                 id: Uuid::now_v7(),

@@ -14,7 +14,6 @@ use ecops_api_types::{
 };
 use ecops_domain::approval::ApprovalState;
 use ecops_domain::product::{PromoRule, Sku, Window};
-use ecops_domain::{JobRole, PermissionLevel};
 use ecops_persistence::repo::promotions::{self, Promotion};
 use uuid::Uuid;
 
@@ -107,7 +106,6 @@ pub async fn create_promotion(
     };
     let (promo, request) = state
         .run_as(who, move |conn, who| {
-            who.require(PermissionLevel::Operator, &[JobRole::Planner])?;
             who.require_scope("products:write")?;
             let a = actor(&who, &meta);
             Ok(ecops_app::promotions::propose(conn, &a, input, now)?)
