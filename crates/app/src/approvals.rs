@@ -2,7 +2,7 @@
 //! effects from [`super::effects`]; every decision is audited in the same transaction.
 
 use crate::effects;
-use crate::error::{AppError, AppResult};
+use crate::error::{unique_as, AppError, AppResult};
 use chrono::{DateTime, Duration, Utc};
 use ecops_domain::access::{authorize, AccessDenied};
 use ecops_domain::approval::Chain;
@@ -218,7 +218,9 @@ pub fn decide(
                 comment: comment.to_owned(),
                 decided_at: now,
             };
-            approvals::insert_decision(conn, &decision)?;
+            approvals::insert_decision(conn, &decision).map_err(unique_as(|| {
+                AppError::conflict("already_decided", "this step was decided meanwhile")
+            }))?;
             recorded.push(decision);
         }
         match &accepted.effect {

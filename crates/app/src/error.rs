@@ -95,11 +95,7 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => AppError::NotFound("no such resource".to_owned()),
-            StoreError::Invalid { field, message } => AppError::Invalid { field, message },
-            StoreError::Rule { code, detail } => AppError::Rule { code, detail },
-            StoreError::Conflict { code, detail } => AppError::Conflict { code, detail },
-            StoreError::Forbidden { code, detail } => AppError::Forbidden { code, detail },
-            StoreError::Stale(detail) => AppError::Stale(detail),
+            e @ StoreError::Shortage { .. } => AppError::rule("insufficient_stock", e.to_string()),
             other => AppError::Store(other),
         }
     }
@@ -109,5 +105,13 @@ impl From<serde_json::Error> for AppError {
     /// Our own JSON failing to (de)serialize is a fault of ours.
     fn from(e: serde_json::Error) -> Self {
         AppError::Internal(format!("JSON: {e}"))
+    }
+}
+
+/// Maps a taken unique key to the use case's own refusal; any other storage error stays one.
+pub(crate) fn unique_as(refusal: impl FnOnce() -> AppError) -> impl FnOnce(StoreError) -> AppError {
+    move |e| match e {
+        StoreError::Unique(_) => refusal(),
+        other => AppError::from(other),
     }
 }

@@ -2,7 +2,7 @@
 //! are appended, each chained to the previous one by its hash.
 
 use crate::approvals::Actor;
-use crate::error::{AppError, AppResult};
+use crate::error::{unique_as, AppError, AppResult};
 use chrono::{DateTime, Duration, Utc};
 use ecops_domain::access::ORDER_TAKERS;
 use ecops_domain::order::{self as rules, EventKind, OrderStatus};
@@ -215,7 +215,15 @@ pub fn create(
             core_hash: String::new(),
         };
         order.core_hash = rules::hash_json(&core_json(&order, &lines));
-        orders::insert_order(conn, &order, &lines)?;
+        orders::insert_order(conn, &order, &lines).map_err(unique_as(|| {
+            AppError::conflict(
+                "duplicate_channel_order",
+                format!(
+                    "order {} of channel {} already exists",
+                    order.channel_order_no, order.channel
+                ),
+            )
+        }))?;
         // Reserve after the order row exists, so a duplicate channel order fails before stock moves.
         for l in &lines {
             let pid = orders::parse_id(&l.product_id)?;
@@ -374,7 +382,12 @@ pub fn append(
             now,
             data,
         );
-        orders::insert_event(conn, &event)?;
+        orders::insert_event(conn, &event).map_err(unique_as(|| {
+            AppError::conflict(
+                "concurrent_event",
+                "another event was recorded meanwhile; read the order again",
+            )
+        }))?;
         let contacted = match (rec.status.contacted_at, kind) {
             (None, EventKind::CustomerContacted) => Some(to_db(now)),
             (c, _) => c,

@@ -4,7 +4,7 @@
 use crate::approvals::{self as engine, Actor};
 use crate::effects::ConfidentialEdit;
 use crate::effects::{AbnormalDelisting, CompetitorPrice, Listing, PriceChange};
-use crate::error::{AppError, AppResult};
+use crate::error::{unique_as, AppError, AppResult};
 use chrono::{DateTime, Utc};
 use ecops_domain::approval::ApprovalKind;
 use ecops_domain::product::{check_price, effective_price, ProductStatus};
@@ -264,7 +264,12 @@ pub fn create(
         ecops_domain::access::PRODUCT_CREATORS,
     )?;
     write_tx(conn, |conn| {
-        products::insert(conn, new, actor.id, now)?;
+        products::insert(conn, new, actor.id, now).map_err(unique_as(|| {
+            AppError::conflict(
+                "duplicate_sku",
+                format!("a product with SKU {} exists", new.sku),
+            )
+        }))?;
         let entry = actor.audit_entry(
             "product.create",
             Some(("product", new.id.to_string())),
@@ -512,7 +517,12 @@ pub fn import(
         for r in rows {
             let Ok(p) = &r.parsed else { continue };
             if !dry_run {
-                products::insert(conn, p, actor.id, now)?;
+                products::insert(conn, p, actor.id, now).map_err(unique_as(|| {
+                    AppError::conflict(
+                        "duplicate_sku",
+                        format!("a product with SKU {} exists", p.sku),
+                    )
+                }))?;
             }
             done.push((r.row, r.key.clone(), p.id));
         }

@@ -101,7 +101,12 @@ pub fn post(
     write_tx(conn, |conn| {
         lock_subject(conn, "stocktake", &id.to_string())?;
         let s = load(conn, id)?;
-        stocktakes::mark_posted(conn, id, actor.id, now)?;
+        if !stocktakes::mark_posted(conn, id, actor.id, now)? {
+            return Err(AppError::conflict(
+                "stocktake_posted",
+                "the stocktake is already posted",
+            ));
+        }
         for line in &s.lines {
             let diff = line.counted_qty - line.system_qty;
             if diff != 0 {

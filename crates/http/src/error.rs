@@ -280,11 +280,7 @@ impl From<StoreError> for ApiError {
                 "concurrent_update",
                 "a concurrent change won; read the resource again and retry",
             ),
-            StoreError::Rule { code, detail } => ApiError::unprocessable(code, detail),
-            StoreError::Invalid { field, message } => ApiError::invalid_field(&field, message),
-            StoreError::Conflict { code, detail } => ApiError::conflict(code, detail),
-            StoreError::Stale(detail) => ApiError::PreconditionFailed { detail },
-            StoreError::Forbidden { code, detail } => ApiError::forbidden(code, detail),
+            e @ StoreError::Shortage { .. } => ApiError::from(ecops_app::AppError::from(e)),
             StoreError::Pool(e) => ApiError::Unavailable {
                 detail: format!("database unavailable: {e}"),
             },

@@ -23,42 +23,13 @@ pub enum StoreError {
     Migration(String),
     #[error("invalid stored data: {0}")]
     Corrupt(String),
-    /// A business rule refuses the operation (422).
-    #[error("{detail}")]
-    Rule { code: &'static str, detail: String },
-    /// The subject is in a state that forbids the operation (409).
-    #[error("{detail}")]
-    Conflict { code: &'static str, detail: String },
-    /// The caller's `If-Match` version is stale (412).
-    #[error("{0}")]
-    Stale(String),
-    /// A field of the request is refused after a look at the stored data (422 with the field).
-    #[error("`{field}` {message}")]
-    Invalid { field: String, message: String },
-    /// The caller may not do this (403).
-    #[error("{detail}")]
-    Forbidden { code: &'static str, detail: String },
-}
-
-impl StoreError {
-    pub fn rule(code: &'static str, detail: impl Into<String>) -> Self {
-        StoreError::Rule {
-            code,
-            detail: detail.into(),
-        }
-    }
-    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
-        StoreError::Conflict {
-            code,
-            detail: detail.into(),
-        }
-    }
-    pub fn forbidden(code: &'static str, detail: impl Into<String>) -> Self {
-        StoreError::Forbidden {
-            code,
-            detail: detail.into(),
-        }
-    }
+    /// A guarded stock update found less than it was to take.
+    #[error("{sku} has {stock} in stock; {wanted} cannot be taken")]
+    Shortage {
+        sku: String,
+        stock: i64,
+        wanted: i64,
+    },
 }
 
 impl From<DieselError> for StoreError {

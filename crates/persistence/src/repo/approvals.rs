@@ -279,13 +279,7 @@ pub fn insert_decision(conn: &mut AnyConnection, d: &Decision) -> StoreResult<()
             approval_decisions::comment.eq(&d.comment),
             approval_decisions::decided_at.eq(to_db(d.decided_at)),
         ))
-        .execute(conn)
-        .map_err(|e| match StoreError::from(e) {
-            StoreError::Unique(_) => {
-                StoreError::conflict("already_decided", "this step was decided meanwhile")
-            }
-            other => other,
-        })?;
+        .execute(conn)?;
     Ok(())
 }
 

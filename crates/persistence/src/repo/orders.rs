@@ -3,7 +3,7 @@
 
 use super::{from_db, parse_uuid, to_db};
 use crate::schema::{order_events, order_lines, order_status, orders};
-use crate::{AnyConnection, StoreError, StoreResult};
+use crate::{AnyConnection, StoreResult};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use ecops_domain::order::{EventKind, OrderStatus};
@@ -129,17 +129,7 @@ pub fn insert_order(conn: &mut AnyConnection, o: &OrderRow, lines: &[LineRow]) -
             orders::created_at.eq(o.created_at),
             orders::core_hash.eq(&o.core_hash),
         ))
-        .execute(conn)
-        .map_err(|e| match StoreError::from(e) {
-            StoreError::Unique(_) => StoreError::conflict(
-                "duplicate_channel_order",
-                format!(
-                    "order {} of channel {} already exists",
-                    o.channel_order_no, o.channel
-                ),
-            ),
-            other => other,
-        })?;
+        .execute(conn)?;
     for l in lines {
         diesel::insert_into(order_lines::table)
             .values(l.clone())
@@ -161,14 +151,7 @@ pub fn insert_event(conn: &mut AnyConnection, e: &EventRow) -> StoreResult<()> {
             order_events::prev_hash.eq(&e.prev_hash),
             order_events::hash.eq(&e.hash),
         ))
-        .execute(conn)
-        .map_err(|e| match StoreError::from(e) {
-            StoreError::Unique(_) => StoreError::conflict(
-                "concurrent_event",
-                "another event was recorded meanwhile; read the order again",
-            ),
-            other => other,
-        })?;
+        .execute(conn)?;
     Ok(())
 }
 

@@ -105,14 +105,7 @@ pub fn insert(
             products::updated_at.eq(to_db(now)),
             products::version.eq(1_i64),
         ))
-        .execute(conn)
-        .map_err(|e| match StoreError::from(e) {
-            StoreError::Unique(_) => StoreError::conflict(
-                "duplicate_sku",
-                format!("a product with SKU {} exists", p.sku),
-            ),
-            other => other,
-        })?;
+        .execute(conn)?;
     insert_price(
         conn,
         &NewPrice {

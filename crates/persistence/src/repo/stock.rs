@@ -76,13 +76,11 @@ pub fn move_stock(
         let Some(current) = products::find(conn, product_id)? else {
             return Err(StoreError::NotFound);
         };
-        return Err(StoreError::rule(
-            "insufficient_stock",
-            format!(
-                "{} has {} in stock; {} cannot be taken",
-                current.sku, current.stock, -delta
-            ),
-        ));
+        return Err(StoreError::Shortage {
+            sku: current.sku,
+            stock: current.stock,
+            wanted: -delta,
+        });
     }
     let (stock_after, status): (i64, String) = p::table
         .find(&key)

@@ -2,7 +2,7 @@
 
 use super::{from_db, parse_uuid, to_db};
 use crate::schema::{stocktake_lines, stocktakes};
-use crate::{AnyConnection, StoreError, StoreResult};
+use crate::{AnyConnection, StoreResult};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
@@ -136,7 +136,7 @@ pub fn mark_posted(
     id: Uuid,
     by: Uuid,
     now: DateTime<Utc>,
-) -> StoreResult<()> {
+) -> StoreResult<bool> {
     let n = diesel::update(
         stocktakes::table
             .filter(stocktakes::id.eq(id.to_string()))
@@ -148,12 +148,5 @@ pub fn mark_posted(
         stocktakes::posted_by.eq(Some(by.to_string())),
     ))
     .execute(conn)?;
-    if n == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::conflict(
-            "stocktake_posted",
-            "the stocktake is already posted",
-        ))
-    }
+    Ok(n == 1)
 }
