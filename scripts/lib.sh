@@ -43,6 +43,7 @@ build_dashboard() {
     "$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/ecops-dashboard.wasm"
   cp "$ROOT"/frontend/static/* "$dist.tmp/"
   rm -rf "$dist" && mv "$dist.tmp" "$dist"
+  log "dashboard bundle: $(gzip -9c "$dist/pkg/ecops-dashboard_bg.wasm" | wc -c) bytes of wasm gzipped (budget 409600)"
 }
 
 # Starts the local PostgreSQL cluster if needed and prints a URL for a throwaway test role.

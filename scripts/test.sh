@@ -43,6 +43,9 @@ fi
 log "unit and API tests (SQLite and PostgreSQL)"
 cargo test --locked --workspace
 
+log "dashboard unit tests (native: formatting, translation tables)"
+(cd frontend && cargo test --locked)
+
 log "OpenAPI document"
 python3 -m openapi_spec_validator openapi/openapi.json
 

@@ -1,7 +1,10 @@
 //! Routes and the session: who is logged in, shared with every page.
 
 use crate::components::header::Header;
-use crate::pages::{home::Home, login::Login, not_found::NotFound};
+use crate::i18n::Lang;
+use crate::pages::{
+    home::Home, login::Login, not_found::NotFound, order::OrderPage, orders::Orders,
+};
 use crate::services::{auth, session};
 use ecops_api_types::UserView;
 use yew::prelude::*;
@@ -14,6 +17,10 @@ pub enum Route {
     Home,
     #[at("/login")]
     Login,
+    #[at("/orders")]
+    Orders,
+    #[at("/orders/:id")]
+    Order { id: String },
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -25,6 +32,9 @@ pub struct Session {
     pub user: Option<UserView>,
     pub password_expired: bool,
     pub set: Callback<Option<(UserView, bool)>>,
+    /// The language texts are shown in (Chinese unless chosen otherwise).
+    pub lang: Lang,
+    pub set_lang: Callback<Lang>,
 }
 
 #[function_component(App)]
@@ -32,6 +42,7 @@ pub fn app() -> Html {
     let user = use_state(|| None::<UserView>);
     let expired = use_state(|| false);
     let checked = use_state(|| false);
+    let lang = use_state(Lang::saved);
     {
         let (user, expired, checked) = (user.clone(), expired.clone(), checked.clone());
         use_effect_with((), move |_| {
@@ -60,21 +71,44 @@ pub fn app() -> Html {
             }
         })
     };
+    let set_lang = {
+        let lang = lang.clone();
+        Callback::from(move |l: Lang| {
+            l.save();
+            lang.set(l);
+        })
+    };
+    {
+        let code = lang.code();
+        use_effect_with(code, move |code| {
+            if let Some(root) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.document_element())
+            {
+                let _ = root.set_attribute("lang", if *code == "zh" { "zh-CN" } else { "en" });
+            }
+        });
+    }
     let ctx = Session {
         user: (*user).clone(),
         password_expired: *expired,
         set,
+        lang: *lang,
+        set_lang,
     };
     if !*checked {
-        return html! { <p class="loading">{ "Loading ecops…" }</p> };
+        return html! { <p class="loading">{ lang.t("loading") }</p> };
     }
     html! {
         <ContextProvider<Session> context={ctx}>
             <BrowserRouter>
                 <Header />
-                <main>
-                    <Switch<Route> render={switch} />
-                </main>
+                <div class="shell">
+                    <crate::components::nav::Nav />
+                    <main>
+                        <Switch<Route> render={switch} />
+                    </main>
+                </div>
             </BrowserRouter>
         </ContextProvider<Session>>
     }
@@ -84,6 +118,8 @@ fn switch(route: Route) -> Html {
     match route {
         Route::Home => html! { <Home /> },
         Route::Login => html! { <Login /> },
+        Route::Orders => html! { <Orders /> },
+        Route::Order { id } => html! { <OrderPage {id} /> },
         Route::NotFound => html! { <NotFound /> },
     }
 }

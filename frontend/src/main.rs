@@ -2,6 +2,8 @@
 
 mod app;
 mod components;
+mod format;
+mod i18n;
 mod pages;
 mod services;
 

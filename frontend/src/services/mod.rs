@@ -1,3 +1,4 @@
 pub mod auth;
+pub mod orders;
 pub mod requests;
 pub mod session;

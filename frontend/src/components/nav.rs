@@ -1,0 +1,39 @@
+//! The side navigation: only what the user's roles can use.
+
+use crate::app::{Route, Session};
+use ecops_api_types::JobRole;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+/// Who works the order desk.
+const ORDER_DESK: &[JobRole] = &[
+    JobRole::CustomerService,
+    JobRole::CsSupervisor,
+    JobRole::Warehouse,
+    JobRole::DeptManager,
+    JobRole::GeneralManager,
+];
+
+#[function_component(Nav)]
+pub fn nav() -> Html {
+    let route = use_route::<Route>();
+    let Some(session) = use_context::<Session>() else {
+        return html! {};
+    };
+    let Some(user) = &session.user else {
+        return html! {};
+    };
+    let lang = session.lang;
+    let here = |r: Route| route.as_ref() == Some(&r);
+    let orders = user.roles.iter().any(|r| ORDER_DESK.contains(r));
+    html! {
+        <nav class="side" aria-label="main" data-testid="side-nav">
+            <Link<Route> to={Route::Home} classes={classes!(here(Route::Home).then_some("here"))}>{ lang.t("nav-home") }</Link<Route>>
+            if orders {
+                <Link<Route> to={Route::Orders} classes={classes!(here(Route::Orders).then_some("here"))}>
+                    <span data-testid="nav-orders">{ lang.t("nav-orders") }</span>
+                </Link<Route>>
+            }
+        </nav>
+    }
+}

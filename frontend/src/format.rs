@@ -1,0 +1,121 @@
+//! How the dashboard writes money, instants and countdowns: one place, tested natively.
+//!
+//! Money travels as integer fen and is written as yuan with thousands separators
+//! (`123450` → `¥1,234.50`). Instants travel in UTC and are written in the company's time zone
+//! (China Standard Time, UTC+8, which has no daylight saving).
+
+use chrono::{DateTime, FixedOffset, Offset, Utc};
+
+/// The company's time zone.
+pub fn company_tz() -> FixedOffset {
+    // Eight hours lies within the ±24 h chrono accepts; UTC is only the type's fallback.
+    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| Utc.fix())
+}
+
+/// `¥1,234.50`; negative amounts as `-¥1.00`.
+pub fn money(fen: i64) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    let abs = fen.unsigned_abs();
+    let (yuan, cents) = (abs / 100, abs % 100);
+    let digits = yuan.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{sign}¥{grouped}.{cents:02}")
+}
+
+/// `2026-11-30 18:45` in the company's time zone.
+pub fn datetime(at: DateTime<Utc>) -> String {
+    at.with_timezone(&company_tz())
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// How a deadline looks from `now`: time left (or overdue by) as `m:ss`, and its urgency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Countdown {
+    pub text: String,
+    pub urgency: Urgency,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Urgency {
+    /// More than two minutes left.
+    Calm,
+    /// Two minutes or less left.
+    Soon,
+    /// Past due.
+    Missed,
+}
+
+impl Urgency {
+    pub fn class(self) -> &'static str {
+        match self {
+            Urgency::Calm => "calm",
+            Urgency::Soon => "soon",
+            Urgency::Missed => "missed",
+        }
+    }
+}
+
+/// R-ORD-3: the contact countdown: amber in the last two minutes, red once missed.
+pub fn countdown(due: DateTime<Utc>, now: DateTime<Utc>) -> Countdown {
+    let secs = (due - now).num_seconds();
+    let abs = secs.unsigned_abs();
+    let text = format!(
+        "{}{}:{:02}",
+        if secs < 0 { "-" } else { "" },
+        abs / 60,
+        abs % 60
+    );
+    let urgency = if secs < 0 {
+        Urgency::Missed
+    } else if secs <= 120 {
+        Urgency::Soon
+    } else {
+        Urgency::Calm
+    };
+    Countdown { text, urgency }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn money_is_yuan_with_separators_from_fen() {
+        assert_eq!(money(0), "¥0.00");
+        assert_eq!(money(5), "¥0.05");
+        assert_eq!(money(12_800), "¥128.00");
+        assert_eq!(money(123_450), "¥1,234.50");
+        assert_eq!(money(100_000_000), "¥1,000,000.00");
+        assert_eq!(money(-100), "-¥1.00");
+        assert_eq!(money(i64::MIN), "-¥92,233,720,368,547,758.08");
+    }
+
+    #[test]
+    fn instants_are_written_in_company_time() {
+        let at = Utc.with_ymd_and_hms(2026, 11, 30, 16, 5, 9).single();
+        let at = at.unwrap_or_default();
+        assert_eq!(datetime(at), "2026-12-01 00:05");
+    }
+
+    #[test]
+    fn r_ord_3_the_countdown_turns_amber_then_red() {
+        let now = Utc
+            .with_ymd_and_hms(2026, 11, 30, 10, 0, 0)
+            .single()
+            .unwrap_or_default();
+        let c = countdown(now + chrono::Duration::seconds(600), now);
+        assert_eq!((c.text.as_str(), c.urgency), ("10:00", Urgency::Calm));
+        let c = countdown(now + chrono::Duration::seconds(120), now);
+        assert_eq!((c.text.as_str(), c.urgency), ("2:00", Urgency::Soon));
+        let c = countdown(now - chrono::Duration::seconds(61), now);
+        assert_eq!((c.text.as_str(), c.urgency), ("-1:01", Urgency::Missed));
+    }
+}

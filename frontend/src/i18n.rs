@@ -1,0 +1,108 @@
+//! The dashboard's texts: one Fluent table per language (`locales/*.ftl`), Chinese by default.
+//! Components ask for a text by key ([`Lang::t`]); they hold no literal of their own.
+
+use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
+use gloo_storage::{LocalStorage, Storage};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use unic_langid::{langid, LanguageIdentifier};
+
+const ZH: &str = include_str!("../locales/zh.ftl");
+const EN: &str = include_str!("../locales/en.ftl");
+const KEY: &str = "ecops.lang";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+thread_local! {
+    static BUNDLES: RefCell<HashMap<Lang, FluentBundle<FluentResource>>> = RefCell::new(HashMap::new());
+}
+
+fn bundle(lang: Lang) -> FluentBundle<FluentResource> {
+    let (id, text): (LanguageIdentifier, &str) = match lang {
+        Lang::Zh => (langid!("zh-CN"), ZH),
+        Lang::En => (langid!("en"), EN),
+    };
+    let mut b = FluentBundle::new(vec![id]);
+    // Unicode isolation marks around arguments would show up in tests and copy-paste.
+    b.set_use_isolating(false);
+    let res = match FluentResource::try_new(text.to_owned()) {
+        Ok(r) => r,
+        Err((r, _)) => r,
+    };
+    let _ = b.add_resource(res);
+    b
+}
+
+impl Lang {
+    /// The language chosen last on this browser (a preference, not a secret), else Chinese.
+    pub fn saved() -> Lang {
+        match LocalStorage::get::<String>(KEY).ok().as_deref() {
+            Some("en") => Lang::En,
+            _ => Lang::Zh,
+        }
+    }
+
+    pub fn save(self) {
+        let _ = LocalStorage::set(KEY, self.code());
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
+    /// The text of `key`; the key itself when the table lacks it.
+    pub fn t(self, key: &str) -> String {
+        self.format(key, None)
+    }
+
+    /// The text of `key` with one argument.
+    pub fn t1(self, key: &str, name: &str, value: &str) -> String {
+        let mut args = FluentArgs::new();
+        args.set(name.to_owned(), FluentValue::from(value.to_owned()));
+        self.format(key, Some(&args))
+    }
+
+    fn format(self, key: &str, args: Option<&FluentArgs>) -> String {
+        BUNDLES.with(|cell| {
+            let mut map = cell.borrow_mut();
+            let b = map.entry(self).or_insert_with(|| bundle(self));
+            match b.get_message(key).and_then(|m| m.value()) {
+                Some(pattern) => {
+                    let mut errors = Vec::new();
+                    b.format_pattern(pattern, args, &mut errors).into_owned()
+                }
+                None => key.to_owned(),
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(text: &str) -> Vec<&str> {
+        text.lines()
+            .filter_map(|l| l.split_once(" = ").map(|(k, _)| k.trim()))
+            .filter(|k| !k.is_empty() && !k.starts_with('#'))
+            .collect()
+    }
+
+    #[test]
+    fn both_tables_have_the_same_keys_and_every_text_resolves() {
+        assert_eq!(keys(ZH), keys(EN));
+        for k in keys(ZH) {
+            assert_ne!(Lang::Zh.t(k), k, "zh {k}");
+            assert_ne!(Lang::En.t(k), k, "en {k}");
+        }
+        assert_eq!(Lang::En.t1("order-title", "no", "TB-1"), "Order TB-1");
+        assert_eq!(Lang::Zh.t1("order-title", "no", "TB-1"), "订单 TB-1");
+    }
+}

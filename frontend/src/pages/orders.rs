@@ -1,0 +1,299 @@
+//! The order queue (R-ORD-3): newest or most urgent first, filters in the URL, a live contact
+//! countdown per row, refreshed without a reload, worked from the keyboard (j/k, Enter).
+
+use crate::app::{Route, Session};
+use crate::format::{countdown, datetime, money};
+use crate::i18n::Lang;
+use crate::services::orders;
+use chrono::Utc;
+use ecops_api_types::{DeadlineState, OrderStatus, OrderView};
+use gloo_timers::callback::Interval;
+use serde::{Deserialize, Serialize};
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+/// The queue's filters, kept in the URL so a view can be shared and reloaded.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct QueueQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overdue: Option<bool>,
+}
+
+impl QueueQuery {
+    fn api_query(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(s) = &self.sort {
+            parts.push(format!("sort={s}"));
+        }
+        if let Some(s) = &self.status {
+            parts.push(format!("status={s}"));
+        }
+        if let Some(c) = self.channel.as_ref().filter(|c| !c.is_empty()) {
+            parts.push(format!("channel={c}"));
+        }
+        if self.overdue == Some(true) {
+            parts.push("overdue=true".to_owned());
+        }
+        parts.join("&")
+    }
+}
+
+const STATUSES: [OrderStatus; 8] = [
+    OrderStatus::Accepted,
+    OrderStatus::Verified,
+    OrderStatus::OnHold,
+    OrderStatus::PriceHold,
+    OrderStatus::Checked,
+    OrderStatus::Shipped,
+    OrderStatus::Delivered,
+    OrderStatus::Cancelled,
+];
+
+pub fn status_key(s: OrderStatus) -> &'static str {
+    match s {
+        OrderStatus::Accepted => "accepted",
+        OrderStatus::Verified => "verified",
+        OrderStatus::OnHold => "on_hold",
+        OrderStatus::PriceHold => "price_hold",
+        OrderStatus::Checked => "checked",
+        OrderStatus::Shipped => "shipped",
+        OrderStatus::Delivered => "delivered",
+        OrderStatus::Cancelled => "cancelled",
+    }
+}
+
+/// The contact cell: a live countdown while open, the outcome once contacted.
+pub fn contact_cell(lang: Lang, o: &OrderView, now: chrono::DateTime<Utc>) -> Html {
+    match o.contact_deadline {
+        DeadlineState::Met => html! { <span class="badge ok">{ lang.t("contact-met") }</span> },
+        DeadlineState::Missed => {
+            html! { <span class="badge bad">{ lang.t("contact-missed") }</span> }
+        }
+        DeadlineState::Open | DeadlineState::Overdue => {
+            let c = countdown(o.contact_due_at, now);
+            html! {
+                <span class={classes!("countdown", c.urgency.class())} data-testid="countdown"
+                      data-urgency={c.urgency.class()}>{ c.text }</span>
+            }
+        }
+    }
+}
+
+#[derive(Clone, PartialEq)]
+enum Load {
+    Loading,
+    Ready(Vec<OrderView>),
+    Failed(String),
+}
+
+#[function_component(Orders)]
+pub fn orders() -> Html {
+    let session = use_context::<Session>();
+    let lang = session.as_ref().map(|s| s.lang).unwrap_or(Lang::Zh);
+    let location = use_location();
+    let navigator = use_navigator();
+    let query: QueueQuery = location
+        .as_ref()
+        .and_then(|l| l.query::<QueueQuery>().ok())
+        .unwrap_or_default();
+    let load = use_state(|| Load::Loading);
+    let now = use_state(Utc::now);
+    let selected = use_state(|| 0usize);
+    let tick = use_state(|| 0u32);
+
+    // The clock that runs the countdowns, and the refresh that brings new orders in.
+    {
+        let (now, tick) = (now.clone(), tick.clone());
+        use_effect_with((), move |_| {
+            let mut seconds = 0u32;
+            let interval = Interval::new(1_000, move || {
+                now.set(Utc::now());
+                seconds = seconds.wrapping_add(1);
+                if seconds.is_multiple_of(3) {
+                    tick.set(seconds);
+                }
+            });
+            move || drop(interval)
+        });
+    }
+    {
+        let load = load.clone();
+        let api_query = query.api_query();
+        use_effect_with((api_query, *tick), move |(q, _)| {
+            let (load, q) = (load.clone(), q.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match orders::queue(&q).await {
+                    Ok(page) => load.set(Load::Ready(page.items)),
+                    Err(e) if matches!(*load, Load::Ready(_)) => {
+                        // Keep what is on screen; the next refresh tries again.
+                        let _ = e;
+                    }
+                    Err(e) => load.set(Load::Failed(e.message())),
+                }
+            });
+        });
+    }
+
+    let Some(session) = session else {
+        return html! {};
+    };
+    if session.user.is_none() {
+        return html! { <Redirect<Route> to={Route::Login} /> };
+    }
+
+    let set_query = {
+        let navigator = navigator.clone();
+        move |q: QueueQuery| {
+            if let Some(n) = &navigator {
+                let _ = n.push_with_query(&Route::Orders, &q);
+            }
+        }
+    };
+    let on_sort = {
+        let (q, set) = (query.clone(), set_query.clone());
+        Callback::from(move |e: Event| {
+            let v = e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value();
+            set(QueueQuery {
+                sort: Some(v).filter(|v| v != "newest"),
+                ..q.clone()
+            });
+        })
+    };
+    let on_status = {
+        let (q, set) = (query.clone(), set_query.clone());
+        Callback::from(move |e: Event| {
+            let v = e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value();
+            set(QueueQuery {
+                status: Some(v).filter(|v| !v.is_empty()),
+                ..q.clone()
+            });
+        })
+    };
+    let on_overdue = {
+        let (q, set) = (query.clone(), set_query.clone());
+        Callback::from(move |e: Event| {
+            let on = e
+                .target_unchecked_into::<web_sys::HtmlInputElement>()
+                .checked();
+            set(QueueQuery {
+                overdue: on.then_some(true),
+                ..q.clone()
+            });
+        })
+    };
+
+    let rows = match &*load {
+        Load::Loading => {
+            return html! {
+                <section class="card" data-testid="orders"><p class="muted">{ lang.t("loading") }</p></section>
+            }
+        }
+        Load::Failed(msg) => {
+            return html! {
+                <section class="card" data-testid="orders">
+                    <div class="error" role="alert">{ msg.clone() }</div>
+                </section>
+            }
+        }
+        Load::Ready(rows) => rows.clone(),
+    };
+
+    let open = {
+        let navigator = navigator.clone();
+        move |o: &OrderView| {
+            if let Some(n) = &navigator {
+                n.push(&Route::Order {
+                    id: o.id.to_string(),
+                });
+            }
+        }
+    };
+    let on_key = {
+        let (rows, selected, open) = (rows.clone(), selected.clone(), open.clone());
+        Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+            "j" | "ArrowDown" => selected.set((*selected + 1).min(rows.len().saturating_sub(1))),
+            "k" | "ArrowUp" => selected.set(selected.saturating_sub(1)),
+            "Enter" => {
+                if let Some(o) = rows.get(*selected) {
+                    open(o);
+                }
+            }
+            _ => {}
+        })
+    };
+
+    let sort_value = query.sort.clone().unwrap_or_else(|| "newest".to_owned());
+    let status_value = query.status.clone().unwrap_or_default();
+    html! {
+        <section class="card wide" data-testid="orders">
+            <h2>{ lang.t("orders-title") }</h2>
+            <div class="filters">
+                <label>{ lang.t("orders-sort") }
+                    <select data-testid="sort" onchange={on_sort}>
+                        <option value="newest" selected={sort_value == "newest"}>{ lang.t("sort-newest") }</option>
+                        <option value="contact_due" selected={sort_value == "contact_due"}>{ lang.t("sort-contact-due") }</option>
+                    </select>
+                </label>
+                <label>{ lang.t("filter-status") }
+                    <select data-testid="status-filter" onchange={on_status}>
+                        <option value="" selected={status_value.is_empty()}>{ lang.t("filter-all") }</option>
+                        { for STATUSES.iter().map(|s| html! {
+                            <option value={status_key(*s)} selected={status_value == status_key(*s)}>
+                                { lang.t(&format!("status-{}", status_key(*s))) }
+                            </option>
+                        }) }
+                    </select>
+                </label>
+                <label class="check">
+                    <input type="checkbox" data-testid="overdue-filter" checked={query.overdue == Some(true)} onchange={on_overdue} />
+                    { lang.t("filter-overdue") }
+                </label>
+            </div>
+            if rows.is_empty() {
+                <p class="empty" data-testid="orders-empty">{ lang.t("empty-orders") }</p>
+            } else {
+                <table class="queue" tabindex="0" onkeydown={on_key} aria-label={lang.t("orders-title")}>
+                    <thead><tr>
+                        <th>{ lang.t("col-order-no") }</th>
+                        <th>{ lang.t("col-channel") }</th>
+                        <th>{ lang.t("col-customer") }</th>
+                        <th class="num">{ lang.t("col-total") }</th>
+                        <th>{ lang.t("col-status") }</th>
+                        <th>{ lang.t("col-created") }</th>
+                        <th>{ lang.t("col-contact") }</th>
+                    </tr></thead>
+                    <tbody>
+                        { for rows.iter().enumerate().map(|(i, o)| {
+                            let onclick = {
+                                let (open, o) = (open.clone(), o.clone());
+                                Callback::from(move |_: MouseEvent| open(&o))
+                            };
+                            html! {
+                                <tr key={o.id.to_string()} class={classes!((i == *selected).then_some("selected"))}
+                                    data-testid="order-row" data-order-no={o.channel_order_no.clone()} {onclick}>
+                                    <td><a href={format!("/orders/{}", o.id)} onclick={Callback::from(|e: MouseEvent| e.prevent_default())}>{ &o.channel_order_no }</a></td>
+                                    <td>{ &o.channel }</td>
+                                    <td>{ &o.customer_name }</td>
+                                    <td class="num">{ money(o.total_fen) }</td>
+                                    <td><span class={classes!("badge", status_key(o.status))}>{ lang.t(&format!("status-{}", status_key(o.status))) }</span></td>
+                                    <td>{ datetime(o.created_at) }</td>
+                                    <td>{ contact_cell(lang, o, *now) }</td>
+                                </tr>
+                            }
+                        }) }
+                    </tbody>
+                </table>
+            }
+        </section>
+    }
+}

@@ -1,0 +1,49 @@
+//! The order desk's calls: the queue, one order, its events; the header's pending counts.
+
+use super::requests::{request, ApiFailure};
+use ecops_api_types::{ApprovalDetail, OrderEventInput, OrderView, Page};
+use gloo_net::http::Method;
+use uuid::Uuid;
+
+/// One page of the queue; `query` is the page's own URL query (filters and sort).
+pub async fn queue(query: &str) -> Result<Page<OrderView>, ApiFailure> {
+    let sep = if query.is_empty() { "" } else { "&" };
+    request::<(), _>(
+        Method::GET,
+        &format!("/api/v1/orders?limit=200{sep}{query}"),
+        None,
+    )
+    .await
+}
+
+pub async fn get(id: Uuid) -> Result<OrderView, ApiFailure> {
+    request::<(), _>(Method::GET, &format!("/api/v1/orders/{id}"), None).await
+}
+
+/// Records what happened to an order; the answer is the order as it is now.
+pub async fn record(id: Uuid, event: &OrderEventInput) -> Result<OrderView, ApiFailure> {
+    request(
+        Method::POST,
+        &format!("/api/v1/orders/{id}/events"),
+        Some(event),
+    )
+    .await
+}
+
+/// How many requests wait for a decision by one of my roles.
+pub async fn approvals_waiting() -> Result<usize, ApiFailure> {
+    let page: Page<ApprovalDetail> = request::<(), _>(
+        Method::GET,
+        "/api/v1/approvals?view=waiting&limit=200",
+        None,
+    )
+    .await?;
+    Ok(page.items.len())
+}
+
+/// How many orders are past their contact deadline without a contact.
+pub async fn overdue() -> Result<usize, ApiFailure> {
+    let page: Page<OrderView> =
+        request::<(), _>(Method::GET, "/api/v1/orders?overdue=true&limit=200", None).await?;
+    Ok(page.items.len())
+}
