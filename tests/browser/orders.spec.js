@@ -86,10 +86,15 @@ test('an order taken through the API appears in the queue, counts down, and its 
   await expect.poll(async () => countdown.textContent(), { timeout: 5_000 }).not.toBe(first);
   await page.screenshot({ path: 'test-results/order-queue-zh.png', fullPage: true });
 
+  // A change recorded elsewhere shows up too: payment verified by a colleague.
+  const verified = await call(request, 'POST', `/orders/${created.body.id}/events`, admin, { kind: 'payment_verified', note: 'ok' });
+  expect(verified.status, JSON.stringify(verified.body)).toBe(201);
+  await expect(row).toContainText('已核实');
+
   // The same screen in English.
   await page.getByTestId('language').selectOption('en');
   await expect(page.getByRole('heading', { name: 'Order queue' })).toBeVisible();
-  await expect(row).toContainText('Accepted');
+  await expect(row).toContainText('Verified');
   await page.screenshot({ path: 'test-results/order-queue-en.png', fullPage: true });
 
   // Filters live in the URL: most urgent first, overdue only shows nothing yet.
@@ -103,6 +108,7 @@ test('an order taken through the API appears in the queue, counts down, and its 
   // Open it from the keyboard-workable table and record the contact: the deadline is met.
   await row.click();
   await expect(page.getByTestId('order')).toBeVisible();
+  await expect(page.getByTestId('order-status')).toHaveText('Verified');
   await expect(page.getByTestId('order-total')).toHaveText('¥256.00');
   await page.getByLabel('Note').fill('客户确认地址和数量');
   await page.getByRole('button', { name: 'Save' }).click();

@@ -4,7 +4,7 @@
 use crate::app::{Route, Session};
 use crate::format::{countdown, datetime, money};
 use crate::i18n::Lang;
-use crate::services::orders;
+use crate::services::{orders, stream};
 use chrono::Utc;
 use ecops_api_types::{DeadlineState, OrderStatus, OrderView};
 use gloo_timers::callback::Interval;
@@ -107,19 +107,26 @@ pub fn orders() -> Html {
     let selected = use_state(|| 0usize);
     let tick = use_state(|| 0u32);
 
-    // The clock that runs the countdowns, and the refresh that brings new orders in.
+    // The clock that runs the countdowns; the server's event stream brings new orders and
+    // changes in (and a slow refresh covers a stream that cannot be opened).
     {
         let (now, tick) = (now.clone(), tick.clone());
         use_effect_with((), move |_| {
-            let mut seconds = 0u32;
-            let interval = Interval::new(1_000, move || {
-                now.set(Utc::now());
-                seconds = seconds.wrapping_add(1);
-                if seconds.is_multiple_of(3) {
-                    tick.set(seconds);
-                }
-            });
-            move || drop(interval)
+            let clock = Interval::new(1_000, move || now.set(Utc::now()));
+            let bump = {
+                let (tick, count) = (tick.clone(), std::rc::Rc::new(std::cell::Cell::new(0u32)));
+                Callback::from(move |()| {
+                    count.set(count.get().wrapping_add(1));
+                    tick.set(count.get());
+                })
+            };
+            let watch = stream::watch_orders(bump.clone());
+            let slow = Interval::new(30_000, move || bump.emit(()));
+            move || {
+                drop(clock);
+                drop(slow);
+                drop(watch);
+            }
         });
     }
     {

@@ -2,3 +2,4 @@ pub mod auth;
 pub mod orders;
 pub mod requests;
 pub mod session;
+pub mod stream;

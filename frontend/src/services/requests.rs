@@ -72,7 +72,7 @@ async fn decode<T: DeserializeOwned>(resp: gloo_net::http::Response) -> Result<T
 }
 
 /// Trades the refresh token for a new pair; false when the session is over.
-async fn refresh() -> bool {
+pub async fn refresh() -> bool {
     let Some(tokens) = session::load() else {
         return false;
     };
