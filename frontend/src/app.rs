@@ -47,11 +47,8 @@ pub fn app() -> Html {
         let (user, expired, checked) = (user.clone(), expired.clone(), checked.clone());
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                if session::load().is_some() {
-                    match auth::me().await {
-                        Ok(me) => user.set(Some(me)),
-                        Err(_) => session::clear(),
-                    }
+                if let Some(me) = auth::resume().await {
+                    user.set(Some(me));
                 }
                 expired.set(session::password_expired());
                 checked.set(true);

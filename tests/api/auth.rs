@@ -426,3 +426,88 @@ async fn role_changes_deactivation_and_logout_govern_the_next_request(app: TestA
         .assert_problem(401, "unauthorized");
 }
 dual!(role_changes_deactivation_and_logout_govern_the_next_request);
+
+fn refresh_cookie_of(r: &Reply) -> Option<String> {
+    r.header("set-cookie")
+        .filter(|c| c.starts_with("ecops_refresh="))
+        .map(str::to_owned)
+}
+
+/// The dashboard's refresh token lives in an HttpOnly, SameSite=Strict cookie scoped to the
+/// refresh endpoint; it is honoured only with the dashboard's header, rotates on every use, and
+/// a replayed one ends the session.
+async fn the_dashboard_refreshes_through_an_httponly_cookie(app: TestApp) {
+    let login = app
+        .send(
+            app.request(Method::POST, "/api/v1/auth/login", None)
+                .header("X-Ecops-Client", "dashboard")
+                .json(&json!({"username": "admin", "password": ADMIN_PASSWORD})),
+        )
+        .await;
+    assert_eq!(login.status, StatusCode::OK, "{}", login.text);
+    assert!(login.body.get("refresh_token").is_none(), "{}", login.text);
+    let cookie = refresh_cookie_of(&login).unwrap_or_default();
+    for part in [
+        "HttpOnly",
+        "SameSite=Strict",
+        "Path=/api/v1/auth/refresh",
+        "Max-Age=",
+    ] {
+        assert!(cookie.contains(part), "{part} missing in {cookie}");
+    }
+    let pair = cookie.split(';').next().unwrap_or_default().to_owned();
+
+    // Without the header the cookie counts for nothing.
+    app.send(
+        app.request(Method::POST, "/api/v1/auth/refresh", None)
+            .header("Cookie", pair.clone())
+            .json(&json!({})),
+    )
+    .await
+    .assert_problem(422, "validation_failed");
+
+    let refresh = |c: String| {
+        app.request(Method::POST, "/api/v1/auth/refresh", None)
+            .header("X-Ecops-Client", "dashboard")
+            .header("Cookie", c)
+            .json(&json!({}))
+    };
+    let next = app.send(refresh(pair.clone())).await;
+    assert_eq!(next.status, StatusCode::OK, "{}", next.text);
+    assert!(next.body.get("refresh_token").is_none());
+    let access = next.body["access_token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(app.get("/api/v1/me", &access).await.status, StatusCode::OK);
+    let rotated = refresh_cookie_of(&next).unwrap_or_default();
+    assert_ne!(rotated.split(';').next(), Some(pair.as_str()));
+
+    // The first cookie again: a replay, and the whole session ends.
+    app.send(refresh(pair))
+        .await
+        .assert_problem(401, "unauthorized");
+    app.get("/api/v1/me", &access)
+        .await
+        .assert_problem(401, "unauthorized");
+
+    // Logging out clears the cookie.
+    let fresh = app
+        .send(
+            app.request(Method::POST, "/api/v1/auth/login", None)
+                .header("X-Ecops-Client", "dashboard")
+                .json(&json!({"username": "admin", "password": ADMIN_PASSWORD})),
+        )
+        .await;
+    let token = fresh.body["access_token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let out = app
+        .send(app.request(Method::POST, "/api/v1/auth/logout", Some(&token)))
+        .await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT, "{}", out.text);
+    let cleared = refresh_cookie_of(&out).unwrap_or_default();
+    assert!(cleared.contains("Max-Age=0"), "{cleared}");
+}
+dual!(the_dashboard_refreshes_through_an_httponly_cookie);

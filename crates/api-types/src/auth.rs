@@ -21,8 +21,11 @@ pub struct LoginRequest {
 pub struct TokenResponse {
     /// Short-lived JWT for `Authorization: Bearer`.
     pub access_token: String,
-    /// Single-use token for `POST /api/v1/auth/refresh`; each use returns a new one.
-    pub refresh_token: String,
+    /// Single-use token for `POST /api/v1/auth/refresh`; each use returns a new one. Absent when
+    /// the caller sent `X-Ecops-Client: dashboard`: the dashboard's refresh token travels only in
+    /// an `HttpOnly` cookie that scripts cannot read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
     /// Always `Bearer`.
     pub token_type: String,
     /// Seconds until the access token expires.
@@ -35,9 +38,12 @@ pub struct TokenResponse {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
+    /// The refresh token; the dashboard sends `{}` with `X-Ecops-Client: dashboard` and its
+    /// cookie instead.
+    #[serde(default)]
     #[validate(length(min = 1, max = 512))]
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 512))]
-    pub refresh_token: String,
+    pub refresh_token: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Validate)]

@@ -1,7 +1,7 @@
 //! Login, the caller's account and logout: one function per endpoint.
 
-use super::requests::{request, request_anonymous, ApiFailure};
-use super::session::{self, Tokens};
+use super::requests::{keep, refresh, request, request_dashboard, ApiFailure};
+use super::session;
 use ecops_api_types::{LoginRequest, TokenResponse, UserView};
 use gloo_net::http::Method;
 
@@ -12,18 +12,23 @@ pub async fn login(username: &str, password: &str) -> Result<(UserView, bool), A
         password: password.to_owned(),
     };
     let t: TokenResponse =
-        request_anonymous(Method::POST, "/api/v1/auth/login", Some(&body)).await?;
-    session::store(&Tokens {
-        access_token: t.access_token,
-        refresh_token: t.refresh_token,
-        password_expired: t.password_expired,
-    });
+        request_dashboard(Method::POST, "/api/v1/auth/login", Some(&body)).await?;
+    let expired = t.password_expired;
+    keep(t);
     let me = self::me().await?;
-    Ok((me, t.password_expired))
+    Ok((me, expired))
 }
 
 pub async fn me() -> Result<UserView, ApiFailure> {
     request::<(), UserView>(Method::GET, "/api/v1/me", None).await
+}
+
+/// After a reload: trades the refresh cookie for an access token and reads the account.
+pub async fn resume() -> Option<UserView> {
+    if !refresh().await {
+        return None;
+    }
+    self::me().await.ok()
 }
 
 /// Ends the session on the server (best effort) and forgets the tokens.

@@ -71,25 +71,60 @@ async fn decode<T: DeserializeOwned>(resp: gloo_net::http::Response) -> Result<T
     }
 }
 
-/// Trades the refresh token for a new pair; false when the session is over.
+/// The header that tells the server this is the dashboard: the refresh token then travels in
+/// its HttpOnly cookie, and the cookie is honoured only with this header (CSRF).
+pub const CLIENT_HEADER: (&str, &str) = ("X-Ecops-Client", "dashboard");
+
+/// Keeps a fresh pair of the dashboard's tokens (the access token in memory).
+pub fn keep(t: TokenResponse) {
+    session::store(Tokens {
+        access_token: t.access_token,
+        password_expired: t.password_expired,
+        expires_at_ms: js_sys::Date::now() + (t.expires_in as f64) * 1000.0,
+        ttl_ms: (t.expires_in as f64) * 1000.0,
+    });
+}
+
+/// Trades the refresh cookie for a new access token; false when the session is over. Calls
+/// made at the same moment share one refresh (the cookie rotates: a second use would be a
+/// replay and end the session).
 pub async fn refresh() -> bool {
-    let Some(tokens) = session::load() else {
+    thread_local! {
+        static RUNNING: std::cell::RefCell<Option<futures::future::Shared<futures::future::LocalBoxFuture<'static, bool>>>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    use futures::FutureExt;
+    let fut = RUNNING.with(|r| {
+        r.borrow_mut()
+            .get_or_insert_with(|| refresh_once().boxed_local().shared())
+            .clone()
+    });
+    let ok = fut.await;
+    RUNNING.with(|r| *r.borrow_mut() = None);
+    ok
+}
+
+async fn refresh_once() -> bool {
+    let body = RefreshRequest {
+        refresh_token: None,
+    };
+    let sent = RequestBuilder::new("/api/v1/auth/refresh")
+        .method(Method::POST)
+        .header(CLIENT_HEADER.0, CLIENT_HEADER.1)
+        .json(&body);
+    let Ok(req) = sent else {
         return false;
     };
-    let body = RefreshRequest {
-        refresh_token: tokens.refresh_token,
-    };
-    match send(Method::POST, "/api/v1/auth/refresh", Some(&body), None).await {
+    match req.send().await {
         Ok(resp) => match decode::<TokenResponse>(resp).await {
             Ok(t) => {
-                session::store(&Tokens {
-                    access_token: t.access_token,
-                    refresh_token: t.refresh_token,
-                    password_expired: t.password_expired,
-                });
+                keep(t);
                 true
             }
-            Err(_) => false,
+            Err(_) => {
+                session::clear();
+                false
+            }
         },
         Err(_) => false,
     }
@@ -101,6 +136,10 @@ pub async fn request<B: Serialize, T: DeserializeOwned>(
     path: &str,
     body: Option<&B>,
 ) -> Result<T, ApiFailure> {
+    // Refresh a little before the access token runs out, so a form being filled still submits.
+    if session::expiring() {
+        refresh().await;
+    }
     let token = session::load().map(|t| t.access_token);
     let resp = send(method.clone(), path, body, token.as_deref()).await?;
     if resp.status() == 401 && token.is_some() && refresh().await {
@@ -110,11 +149,23 @@ pub async fn request<B: Serialize, T: DeserializeOwned>(
     decode(resp).await
 }
 
-/// Calls the API without credentials.
-pub async fn request_anonymous<B: Serialize, T: DeserializeOwned>(
+/// Calls the API without credentials, as the dashboard (login).
+pub async fn request_dashboard<B: Serialize, T: DeserializeOwned>(
     method: Method,
     path: &str,
     body: Option<&B>,
 ) -> Result<T, ApiFailure> {
-    decode(send(method, path, body, None).await?).await
+    let transport = |e: gloo_net::Error| ApiFailure {
+        status: 0,
+        problem: None,
+        transport: Some(e.to_string()),
+    };
+    let rb = RequestBuilder::new(path)
+        .method(method)
+        .header(CLIENT_HEADER.0, CLIENT_HEADER.1);
+    let req = match body {
+        Some(b) => rb.json(b).map_err(transport)?,
+        None => rb.build().map_err(transport)?,
+    };
+    decode(req.send().await.map_err(transport)?).await
 }
