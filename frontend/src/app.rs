@@ -3,7 +3,13 @@
 use crate::components::header::Header;
 use crate::i18n::Lang;
 use crate::pages::{
-    home::Home, login::Login, not_found::NotFound, order::OrderPage, orders::Orders,
+    approvals::{ApprovalPage, Approvals},
+    home::Home,
+    login::Login,
+    not_found::NotFound,
+    order::OrderPage,
+    order_new::NewOrder,
+    orders::Orders,
 };
 use crate::services::{auth, session};
 use ecops_api_types::UserView;
@@ -19,8 +25,14 @@ pub enum Route {
     Login,
     #[at("/orders")]
     Orders,
+    #[at("/orders/new")]
+    NewOrder,
     #[at("/orders/:id")]
     Order { id: String },
+    #[at("/approvals")]
+    Approvals,
+    #[at("/approvals/:id")]
+    Approval { id: String },
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -116,7 +128,10 @@ fn switch(route: Route) -> Html {
         Route::Home => html! { <Home /> },
         Route::Login => html! { <Login /> },
         Route::Orders => html! { <Orders /> },
+        Route::NewOrder => html! { <NewOrder /> },
         Route::Order { id } => html! { <OrderPage {id} /> },
+        Route::Approvals => html! { <Approvals /> },
+        Route::Approval { id } => html! { <ApprovalPage {id} /> },
         Route::NotFound => html! { <NotFound /> },
     }
 }

@@ -1,6 +1,7 @@
 //! The ecops dashboard: a Yew single-page app served by the ecops server.
 
 mod app;
+mod checks;
 mod components;
 mod format;
 mod i18n;

@@ -1,58 +1,16 @@
 // The order desk as customer service works it: the queue in Chinese and English, an order
 // arriving without a reload with its contact countdown running, and the contact recorded.
 const { test, expect } = require('@playwright/test');
+const { call, login, listedProduct, signIn } = require('./helpers');
 
 const password = process.env.ECOPS_ADMIN_PASSWORD;
 const run = Date.now().toString(36);
-
-async function call(request, method, path, token, data, headers = {}) {
-  const r = await request.fetch(`/api/v1${path}`, {
-    method,
-    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers },
-    data,
-  });
-  const text = await r.text();
-  return { status: r.status(), body: text ? JSON.parse(text) : null };
-}
-
-async function login(request, username, pw) {
-  const r = await call(request, 'POST', '/auth/login', null, { username, password: pw });
-  expect(r.status, JSON.stringify(r.body)).toBe(200);
-  return r.body.access_token;
-}
-
-// A listed, stocked product: admin drafts, stocks and proposes it; a marketing director raised
-// through the first-run window approves the listing (R-PRD-3, R-ACL-4).
-async function listedProduct(request, admin) {
-  const mdPassword = 'Spring-Orchard-31';
-  const md = await call(request, 'POST', '/users', admin, {
-    username: `md.${run}`, display_name: '王梅', password: mdPassword, roles: ['marketing_director'],
-  });
-  expect(md.status, JSON.stringify(md.body)).toBe(201);
-  const raised = await call(request, 'POST', '/bootstrap/permission-levels', admin, {
-    user_id: md.body.user.id, permission_level: 'operator', reason: 'first run',
-  });
-  expect(raised.status, JSON.stringify(raised.body)).toBe(200);
-  const sku = `TEA-${run}`.toUpperCase();
-  const p = await call(request, 'POST', '/products', admin, {
-    sku, title: '西湖龙井 250g', category: 'tea', list_price_fen: 16800, price_fen: 12800,
-  });
-  expect(p.status, JSON.stringify(p.body)).toBe(201);
-  const moved = await call(request, 'POST', `/products/${p.body.id}/stock-movements`, admin, { delta: 100, reason: 'receipt' });
-  expect(moved.status, JSON.stringify(moved.body)).toBe(201);
-  const listing = await call(request, 'POST', `/products/${p.body.id}/listing-requests`, admin, { reason: 'new season' });
-  expect(listing.status, JSON.stringify(listing.body)).toBe(202);
-  const mdToken = await login(request, `md.${run}`, mdPassword);
-  const decided = await call(request, 'POST', `/approvals/${listing.body.id}/decisions`, mdToken, { verdict: 'approve', comment: '同意' });
-  expect(decided.status, JSON.stringify(decided.body)).toBe(200);
-  return sku;
-}
 
 test('an order taken through the API appears in the queue, counts down, and its contact is recorded', async ({ page, request }) => {
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   const admin = await login(request, 'admin', password);
-  const sku = await listedProduct(request, admin);
+  const sku = (await listedProduct(request, admin, `TEA-${run}`.toUpperCase())).sku;
 
   await page.goto('/');
   await page.getByLabel('Username · 用户名').fill('admin');
@@ -121,4 +79,36 @@ test('an order taken through the API appears in the queue, counts down, and its 
   await expect(row.getByText('Contacted in time')).toBeVisible();
   await page.getByTestId('language').selectOption('zh');
   expect(errors).toEqual([]);
+});
+
+test('a phone order entered twice by a double click is one order', async ({ page, request }) => {
+  const admin = await login(request, 'admin', password);
+  const product = await listedProduct(request, admin, `PUER-${run}`.toUpperCase());
+  await signIn(page, 'admin', password);
+  await page.getByTestId('language').selectOption('en');
+  await page.getByTestId('nav-new-order').click();
+  await expect(page.getByTestId('new-order')).toBeVisible();
+  const no = `PH-${run}`;
+  await page.getByLabel('Order no.').fill(no);
+  await page.getByLabel('Customer name').fill('刘洋');
+
+  // The form checks the server's limits as the user types: a two-digit phone is refused.
+  await page.getByLabel('Customer phone').fill('13');
+  await page.getByLabel('Ship to').fill('杭州市滨江区 3 号');
+  await page.getByTestId('submit-order').click();
+  await expect(page.getByTestId('error-customer.phone')).toBeVisible();
+  await page.getByLabel('Customer phone').fill('13700000003');
+  await expect(page.getByTestId('error-customer.phone')).toHaveCount(0);
+
+  await page.getByLabel('Find a product by SKU or name').fill(product.sku);
+  await page.getByTestId('add-line').first().click();
+  await page.getByLabel('Quantity').fill('3');
+  await expect(page.getByTestId('entry-total')).toHaveText('¥384.00');
+  await page.screenshot({ path: 'test-results/order-entry-en.png', fullPage: true });
+
+  await page.getByTestId('submit-order').dblclick();
+  await expect(page.getByTestId('order')).toBeVisible();
+  await expect(page.getByTestId('order-total')).toHaveText('¥384.00');
+  const found = await call(request, 'GET', `/orders?channel=phone&limit=200`, admin);
+  expect(found.body.items.filter((o) => o.channel_order_no === no)).toHaveLength(1);
 });

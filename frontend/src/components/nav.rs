@@ -26,6 +26,10 @@ pub fn nav() -> Html {
     let lang = session.lang;
     let here = |r: Route| route.as_ref() == Some(&r);
     let orders = user.roles.iter().any(|r| ORDER_DESK.contains(r));
+    let takes_orders = user
+        .roles
+        .iter()
+        .any(|r| matches!(r, JobRole::CustomerService | JobRole::CsSupervisor));
     html! {
         <nav class="side" aria-label="main" data-testid="side-nav">
             <Link<Route> to={Route::Home} classes={classes!(here(Route::Home).then_some("here"))}>{ lang.t("nav-home") }</Link<Route>>
@@ -34,6 +38,14 @@ pub fn nav() -> Html {
                     <span data-testid="nav-orders">{ lang.t("nav-orders") }</span>
                 </Link<Route>>
             }
+            if takes_orders {
+                <Link<Route> to={Route::NewOrder} classes={classes!(here(Route::NewOrder).then_some("here"))}>
+                    <span data-testid="nav-new-order">{ lang.t("nav-new-order") }</span>
+                </Link<Route>>
+            }
+            <Link<Route> to={Route::Approvals} classes={classes!(here(Route::Approvals).then_some("here"))}>
+                <span data-testid="nav-approvals">{ lang.t("nav-approvals") }</span>
+            </Link<Route>>
         </nav>
     }
 }

@@ -1,7 +1,10 @@
 //! The order desk's calls: the queue, one order, its events; the header's pending counts.
 
+use super::requests::request_with;
 use super::requests::{request, ApiFailure};
-use ecops_api_types::{ApprovalDetail, OrderEventInput, OrderView, Page};
+use ecops_api_types::{
+    ApprovalDetail, CreateOrderRequest, OrderEventInput, OrderView, Page, ProductView,
+};
 use gloo_net::http::Method;
 use uuid::Uuid;
 
@@ -46,4 +49,26 @@ pub async fn overdue() -> Result<usize, ApiFailure> {
     let page: Page<OrderView> =
         request::<(), _>(Method::GET, "/api/v1/orders?overdue=true&limit=200", None).await?;
     Ok(page.items.len())
+}
+
+/// Listed products whose SKU or title matches, with live stock and effective price.
+pub async fn find_products(q: &str) -> Result<Page<ProductView>, ApiFailure> {
+    let q: String = js_sys::encode_uri_component(q).into();
+    request::<(), _>(
+        Method::GET,
+        &format!("/api/v1/products?status=listed&limit=20&q={q}"),
+        None,
+    )
+    .await
+}
+
+/// Takes an order; `key` makes a retried or doubled submit return the first answer.
+pub async fn create(body: &CreateOrderRequest, key: &str) -> Result<OrderView, ApiFailure> {
+    request_with(
+        Method::POST,
+        "/api/v1/orders",
+        Some(body),
+        &[("Idempotency-Key", key)],
+    )
+    .await
 }

@@ -30,8 +30,12 @@ async fn send<B: Serialize>(
     path: &str,
     body: Option<&B>,
     token: Option<&str>,
+    headers: &[(&str, &str)],
 ) -> Result<gloo_net::http::Response, ApiFailure> {
     let mut rb = RequestBuilder::new(path).method(method);
+    for (k, v) in headers {
+        rb = rb.header(k, v);
+    }
     if let Some(t) = token {
         rb = rb.header("Authorization", &format!("Bearer {t}"));
     }
@@ -136,15 +140,25 @@ pub async fn request<B: Serialize, T: DeserializeOwned>(
     path: &str,
     body: Option<&B>,
 ) -> Result<T, ApiFailure> {
+    request_with(method, path, body, &[]).await
+}
+
+/// Calls the API as the logged-in user, with extra headers (an `Idempotency-Key`).
+pub async fn request_with<B: Serialize, T: DeserializeOwned>(
+    method: Method,
+    path: &str,
+    body: Option<&B>,
+    headers: &[(&str, &str)],
+) -> Result<T, ApiFailure> {
     // Refresh a little before the access token runs out, so a form being filled still submits.
     if session::expiring() {
         refresh().await;
     }
     let token = session::load().map(|t| t.access_token);
-    let resp = send(method.clone(), path, body, token.as_deref()).await?;
+    let resp = send(method.clone(), path, body, token.as_deref(), headers).await?;
     if resp.status() == 401 && token.is_some() && refresh().await {
         let token = session::load().map(|t| t.access_token);
-        return decode(send(method, path, body, token.as_deref()).await?).await;
+        return decode(send(method, path, body, token.as_deref(), headers).await?).await;
     }
     decode(resp).await
 }
