@@ -1,7 +1,7 @@
 // The approvals inbox as two colleagues use it, each in their own browser context: the planner's
 // request shows up as a badge for the marketing director, who approves it with a comment.
 const { test, expect } = require('@playwright/test');
-const { call, login, marketingDirector, signIn } = require('./helpers');
+const { accessible, call, login, marketingDirector, signIn } = require('./helpers');
 
 const password = process.env.ECOPS_ADMIN_PASSWORD;
 const run = `${Date.now().toString(36)}a`;
@@ -37,6 +37,7 @@ test('the marketing director sees the badge, and approves a listing with a comme
   const row = page.getByTestId('approval-row').filter({ hasText: '秋季新品' });
   await expect(row).toBeVisible();
   await page.screenshot({ path: 'test-results/approvals-inbox-en.png', fullPage: true });
+  await accessible(page, 'the approvals inbox');
   await row.getByRole('link').click();
   await expect(page.getByTestId('approval')).toBeVisible();
   await expect(page.getByTestId('proposed-change')).toBeVisible();
@@ -50,6 +51,7 @@ test('the marketing director sees the badge, and approves a listing with a comme
   await expect(page.getByTestId('approval-state')).toHaveText('Approved');
   await expect(page.getByTestId('decision')).toContainText('同意上架');
   await page.screenshot({ path: 'test-results/approval-decided-en.png', fullPage: true });
+  await accessible(page, 'an approval request');
 
   // The product is listed now.
   const after = await call(request, 'GET', `/products/${p.body.id}`, admin);

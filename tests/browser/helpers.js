@@ -1,5 +1,8 @@
 // Shared set-up for the browser tests, through the API as a new department would do it.
 const { expect } = require('@playwright/test');
+const fs = require('fs');
+
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 const MD = { username: 'mei.browser', password: 'Spring-Orchard-31' };
 
@@ -62,4 +65,17 @@ async function signIn(page, username, password) {
   await expect(page.getByTestId('home')).toBeVisible();
 }
 
-module.exports = { call, login, marketingDirector, listedProduct, signIn };
+// axe-core, injected into the page as it is: no critical accessibility violation on the screen.
+async function accessible(page, screen) {
+  // Evaluated rather than added as a <script>: the dashboard's CSP rightly refuses inline code.
+  if (!(await page.evaluate(() => Boolean(window.axe)))) {
+    await page.evaluate(AXE);
+  }
+  const result = await page.evaluate(async () => window.axe.run(document, { resultTypes: ['violations'] }));
+  const critical = result.violations
+    .filter((v) => v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(critical, `critical accessibility violations on ${screen}`).toEqual([]);
+}
+
+module.exports = { accessible, call, login, marketingDirector, listedProduct, signIn };

@@ -1,7 +1,7 @@
 // The order desk as customer service works it: the queue in Chinese and English, an order
 // arriving without a reload with its contact countdown running, and the contact recorded.
 const { test, expect } = require('@playwright/test');
-const { call, login, listedProduct, signIn } = require('./helpers');
+const { accessible, call, login, listedProduct, signIn } = require('./helpers');
 
 const password = process.env.ECOPS_ADMIN_PASSWORD;
 const run = Date.now().toString(36);
@@ -43,6 +43,7 @@ test('an order taken through the API appears in the queue, counts down, and its 
   const first = await countdown.textContent();
   await expect.poll(async () => countdown.textContent(), { timeout: 5_000 }).not.toBe(first);
   await page.screenshot({ path: 'test-results/order-queue-zh.png', fullPage: true });
+  await accessible(page, 'the order queue');
 
   // A change recorded elsewhere shows up too: payment verified by a colleague.
   const verified = await call(request, 'POST', `/orders/${created.body.id}/events`, admin, { kind: 'payment_verified', note: 'ok' });
@@ -73,6 +74,7 @@ test('an order taken through the API appears in the queue, counts down, and its 
   await expect(page.getByTestId('contact-state')).toContainText('Contacted in time');
   await expect(page.getByTestId('timeline').locator('li[data-kind="customer_contacted"]')).toHaveCount(1);
   await page.screenshot({ path: 'test-results/order-detail-en.png', fullPage: true });
+  await accessible(page, 'the order detail');
 
   // Back in the queue the row shows the met deadline.
   await page.getByRole('link', { name: 'Back to the queue' }).click();
@@ -105,6 +107,7 @@ test('a phone order entered twice by a double click is one order', async ({ page
   await page.getByLabel('Quantity').fill('3');
   await expect(page.getByTestId('entry-total')).toHaveText('¥384.00');
   await page.screenshot({ path: 'test-results/order-entry-en.png', fullPage: true });
+  await accessible(page, 'order entry');
 
   await page.getByTestId('submit-order').dblclick();
   await expect(page.getByTestId('order')).toBeVisible();

@@ -1,11 +1,13 @@
 // The dashboard shell as a user sees it: login, who am I, logout.
 const { test, expect } = require('@playwright/test');
+const { accessible } = require('./helpers');
 
 const password = process.env.ECOPS_ADMIN_PASSWORD;
 
 test('a wrong password shows the error and keeps the form', async ({ page }) => {
   await page.goto('/');
   await expect(page.getByTestId('login-form')).toBeVisible();
+  await accessible(page, 'login');
   await page.getByLabel('Username · 用户名').fill('admin');
   await page.getByLabel('Password · 密码').fill('Not-The-Password-1');
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -27,6 +29,7 @@ test('the admin logs in, sees name, level and roles, and logs out', async ({ pag
   await expect(page.getByTestId('roles').locator('li')).toHaveCount(10);
   await expect(page.locator('[data-role="customer_service"]')).toContainText('客服');
   await page.screenshot({ path: 'test-results/home.png', fullPage: true });
+  await accessible(page, 'home');
 
   // A reload keeps the session.
   await page.reload();
