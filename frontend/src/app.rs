@@ -10,6 +10,7 @@ use crate::pages::{
     order::OrderPage,
     order_new::NewOrder,
     orders::Orders,
+    password::ChangePassword,
 };
 use crate::services::{auth, session};
 use ecops_api_types::UserView;
@@ -33,6 +34,8 @@ pub enum Route {
     Approvals,
     #[at("/approvals/:id")]
     Approval { id: String },
+    #[at("/password")]
+    Password,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -105,6 +108,7 @@ pub fn app() -> Html {
         lang: *lang,
         set_lang,
     };
+    let ctx_expired = ctx.user.is_some() && ctx.password_expired;
     if !*checked {
         return html! { <p class="loading">{ lang.t("loading") }</p> };
     }
@@ -115,7 +119,11 @@ pub fn app() -> Html {
                 <div class="shell">
                     <crate::components::nav::Nav />
                     <main>
-                        <Switch<Route> render={switch} />
+                        if ctx_expired {
+                            <ChangePassword />
+                        } else {
+                            <Switch<Route> render={switch} />
+                        }
                     </main>
                 </div>
             </BrowserRouter>
@@ -132,6 +140,7 @@ fn switch(route: Route) -> Html {
         Route::Order { id } => html! { <OrderPage {id} /> },
         Route::Approvals => html! { <Approvals /> },
         Route::Approval { id } => html! { <ApprovalPage {id} /> },
+        Route::Password => html! { <ChangePassword /> },
         Route::NotFound => html! { <NotFound /> },
     }
 }

@@ -75,3 +75,30 @@ test('a form open while the access token expires still submits', async ({ page, 
   await expect(page.getByTestId('timeline').locator('li[data-kind="customer_contacted"]')).toHaveCount(1);
   await expect(page.locator('#note')).toHaveCount(0);
 });
+
+test('changing one\'s password signs in again with the new one', async ({ page, request }) => {
+  const { call, login, signIn } = require('./helpers');
+  const admin = await login(request, 'admin', password);
+  const username = `pw.${run}`;
+  const made = await call(request, 'POST', '/users', admin, {
+    username, display_name: '周敏', password: 'Maple-Lantern-42', roles: ['designer'],
+  });
+  expect(made.status, JSON.stringify(made.body)).toBe(201);
+  await signIn(page, username, 'Maple-Lantern-42');
+  await page.getByTestId('language').selectOption('en');
+  await page.getByRole('link', { name: 'Change password' }).click();
+  await expect(page.getByTestId('change-password')).toBeVisible();
+  await page.getByLabel('Current password').fill('Maple-Lantern-42');
+  await page.getByLabel('New password', { exact: true }).fill('short');
+  await page.getByLabel('New password again').fill('short');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  // The policy is the server's: its refusal shows next to the field.
+  await expect(page.getByTestId('error-new_password')).toBeVisible();
+  await page.getByLabel('New password', { exact: true }).fill('Harbour-Willow-93');
+  await page.getByLabel('New password again').fill('Harbour-Willow-93');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByTestId('home')).toBeVisible();
+  const old = await call(request, 'POST', '/auth/login', null, { username, password: 'Maple-Lantern-42' });
+  expect(old.status).toBe(401);
+  await login(request, username, 'Harbour-Willow-93');
+});

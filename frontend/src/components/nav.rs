@@ -46,6 +46,9 @@ pub fn nav() -> Html {
             <Link<Route> to={Route::Approvals} classes={classes!(here(Route::Approvals).then_some("here"))}>
                 <span data-testid="nav-approvals">{ lang.t("nav-approvals") }</span>
             </Link<Route>>
+            <Link<Route> to={Route::Password} classes={classes!(here(Route::Password).then_some("here"))}>
+                { lang.t("nav-password") }
+            </Link<Route>>
         </nav>
     }
 }

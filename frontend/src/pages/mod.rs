@@ -5,3 +5,4 @@ pub mod not_found;
 pub mod order;
 pub mod order_new;
 pub mod orders;
+pub mod password;

@@ -2,7 +2,7 @@
 
 use super::requests::{keep, refresh, request, request_dashboard, ApiFailure};
 use super::session;
-use ecops_api_types::{LoginRequest, TokenResponse, UserView};
+use ecops_api_types::{ChangePasswordRequest, LoginRequest, TokenResponse, UserView};
 use gloo_net::http::Method;
 
 /// Logs in, keeps the tokens, and returns the account and whether its password has expired.
@@ -35,4 +35,15 @@ pub async fn resume() -> Option<UserView> {
 pub async fn logout() {
     let _ = request::<(), serde_json::Value>(Method::POST, "/api/v1/auth/logout", None).await;
     session::clear();
+}
+
+/// Changes the password (R-ACL-5); every session ends with it, so log in again afterwards.
+pub async fn change_password(current: &str, new: &str) -> Result<(), ApiFailure> {
+    let body = ChangePasswordRequest {
+        current_password: current.to_owned(),
+        new_password: new.to_owned(),
+    };
+    request::<_, serde_json::Value>(Method::POST, "/api/v1/me/password", Some(&body)).await?;
+    session::clear();
+    Ok(())
 }
