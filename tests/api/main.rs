@@ -9,6 +9,7 @@ mod auth;
 mod bootstrap;
 mod concurrency;
 mod contract;
+mod dashboard;
 mod duty;
 mod migrations;
 mod openapi;

@@ -56,3 +56,16 @@ test('the API reference renders offline', async ({ page }) => {
   await expect(page.locator('.opblock-tag-section').first()).toBeVisible();
   expect(external).toEqual([]);
 });
+
+test('the dashboard arrives compressed, its fingerprinted assets cached for a year', async ({ page }) => {
+  const [wasm] = await Promise.all([
+    page.waitForResponse((r) => /\/pkg\/ecops-dashboard_bg\.[0-9a-f]{10}\.wasm$/.test(r.url())),
+    page.goto('/'),
+  ]);
+  const h = await wasm.allHeaders();
+  expect(h['content-encoding']).toBe('br');
+  expect(h['cache-control']).toBe('public, max-age=31536000, immutable');
+  const index = await page.request.get('/', { headers: { 'Accept-Encoding': 'gzip' } });
+  expect(index.headers()['cache-control']).toBe('no-cache');
+  await expect(page.getByTestId('login-form')).toBeVisible();
+});

@@ -6,6 +6,7 @@ use crate::state::AppState;
 use actix_cors::Cors;
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::http::header::ContentEncoding;
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::{DefaultHeaders, ErrorHandlerResponse, ErrorHandlers};
@@ -111,7 +112,49 @@ async fn fallback(
     serve_dashboard(&req, &state.config.dashboard_dir)
 }
 
+/// Whether a file name carries a content hash (`name.0123456789.ext`, from the build): such a
+/// file never changes under its name, so browsers may keep it for a year.
+fn is_fingerprinted(file: &Path) -> bool {
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let parts: Vec<&str> = name.split('.').collect();
+    parts.len() >= 3
+        && parts[parts.len() - 2].len() == 10
+        && parts[parts.len() - 2]
+            .chars()
+            .all(|c| c.is_ascii_hexdigit())
+}
+
+/// The precompressed copy the client accepts (brotli before gzip), if the build made one.
+fn precompressed(req: &HttpRequest, file: &Path) -> Option<(PathBuf, ContentEncoding)> {
+    let accepts = req
+        .headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let offered = |name: &str| {
+        accepts.split(',').any(|part| {
+            let mut it = part.trim().split(';');
+            it.next().is_some_and(|e| e.trim() == name)
+                && it.all(|p| p.trim().replace(' ', "") != "q=0")
+        })
+    };
+    [
+        ("br", "br", ContentEncoding::Brotli),
+        ("gzip", "gz", ContentEncoding::Gzip),
+    ]
+    .into_iter()
+    .filter(|(name, _, _)| offered(name))
+    .map(|(_, ext, enc)| (PathBuf::from(format!("{}.{ext}", file.display())), enc))
+    .find(|(p, _)| p.is_file())
+}
+
 /// A file of the built dashboard, or its `index.html` for client-side routes (SPA fallback).
+/// Precompressed copies are served to clients that accept them; fingerprinted assets are
+/// cached for a year, `index.html` is revalidated every time.
 fn serve_dashboard(req: &HttpRequest, dir: &Path) -> HttpResponse {
     let relative: PathBuf = req.path().trim_start_matches('/').into();
     let safe = relative
@@ -123,13 +166,31 @@ fn serve_dashboard(req: &HttpRequest, dir: &Path) -> HttpResponse {
     } else {
         dir.join("index.html")
     };
-    match actix_files::NamedFile::open(&file) {
+    let mime = actix_files::file_extension_to_mime(
+        file.extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default(),
+    );
+    let (path, encoding) = match precompressed(req, &file) {
+        Some((p, enc)) => (p, Some(enc)),
+        None => (file.clone(), None),
+    };
+    match actix_files::NamedFile::open(&path) {
         Ok(f) => {
-            let mut resp = f.use_etag(true).into_response(req);
-            if file.ends_with("index.html") {
-                resp.headers_mut()
-                    .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            let mut f = f.use_etag(true).set_content_type(mime);
+            if let Some(enc) = encoding {
+                f = f.set_content_encoding(enc);
             }
+            let mut resp = f.into_response(req);
+            let headers = resp.headers_mut();
+            headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+            headers.remove(header::CONTENT_DISPOSITION);
+            let cache = if is_fingerprinted(&file) {
+                "public, max-age=31536000, immutable"
+            } else {
+                "no-cache"
+            };
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
             resp
         }
         Err(_) => HttpResponse::Ok()
