@@ -11,6 +11,7 @@ use crate::pages::{
     order_new::NewOrder,
     orders::Orders,
     password::ChangePassword,
+    products::{ProductPage, Products},
 };
 use crate::services::{auth, session};
 use ecops_api_types::UserView;
@@ -36,6 +37,10 @@ pub enum Route {
     Approval { id: String },
     #[at("/password")]
     Password,
+    #[at("/products")]
+    Products,
+    #[at("/products/:id")]
+    Product { id: String },
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -141,6 +146,8 @@ fn switch(route: Route) -> Html {
         Route::Approvals => html! { <Approvals /> },
         Route::Approval { id } => html! { <ApprovalPage {id} /> },
         Route::Password => html! { <ChangePassword /> },
+        Route::Products => html! { <Products /> },
+        Route::Product { id } => html! { <ProductPage {id} /> },
         Route::NotFound => html! { <NotFound /> },
     }
 }

@@ -43,6 +43,9 @@ pub fn nav() -> Html {
                     <span data-testid="nav-new-order">{ lang.t("nav-new-order") }</span>
                 </Link<Route>>
             }
+            <Link<Route> to={Route::Products} classes={classes!(here(Route::Products).then_some("here"))}>
+                <span data-testid="nav-products">{ lang.t("nav-products") }</span>
+            </Link<Route>>
             <Link<Route> to={Route::Approvals} classes={classes!(here(Route::Approvals).then_some("here"))}>
                 <span data-testid="nav-approvals">{ lang.t("nav-approvals") }</span>
             </Link<Route>>

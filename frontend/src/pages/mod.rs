@@ -6,3 +6,4 @@ pub mod order;
 pub mod order_new;
 pub mod orders;
 pub mod password;
+pub mod products;

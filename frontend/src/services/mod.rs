@@ -1,6 +1,7 @@
 pub mod approvals;
 pub mod auth;
 pub mod orders;
+pub mod products;
 pub mod requests;
 pub mod session;
 pub mod stream;
