@@ -69,16 +69,35 @@ test('an order taken through the API appears in the queue, counts down, and its 
   await expect(page.getByTestId('order')).toBeVisible();
   await expect(page.getByTestId('order-status')).toHaveText('Verified');
   await expect(page.getByTestId('order-total')).toHaveText('¥256.00');
-  await page.getByLabel('Note').fill('客户确认地址和数量');
-  await page.getByRole('button', { name: 'Save' }).click();
+  await page.locator('#note').fill('客户确认地址和数量');
+  await page.getByTestId('contact-form').getByRole('button', { name: 'Save' }).click();
   await expect(page.getByTestId('contact-state')).toContainText('Contacted in time');
   await expect(page.getByTestId('timeline').locator('li[data-kind="customer_contacted"]')).toHaveCount(1);
   await page.screenshot({ path: 'test-results/order-detail-en.png', fullPage: true });
   await accessible(page, 'the order detail');
 
+  // The warehouse's part: shipping before the pick check is refused by the rules (R-ORD-6);
+  // checked, then shipped with carrier and tracking number.
+  await page.locator('#action-kind').selectOption('shipped');
+  await page.getByLabel('Carrier').fill('顺丰');
+  await page.getByLabel('Tracking number').fill('SF1234567890');
+  await page.getByTestId('record-event').click();
+  await expect(page.getByTestId('action-error')).toBeVisible();
+  await expect(page.getByTestId('order-status')).toHaveText('Verified');
+  await page.locator('#action-kind').selectOption('picked_checked');
+  await page.getByTestId('record-event').click();
+  await expect(page.getByTestId('order-status')).toHaveText('Checked out');
+  await page.locator('#action-kind').selectOption('shipped');
+  await page.getByLabel('Carrier').fill('顺丰');
+  await page.getByLabel('Tracking number').fill('SF1234567890');
+  await page.getByTestId('record-event').click();
+  await expect(page.getByTestId('order-status')).toHaveText('Shipped');
+  await expect(page.getByTestId('timeline').locator('li[data-kind="shipped"]')).toHaveCount(1);
+
   // Back in the queue the row shows the met deadline.
   await page.getByRole('link', { name: 'Back to the queue' }).click();
   await expect(row.getByText('Contacted in time')).toBeVisible();
+  await expect(row).toContainText('Shipped');
   await page.getByTestId('language').selectOption('zh');
   expect(errors).toEqual([]);
 });

@@ -1,2 +1,3 @@
 pub mod header;
 pub mod nav;
+pub mod order_actions;

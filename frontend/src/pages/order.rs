@@ -186,6 +186,17 @@ pub fn order_page(props: &Props) -> Html {
                     </li>
                 }) }
             </ol>
+            if let Some(user) = &session.user {
+                <crate::components::order_actions::OrderActions
+                    key={format!("{}-{}", o.id, o.events.len())}
+                    order={o.clone()}
+                    roles={user.roles.clone()}
+                    {lang}
+                    on_recorded={{
+                        let order = order.clone();
+                        Callback::from(move |v: OrderView| order.set(Some(Ok(v))))
+                    }} />
+            }
             if may_contact && !contacted {
                 <form class="action" data-testid="contact-form" onsubmit={on_submit}>
                     <h3>{ lang.t("record-contact") }</h3>
