@@ -4,6 +4,7 @@ use crate::components::header::Header;
 use crate::i18n::Lang;
 use crate::pages::{
     approvals::{ApprovalPage, Approvals},
+    customers::{CustomerPage, Customers},
     home::Home,
     login::Login,
     not_found::NotFound,
@@ -37,6 +38,10 @@ pub enum Route {
     Approval { id: String },
     #[at("/password")]
     Password,
+    #[at("/customers")]
+    Customers,
+    #[at("/customers/:id")]
+    Customer { id: String },
     #[at("/products")]
     Products,
     #[at("/products/:id")]
@@ -146,6 +151,8 @@ fn switch(route: Route) -> Html {
         Route::Approvals => html! { <Approvals /> },
         Route::Approval { id } => html! { <ApprovalPage {id} /> },
         Route::Password => html! { <ChangePassword /> },
+        Route::Customers => html! { <Customers /> },
+        Route::Customer { id } => html! { <CustomerPage {id} /> },
         Route::Products => html! { <Products /> },
         Route::Product { id } => html! { <ProductPage {id} /> },
         Route::NotFound => html! { <NotFound /> },

@@ -43,6 +43,11 @@ pub fn nav() -> Html {
                     <span data-testid="nav-new-order">{ lang.t("nav-new-order") }</span>
                 </Link<Route>>
             }
+            if orders {
+                <Link<Route> to={Route::Customers} classes={classes!(here(Route::Customers).then_some("here"))}>
+                    <span data-testid="nav-customers">{ lang.t("nav-customers") }</span>
+                </Link<Route>>
+            }
             <Link<Route> to={Route::Products} classes={classes!(here(Route::Products).then_some("here"))}>
                 <span data-testid="nav-products">{ lang.t("nav-products") }</span>
             </Link<Route>>

@@ -1,4 +1,5 @@
 pub mod approvals;
+pub mod customers;
 pub mod home;
 pub mod login;
 pub mod not_found;

@@ -1,5 +1,6 @@
 pub mod approvals;
 pub mod auth;
+pub mod customers;
 pub mod orders;
 pub mod products;
 pub mod requests;
