@@ -3,6 +3,7 @@
 use crate::components::header::Header;
 use crate::i18n::Lang;
 use crate::pages::{
+    aftersales::Aftersales,
     approvals::{ApprovalPage, Approvals},
     customers::{CustomerPage, Customers},
     home::Home,
@@ -38,6 +39,8 @@ pub enum Route {
     Approval { id: String },
     #[at("/password")]
     Password,
+    #[at("/aftersales")]
+    Aftersales,
     #[at("/customers")]
     Customers,
     #[at("/customers/:id")]
@@ -151,6 +154,7 @@ fn switch(route: Route) -> Html {
         Route::Approvals => html! { <Approvals /> },
         Route::Approval { id } => html! { <ApprovalPage {id} /> },
         Route::Password => html! { <ChangePassword /> },
+        Route::Aftersales => html! { <Aftersales /> },
         Route::Customers => html! { <Customers /> },
         Route::Customer { id } => html! { <CustomerPage {id} /> },
         Route::Products => html! { <Products /> },

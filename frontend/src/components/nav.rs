@@ -44,6 +44,11 @@ pub fn nav() -> Html {
                 </Link<Route>>
             }
             if orders {
+                <Link<Route> to={Route::Aftersales} classes={classes!(here(Route::Aftersales).then_some("here"))}>
+                    <span data-testid="nav-aftersales">{ lang.t("nav-aftersales") }</span>
+                </Link<Route>>
+            }
+            if orders {
                 <Link<Route> to={Route::Customers} classes={classes!(here(Route::Customers).then_some("here"))}>
                     <span data-testid="nav-customers">{ lang.t("nav-customers") }</span>
                 </Link<Route>>
