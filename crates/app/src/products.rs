@@ -252,6 +252,22 @@ pub fn apply_price(
     })
 }
 
+/// Stores a new draft; a taken SKU is the caller's `duplicate_sku`.
+fn insert_draft(
+    conn: &mut AnyConnection,
+    p: &NewProduct,
+    by: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    products::insert(conn, p, by, now).map_err(unique_as(|| {
+        AppError::conflict(
+            "duplicate_sku",
+            format!("a product with SKU {} exists", p.sku),
+        )
+    }))?;
+    Ok(())
+}
+
 /// Creates a draft product (R-PRD-1/2).
 pub fn create(
     conn: &mut AnyConnection,
@@ -264,12 +280,7 @@ pub fn create(
         ecops_domain::access::PRODUCT_CREATORS,
     )?;
     write_tx(conn, |conn| {
-        products::insert(conn, new, actor.id, now).map_err(unique_as(|| {
-            AppError::conflict(
-                "duplicate_sku",
-                format!("a product with SKU {} exists", new.sku),
-            )
-        }))?;
+        insert_draft(conn, new, actor.id, now)?;
         let entry = actor.audit_entry(
             "product.create",
             Some(("product", new.id.to_string())),
@@ -517,12 +528,7 @@ pub fn import(
         for r in rows {
             let Ok(p) = &r.parsed else { continue };
             if !dry_run {
-                products::insert(conn, p, actor.id, now).map_err(unique_as(|| {
-                    AppError::conflict(
-                        "duplicate_sku",
-                        format!("a product with SKU {} exists", p.sku),
-                    )
-                }))?;
+                insert_draft(conn, p, actor.id, now)?;
             }
             done.push((r.row, r.key.clone(), p.id));
         }

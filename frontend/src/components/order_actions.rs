@@ -127,16 +127,7 @@ pub fn order_actions(props: &Props) -> Html {
                         on_recorded.emit(v);
                     }
                     Err(f) => {
-                        let errs: Vec<(String, String)> = f
-                            .problem
-                            .as_ref()
-                            .map(|p| {
-                                p.errors
-                                    .iter()
-                                    .map(|e| (e.field.clone(), e.message.clone()))
-                                    .collect()
-                            })
-                            .unwrap_or_default();
+                        let errs = f.field_errors();
                         failure.set(errs.is_empty().then(|| f.message()));
                         errors.set(errs);
                     }
@@ -145,14 +136,7 @@ pub fn order_actions(props: &Props) -> Html {
             });
         })
     };
-    let show = |name: &str| -> Html {
-        errors
-            .iter()
-            .filter(|(f, _)| f == name)
-            .take(1)
-            .map(|(_, m)| html! { <span class="field-error" data-testid={format!("error-{name}")}>{ m.clone() }</span> })
-            .collect::<Html>()
-    };
+    let show = |name: &str| crate::components::field_error::field_error(&errors, name);
     html! {
         <form class="action" data-testid="order-actions" onsubmit={submit}>
             <h3>{ lang.t("record-event") }</h3>

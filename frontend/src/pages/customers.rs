@@ -172,16 +172,7 @@ pub fn customer_page(props: &CustomerProps) -> Html {
                         notice.set(Some(lang.t("bad-customer-filed")));
                     }
                     Err(f) => {
-                        let errs: Vec<(String, String)> = f
-                            .problem
-                            .as_ref()
-                            .map(|p| {
-                                p.errors
-                                    .iter()
-                                    .map(|e| (e.field.clone(), e.message.clone()))
-                                    .collect()
-                            })
-                            .unwrap_or_default();
+                        let errs = f.field_errors();
                         notice.set(errs.is_empty().then(|| f.message()));
                         errors.set(errs);
                     }
@@ -223,9 +214,7 @@ pub fn customer_page(props: &CustomerProps) -> Html {
                         let reason = reason.clone();
                         Callback::from(move |e: InputEvent| reason.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value()))
                     }} />
-                    { errors.iter().filter(|(f, _)| f == "reason").take(1).map(|(_, m)| html! {
-                        <span class="field-error" data-testid="error-reason">{ m.clone() }</span>
-                    }).collect::<Html>() }
+                    { crate::components::field_error::field_error(&errors, "reason") }
                     <button type="submit" data-testid="submit-bad-customer">{ lang.t("submit-for-approval") }</button>
                 </form>
             }

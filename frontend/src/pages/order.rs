@@ -97,16 +97,7 @@ pub fn order_page(props: &Props) -> Html {
                         order.set(Some(Ok(v)));
                     }
                     Err(f) => {
-                        let errs: Vec<(String, String)> = f
-                            .problem
-                            .as_ref()
-                            .map(|p| {
-                                p.errors
-                                    .iter()
-                                    .map(|e| (e.field.clone(), e.message.clone()))
-                                    .collect()
-                            })
-                            .unwrap_or_default();
+                        let errs = f.field_errors();
                         form_error.set(errs.is_empty().then(|| f.message()));
                         field_errors.set(errs);
                     }
@@ -115,13 +106,7 @@ pub fn order_page(props: &Props) -> Html {
             });
         })
     };
-    let error_for = |field: &str| -> Html {
-        field_errors
-            .iter()
-            .find(|(f, _)| f == field)
-            .map(|(_, m)| html! { <span class="field-error" data-testid={format!("error-{field}")}>{ m.clone() }</span> })
-            .unwrap_or_default()
-    };
+    let error_for = |field: &str| crate::components::field_error::field_error(&field_errors, field);
     let contacted = o
         .events
         .iter()

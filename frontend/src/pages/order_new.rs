@@ -103,12 +103,7 @@ pub fn new_order() -> Html {
         if !*touched && server_errors.is_empty() {
             return html! {};
         }
-        errors
-            .iter()
-            .filter(|(f, _)| f == field || (field == "address" && f == "shipping_address"))
-            .take(1)
-            .map(|(_, m)| html! { <span class="field-error" data-testid={format!("error-{field}")}>{ m.clone() }</span> })
-            .collect::<Html>()
+        crate::components::field_error::field_error(&errors, field)
     };
     let total: i64 = lines
         .iter()
@@ -150,16 +145,7 @@ pub fn new_order() -> Html {
                         }
                     }
                     Err(f) => {
-                        let errs: Vec<(String, String)> = f
-                            .problem
-                            .as_ref()
-                            .map(|p| {
-                                p.errors
-                                    .iter()
-                                    .map(|e| (e.field.clone(), e.message.clone()))
-                                    .collect()
-                            })
-                            .unwrap_or_default();
+                        let errs = f.field_errors();
                         failure.set(Some(f.message()));
                         server_errors.set(errs);
                     }
@@ -198,7 +184,7 @@ pub fn new_order() -> Html {
                     <div>
                         <label for="address">{ lang.t("order-address") }</label>
                         <input id="address" value={(*address).clone()} oninput={on(&address)} />
-                        { show("address") }
+                        { show("shipping_address") }
                     </div>
                     <div>
                         <label for="payment">{ lang.t("order-payment") }</label>

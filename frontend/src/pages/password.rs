@@ -75,16 +75,7 @@ pub fn change_password() -> Html {
                         Err(f) => failure.set(Some(f.message())),
                     },
                     Err(f) => {
-                        let errs: Vec<(String, String)> = f
-                            .problem
-                            .as_ref()
-                            .map(|p| {
-                                p.errors
-                                    .iter()
-                                    .map(|e| (e.field.clone(), e.message.clone()))
-                                    .collect()
-                            })
-                            .unwrap_or_default();
+                        let errs = f.field_errors();
                         failure.set(errs.is_empty().then(|| f.message()));
                         errors.set(errs);
                     }
@@ -93,14 +84,7 @@ pub fn change_password() -> Html {
             });
         })
     };
-    let error_for = |field: &str| -> Html {
-        errors
-            .iter()
-            .filter(|(f, _)| f == field)
-            .take(1)
-            .map(|(_, m)| html! { <span class="field-error" data-testid={format!("error-{field}")}>{ m.clone() }</span> })
-            .collect::<Html>()
-    };
+    let error_for = |field: &str| crate::components::field_error::field_error(&errors, field);
     html! {
         <form class="card login" data-testid="change-password" {onsubmit}>
             <h1>{ lang.t("password-title") }</h1>

@@ -284,27 +284,11 @@ pub fn product_page(props: &ProductProps) -> Html {
             )
         })
     };
-    let show = |field: &str| -> Html {
-        errors
-            .iter()
-            .filter(|(f, _)| f == field || f.starts_with(&format!("{field}.")))
-            .take(1)
-            .map(|(_, m)| html! { <span class="field-error" data-testid={format!("error-{field}")}>{ m.clone() }</span> })
-            .collect::<Html>()
-    };
+    let show = |field: &str| crate::components::field_error::field_error(&errors, field);
     let failed = {
         let (errors, notice) = (errors.clone(), notice.clone());
         move |f: crate::services::requests::ApiFailure| {
-            let errs: Vec<(String, String)> = f
-                .problem
-                .as_ref()
-                .map(|p| {
-                    p.errors
-                        .iter()
-                        .map(|e| (e.field.clone(), e.message.clone()))
-                        .collect()
-                })
-                .unwrap_or_default();
+            let errs = f.field_errors();
             notice.set(errs.is_empty().then(|| f.message()));
             errors.set(errs);
         }

@@ -16,6 +16,19 @@ pub struct ApiFailure {
 }
 
 impl ApiFailure {
+    /// The problem's field errors as `(field, message)`, to show next to their inputs.
+    pub fn field_errors(&self) -> Vec<(String, String)> {
+        self.problem
+            .as_ref()
+            .map(|p| {
+                p.errors
+                    .iter()
+                    .map(|e| (e.field.clone(), e.message.clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     pub fn message(&self) -> String {
         match (&self.problem, &self.transport) {
             (Some(p), _) => p.detail.clone(),
