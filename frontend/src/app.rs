@@ -3,7 +3,7 @@
 use crate::components::header::Header;
 use crate::i18n::Lang;
 use crate::pages::{
-    aftersales::Aftersales,
+    aftersales::{Aftersales, AftersalesReports, CasePage},
     approvals::{ApprovalPage, Approvals},
     customers::{CustomerPage, Customers},
     home::Home,
@@ -41,6 +41,10 @@ pub enum Route {
     Password,
     #[at("/aftersales")]
     Aftersales,
+    #[at("/aftersales/reports")]
+    AftersalesReports,
+    #[at("/aftersales/:id")]
+    Case { id: String },
     #[at("/customers")]
     Customers,
     #[at("/customers/:id")]
@@ -127,6 +131,7 @@ pub fn app() -> Html {
     }
     html! {
         <ContextProvider<Session> context={ctx}>
+            <crate::components::toast::ToastHost>
             <BrowserRouter>
                 <Header />
                 <div class="shell">
@@ -140,6 +145,7 @@ pub fn app() -> Html {
                     </main>
                 </div>
             </BrowserRouter>
+            </crate::components::toast::ToastHost>
         </ContextProvider<Session>>
     }
 }
@@ -155,6 +161,8 @@ fn switch(route: Route) -> Html {
         Route::Approval { id } => html! { <ApprovalPage {id} /> },
         Route::Password => html! { <ChangePassword /> },
         Route::Aftersales => html! { <Aftersales /> },
+        Route::AftersalesReports => html! { <AftersalesReports /> },
+        Route::Case { id } => html! { <CasePage {id} /> },
         Route::Customers => html! { <Customers /> },
         Route::Customer { id } => html! { <CustomerPage {id} /> },
         Route::Products => html! { <Products /> },

@@ -28,6 +28,39 @@ pub fn money(fen: i64) -> String {
     format!("{sign}¥{grouped}.{cents:02}")
 }
 
+/// What a person typed as yuan (`1,234.5`, `¥12`, `0.05`) in fen; `None` for anything else,
+/// including more than two decimals or a negative amount. Exact: no floating point.
+pub fn parse_yuan(typed: &str) -> Option<i64> {
+    let t: String = typed
+        .trim()
+        .trim_start_matches(['¥', '￥'])
+        .chars()
+        .filter(|c| *c != ',')
+        .collect();
+    let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
+    if whole.is_empty() && frac.is_empty()
+        || frac.len() > 2
+        || !whole
+            .chars()
+            .chain(frac.chars())
+            .all(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let yuan: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
+    let cents: i64 = format!("{frac:0<2}").parse().ok()?;
+    yuan.checked_mul(100)?.checked_add(cents)
+}
+
+/// Today's date in the company's time zone (`2026-11-30`).
+pub fn today(now: DateTime<Utc>) -> chrono::NaiveDate {
+    now.with_timezone(&company_tz()).date_naive()
+}
+
 /// `2026-11-30 18:45` in the company's time zone.
 pub fn datetime(at: DateTime<Utc>) -> String {
     at.with_timezone(&company_tz())
@@ -117,5 +150,25 @@ mod tests {
         assert_eq!((c.text.as_str(), c.urgency), ("2:00", Urgency::Soon));
         let c = countdown(now - chrono::Duration::seconds(61), now);
         assert_eq!((c.text.as_str(), c.urgency), ("-1:01", Urgency::Missed));
+    }
+
+    #[test]
+    fn typed_yuan_becomes_exact_fen() {
+        assert_eq!(parse_yuan("12"), Some(1200));
+        assert_eq!(parse_yuan("¥1,234.5"), Some(123450));
+        assert_eq!(parse_yuan(" 0.05 "), Some(5));
+        assert_eq!(parse_yuan(".5"), Some(50));
+        assert_eq!(parse_yuan("19.99"), Some(1999));
+        assert_eq!(parse_yuan("1.234"), None);
+        assert_eq!(parse_yuan("-3"), None);
+        assert_eq!(parse_yuan("abc"), None);
+        assert_eq!(parse_yuan(""), None);
+        assert_eq!(parse_yuan("."), None);
+    }
+
+    #[test]
+    fn today_is_the_company_date() {
+        let late_utc = Utc.with_ymd_and_hms(2026, 11, 30, 17, 0, 0).unwrap();
+        assert_eq!(today(late_utc).to_string(), "2026-12-01");
     }
 }

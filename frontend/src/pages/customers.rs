@@ -3,6 +3,7 @@
 
 use super::orders::status_key;
 use crate::app::{Route, Session};
+use crate::components::paged::use_paged;
 use crate::format::{datetime, money};
 use crate::i18n::Lang;
 use crate::services::customers;
@@ -28,21 +29,14 @@ pub fn customers_list() -> Html {
         .as_ref()
         .and_then(|l| l.query::<CustomerQuery>().ok())
         .unwrap_or_default();
-    let rows = use_state(|| None::<Result<Vec<CustomerView>, String>>);
-    {
-        let rows = rows.clone();
-        use_effect_with(query.q.clone().unwrap_or_default(), move |q| {
-            let (rows, q) = (rows.clone(), q.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                rows.set(Some(
-                    customers::search(&q)
-                        .await
-                        .map(|p| p.items)
-                        .map_err(|e| e.message()),
-                ));
-            });
-        });
-    }
+    let search = query
+        .q
+        .as_deref()
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+        .map(|q| format!("q={}", String::from(js_sys::encode_uri_component(q))))
+        .unwrap_or_default();
+    let rows = use_paged(search, |q| Box::pin(customers::search(q)));
     let Some(session) = session else {
         return html! {};
     };
@@ -73,11 +67,9 @@ pub fn customers_list() -> Html {
                     <input type="search" data-testid="customer-search" value={query.q.clone().unwrap_or_default()} onchange={on_search} />
                 </label>
             </div>
-            { match &*rows {
-                None => html! { <p class="muted">{ lang.t("loading") }</p> },
-                Some(Err(m)) => html! { <div class="error" role="alert">{ m.clone() }</div> },
-                Some(Ok(list)) if list.is_empty() => html! { <p class="empty" data-testid="customers-empty">{ lang.t("empty-customers") }</p> },
-                Some(Ok(list)) => html! {
+            if let Some(state) = rows.status(lang, "empty-customers", "customers-empty") {
+                { state }
+            } else {
                     <table class="queue">
                         <thead><tr>
                             <th>{ lang.t("customer-name") }</th>
@@ -86,7 +78,7 @@ pub fn customers_list() -> Html {
                             <th>{ lang.t("bad-customer") }</th>
                         </tr></thead>
                         <tbody>
-                        { for list.iter().map(|c| html! {
+                        { for rows.items().iter().map(|c| html! {
                             <tr key={c.id.to_string()} data-testid="customer-row">
                                 <td><Link<Route> to={Route::Customer { id: c.id.to_string() }}>{ &c.name }</Link<Route>></td>
                                 <td>{ &c.phone }</td>
@@ -96,8 +88,8 @@ pub fn customers_list() -> Html {
                         }) }
                         </tbody>
                     </table>
-                },
-            } }
+                    { rows.more(lang) }
+            }
         </section>
     }
 }

@@ -182,6 +182,7 @@ pub fn order_page(props: &Props) -> Html {
                         Callback::from(move |v: OrderView| order.set(Some(Ok(v))))
                     }} />
             }
+            <crate::components::case_form::OrderCases order={o.clone()} {lang} may_open={may_contact} />
             if may_contact && !contacted {
                 <form class="action" data-testid="contact-form" onsubmit={on_submit}>
                     <h3>{ lang.t("record-contact") }</h3>

@@ -30,13 +30,7 @@ pub fn new_order() -> Html {
     let lang = session.as_ref().map(|s| s.lang).unwrap_or(Lang::Zh);
     let navigator = use_navigator();
     // One key for this form: a second submit of the same order is answered with the first.
-    let key = use_state(|| {
-        format!(
-            "dashboard-{}-{}",
-            js_sys::Date::now() as u64,
-            (js_sys::Math::random() * 1e9) as u64
-        )
-    });
+    let key = use_state(crate::services::requests::fresh_key);
     let number = use_state(|| format!("PH-{}", js_sys::Date::now() as u64));
     let name = use_state(String::new);
     let phone = use_state(String::new);

@@ -2,6 +2,7 @@
 //! countdown per row, refreshed without a reload, worked from the keyboard (j/k, Enter).
 
 use crate::app::{Route, Session};
+use crate::components::paged::use_paged;
 use crate::format::{countdown, datetime, money};
 use crate::i18n::Lang;
 use crate::services::{orders, stream};
@@ -85,13 +86,6 @@ pub fn contact_cell(lang: Lang, o: &OrderView, now: chrono::DateTime<Utc>) -> Ht
     }
 }
 
-#[derive(Clone, PartialEq)]
-enum Load {
-    Loading,
-    Ready(Vec<OrderView>),
-    Failed(String),
-}
-
 #[function_component(Orders)]
 pub fn orders() -> Html {
     let session = use_context::<Session>();
@@ -102,24 +96,16 @@ pub fn orders() -> Html {
         .as_ref()
         .and_then(|l| l.query::<QueueQuery>().ok())
         .unwrap_or_default();
-    let load = use_state(|| Load::Loading);
+    let queue = use_paged(query.api_query(), |q| Box::pin(orders::queue(q)));
     let now = use_state(Utc::now);
     let selected = use_state(|| 0usize);
-    let tick = use_state(|| 0u32);
 
     // The clock that runs the countdowns; the server's event stream brings new orders and
     // changes in (and a slow refresh covers a stream that cannot be opened).
     {
-        let (now, tick) = (now.clone(), tick.clone());
+        let (now, bump) = (now.clone(), queue.reload.clone());
         use_effect_with((), move |_| {
             let clock = Interval::new(1_000, move || now.set(Utc::now()));
-            let bump = {
-                let (tick, count) = (tick.clone(), std::rc::Rc::new(std::cell::Cell::new(0u32)));
-                Callback::from(move |()| {
-                    count.set(count.get().wrapping_add(1));
-                    tick.set(count.get());
-                })
-            };
             let watch = stream::watch_orders(bump.clone());
             let slow = Interval::new(30_000, move || bump.emit(()));
             move || {
@@ -129,24 +115,6 @@ pub fn orders() -> Html {
             }
         });
     }
-    {
-        let load = load.clone();
-        let api_query = query.api_query();
-        use_effect_with((api_query, *tick), move |(q, _)| {
-            let (load, q) = (load.clone(), q.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match orders::queue(&q).await {
-                    Ok(page) => load.set(Load::Ready(page.items)),
-                    Err(e) if matches!(*load, Load::Ready(_)) => {
-                        // Keep what is on screen; the next refresh tries again.
-                        let _ = e;
-                    }
-                    Err(e) => load.set(Load::Failed(e.message())),
-                }
-            });
-        });
-    }
-
     let Some(session) = session else {
         return html! {};
     };
@@ -199,22 +167,7 @@ pub fn orders() -> Html {
         })
     };
 
-    let rows = match &*load {
-        Load::Loading => {
-            return html! {
-                <section class="card" data-testid="orders"><p class="muted">{ lang.t("loading") }</p></section>
-            }
-        }
-        Load::Failed(msg) => {
-            return html! {
-                <section class="card" data-testid="orders">
-                    <div class="error" role="alert">{ msg.clone() }</div>
-                </section>
-            }
-        }
-        Load::Ready(rows) => rows.clone(),
-    };
-
+    let rows = queue.items().to_vec();
     let open = {
         let navigator = navigator.clone();
         move |o: &OrderView| {
@@ -239,6 +192,15 @@ pub fn orders() -> Html {
         })
     };
 
+    let sort_by = |key: &'static str| {
+        let (q, set) = (query.clone(), set_query.clone());
+        Callback::from(move |_: MouseEvent| {
+            set(QueueQuery {
+                sort: Some(key.to_owned()).filter(|k| k != "newest"),
+                ..q.clone()
+            })
+        })
+    };
     let sort_value = query.sort.clone().unwrap_or_else(|| "newest".to_owned());
     let status_value = query.status.clone().unwrap_or_default();
     html! {
@@ -266,8 +228,8 @@ pub fn orders() -> Html {
                     { lang.t("filter-overdue") }
                 </label>
             </div>
-            if rows.is_empty() {
-                <p class="empty" data-testid="orders-empty">{ lang.t("empty-orders") }</p>
+            if let Some(state) = queue.status(lang, "empty-orders", "orders-empty") {
+                { state }
             } else {
                 <table class="queue" tabindex="0" onkeydown={on_key} aria-label={lang.t("orders-title")}>
                     <thead><tr>
@@ -276,8 +238,12 @@ pub fn orders() -> Html {
                         <th>{ lang.t("col-customer") }</th>
                         <th class="num">{ lang.t("col-total") }</th>
                         <th>{ lang.t("col-status") }</th>
-                        <th>{ lang.t("col-created") }</th>
-                        <th>{ lang.t("col-contact") }</th>
+                        <th aria-sort={(sort_value == "newest").then_some("descending")}>
+                            <button type="button" class="sort" data-testid="sort-newest" onclick={sort_by("newest")}>{ lang.t("col-created") }</button>
+                        </th>
+                        <th aria-sort={(sort_value == "contact_due").then_some("ascending")}>
+                            <button type="button" class="sort" data-testid="sort-contact-due" onclick={sort_by("contact_due")}>{ lang.t("col-contact") }</button>
+                        </th>
                     </tr></thead>
                     <tbody>
                         { for rows.iter().enumerate().map(|(i, o)| {
@@ -300,6 +266,7 @@ pub fn orders() -> Html {
                         }) }
                     </tbody>
                 </table>
+                { queue.more(lang) }
             }
         </section>
     }

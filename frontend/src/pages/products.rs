@@ -3,6 +3,7 @@
 //! change it: listing, a price change with competitors' prices, applying an approved price.
 
 use crate::app::{Route, Session};
+use crate::components::paged::use_paged;
 use crate::format::{datetime, money};
 use crate::i18n::Lang;
 use crate::services::products;
@@ -38,9 +39,7 @@ pub fn products_list() -> Html {
         .as_ref()
         .and_then(|l| l.query::<ProductQuery>().ok())
         .unwrap_or_default();
-    let rows = use_state(|| None::<Result<Vec<ProductView>, String>>);
-    {
-        let rows = rows.clone();
+    let api_query = {
         let mut parts = Vec::new();
         if let Some(s) = &query.status {
             parts.push(format!("status={s}"));
@@ -51,18 +50,9 @@ pub fn products_list() -> Html {
                 String::from(js_sys::encode_uri_component(q.trim()))
             ));
         }
-        use_effect_with(parts.join("&"), move |q| {
-            let (rows, q) = (rows.clone(), q.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                rows.set(Some(
-                    products::list(&q)
-                        .await
-                        .map(|p| p.items)
-                        .map_err(|e| e.message()),
-                ));
-            });
-        });
-    }
+        parts.join("&")
+    };
+    let rows = use_paged(api_query, |q| Box::pin(products::list(q)));
     let Some(session) = session else {
         return html! {};
     };
@@ -120,11 +110,9 @@ pub fn products_list() -> Html {
                     <input type="search" value={query.q.clone().unwrap_or_default()} onchange={on_search} />
                 </label>
             </div>
-            { match &*rows {
-                None => html! { <p class="muted">{ lang.t("loading") }</p> },
-                Some(Err(m)) => html! { <div class="error" role="alert">{ m.clone() }</div> },
-                Some(Ok(list)) if list.is_empty() => html! { <p class="empty">{ lang.t("empty-products") }</p> },
-                Some(Ok(list)) => html! {
+            if let Some(state) = rows.status(lang, "empty-products", "products-empty") {
+                { state }
+            } else {
                     <table class="queue">
                         <thead><tr>
                             <th>{ "SKU" }</th>
@@ -134,7 +122,7 @@ pub fn products_list() -> Html {
                             <th class="num">{ lang.t("stock") }</th>
                         </tr></thead>
                         <tbody>
-                        { for list.iter().map(|p| html! {
+                        { for rows.items().iter().map(|p| html! {
                             <tr key={p.id.to_string()} data-testid="product-row" data-sku={p.sku.clone()}>
                                 <td><Link<Route> to={Route::Product { id: p.id.to_string() }}>{ &p.sku }</Link<Route>></td>
                                 <td>{ &p.title }</td>
@@ -145,8 +133,8 @@ pub fn products_list() -> Html {
                         }) }
                         </tbody>
                     </table>
-                },
-            } }
+                    { rows.more(lang) }
+            }
         </section>
     }
 }

@@ -5,12 +5,12 @@ use ecops_api_types::{ApprovalRequestView, CustomerView, OrderView, Page, Reason
 use gloo_net::http::Method;
 use uuid::Uuid;
 
-pub async fn search(q: &str) -> Result<Page<CustomerView>, ApiFailure> {
-    let q: String = js_sys::encode_uri_component(q.trim()).into();
-    let filter = if q.is_empty() {
+/// Customers whose name or phone matches `query`'s search (`q=…`) and cursor.
+pub async fn search(query: String) -> Result<Page<CustomerView>, ApiFailure> {
+    let filter = if query.is_empty() {
         String::new()
     } else {
-        format!("&q={q}")
+        format!("&{query}")
     };
     request::<(), _>(
         Method::GET,

@@ -7,3 +7,4 @@ pub mod products;
 pub mod requests;
 pub mod session;
 pub mod stream;
+pub mod users;

@@ -9,7 +9,7 @@ use gloo_net::http::Method;
 use uuid::Uuid;
 
 /// One page of the queue; `query` is the page's own URL query (filters and sort).
-pub async fn queue(query: &str) -> Result<Page<OrderView>, ApiFailure> {
+pub async fn queue(query: String) -> Result<Page<OrderView>, ApiFailure> {
     let sep = if query.is_empty() { "" } else { "&" };
     request::<(), _>(
         Method::GET,

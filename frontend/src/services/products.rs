@@ -9,7 +9,7 @@ use gloo_net::http::Method;
 use uuid::Uuid;
 
 /// One page of products; `query` is the page's own URL query (status, search).
-pub async fn list(query: &str) -> Result<Page<ProductView>, ApiFailure> {
+pub async fn list(query: String) -> Result<Page<ProductView>, ApiFailure> {
     let sep = if query.is_empty() { "" } else { "&" };
     request::<(), _>(
         Method::GET,

@@ -196,3 +196,59 @@ pub async fn request_dashboard<B: Serialize, T: DeserializeOwned>(
     };
     decode(req.send().await.map_err(transport)?).await
 }
+
+/// Fetches a text document as the logged-in user and hands it to the browser as a download
+/// (a plain link cannot carry the bearer token).
+pub async fn download_text(path: &str, filename: &str, mime: &str) -> Result<(), ApiFailure> {
+    use wasm_bindgen::JsCast;
+    if session::expiring() {
+        refresh().await;
+    }
+    let get = |token: Option<String>| async move {
+        send::<()>(Method::GET, path, None, token.as_deref(), &[]).await
+    };
+    let mut resp = get(session::load().map(|t| t.access_token)).await?;
+    if resp.status() == 401 && refresh().await {
+        resp = get(session::load().map(|t| t.access_token)).await?;
+    }
+    if !(200..300).contains(&resp.status()) {
+        return decode::<()>(resp).await;
+    }
+    let text = resp.text().await.unwrap_or_default();
+    let fail = |_| ApiFailure {
+        status: 0,
+        problem: None,
+        transport: Some("the browser refused the download".to_owned()),
+    };
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts).map_err(fail)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| fail(wasm_bindgen::JsValue::NULL))?;
+    let a: web_sys::HtmlAnchorElement = doc
+        .create_element("a")
+        .map_err(fail)?
+        .dyn_into()
+        .map_err(|_| fail(wasm_bindgen::JsValue::NULL))?;
+    a.set_href(&url);
+    a.set_download(filename);
+    a.click();
+    gloo_timers::callback::Timeout::new(30_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
+    Ok(())
+}
+
+/// A fresh `Idempotency-Key` for one form: every submit of that form carries the same key, so a
+/// double click or a retry is answered with the first result.
+pub fn fresh_key() -> String {
+    format!(
+        "dashboard-{}-{}",
+        js_sys::Date::now() as u64,
+        (js_sys::Math::random() * 1e9) as u64
+    )
+}
