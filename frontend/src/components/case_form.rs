@@ -60,15 +60,7 @@ pub fn order_cases(props: &Props) -> Html {
             });
         });
     }
-    let text = |h: &UseStateHandle<String>| {
-        let h = h.clone();
-        Callback::from(move |e: InputEvent| {
-            h.set(
-                e.target_unchecked_into::<web_sys::HtmlInputElement>()
-                    .value(),
-            )
-        })
-    };
+    let text = crate::components::forms::typed;
     let on_submit = {
         let (kind, issue, description, refund, gift_item, gift, quantities) = (
             kind.clone(),
@@ -196,10 +188,7 @@ pub fn order_cases(props: &Props) -> Html {
                     <div class="grid">
                         <div>
                             <label for="case-kind">{ lang.t("col-kind") }</label>
-                            <select id="case-kind" onchange={{
-                                let kind = kind.clone();
-                                Callback::from(move |e: Event| kind.set(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()))
-                            }}>
+                            <select id="case-kind" onchange={crate::components::forms::chosen(&kind)}>
                                 { for CaseKind::ALL.iter().map(|k| html! {
                                     <option value={k.as_str()} selected={*kind == k.as_str()}>{ lang.t(&format!("case-{}", k.as_str())) }</option>
                                 }) }
@@ -209,10 +198,7 @@ pub fn order_cases(props: &Props) -> Html {
                         if *kind == "logistics_exception" {
                             <div>
                                 <label for="case-issue">{ lang.t("logistics-issue") }</label>
-                                <select id="case-issue" onchange={{
-                                    let issue = issue.clone();
-                                    Callback::from(move |e: Event| issue.set(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()))
-                                }}>
+                                <select id="case-issue" onchange={crate::components::forms::chosen(&issue)}>
                                     { for ISSUES.iter().map(|i| html! {
                                         <option value={*i} selected={*issue == *i}>{ lang.t(&format!("issue-{i}")) }</option>
                                     }) }
@@ -251,7 +237,7 @@ pub fn order_cases(props: &Props) -> Html {
                                         <input class="qty" id={format!("case-qty-{i}")} type="number" min="0" max={max.to_string()}
                                             value={quantities.get(i).copied().unwrap_or(0).to_string()}
                                             oninput={Callback::from(move |e: InputEvent| {
-                                                let v = e.target_unchecked_into::<web_sys::HtmlInputElement>().value().parse::<i64>().unwrap_or(0);
+                                                let v = crate::components::forms::changed(&e).parse::<i64>().unwrap_or(0);
                                                 let mut q = (*quantities).clone();
                                                 if let Some(slot) = q.get_mut(i) { *slot = v.clamp(0, max); }
                                                 quantities.set(q);
@@ -264,10 +250,7 @@ pub fn order_cases(props: &Props) -> Html {
                     </tbody></table>
                     { field_error(&errors, "lines") }
                     <label for="case-description">{ lang.t("col-description") }</label>
-                    <textarea id="case-description" value={(*description).clone()} oninput={{
-                        let description = description.clone();
-                        Callback::from(move |e: InputEvent| description.set(e.target_unchecked_into::<web_sys::HtmlTextAreaElement>().value()))
-                    }} />
+                    <textarea id="case-description" value={(*description).clone()} oninput={crate::components::forms::typed(&description)} />
                     { field_error(&errors, "description") }
                     if let Some(m) = &*failure { <div class="error" role="alert">{ m.clone() }</div> }
                     <div class="actions">

@@ -58,9 +58,7 @@ pub fn header() -> Html {
     let switch = {
         let set_lang = session.set_lang.clone();
         Callback::from(move |e: Event| {
-            let v = e
-                .target_unchecked_into::<web_sys::HtmlSelectElement>()
-                .value();
+            let v = crate::components::forms::changed(&e);
             set_lang.emit(if v == "en" { Lang::En } else { Lang::Zh });
         })
     };

@@ -1,5 +1,6 @@
 pub mod case_form;
 pub mod field_error;
+pub mod forms;
 pub mod header;
 pub mod nav;
 pub mod order_actions;

@@ -146,7 +146,7 @@ pub fn order_actions(props: &Props) -> Html {
                 Callback::from(move |e: Event| {
                     errors.set(Vec::new());
                     failure.set(None);
-                    kind.set(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value());
+                    kind.set(crate::components::forms::changed(&e));
                 })
             }}>
                 { for allowed.iter().map(|k| html! {
@@ -155,18 +155,12 @@ pub fn order_actions(props: &Props) -> Html {
             </select>
             if let Some((name, label)) = field {
                 <label for="action-text">{ lang.t(label) }</label>
-                <input id="action-text" value={(*text).clone()} oninput={{
-                    let text = text.clone();
-                    Callback::from(move |e: InputEvent| text.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value()))
-                }} />
+                <input id="action-text" value={(*text).clone()} oninput={crate::components::forms::typed(&text)} />
                 { show(name) }
             }
             if kind.as_str() == "shipped" {
                 <label for="action-tracking">{ lang.t("action-tracking") }</label>
-                <input id="action-tracking" value={(*tracking).clone()} oninput={{
-                    let tracking = tracking.clone();
-                    Callback::from(move |e: InputEvent| tracking.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value()))
-                }} />
+                <input id="action-tracking" value={(*tracking).clone()} oninput={crate::components::forms::typed(&tracking)} />
                 { show("tracking_no") }
             }
             if let Some(m) = &*failure { <div class="error" role="alert" data-testid="action-error">{ m.clone() }</div> }

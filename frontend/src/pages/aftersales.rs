@@ -111,9 +111,7 @@ pub fn aftersales_list() -> Html {
     let on_kind = {
         let (q, push) = (query.clone(), push.clone());
         Callback::from(move |e: Event| {
-            let v = e
-                .target_unchecked_into::<web_sys::HtmlSelectElement>()
-                .value();
+            let v = crate::components::forms::changed(&e);
             push(CaseQuery {
                 kind: Some(v).filter(|v| !v.is_empty()),
                 ..q.clone()
@@ -123,9 +121,7 @@ pub fn aftersales_list() -> Html {
     let on_status = {
         let (q, push) = (query.clone(), push.clone());
         Callback::from(move |e: Event| {
-            let v = e
-                .target_unchecked_into::<web_sys::HtmlSelectElement>()
-                .value();
+            let v = crate::components::forms::changed(&e);
             push(CaseQuery {
                 status: Some(v).filter(|v| !v.is_empty()),
                 ..q.clone()
@@ -328,15 +324,7 @@ pub fn case_page(props: &CaseProps) -> Html {
             });
         })
     };
-    let select = |h: &UseStateHandle<String>| {
-        let h = h.clone();
-        Callback::from(move |e: Event| {
-            h.set(
-                e.target_unchecked_into::<web_sys::HtmlSelectElement>()
-                    .value(),
-            )
-        })
-    };
+    let select = crate::components::forms::chosen;
     html! {
         <section class="card wide" data-testid="case">
             <nav class="crumbs">
@@ -402,10 +390,7 @@ pub fn case_page(props: &CaseProps) -> Html {
                         </div>
                     </div>
                     <label for="customer-result">{ lang.t("customer-result") }</label>
-                    <textarea id="customer-result" value={(*result).clone()} oninput={{
-                        let result = result.clone();
-                        Callback::from(move |e: InputEvent| result.set(e.target_unchecked_into::<web_sys::HtmlTextAreaElement>().value()))
-                    }} />
+                    <textarea id="customer-result" value={(*result).clone()} oninput={crate::components::forms::typed(&result)} />
                     { field_error(&errors, "customer_result") }
                     if let Some(m) = &*failure { <div class="error" role="alert">{ m.clone() }</div> }
                     <button type="submit" disabled={*busy}>{ lang.t("save") }</button>
@@ -464,9 +449,7 @@ pub fn aftersales_reports() -> Html {
     let set_date = |which: &'static str| {
         let (navigator, q) = (navigator.clone(), q.clone());
         Callback::from(move |e: Event| {
-            let v = e
-                .target_unchecked_into::<web_sys::HtmlInputElement>()
-                .value();
+            let v = crate::components::forms::changed(&e);
             let mut next = q.clone();
             if which == "from" {
                 next.from = Some(v);

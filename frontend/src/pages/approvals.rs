@@ -347,10 +347,7 @@ pub fn approval_page(props: &DetailProps) -> Html {
                     <form class="dialog card" role="dialog" aria-modal="true" aria-labelledby="decide-title" onsubmit={confirm}>
                         <h3 id="decide-title">{ if approve { lang.t("confirm-approve") } else { lang.t("confirm-reject") } }</h3>
                         <label for="comment">{ lang.t("comment") }</label>
-                        <textarea id="comment" value={(*comment).clone()} oninput={{
-                            let comment = comment.clone();
-                            Callback::from(move |e: InputEvent| comment.set(e.target_unchecked_into::<web_sys::HtmlTextAreaElement>().value()))
-                        }} />
+                        <textarea id="comment" value={(*comment).clone()} oninput={crate::components::forms::typed(&comment)} />
                         if let Some(m) = &*comment_error { <span class="field-error" data-testid="error-comment">{ m.clone() }</span> }
                         <div class="actions">
                             <button type="submit" data-testid="confirm" disabled={*busy}>{ if approve { lang.t("approve") } else { lang.t("reject") } }</button>

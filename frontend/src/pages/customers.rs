@@ -46,9 +46,7 @@ pub fn customers_list() -> Html {
     let on_search = {
         let navigator = navigator.clone();
         Callback::from(move |e: Event| {
-            let v = e
-                .target_unchecked_into::<web_sys::HtmlInputElement>()
-                .value();
+            let v = crate::components::forms::changed(&e);
             if let Some(n) = &navigator {
                 let _ = n.push_with_query(
                     &Route::Customers,
@@ -202,10 +200,7 @@ pub fn customer_page(props: &CustomerProps) -> Html {
                 <form class="action" data-testid="bad-customer-form" onsubmit={submit}>
                     <h3>{ lang.t("propose-bad-customer") }</h3>
                     <label for="bad-reason">{ lang.t("col-reason") }</label>
-                    <input id="bad-reason" value={(*reason).clone()} oninput={{
-                        let reason = reason.clone();
-                        Callback::from(move |e: InputEvent| reason.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value()))
-                    }} />
+                    <input id="bad-reason" value={(*reason).clone()} oninput={crate::components::forms::typed(&reason)} />
                     { crate::components::field_error::field_error(&errors, "reason") }
                     <button type="submit" data-testid="submit-bad-customer">{ lang.t("submit-for-approval") }</button>
                 </form>

@@ -187,20 +187,14 @@ pub fn order_page(props: &Props) -> Html {
                 <form class="action" data-testid="contact-form" onsubmit={on_submit}>
                     <h3>{ lang.t("record-contact") }</h3>
                     <label for="outcome">{ lang.t("contact-outcome") }</label>
-                    <select id="outcome" onchange={{
-                        let outcome = outcome.clone();
-                        Callback::from(move |e: Event| outcome.set(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()))
-                    }}>
+                    <select id="outcome" onchange={crate::components::forms::chosen(&outcome)}>
                         <option value="confirmed" selected={*outcome == "confirmed"}>{ "confirmed" }</option>
                         <option value="no_answer" selected={*outcome == "no_answer"}>{ "no_answer" }</option>
                         <option value="invalid" selected={*outcome == "invalid"}>{ "invalid" }</option>
                     </select>
                     { error_for("outcome") }
                     <label for="note">{ lang.t("contact-note") }</label>
-                    <textarea id="note" value={(*note).clone()} oninput={{
-                        let note = note.clone();
-                        Callback::from(move |e: InputEvent| note.set(e.target_unchecked_into::<web_sys::HtmlTextAreaElement>().value()))
-                    }} />
+                    <textarea id="note" value={(*note).clone()} oninput={crate::components::forms::typed(&note)} />
                     { error_for("note") }
                     if let Some(msg) = &*form_error {
                         <div class="error" role="alert">{ msg.clone() }</div>

@@ -20,8 +20,7 @@ struct Line {
 }
 
 fn input_value(e: &InputEvent) -> String {
-    e.target_unchecked_into::<web_sys::HtmlInputElement>()
-        .value()
+    crate::components::forms::changed(e)
 }
 
 #[function_component(NewOrder)]
@@ -182,10 +181,7 @@ pub fn new_order() -> Html {
                     </div>
                     <div>
                         <label for="payment">{ lang.t("order-payment") }</label>
-                        <select id="payment" onchange={{
-                            let payment = payment.clone();
-                            Callback::from(move |e: Event| payment.set(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()))
-                        }}>
+                        <select id="payment" onchange={crate::components::forms::chosen(&payment)}>
                             <option value="cod" selected={*payment == "cod"}>{ lang.t("pay-cod") }</option>
                             <option value="paid" selected={*payment == "paid"}>{ lang.t("pay-paid") }</option>
                             <option value="unpaid" selected={*payment == "unpaid"}>{ lang.t("pay-unpaid") }</option>

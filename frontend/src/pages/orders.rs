@@ -133,9 +133,7 @@ pub fn orders() -> Html {
     let on_sort = {
         let (q, set) = (query.clone(), set_query.clone());
         Callback::from(move |e: Event| {
-            let v = e
-                .target_unchecked_into::<web_sys::HtmlSelectElement>()
-                .value();
+            let v = crate::components::forms::changed(&e);
             set(QueueQuery {
                 sort: Some(v).filter(|v| v != "newest"),
                 ..q.clone()
@@ -145,9 +143,7 @@ pub fn orders() -> Html {
     let on_status = {
         let (q, set) = (query.clone(), set_query.clone());
         Callback::from(move |e: Event| {
-            let v = e
-                .target_unchecked_into::<web_sys::HtmlSelectElement>()
-                .value();
+            let v = crate::components::forms::changed(&e);
             set(QueueQuery {
                 status: Some(v).filter(|v| !v.is_empty()),
                 ..q.clone()

@@ -25,15 +25,7 @@ pub fn change_password() -> Html {
     let Some(user) = session.user.clone() else {
         return html! { <Redirect<Route> to={Route::Login} /> };
     };
-    let input = |state: &UseStateHandle<String>| {
-        let state = state.clone();
-        Callback::from(move |e: InputEvent| {
-            state.set(
-                e.target_unchecked_into::<web_sys::HtmlInputElement>()
-                    .value(),
-            )
-        })
-    };
+    let input = crate::components::forms::typed;
     let onsubmit = {
         let (current, fresh, repeat, errors, failure, busy, navigator) = (
             current.clone(),

@@ -62,9 +62,7 @@ pub fn products_list() -> Html {
     let on_status = {
         let (q, navigator) = (query.clone(), navigator.clone());
         Callback::from(move |e: Event| {
-            let v = e
-                .target_unchecked_into::<web_sys::HtmlSelectElement>()
-                .value();
+            let v = crate::components::forms::changed(&e);
             if let Some(n) = &navigator {
                 let _ = n.push_with_query(
                     &Route::Products,
@@ -79,9 +77,7 @@ pub fn products_list() -> Html {
     let on_search = {
         let (q, navigator) = (query.clone(), navigator.clone());
         Callback::from(move |e: Event| {
-            let v = e
-                .target_unchecked_into::<web_sys::HtmlInputElement>()
-                .value();
+            let v = crate::components::forms::changed(&e);
             if let Some(n) = &navigator {
                 let _ = n.push_with_query(
                     &Route::Products,
@@ -263,15 +259,7 @@ pub fn product_page(props: &ProductProps) -> Html {
     };
     let p = d.product.clone();
     let holds = |r: JobRole| user.roles.contains(&r);
-    let input = |state: &UseStateHandle<String>| {
-        let state = state.clone();
-        Callback::from(move |e: InputEvent| {
-            state.set(
-                e.target_unchecked_into::<web_sys::HtmlInputElement>()
-                    .value(),
-            )
-        })
-    };
+    let input = crate::components::forms::typed;
     let show = |field: &str| crate::components::field_error::field_error(&errors, field);
     let failed = {
         let (errors, notice) = (errors.clone(), notice.clone());

@@ -38,10 +38,19 @@ impl ApiFailure {
     }
 }
 
-async fn send<B: Serialize>(
+fn transport(e: impl std::fmt::Display) -> ApiFailure {
+    ApiFailure {
+        status: 0,
+        problem: None,
+        transport: Some(e.to_string()),
+    }
+}
+
+/// Sends one request; the body is JSON text already. Not generic, so the wasm holds it once.
+async fn send(
     method: Method,
     path: &str,
-    body: Option<&B>,
+    body: Option<&str>,
     token: Option<&str>,
     headers: &[(&str, &str)],
 ) -> Result<gloo_net::http::Response, ApiFailure> {
@@ -52,31 +61,25 @@ async fn send<B: Serialize>(
     if let Some(t) = token {
         rb = rb.header("Authorization", &format!("Bearer {t}"));
     }
-    let transport = |e: gloo_net::Error| ApiFailure {
-        status: 0,
-        problem: None,
-        transport: Some(e.to_string()),
-    };
     let req = match body {
-        Some(b) => rb.json(b).map_err(transport)?,
+        Some(b) => rb
+            .header("Content-Type", "application/json")
+            .body(b.to_owned())
+            .map_err(transport)?,
         None => rb.build().map_err(transport)?,
     };
     req.send().await.map_err(transport)
 }
 
-async fn decode<T: DeserializeOwned>(resp: gloo_net::http::Response) -> Result<T, ApiFailure> {
+/// A response's status and text, or the problem it carries. Not generic.
+async fn answer(resp: gloo_net::http::Response) -> Result<String, ApiFailure> {
     let status = resp.status();
     if (200..300).contains(&status) {
         let text = resp.text().await.unwrap_or_default();
-        let text = if text.is_empty() {
+        Ok(if text.is_empty() {
             "null".to_owned()
         } else {
             text
-        };
-        serde_json::from_str(&text).map_err(|e| ApiFailure {
-            status,
-            problem: None,
-            transport: Some(e.to_string()),
         })
     } else {
         let problem = resp.json::<Problem>().await.ok();
@@ -86,6 +89,16 @@ async fn decode<T: DeserializeOwned>(resp: gloo_net::http::Response) -> Result<T
             transport: None,
         })
     }
+}
+
+fn parse<T: DeserializeOwned>(text: Result<String, ApiFailure>) -> Result<T, ApiFailure> {
+    serde_json::from_str(&text?).map_err(transport)
+}
+
+fn encode<B: Serialize>(body: Option<&B>) -> Result<Option<String>, ApiFailure> {
+    body.map(serde_json::to_string)
+        .transpose()
+        .map_err(transport)
 }
 
 /// The header that tells the server this is the dashboard: the refresh token then travels in
@@ -122,18 +135,21 @@ pub async fn refresh() -> bool {
 }
 
 async fn refresh_once() -> bool {
-    let body = RefreshRequest {
+    let Ok(Some(body)) = encode(Some(&RefreshRequest {
         refresh_token: None,
-    };
-    let sent = RequestBuilder::new("/api/v1/auth/refresh")
-        .method(Method::POST)
-        .header(CLIENT_HEADER.0, CLIENT_HEADER.1)
-        .json(&body);
-    let Ok(req) = sent else {
+    })) else {
         return false;
     };
-    match req.send().await {
-        Ok(resp) => match decode::<TokenResponse>(resp).await {
+    let sent = send(
+        Method::POST,
+        "/api/v1/auth/refresh",
+        Some(&body),
+        None,
+        &[CLIENT_HEADER],
+    )
+    .await;
+    match sent {
+        Ok(resp) => match parse::<TokenResponse>(answer(resp).await) {
             Ok(t) => {
                 keep(t);
                 true
@@ -163,7 +179,27 @@ pub async fn request_with<B: Serialize, T: DeserializeOwned>(
     body: Option<&B>,
     headers: &[(&str, &str)],
 ) -> Result<T, ApiFailure> {
-    // Refresh a little before the access token runs out, so a form being filled still submits.
+    let body = encode(body)?;
+    parse(authorized(method, path, body.as_deref(), headers).await)
+}
+
+/// The logged-in user's call: refreshed a little before the access token runs out (so a form
+/// being filled still submits) and once more after a 401.
+async fn authorized(
+    method: Method,
+    path: &str,
+    body: Option<&str>,
+    headers: &[(&str, &str)],
+) -> Result<String, ApiFailure> {
+    answer(authorized_response(method, path, body, headers).await?).await
+}
+
+async fn authorized_response(
+    method: Method,
+    path: &str,
+    body: Option<&str>,
+    headers: &[(&str, &str)],
+) -> Result<gloo_net::http::Response, ApiFailure> {
     if session::expiring() {
         refresh().await;
     }
@@ -171,9 +207,9 @@ pub async fn request_with<B: Serialize, T: DeserializeOwned>(
     let resp = send(method.clone(), path, body, token.as_deref(), headers).await?;
     if resp.status() == 401 && token.is_some() && refresh().await {
         let token = session::load().map(|t| t.access_token);
-        return decode(send(method, path, body, token.as_deref(), headers).await?).await;
+        return send(method, path, body, token.as_deref(), headers).await;
     }
-    decode(resp).await
+    Ok(resp)
 }
 
 /// Calls the API without credentials, as the dashboard (login).
@@ -182,39 +218,16 @@ pub async fn request_dashboard<B: Serialize, T: DeserializeOwned>(
     path: &str,
     body: Option<&B>,
 ) -> Result<T, ApiFailure> {
-    let transport = |e: gloo_net::Error| ApiFailure {
-        status: 0,
-        problem: None,
-        transport: Some(e.to_string()),
-    };
-    let rb = RequestBuilder::new(path)
-        .method(method)
-        .header(CLIENT_HEADER.0, CLIENT_HEADER.1);
-    let req = match body {
-        Some(b) => rb.json(b).map_err(transport)?,
-        None => rb.build().map_err(transport)?,
-    };
-    decode(req.send().await.map_err(transport)?).await
+    let body = encode(body)?;
+    let resp = send(method, path, body.as_deref(), None, &[CLIENT_HEADER]).await?;
+    parse(answer(resp).await)
 }
 
 /// Fetches a text document as the logged-in user and hands it to the browser as a download
 /// (a plain link cannot carry the bearer token).
 pub async fn download_text(path: &str, filename: &str, mime: &str) -> Result<(), ApiFailure> {
     use wasm_bindgen::JsCast;
-    if session::expiring() {
-        refresh().await;
-    }
-    let get = |token: Option<String>| async move {
-        send::<()>(Method::GET, path, None, token.as_deref(), &[]).await
-    };
-    let mut resp = get(session::load().map(|t| t.access_token)).await?;
-    if resp.status() == 401 && refresh().await {
-        resp = get(session::load().map(|t| t.access_token)).await?;
-    }
-    if !(200..300).contains(&resp.status()) {
-        return decode::<()>(resp).await;
-    }
-    let text = resp.text().await.unwrap_or_default();
+    let text = authorized(Method::GET, path, None, &[]).await?;
     let fail = |_| ApiFailure {
         status: 0,
         problem: None,
