@@ -113,3 +113,67 @@ dual!(
     r_prd_9_a_stocktake_posts_differences_and_marks_skus_counted,
     |c: &mut ecops_server::config::Config| c.auth.access_ttl_secs = 7 * 86_400
 );
+
+/// The stocktakes list: newest first with their lines, open ones found by `state=open`, paged
+/// through the cursor; a bad state is a 400 naming the field.
+async fn stocktakes_are_listed_newest_first_with_their_lines(app: TestApp) {
+    let cast = app.cast().await;
+    app.listed(&cast, "LST-A", 1000, 5).await;
+    let mut ids = Vec::new();
+    for note in ["first", "second", "third"] {
+        let s = app
+            .post(
+                "/api/v1/stocktakes",
+                Some(&cast.storefront.1),
+                &json!({ "note": note }),
+            )
+            .await;
+        assert_eq!(s.status, StatusCode::CREATED, "{}", s.text);
+        ids.push(s.body["id"].as_str().unwrap_or_default().to_owned());
+    }
+    let counted = app
+        .post(
+            &format!("/api/v1/stocktakes/{}/counts", ids[0]),
+            Some(&cast.warehouse.1),
+            &json!({"sku": "LST-A", "counted_qty": 4}),
+        )
+        .await;
+    assert_eq!(counted.status, StatusCode::OK, "{}", counted.text);
+    let posted = app
+        .post(
+            &format!("/api/v1/stocktakes/{}/post", ids[1]),
+            Some(&cast.storefront.1),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(posted.status, StatusCode::OK, "{}", posted.text);
+
+    let all = app.get("/api/v1/stocktakes", &cast.warehouse.1).await;
+    assert_eq!(all.status, StatusCode::OK, "{}", all.text);
+    let notes: Vec<&str> = all.body["items"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|s| s["note"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(notes, ["third", "second", "first"]);
+    assert_eq!(all.body["items"][2]["lines"][0]["sku"], "LST-A");
+    assert_eq!(all.body["items"][2]["lines"][0]["difference"], -1);
+
+    let open = app
+        .get("/api/v1/stocktakes?state=open&limit=1", &cast.warehouse.1)
+        .await;
+    assert_eq!(open.body["items"][0]["note"], "third");
+    let cursor = open.body["next_cursor"].as_str().unwrap_or_default();
+    let next = app
+        .get(
+            &format!("/api/v1/stocktakes?state=open&limit=1&cursor={cursor}"),
+            &cast.warehouse.1,
+        )
+        .await;
+    assert_eq!(next.body["items"][0]["note"], "first");
+    assert_eq!(next.body["next_cursor"], serde_json::Value::Null);
+
+    app.get("/api/v1/stocktakes?state=done", &cast.warehouse.1)
+        .await
+        .assert_problem(400, "invalid_query");
+}
+dual!(stocktakes_are_listed_newest_first_with_their_lines);

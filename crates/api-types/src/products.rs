@@ -337,6 +337,20 @@ pub struct PromotionQuery {
     pub state: Option<String>,
 }
 
+/// `GET /stocktakes` filters.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct StocktakeQuery {
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+    /// `open` or `posted`.
+    #[cfg_attr(feature = "openapi", param(pattern = "^(open|posted)$"))]
+    pub state: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]

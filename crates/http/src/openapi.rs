@@ -120,6 +120,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(stocktakes::record_stocktake_count)
                 .service(stocktakes::post_stocktake)
                 .service(stocktakes::get_stocktake)
+                .service(stocktakes::list_stocktakes)
                 .service(order_stream::stream_orders)
                 .service(order_import::import_orders)
                 .service(orders::create_order)

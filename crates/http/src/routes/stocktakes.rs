@@ -5,24 +5,40 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ValidJson;
 use crate::state::AppState;
-use crate::support::{actor, RequestMeta};
+use crate::extract::Query;
+use crate::support::{actor, page_limit, RequestMeta};
 use actix_web::{get, post, web, HttpResponse};
 use ecops_api_types::{
-    CreateStocktakeRequest, Problem, StocktakeCountRequest, StocktakeLineView, StocktakeView,
+    CreateStocktakeRequest, Page, Problem, StocktakeCountRequest, StocktakeLineView,
+    StocktakeQuery, StocktakeView,
 };
 use ecops_domain::product::Sku;
 use ecops_domain::PermissionLevel;
-use ecops_persistence::repo::products;
+use ecops_persistence::repo::{products, stocktakes};
 use ecops_persistence::repo::stocktakes::Stocktake;
 use ecops_persistence::AnyConnection;
 use uuid::Uuid;
 
-fn view(conn: &mut AnyConnection, s: &Stocktake) -> ApiResult<StocktakeView> {
-    let ids: Vec<Uuid> = s.lines.iter().map(|l| l.product_id).collect();
-    let skus: std::collections::HashMap<Uuid, String> = products::find_many(conn, &ids)?
+type Skus = std::collections::HashMap<Uuid, String>;
+
+/// The SKUs of the products counted in `takes`, in one query.
+fn skus_of(conn: &mut AnyConnection, takes: &[&Stocktake]) -> ApiResult<Skus> {
+    let ids: Vec<Uuid> = takes
+        .iter()
+        .flat_map(|s| s.lines.iter().map(|l| l.product_id))
+        .collect();
+    Ok(products::find_many(conn, &ids)?
         .into_iter()
         .map(|p| (p.id, p.sku))
-        .collect();
+        .collect())
+}
+
+fn view(conn: &mut AnyConnection, s: &Stocktake) -> ApiResult<StocktakeView> {
+    let skus = skus_of(conn, &[s])?;
+    view_with(s, &skus)
+}
+
+fn view_with(s: &Stocktake, skus: &Skus) -> ApiResult<StocktakeView> {
     Ok(StocktakeView {
         id: s.id,
         state: crate::wire::stored(
@@ -152,6 +168,52 @@ pub async fn post_stocktake(
         })
         .await?;
     Ok(web::Json(v))
+}
+
+/// Stocktakes, newest first, with their lines; `state=open` for the counts still going on.
+#[utoipa::path(
+    tag = "stocktakes",
+    security(("bearer" = [])),
+    params(StocktakeQuery),
+    responses(
+        (status = 200, description = "One page of stocktakes", body = Page<StocktakeView>),
+        (status = 400, description = "A bad filter", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/stocktakes")]
+pub async fn list_stocktakes(
+    state: web::Data<AppState>,
+    who: Caller,
+    query: Query<StocktakeQuery>,
+) -> ApiResult<web::Json<Page<StocktakeView>>> {
+    let q = query.into_inner();
+    let limit = page_limit(q.limit)?;
+    let before = state.cursors.decode(q.cursor.as_deref())?;
+    let st = q
+        .state
+        .map(|s| {
+            ecops_api_types::StocktakeState::parse(&s)
+                .map(|s| s.as_str())
+                .ok_or_else(|| ApiError::bad_field("invalid_query", "state", "must be open or posted"))
+        })
+        .transpose()?;
+    let (rows, skus) = state
+        .run_as(who, move |conn, who| {
+            who.require(PermissionLevel::Operator, &[])?;
+            who.require_scope("products:read")?;
+            let rows = stocktakes::list(conn, st, before.as_deref(), limit + 1)?;
+            let skus = skus_of(conn, &rows.iter().collect::<Vec<_>>())?;
+            Ok((rows, skus))
+        })
+        .await?;
+    let (rows, next_cursor) = state.cursors.paginate(rows, limit, |s| s.id.to_string());
+    Ok(web::Json(Page {
+        items: rows
+            .iter()
+            .map(|s| view_with(s, &skus))
+            .collect::<ApiResult<_>>()?,
+        next_cursor,
+    }))
 }
 
 /// One stocktake with its lines.

@@ -84,19 +84,76 @@ pub fn find(conn: &mut AnyConnection, id: Uuid) -> StoreResult<Option<Stocktake>
             stocktake_lines::counted_at,
         ))
         .load(conn)?;
-    let lines = rows
+    let lines = rows.into_iter().map(line).collect::<StoreResult<Vec<_>>>()?;
+    assemble(h, lines).map(Some)
+}
+
+/// Stocktakes newest first (ids are time-ordered), optionally in one state, with their lines
+/// (read in one query for the whole page).
+pub fn list(
+    conn: &mut AnyConnection,
+    state: Option<&str>,
+    before: Option<&str>,
+    limit: i64,
+) -> StoreResult<Vec<Stocktake>> {
+    let mut q = stocktakes::table
+        .select((
+            stocktakes::id,
+            stocktakes::started_by,
+            stocktakes::started_at,
+            stocktakes::note,
+            stocktakes::state,
+            stocktakes::posted_at,
+            stocktakes::posted_by,
+        ))
+        .into_boxed();
+    if let Some(s) = state {
+        q = q.filter(stocktakes::state.eq(s.to_owned()));
+    }
+    if let Some(b) = before {
+        q = q.filter(stocktakes::id.lt(b.to_owned()));
+    }
+    let heads: Vec<Head> = q.order(stocktakes::id.desc()).limit(limit).load(conn)?;
+    let ids: Vec<&String> = heads.iter().map(|h| &h.0).collect();
+    let rows: Vec<(String, LineRow)> = stocktake_lines::table
+        .filter(stocktake_lines::stocktake_id.eq_any(ids))
+        .order(stocktake_lines::counted_at.asc())
+        .select((
+            stocktake_lines::stocktake_id,
+            (
+                stocktake_lines::product_id,
+                stocktake_lines::counted_qty,
+                stocktake_lines::system_qty,
+                stocktake_lines::counted_by,
+                stocktake_lines::counted_at,
+            ),
+        ))
+        .load(conn)?;
+    let mut lines: std::collections::HashMap<String, Vec<Line>> = Default::default();
+    for (st, r) in rows {
+        lines.entry(st).or_default().push(line(r)?);
+    }
+    heads
         .into_iter()
-        .map(|r| {
-            Ok(Line {
-                product_id: parse_uuid(&r.0)?,
-                counted_qty: r.1,
-                system_qty: r.2,
-                counted_by: parse_uuid(&r.3)?,
-                counted_at: from_db(r.4),
-            })
+        .map(|h| {
+            let mine = lines.remove(&h.0).unwrap_or_default();
+            assemble(h, mine)
         })
-        .collect::<StoreResult<Vec<_>>>()?;
-    Ok(Some(Stocktake {
+        .collect()
+}
+
+fn line(r: LineRow) -> StoreResult<Line> {
+    Ok(Line {
+        product_id: parse_uuid(&r.0)?,
+        counted_qty: r.1,
+        system_qty: r.2,
+        counted_by: parse_uuid(&r.3)?,
+        counted_at: from_db(r.4),
+    })
+}
+
+fn assemble(h: Head, lines: Vec<Line>) -> StoreResult<Stocktake> {
+    Ok(Stocktake {
         id: parse_uuid(&h.0)?,
         started_by: parse_uuid(&h.1)?,
         started_at: from_db(h.2),
@@ -105,7 +162,7 @@ pub fn find(conn: &mut AnyConnection, id: Uuid) -> StoreResult<Option<Stocktake>
         posted_at: h.5.map(from_db),
         posted_by: h.6.as_deref().map(parse_uuid).transpose()?,
         lines,
-    }))
+    })
 }
 
 /// Records (or replaces) the count of one product in an open stocktake.
