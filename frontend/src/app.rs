@@ -5,6 +5,7 @@ use crate::i18n::Lang;
 use crate::pages::{
     aftersales::{Aftersales, AftersalesReports, CasePage},
     approvals::{ApprovalPage, Approvals},
+    catalogue::{NewProduct, PageRevisions, Promotions, StocktakePage, Stocktakes},
     customers::{CustomerPage, Customers},
     home::Home,
     login::Login,
@@ -51,8 +52,18 @@ pub enum Route {
     Customer { id: String },
     #[at("/products")]
     Products,
+    #[at("/products/new")]
+    NewProduct,
     #[at("/products/:id")]
     Product { id: String },
+    #[at("/promotions")]
+    Promotions,
+    #[at("/stocktakes")]
+    Stocktakes,
+    #[at("/stocktakes/:id")]
+    Stocktake { id: String },
+    #[at("/page-revisions")]
+    PageRevisions,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -167,6 +178,11 @@ fn switch(route: Route) -> Html {
         Route::Customer { id } => html! { <CustomerPage {id} /> },
         Route::Products => html! { <Products /> },
         Route::Product { id } => html! { <ProductPage {id} /> },
+        Route::NewProduct => html! { <NewProduct /> },
+        Route::Promotions => html! { <Promotions /> },
+        Route::Stocktakes => html! { <Stocktakes /> },
+        Route::Stocktake { id } => html! { <StocktakePage {id} /> },
+        Route::PageRevisions => html! { <PageRevisions /> },
         Route::NotFound => html! { <NotFound /> },
     }
 }

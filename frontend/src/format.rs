@@ -56,6 +56,22 @@ pub fn parse_yuan(typed: &str) -> Option<i64> {
     yuan.checked_mul(100)?.checked_add(cents)
 }
 
+/// A `datetime-local` input's value (`2026-12-01T10:00`), read in the company's time zone.
+pub fn parse_local(value: &str) -> Option<DateTime<Utc>> {
+    chrono::NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M")
+        .ok()?
+        .and_local_timezone(company_tz())
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// An instant as a `datetime-local` input's value in the company's time zone.
+pub fn local_input(at: DateTime<Utc>) -> String {
+    at.with_timezone(&company_tz())
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
 /// Today's date in the company's time zone (`2026-11-30`).
 pub fn today(now: DateTime<Utc>) -> chrono::NaiveDate {
     now.with_timezone(&company_tz()).date_naive()
@@ -164,6 +180,14 @@ mod tests {
         assert_eq!(parse_yuan("abc"), None);
         assert_eq!(parse_yuan(""), None);
         assert_eq!(parse_yuan("."), None);
+    }
+
+    #[test]
+    fn local_inputs_are_company_time() {
+        let t = parse_local("2026-12-01T08:30").unwrap();
+        assert_eq!(t, Utc.with_ymd_and_hms(2026, 12, 1, 0, 30, 0).unwrap());
+        assert_eq!(local_input(t), "2026-12-01T08:30");
+        assert_eq!(parse_local("2026-12-01"), None);
     }
 
     #[test]

@@ -337,6 +337,14 @@ pub struct PromotionQuery {
     pub state: Option<String>,
 }
 
+/// A proposed promotion and the approval request it filed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PromotionProposal {
+    pub promotion: PromotionView,
+    pub approval_request: crate::ApprovalRequestView,
+}
+
 /// `GET /stocktakes` filters.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]

@@ -26,42 +26,35 @@ pub fn nav() -> Html {
     let lang = session.lang;
     let here = |r: Route| route.as_ref() == Some(&r);
     let orders = user.roles.iter().any(|r| ORDER_DESK.contains(r));
+    let holds = |roles: &[JobRole]| user.roles.iter().any(|r| roles.contains(r));
+    let makes_products = holds(&[JobRole::Planner, JobRole::StorefrontSpecialist]);
+    let counts_stock = holds(&[JobRole::StorefrontSpecialist, JobRole::Warehouse]);
     let takes_orders = user
         .roles
         .iter()
         .any(|r| matches!(r, JobRole::CustomerService | JobRole::CsSupervisor));
+    let products = true;
+    let items: [(bool, Route, &str); 11] = [
+        (orders, Route::Orders, "orders"),
+        (takes_orders, Route::NewOrder, "new-order"),
+        (orders, Route::Aftersales, "aftersales"),
+        (orders, Route::Customers, "customers"),
+        (products, Route::Products, "products"),
+        (makes_products, Route::NewProduct, "new-product"),
+        (products, Route::Promotions, "promotions"),
+        (counts_stock, Route::Stocktakes, "stocktakes"),
+        (products, Route::PageRevisions, "page-revisions"),
+        (true, Route::Approvals, "approvals"),
+        (true, Route::Password, "password"),
+    ];
     html! {
         <nav class="side" aria-label="main" data-testid="side-nav">
             <Link<Route> to={Route::Home} classes={classes!(here(Route::Home).then_some("here"))}>{ lang.t("nav-home") }</Link<Route>>
-            if orders {
-                <Link<Route> to={Route::Orders} classes={classes!(here(Route::Orders).then_some("here"))}>
-                    <span data-testid="nav-orders">{ lang.t("nav-orders") }</span>
+            { for items.into_iter().filter(|(show, _, _)| *show).map(|(_, route, key)| html! {
+                <Link<Route> to={route.clone()} classes={classes!(here(route).then_some("here"))}>
+                    <span data-testid={format!("nav-{key}")}>{ lang.t(&format!("nav-{key}")) }</span>
                 </Link<Route>>
-            }
-            if takes_orders {
-                <Link<Route> to={Route::NewOrder} classes={classes!(here(Route::NewOrder).then_some("here"))}>
-                    <span data-testid="nav-new-order">{ lang.t("nav-new-order") }</span>
-                </Link<Route>>
-            }
-            if orders {
-                <Link<Route> to={Route::Aftersales} classes={classes!(here(Route::Aftersales).then_some("here"))}>
-                    <span data-testid="nav-aftersales">{ lang.t("nav-aftersales") }</span>
-                </Link<Route>>
-            }
-            if orders {
-                <Link<Route> to={Route::Customers} classes={classes!(here(Route::Customers).then_some("here"))}>
-                    <span data-testid="nav-customers">{ lang.t("nav-customers") }</span>
-                </Link<Route>>
-            }
-            <Link<Route> to={Route::Products} classes={classes!(here(Route::Products).then_some("here"))}>
-                <span data-testid="nav-products">{ lang.t("nav-products") }</span>
-            </Link<Route>>
-            <Link<Route> to={Route::Approvals} classes={classes!(here(Route::Approvals).then_some("here"))}>
-                <span data-testid="nav-approvals">{ lang.t("nav-approvals") }</span>
-            </Link<Route>>
-            <Link<Route> to={Route::Password} classes={classes!(here(Route::Password).then_some("here"))}>
-                { lang.t("nav-password") }
-            </Link<Route>>
+            }) }
         </nav>
     }
 }

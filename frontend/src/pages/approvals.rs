@@ -2,6 +2,7 @@
 //! managers); each request with its proposed change, its whole chain and who decided what.
 
 use crate::app::{Route, Session};
+use crate::components::confirm::CommentDialog;
 use crate::format::datetime;
 use crate::i18n::Lang;
 use crate::services::approvals;
@@ -160,7 +161,6 @@ pub fn approval_page(props: &DetailProps) -> Html {
     let session = use_context::<Session>();
     let lang = session.as_ref().map(|s| s.lang).unwrap_or(Lang::Zh);
     let req = use_state(|| None::<Result<ApprovalDetail, String>>);
-    let comment = use_state(String::new);
     let pending_verdict = use_state(|| None::<bool>);
     let error = use_state(|| None::<String>);
     let comment_error = use_state(|| None::<String>);
@@ -208,16 +208,14 @@ pub fn approval_page(props: &DetailProps) -> Html {
         })
     };
     let confirm = {
-        let (req, comment, pending_verdict, error, comment_error, busy) = (
+        let (req, pending_verdict, error, comment_error, busy) = (
             req.clone(),
-            comment.clone(),
             pending_verdict.clone(),
             error.clone(),
             comment_error.clone(),
             busy.clone(),
         );
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
+        Callback::from(move |comment: String| {
             let Some(approve) = *pending_verdict else {
                 return;
             };
@@ -226,16 +224,15 @@ pub fn approval_page(props: &DetailProps) -> Html {
                 return;
             }
             busy.set(true);
-            let (req, comment, pending_verdict, error, comment_error, busy) = (
+            let (req, pending_verdict, error, comment_error, busy) = (
                 req.clone(),
-                comment.clone(),
                 pending_verdict.clone(),
                 error.clone(),
                 comment_error.clone(),
                 busy.clone(),
             );
             wasm_bindgen_futures::spawn_local(async move {
-                match approvals::decide(rid, approve, comment.trim()).await {
+                match approvals::decide(rid, approve, &comment).await {
                     Ok(v) => {
                         req.set(Some(Ok(v)));
                         pending_verdict.set(None);
@@ -272,7 +269,7 @@ pub fn approval_page(props: &DetailProps) -> Html {
     };
     let cancel = {
         let pending_verdict = pending_verdict.clone();
-        Callback::from(move |_| pending_verdict.set(None))
+        Callback::from(move |()| pending_verdict.set(None))
     };
     let payload: Vec<(String, String)> = r
         .request
@@ -343,18 +340,12 @@ pub fn approval_page(props: &DetailProps) -> Html {
                 <div class="actions"><button class="secondary" data-testid="withdraw" onclick={withdraw}>{ lang.t("withdraw") }</button></div>
             }
             if let Some(approve) = *pending_verdict {
-                <div class="dialog-backdrop">
-                    <form class="dialog card" role="dialog" aria-modal="true" aria-labelledby="decide-title" onsubmit={confirm}>
-                        <h3 id="decide-title">{ if approve { lang.t("confirm-approve") } else { lang.t("confirm-reject") } }</h3>
-                        <label for="comment">{ lang.t("comment") }</label>
-                        <textarea id="comment" value={(*comment).clone()} oninput={crate::components::forms::typed(&comment)} />
-                        if let Some(m) = &*comment_error { <span class="field-error" data-testid="error-comment">{ m.clone() }</span> }
-                        <div class="actions">
-                            <button type="submit" data-testid="confirm" disabled={*busy}>{ if approve { lang.t("approve") } else { lang.t("reject") } }</button>
-                            <button type="button" class="secondary" onclick={cancel}>{ lang.t("cancel") }</button>
-                        </div>
-                    </form>
-                </div>
+                <CommentDialog {lang}
+                    title={if approve { lang.t("confirm-approve") } else { lang.t("confirm-reject") }}
+                    label={lang.t("comment")}
+                    confirm={if approve { lang.t("approve") } else { lang.t("reject") }}
+                    busy={*busy} error={(*comment_error).clone()}
+                    on_confirm={confirm} on_cancel={cancel} />
             }
         </section>
     }

@@ -1,5 +1,6 @@
 pub mod aftersales;
 pub mod approvals;
+pub mod catalogue;
 pub mod customers;
 pub mod home;
 pub mod login;

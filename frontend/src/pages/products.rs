@@ -3,7 +3,9 @@
 //! change it: listing, a price change with competitors' prices, applying an approved price.
 
 use crate::app::{Route, Session};
+use crate::components::confirm::CommentDialog;
 use crate::components::paged::use_paged;
+use crate::components::toast::{use_toast, Tone};
 use crate::format::{datetime, money};
 use crate::i18n::Lang;
 use crate::services::products;
@@ -229,6 +231,8 @@ pub fn product_page(props: &ProductProps) -> Html {
     let reason = use_state(String::new);
     let errors = use_state(Vec::<(String, String)>::new);
     let notice = use_state(|| None::<String>);
+    let delisting = use_state(|| false);
+    let toast = use_toast();
     let id = Uuid::parse_str(&props.id).ok();
     {
         let data = data.clone();
@@ -303,6 +307,33 @@ pub fn product_page(props: &ProductProps) -> Html {
                     Ok(_) => {
                         errors.set(Vec::new());
                         notice.set(Some(lang.t("price-filed")));
+                    }
+                    Err(f) => failed(f),
+                }
+            });
+        })
+    };
+    let delist = {
+        let (notice, delisting, failed, toast) = (
+            notice.clone(),
+            delisting.clone(),
+            failed.clone(),
+            toast.clone(),
+        );
+        let pid = p.id;
+        Callback::from(move |reason: String| {
+            let (notice, delisting, failed, toast) = (
+                notice.clone(),
+                delisting.clone(),
+                failed.clone(),
+                toast.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                match products::request_delisting(pid, &reason).await {
+                    Ok(_) => {
+                        delisting.set(false);
+                        notice.set(None);
+                        toast.emit((Tone::Ok, lang.t("delisting-filed")));
                     }
                     Err(f) => failed(f),
                 }
@@ -391,6 +422,17 @@ pub fn product_page(props: &ProductProps) -> Html {
             }
             if p.status == ProductStatus::Draft && (holds(JobRole::Planner) || holds(JobRole::StorefrontSpecialist)) {
                 <div class="actions"><button data-testid="request-listing" onclick={list_it}>{ lang.t("request-listing") }</button></div>
+            }
+            if p.status == ProductStatus::Listed && (holds(JobRole::Planner) || holds(JobRole::StorefrontSpecialist) || holds(JobRole::Designer)) {
+                <div class="actions"><button class="secondary" data-testid="request-delisting" onclick={{
+                    let d = delisting.clone();
+                    Callback::from(move |_| d.set(true))
+                }}>{ lang.t("request-delisting") }</button></div>
+            }
+            if *delisting {
+                <CommentDialog {lang} title={lang.t("request-delisting")} label={lang.t("col-reason")}
+                    confirm={lang.t("submit-for-approval")} busy=false error={(*notice).clone().filter(|_| *delisting)}
+                    on_confirm={delist} on_cancel={{ let d = delisting.clone(); Callback::from(move |()| d.set(false)) }} />
             }
             if holds(JobRole::Planner) && p.status == ProductStatus::Listed {
                 <form class="action" data-testid="price-form" onsubmit={propose_price}>

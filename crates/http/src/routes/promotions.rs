@@ -10,7 +10,7 @@ use crate::support::{actor, page_limit, RequestMeta};
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use ecops_api_types::{
-    ApprovalRequestView, CreatePromotionRequest, Page, Problem, PromotionQuery, PromotionView,
+    CreatePromotionRequest, Page, Problem, PromotionProposal, PromotionQuery, PromotionView,
 };
 use ecops_domain::approval::ApprovalState;
 use ecops_domain::product::{PromoRule, Sku, Window};
@@ -36,13 +36,6 @@ fn view(p: &Promotion, now: DateTime<Utc>) -> PromotionView {
         product_ids: p.product_ids.clone(),
         active: p.state == ApprovalState::Approved && p.window.contains(now),
     }
-}
-
-/// The proposal and the request it filed.
-#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-pub struct PromotionProposal {
-    pub promotion: PromotionView,
-    pub approval_request: ApprovalRequestView,
 }
 
 /// Proposes a promotion (planner). It sets the effective price only once the marketing director

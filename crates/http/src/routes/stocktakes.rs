@@ -3,9 +3,9 @@
 
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Query;
 use crate::extract::ValidJson;
 use crate::state::AppState;
-use crate::extract::Query;
 use crate::support::{actor, page_limit, RequestMeta};
 use actix_web::{get, post, web, HttpResponse};
 use ecops_api_types::{
@@ -14,8 +14,8 @@ use ecops_api_types::{
 };
 use ecops_domain::product::Sku;
 use ecops_domain::PermissionLevel;
-use ecops_persistence::repo::{products, stocktakes};
 use ecops_persistence::repo::stocktakes::Stocktake;
+use ecops_persistence::repo::{products, stocktakes};
 use ecops_persistence::AnyConnection;
 use uuid::Uuid;
 
@@ -194,7 +194,9 @@ pub async fn list_stocktakes(
         .map(|s| {
             ecops_api_types::StocktakeState::parse(&s)
                 .map(|s| s.as_str())
-                .ok_or_else(|| ApiError::bad_field("invalid_query", "state", "must be open or posted"))
+                .ok_or_else(|| {
+                    ApiError::bad_field("invalid_query", "state", "must be open or posted")
+                })
         })
         .transpose()?;
     let (rows, skus) = state

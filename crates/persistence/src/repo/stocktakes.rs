@@ -84,7 +84,10 @@ pub fn find(conn: &mut AnyConnection, id: Uuid) -> StoreResult<Option<Stocktake>
             stocktake_lines::counted_at,
         ))
         .load(conn)?;
-    let lines = rows.into_iter().map(line).collect::<StoreResult<Vec<_>>>()?;
+    let lines = rows
+        .into_iter()
+        .map(line)
+        .collect::<StoreResult<Vec<_>>>()?;
     assemble(h, lines).map(Some)
 }
 
