@@ -51,7 +51,7 @@ python3 -m openapi_spec_validator openapi/openapi.json
 
 build_dashboard
 if [ "$DASHBOARD_GZIP_BYTES" -gt "$DASHBOARD_GZIP_BUDGET" ]; then
-  echo "the dashboard bundle is $DASHBOARD_GZIP_BYTES bytes gzipped, over its budget of $DASHBOARD_GZIP_BUDGET" >&2
+  echo "a dashboard bundle is $DASHBOARD_GZIP_BYTES bytes gzipped, over its budget of $DASHBOARD_GZIP_BUDGET" >&2
   exit 1
 fi
 cargo build --locked -p ecops-server

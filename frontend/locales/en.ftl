@@ -291,3 +291,7 @@ area-sections = Sections
 area-banners = Banners
 area-layout = Layout
 area-copy = Copy
+selling-price = Selling price
+empty-revisions = No revision plans yet.
+empty-promotions = No promotions yet.
+empty-stocktakes = No stocktakes yet.

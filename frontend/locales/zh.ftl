@@ -291,3 +291,7 @@ area-sections = 版块
 area-banners = 横幅
 area-layout = 布局
 area-copy = 文案
+selling-price = 售价
+empty-revisions = 暂无改版方案。
+empty-promotions = 暂无促销活动。
+empty-stocktakes = 暂无盘点记录。

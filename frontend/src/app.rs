@@ -2,20 +2,7 @@
 
 use crate::components::header::Header;
 use crate::i18n::Lang;
-use crate::pages::{
-    aftersales::{Aftersales, AftersalesReports, CasePage},
-    approvals::{ApprovalPage, Approvals},
-    catalogue::{NewProduct, PageRevisions, Promotions, StocktakePage, Stocktakes},
-    customers::{CustomerPage, Customers},
-    home::Home,
-    login::Login,
-    not_found::NotFound,
-    order::OrderPage,
-    order_new::NewOrder,
-    orders::Orders,
-    password::ChangePassword,
-    products::{ProductPage, Products},
-};
+use crate::pages::password::ChangePassword;
 use crate::services::{auth, session};
 use ecops_api_types::UserView;
 use yew::prelude::*;
@@ -80,11 +67,17 @@ pub struct Session {
     pub set_lang: Callback<Lang>,
 }
 
+#[derive(Properties, PartialEq)]
+pub struct AppProps {
+    /// The bundle this app was built as: which screens it holds.
+    pub bundle: crate::bundles::Bundle,
+}
+
 #[function_component(App)]
-pub fn app() -> Html {
+pub fn app(props: &AppProps) -> Html {
     let user = use_state(|| None::<UserView>);
-    let expired = use_state(|| false);
-    let checked = use_state(|| false);
+    let expired = use_state(bool::default);
+    let checked = use_state(bool::default);
     let lang = use_state(Lang::saved);
     {
         let (user, expired, checked) = (user.clone(), expired.clone(), checked.clone());
@@ -151,38 +144,12 @@ pub fn app() -> Html {
                         if ctx_expired {
                             <ChangePassword />
                         } else {
-                            <Switch<Route> render={switch} />
+                            <Switch<Route> render={props.bundle.render} />
                         }
                     </main>
                 </div>
             </BrowserRouter>
             </crate::components::toast::ToastHost>
         </ContextProvider<Session>>
-    }
-}
-
-fn switch(route: Route) -> Html {
-    match route {
-        Route::Home => html! { <Home /> },
-        Route::Login => html! { <Login /> },
-        Route::Orders => html! { <Orders /> },
-        Route::NewOrder => html! { <NewOrder /> },
-        Route::Order { id } => html! { <OrderPage {id} /> },
-        Route::Approvals => html! { <Approvals /> },
-        Route::Approval { id } => html! { <ApprovalPage {id} /> },
-        Route::Password => html! { <ChangePassword /> },
-        Route::Aftersales => html! { <Aftersales /> },
-        Route::AftersalesReports => html! { <AftersalesReports /> },
-        Route::Case { id } => html! { <CasePage {id} /> },
-        Route::Customers => html! { <Customers /> },
-        Route::Customer { id } => html! { <CustomerPage {id} /> },
-        Route::Products => html! { <Products /> },
-        Route::Product { id } => html! { <ProductPage {id} /> },
-        Route::NewProduct => html! { <NewProduct /> },
-        Route::Promotions => html! { <Promotions /> },
-        Route::Stocktakes => html! { <Stocktakes /> },
-        Route::Stocktake { id } => html! { <StocktakePage {id} /> },
-        Route::PageRevisions => html! { <PageRevisions /> },
-        Route::NotFound => html! { <NotFound /> },
     }
 }

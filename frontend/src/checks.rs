@@ -115,7 +115,8 @@ mod tests {
     fn the_client_refuses_exactly_what_the_server_refuses() {
         let long = |n: usize| "字".repeat(n);
         let mut cases: Vec<CreateOrderRequest> = vec![base()];
-        let edits: Vec<Box<dyn Fn(&mut CreateOrderRequest)>> = vec![
+        type Edit = Box<dyn Fn(&mut CreateOrderRequest)>;
+        let edits: Vec<Edit> = vec![
             Box::new(|b| b.channel_order_no.clear()),
             Box::new(move |b| b.channel_order_no = long(65)),
             Box::new(move |b| b.channel_order_no = long(64)),

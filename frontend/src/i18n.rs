@@ -105,4 +105,59 @@ mod tests {
         assert_eq!(Lang::En.t1("order-title", "no", "TB-1"), "Order TB-1");
         assert_eq!(Lang::Zh.t1("order-title", "no", "TB-1"), "订单 TB-1");
     }
+
+    /// Every key the components name literally (`lang.t("…")`, `t1`, a list's empty state, a
+    /// table's head), read from the sources: a missing one would show its key to the user.
+    #[test]
+    fn every_key_the_screens_use_is_in_the_tables() {
+        fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    rust_files(&p, out);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    out.push(p);
+                }
+            }
+        }
+        fn quoted_after<'a>(text: &'a str, marker: &str) -> Vec<&'a str> {
+            text.match_indices(marker)
+                .filter_map(|(i, _)| {
+                    let rest = &text[i + marker.len()..];
+                    rest.split_once('"').map(|(k, _)| k)
+                })
+                .collect()
+        }
+        let known = keys(EN);
+        let mut files = Vec::new();
+        rust_files(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut files,
+        );
+        let mut missing = Vec::new();
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap_or_default();
+            let mut used = Vec::new();
+            for marker in [".t(\"", ".t1(\"", "status(lang, \""] {
+                used.extend(quoted_after(&text, marker));
+            }
+            for (i, _) in text.match_indices("table_head(lang, &[") {
+                let list = &text[i..];
+                let list = &list[..list.find(']').unwrap_or(0)];
+                used.extend(list.split('"').skip(1).step_by(2));
+            }
+            for k in used {
+                let literal = k
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+                if literal && !k.is_empty() && !known.contains(&k) {
+                    missing.push(format!("{}: {k}", f.display()));
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "keys missing from the tables: {missing:#?}"
+        );
+    }
 }

@@ -68,7 +68,7 @@ test('a return is opened from the order page, moved on by its owner, and counted
   await form.getByLabel('Refund').fill('128');
   // A double click opens one case (one Idempotency-Key per form).
   await form.getByRole('button', { name: 'Open a case' }).dblclick();
-  await expect(page.getByTestId('toast')).toContainText('Case opened.');
+  await expect(page.getByTestId('toast').filter({ hasText: 'Case opened.' })).toBeVisible();
   await expect(page.getByTestId('order-case')).toHaveCount(1);
   await expect(page.getByTestId('order-case')).toContainText('¥128.00');
   const cases = await call(request, 'GET', `/aftersales?order_id=${order.body.id}`, admin);

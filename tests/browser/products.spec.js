@@ -41,7 +41,7 @@ test('a planner proposes a price, the director approves with a comment, the plan
   await director.getByTestId('approval-row').filter({ hasText: '对标天猫旗舰店' }).getByRole('link').click();
   await expect(director.getByTestId('proposed-change')).toContainText('11800');
   await director.getByTestId('approve').click();
-  await director.locator('#comment').fill('同意调价');
+  await director.getByLabel('Comment').fill('同意调价');
   await director.getByTestId('confirm').click();
   await expect(director.getByTestId('decision')).toContainText('同意调价');
 

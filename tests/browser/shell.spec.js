@@ -59,7 +59,7 @@ test('the API reference renders offline', async ({ page }) => {
 
 test('the dashboard arrives compressed, its fingerprinted assets cached for a year', async ({ page }) => {
   const [wasm] = await Promise.all([
-    page.waitForResponse((r) => /\/pkg\/ecops-dashboard_bg\.[0-9a-f]{10}\.wasm$/.test(r.url())),
+    page.waitForResponse((r) => /\/pkg\/desk_bg\.[0-9a-f]{10}\.wasm$/.test(r.url())),
     page.goto('/'),
   ]);
   const h = await wasm.allHeaders();

@@ -38,7 +38,7 @@ pub fn order_cases(props: &Props) -> Html {
     let lang = props.lang;
     let toast = use_toast();
     let cases = use_state(Vec::<CaseView>::new);
-    let open = use_state(|| false);
+    let open = use_state(bool::default);
     let kind = use_state(|| "refund".to_owned());
     let issue = use_state(|| ISSUES[0].to_owned());
     let description = use_state(String::new);
@@ -47,8 +47,8 @@ pub fn order_cases(props: &Props) -> Html {
     let gift = use_state(String::new);
     let quantities = use_state(|| vec![0i64; props.order.lines.len()]);
     let errors = use_state(Vec::<(String, String)>::new);
-    let failure = use_state(|| None::<String>);
-    let busy = use_state(|| false);
+    let failure = use_state(Option::<String>::default);
+    let busy = use_state(bool::default);
     let key = use_state(fresh_key);
     let order_id = props.order.id;
     {

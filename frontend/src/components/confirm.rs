@@ -24,7 +24,7 @@ pub struct Props {
 #[function_component(CommentDialog)]
 pub fn comment_dialog(p: &Props) -> Html {
     let text = use_state(String::new);
-    let empty = use_state(|| false);
+    let empty = use_state(bool::default);
     let onsubmit = {
         let (text, empty, go) = (text.clone(), empty.clone(), p.on_confirm.clone());
         Callback::from(move |e: SubmitEvent| {

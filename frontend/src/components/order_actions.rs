@@ -57,8 +57,8 @@ pub fn order_actions(props: &Props) -> Html {
     let text = use_state(String::new);
     let tracking = use_state(String::new);
     let errors = use_state(Vec::<(String, String)>::new);
-    let failure = use_state(|| None::<String>);
-    let busy = use_state(|| false);
+    let failure = use_state(Option::<String>::default);
+    let busy = use_state(bool::default);
     if allowed.is_empty() {
         return html! {};
     }

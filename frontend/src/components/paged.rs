@@ -92,7 +92,7 @@ fn with_cursor(query: &str, cursor: &str) -> String {
 pub fn use_paged<T: Clone + PartialEq + 'static>(query: String, fetch: Fetch<T>) -> Paged<T> {
     let rows = use_state(|| Rows::<T>::Loading);
     let generation = use_mut_ref(|| Rc::new(Cell::new(0u64)));
-    let reloads = use_state(|| 0u32);
+    let reloads = use_state(u32::default);
     {
         let (rows, generation) = (rows.clone(), generation.borrow().clone());
         use_effect_with((query.clone(), *reloads), move |(q, _)| {

@@ -222,8 +222,8 @@ pub fn case_page(props: &CaseProps) -> Html {
     let owner = use_state(String::new);
     let result = use_state(String::new);
     let errors = use_state(Vec::<(String, String)>::new);
-    let failure = use_state(|| None::<String>);
-    let busy = use_state(|| false);
+    let failure = use_state(Option::<String>::default);
+    let busy = use_state(bool::default);
     let id = Uuid::parse_str(&props.id).ok();
     {
         let (case, status, owner, result) =

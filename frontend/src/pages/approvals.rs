@@ -162,9 +162,9 @@ pub fn approval_page(props: &DetailProps) -> Html {
     let lang = session.as_ref().map(|s| s.lang).unwrap_or(Lang::Zh);
     let req = use_state(|| None::<Result<ApprovalDetail, String>>);
     let pending_verdict = use_state(|| None::<bool>);
-    let error = use_state(|| None::<String>);
-    let comment_error = use_state(|| None::<String>);
-    let busy = use_state(|| false);
+    let error = use_state(Option::<String>::default);
+    let comment_error = use_state(Option::<String>::default);
+    let busy = use_state(bool::default);
     let id = Uuid::parse_str(&props.id).ok();
     {
         let req = req.clone();

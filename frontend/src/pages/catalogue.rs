@@ -81,10 +81,10 @@ pub fn new_product() -> Html {
     let description = use_state(String::new);
     let list_price = use_state(String::new);
     let price = use_state(String::new);
-    let confidential = use_state(|| false);
+    let confidential = use_state(bool::default);
     let errors = use_state(Vec::<(String, String)>::new);
-    let failure = use_state(|| None::<String>);
-    let busy = use_state(|| false);
+    let failure = use_state(Option::<String>::default);
+    let busy = use_state(bool::default);
     let Some(session) = session else {
         return html! {};
     };
@@ -174,7 +174,7 @@ pub fn new_product() -> Html {
                     { text_field("title", lang.t("product-title"), &title, &shown, "title") }
                     { text_field("category", lang.t("category"), &category, &shown, "category") }
                     { text_field("list-price", lang.t("list-price"), &list_price, &shown, "list_price_fen") }
-                    { text_field("price", lang.t("base-price"), &price, &shown, "price_fen") }
+                    { text_field("price", lang.t("selling-price"), &price, &shown, "price_fen") }
                 </div>
                 <label for="description">{ lang.t("description") }</label>
                 <textarea id="description" value={(*description).clone()} oninput={typed(&description)} />
@@ -211,8 +211,8 @@ pub fn promotions() -> Html {
     let end = use_state(|| local_input(Utc::now() + Duration::days(7)));
     let reason = use_state(String::new);
     let errors = use_state(Vec::<(String, String)>::new);
-    let failure = use_state(|| None::<String>);
-    let busy = use_state(|| false);
+    let failure = use_state(Option::<String>::default);
+    let busy = use_state(bool::default);
     let Some(session) = session else {
         return html! {};
     };
@@ -386,7 +386,7 @@ pub fn stocktakes() -> Html {
     let navigator = use_navigator();
     let list = use_paged(String::new(), |q| Box::pin(products::stocktakes(q)));
     let note = use_state(String::new);
-    let failure = use_state(|| None::<String>);
+    let failure = use_state(Option::<String>::default);
     let Some(session) = session else {
         return html! {};
     };
@@ -462,9 +462,9 @@ pub fn stocktake_page(props: &IdProps) -> Html {
     let sku = use_state(String::new);
     let qty = use_state(String::new);
     let errors = use_state(Vec::<(String, String)>::new);
-    let failure = use_state(|| None::<String>);
-    let confirming = use_state(|| false);
-    let busy = use_state(|| false);
+    let failure = use_state(Option::<String>::default);
+    let confirming = use_state(bool::default);
+    let busy = use_state(bool::default);
     let id = Uuid::parse_str(&props.id).ok();
     {
         let take = take.clone();
@@ -656,10 +656,10 @@ pub fn page_revisions() -> Html {
     let planned = use_state(|| (today(Utc::now()) + Duration::days(7)).to_string());
     let reason = use_state(String::new);
     let errors = use_state(Vec::<(String, String)>::new);
-    let failure = use_state(|| None::<String>);
+    let failure = use_state(Option::<String>::default);
     let executing = use_state(|| None::<Uuid>);
-    let busy = use_state(|| false);
-    let reloads = use_state(|| 0u32);
+    let busy = use_state(bool::default);
+    let reloads = use_state(u32::default);
     {
         let schedule = schedule.clone();
         use_effect_with(*reloads, move |_| {

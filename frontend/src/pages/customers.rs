@@ -104,7 +104,7 @@ pub fn customer_page(props: &CustomerProps) -> Html {
     let data = use_state(|| None::<Result<(CustomerView, Vec<OrderView>), String>>);
     let reason = use_state(String::new);
     let errors = use_state(Vec::<(String, String)>::new);
-    let notice = use_state(|| None::<String>);
+    let notice = use_state(Option::<String>::default);
     let id = Uuid::parse_str(&props.id).ok();
     {
         let data = data.clone();

@@ -12,8 +12,8 @@ pub fn login() -> Html {
     let navigator = use_navigator();
     let username = use_node_ref();
     let password = use_node_ref();
-    let error = use_state(|| None::<String>);
-    let busy = use_state(|| false);
+    let error = use_state(Option::<String>::default);
+    let busy = use_state(bool::default);
 
     if session.as_ref().is_some_and(|s| s.user.is_some()) {
         return html! { <Redirect<Route> to={Route::Home} /> };

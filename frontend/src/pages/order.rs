@@ -30,8 +30,8 @@ pub fn order_page(props: &Props) -> Html {
     let outcome = use_state(|| "confirmed".to_owned());
     let note = use_state(String::new);
     let field_errors = use_state(Vec::<(String, String)>::new);
-    let form_error = use_state(|| None::<String>);
-    let busy = use_state(|| false);
+    let form_error = use_state(Option::<String>::default);
+    let busy = use_state(bool::default);
     let id = Uuid::parse_str(&props.id).ok();
     {
         let order = order.clone();

@@ -38,10 +38,10 @@ pub fn new_order() -> Html {
     let search = use_state(String::new);
     let found = use_state(Vec::<ProductView>::new);
     let lines = use_state(Vec::<Line>::new);
-    let touched = use_state(|| false);
+    let touched = use_state(bool::default);
     let server_errors = use_state(Vec::<(String, String)>::new);
-    let failure = use_state(|| None::<String>);
-    let busy = use_state(|| false);
+    let failure = use_state(Option::<String>::default);
+    let busy = use_state(bool::default);
     {
         let found = found.clone();
         use_effect_with((*search).clone(), move |q| {

@@ -98,7 +98,7 @@ pub fn orders() -> Html {
         .unwrap_or_default();
     let queue = use_paged(query.api_query(), |q| Box::pin(orders::queue(q)));
     let now = use_state(Utc::now);
-    let selected = use_state(|| 0usize);
+    let selected = use_state(usize::default);
 
     // The clock that runs the countdowns; the server's event stream brings new orders and
     // changes in (and a slow refresh covers a stream that cannot be opened).

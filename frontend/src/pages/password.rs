@@ -17,8 +17,8 @@ pub fn change_password() -> Html {
     let fresh = use_state(String::new);
     let repeat = use_state(String::new);
     let errors = use_state(Vec::<(String, String)>::new);
-    let failure = use_state(|| None::<String>);
-    let busy = use_state(|| false);
+    let failure = use_state(Option::<String>::default);
+    let busy = use_state(bool::default);
     let Some(session) = session else {
         return html! {};
     };

@@ -224,14 +224,14 @@ pub fn product_page(props: &ProductProps) -> Html {
     let session = use_context::<Session>();
     let lang = session.as_ref().map(|s| s.lang).unwrap_or(Lang::Zh);
     let data = use_state(|| None::<Result<Loaded, String>>);
-    let reload = use_state(|| 0u32);
+    let reload = use_state(u32::default);
     let new_price = use_state(String::new);
     let competitor = use_state(String::new);
     let competitor_price = use_state(String::new);
     let reason = use_state(String::new);
     let errors = use_state(Vec::<(String, String)>::new);
-    let notice = use_state(|| None::<String>);
-    let delisting = use_state(|| false);
+    let notice = use_state(Option::<String>::default);
+    let delisting = use_state(bool::default);
     let toast = use_toast();
     let id = Uuid::parse_str(&props.id).ok();
     {

@@ -1,0 +1,102 @@
+//! The dashboard is built as two bundles so each stays small on a shop-floor PC: the order desk
+//! (orders, after-sales, customers, approvals) and the catalogue (products, promotions,
+//! stocktakes, page revisions). Both share the routes, the session and every component; each
+//! links only its own screens. `boot.js` loads the bundle a path belongs to (its list of
+//! catalogue paths must match [`CATALOGUE_PATHS`], which a test checks); a route of the other
+//! bundle reloads the page, so the browser loads that one (the session resumes from the
+//! refresh cookie).
+
+use crate::app::Route;
+use crate::pages::not_found::NotFound;
+use yew::prelude::*;
+
+/// Paths (and everything under them) served by the catalogue bundle.
+pub const CATALOGUE_PATHS: [&str; 4] =
+    ["/products", "/promotions", "/stocktakes", "/page-revisions"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Desk,
+    Catalogue,
+}
+
+/// The bundle a path belongs to.
+pub fn kind_of(path: &str) -> Kind {
+    let under = |p: &str| path == p || path.starts_with(&format!("{p}/"));
+    if CATALOGUE_PATHS.iter().any(|p| under(p)) {
+        Kind::Catalogue
+    } else {
+        Kind::Desk
+    }
+}
+
+/// One bundle: what it is, and how it renders the routes it holds.
+#[derive(Clone, Copy)]
+pub struct Bundle {
+    pub kind: Kind,
+    pub render: fn(Route) -> Html,
+}
+
+/// A bundle is what it is: two values of one kind render the same routes.
+impl PartialEq for Bundle {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ElsewhereProps {
+    pub here: Kind,
+}
+
+/// A route of the other bundle: reload, and `boot.js` loads the bundle that holds it. Should
+/// the path belong to this bundle after all (a route missing from its table), the page says so
+/// instead of reloading for ever.
+#[function_component(Elsewhere)]
+pub fn elsewhere(p: &ElsewhereProps) -> Html {
+    let path = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default();
+    let away = kind_of(&path) != p.here;
+    use_effect_with(away, |away| {
+        if *away {
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().reload();
+            }
+        }
+    });
+    if away {
+        html! { <p class="loading">{ "…" }</p> }
+    } else {
+        html! { <NotFound /> }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_go_to_their_bundle() {
+        assert_eq!(kind_of("/products"), Kind::Catalogue);
+        assert_eq!(kind_of("/products/new"), Kind::Catalogue);
+        assert_eq!(kind_of("/stocktakes/0193"), Kind::Catalogue);
+        assert_eq!(kind_of("/productsx"), Kind::Desk);
+        assert_eq!(kind_of("/orders/1"), Kind::Desk);
+        assert_eq!(kind_of("/"), Kind::Desk);
+    }
+
+    #[test]
+    fn boot_js_loads_the_catalogue_for_the_same_paths() {
+        let boot = include_str!("../static/boot.js");
+        let list = CATALOGUE_PATHS
+            .iter()
+            .map(|p| format!("'{p}'"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        assert!(
+            boot.contains(&format!("[{list}]")),
+            "boot.js must list the catalogue paths as [{list}]"
+        );
+    }
+}
