@@ -103,7 +103,8 @@ log "dashboard in headless Chromium"
 # A 20-second access token, so a test can watch one expire under an open form.
 start_server 18091 ECOPS_ADMIN_PASSWORD="$ADMIN_PASSWORD" ECOPS__AUTH__ACCESS_TTL_SECS=20
 (cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >/dev/null &&
-  ECOPS_URL=http://127.0.0.1:18091 ECOPS_ADMIN_PASSWORD="$ADMIN_PASSWORD" npx playwright test)
+  ECOPS_URL=http://127.0.0.1:18091 ECOPS_ADMIN_PASSWORD="$ADMIN_PASSWORD" ECOPS_DB="$WORK/18091/ecops.db" \
+    npx playwright test)
 stop_server
 
 log "all tests passed"

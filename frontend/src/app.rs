@@ -19,6 +19,8 @@ pub enum Route {
     Orders,
     #[at("/orders/new")]
     NewOrder,
+    #[at("/orders/import")]
+    ImportOrders,
     #[at("/orders/:id")]
     Order { id: String },
     #[at("/approvals")]

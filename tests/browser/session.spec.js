@@ -102,3 +102,41 @@ test('changing one\'s password signs in again with the new one', async ({ page, 
   expect(old.status).toBe(401);
   await login(request, username, 'Harbour-Willow-93');
 });
+
+test('a password that has expired leads to the change-password screen at login, then on', async ({ page, request }) => {
+  const { call, login } = require('./helpers');
+  const admin = await login(request, 'admin', password);
+  const username = `old.${run}`;
+  const made = await call(request, 'POST', '/users', admin, {
+    username, display_name: '许静', password: 'Cedar-Meadow-57', roles: ['designer'],
+  });
+  expect(made.status, JSON.stringify(made.body)).toBe(201);
+  // The clock the test moves: the password's change date, set back past the 90-day limit in the
+  // server's database (the path comes from the test command).
+  const db = process.env.ECOPS_DB;
+  expect(db, 'ECOPS_DB names the test server\'s SQLite file').toBeTruthy();
+  require('child_process').execFileSync('python3', ['-c', [
+    'import sqlite3, sys',
+    'c = sqlite3.connect(sys.argv[1], timeout=10)',
+    "c.execute(\"UPDATE users SET password_changed_at = datetime('now', '-100 days') WHERE username = ?\", (sys.argv[2],))",
+    'c.commit()',
+  ].join('\n'), db, username]);
+
+  await page.goto('/');
+  await page.getByLabel('Username · 用户名').fill(username);
+  await page.getByLabel('Password · 密码').fill('Cedar-Meadow-57');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('change-password')).toBeVisible();
+  // Nowhere else to go until it is changed.
+  await page.goto('/orders');
+  await expect(page.getByTestId('change-password')).toBeVisible();
+  await page.getByTestId('language').selectOption('en');
+  await page.getByLabel('Current password').fill('Cedar-Meadow-57');
+  await page.getByLabel('New password', { exact: true }).fill('Birch-Harbour-68');
+  await page.getByLabel('New password again').fill('Birch-Harbour-68');
+  await page.screenshot({ path: 'test-results/password-expired-en.png', fullPage: true });
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByTestId('home')).toBeVisible();
+  const fresh = await call(request, 'POST', '/auth/login', null, { username, password: 'Birch-Harbour-68' });
+  expect(fresh.body.password_expired).toBe(false);
+});

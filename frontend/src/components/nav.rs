@@ -34,9 +34,10 @@ pub fn nav() -> Html {
         .iter()
         .any(|r| matches!(r, JobRole::CustomerService | JobRole::CsSupervisor));
     let products = true;
-    let items: [(bool, Route, &str); 11] = [
+    let items: [(bool, Route, &str); 12] = [
         (orders, Route::Orders, "orders"),
         (takes_orders, Route::NewOrder, "new-order"),
+        (takes_orders, Route::ImportOrders, "import-orders"),
         (orders, Route::Aftersales, "aftersales"),
         (orders, Route::Customers, "customers"),
         (products, Route::Products, "products"),

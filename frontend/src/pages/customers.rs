@@ -99,6 +99,7 @@ pub struct CustomerProps {
 
 #[function_component(CustomerPage)]
 pub fn customer_page(props: &CustomerProps) -> Html {
+    let navigator = use_navigator();
     let session = use_context::<Session>();
     let lang = session.as_ref().map(|s| s.lang).unwrap_or(Lang::Zh);
     let data = use_state(|| None::<Result<(CustomerView, Vec<OrderView>), String>>);
@@ -182,6 +183,16 @@ pub fn customer_page(props: &CustomerProps) -> Html {
                 <dt>{ lang.t("classification") }</dt><dd>{ &c.classification }</dd>
                 if let Some(r) = &c.bad_customer_reason { <dt>{ lang.t("bad-customer") }</dt><dd>{ r }</dd> }
             </dl>
+            <div class="actions">
+                <button class="secondary" data-testid="new-order-for" onclick={{
+                    let (navigator, id) = (navigator.clone(), c.id);
+                    Callback::from(move |_| {
+                        if let Some(n) = &navigator {
+                            let _ = n.push_with_query(&Route::NewOrder, &[("customer", id.to_string())]);
+                        }
+                    })
+                }}>{ lang.t("new-order-for") }</button>
+            </div>
             <h3>{ lang.t("customer-orders") }</h3>
             <table class="queue" data-testid="customer-orders">
                 <tbody>

@@ -5,8 +5,10 @@
 use crate::app::{Route, Session};
 use crate::format::money;
 use crate::i18n::Lang;
-use crate::services::orders;
-use ecops_api_types::{CreateOrderRequest, CustomerInput, OrderLineInput, ProductView};
+use crate::services::{customers, orders};
+use ecops_api_types::{
+    CreateOrderRequest, CustomerInput, CustomerView, OrderLineInput, ProductView,
+};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -19,6 +21,12 @@ struct Line {
     quantity: i64,
 }
 
+/// `?customer=ID`: the order is for this known customer.
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+struct ForCustomer {
+    customer: Option<uuid::Uuid>,
+}
+
 fn input_value(e: &InputEvent) -> String {
     crate::components::forms::changed(e)
 }
@@ -28,6 +36,7 @@ pub fn new_order() -> Html {
     let session = use_context::<Session>();
     let lang = session.as_ref().map(|s| s.lang).unwrap_or(Lang::Zh);
     let navigator = use_navigator();
+    let location = use_location();
     // One key for this form: a second submit of the same order is answered with the first.
     let key = use_state(crate::services::requests::fresh_key);
     let number = use_state(|| format!("PH-{}", js_sys::Date::now() as u64));
@@ -36,6 +45,11 @@ pub fn new_order() -> Html {
     let address = use_state(String::new);
     let payment = use_state(|| "cod".to_owned());
     let search = use_state(String::new);
+    // An existing customer, found by name or phone (or named in the URL, `?customer=ID`, as the
+    // customer page links here); otherwise the fields describe a new one.
+    let who = use_state(String::new);
+    let known = use_state(Vec::<CustomerView>::new);
+    let customer = use_state(Option::<CustomerView>::default);
     let found = use_state(Vec::<ProductView>::new);
     let lines = use_state(Vec::<Line>::new);
     let touched = use_state(bool::default);
@@ -57,6 +71,39 @@ pub fn new_order() -> Html {
             }
         });
     }
+    {
+        let known = known.clone();
+        use_effect_with((*who).clone(), move |q| {
+            let (known, q) = (known.clone(), q.trim().to_owned());
+            if q.len() >= 2 {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let query = format!("q={}", String::from(js_sys::encode_uri_component(&q)));
+                    if let Ok(page) = customers::search(query).await {
+                        known.set(page.items);
+                    }
+                });
+            } else {
+                known.set(Vec::new());
+            }
+        });
+    }
+    {
+        let (customer, address) = (customer.clone(), address.clone());
+        let wanted = location
+            .as_ref()
+            .and_then(|l| l.query::<ForCustomer>().ok())
+            .and_then(|q| q.customer);
+        use_effect_with(wanted, move |id| {
+            if let Some(id) = *id {
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Ok(c) = customers::get(id).await {
+                        address.set(c.address.clone());
+                        customer.set(Some(c));
+                    }
+                });
+            }
+        });
+    }
     let Some(session) = session else {
         return html! {};
     };
@@ -66,8 +113,8 @@ pub fn new_order() -> Html {
     let body = CreateOrderRequest {
         channel: "phone".to_owned(),
         channel_order_no: (*number).clone(),
-        customer_id: None,
-        customer: Some(CustomerInput {
+        customer_id: customer.as_ref().map(|c| c.id),
+        customer: customer.is_none().then(|| CustomerInput {
             name: (*name).clone(),
             phone: (*phone).clone(),
             email: None,
@@ -164,16 +211,53 @@ pub fn new_order() -> Html {
                         <input id="no" value={(*number).clone()} oninput={on(&number)} />
                         { show("channel_order_no") }
                     </div>
-                    <div>
-                        <label for="name">{ lang.t("customer-name") }</label>
-                        <input id="name" value={(*name).clone()} oninput={on(&name)} />
-                        { show("customer.name") }
-                    </div>
-                    <div>
-                        <label for="phone">{ lang.t("customer-phone") }</label>
-                        <input id="phone" value={(*phone).clone()} oninput={on(&phone)} />
-                        { show("customer.phone") }
-                    </div>
+                    if let Some(c) = &*customer {
+                        <div data-testid="chosen-customer">
+                            <label>{ lang.t("order-customer") }</label>
+                            <p class="chosen">
+                                { format!("{} · {}", c.name, c.phone) }
+                                if c.bad_customer { { " " }<span class="badge bad">{ lang.t("bad-customer") }</span> }
+                                { " " }
+                                <button type="button" class="link" onclick={{
+                                    let customer = customer.clone();
+                                    Callback::from(move |_| customer.set(None))
+                                }}>{ lang.t("change") }</button>
+                            </p>
+                            { show("customer_id") }
+                        </div>
+                    } else {
+                        <div>
+                            <label for="who">{ lang.t("existing-customer") }</label>
+                            <input id="who" type="search" value={(*who).clone()} oninput={on(&who)} autocomplete="off" />
+                            <ul class="suggestions" data-testid="customer-suggestions">
+                                { for known.iter().map(|c| {
+                                    let pick = {
+                                        let (customer, address, who, c) = (customer.clone(), address.clone(), who.clone(), c.clone());
+                                        Callback::from(move |_| {
+                                            address.set(c.address.clone());
+                                            customer.set(Some(c.clone()));
+                                            who.set(String::new());
+                                        })
+                                    };
+                                    html! {
+                                        <li><button type="button" class="secondary" data-testid="pick-customer" onclick={pick}>
+                                            { format!("{} · {}", c.name, c.phone) }
+                                        </button></li>
+                                    }
+                                }) }
+                            </ul>
+                        </div>
+                        <div>
+                            <label for="name">{ lang.t("customer-name") }</label>
+                            <input id="name" value={(*name).clone()} oninput={on(&name)} />
+                            { show("customer.name") }
+                        </div>
+                        <div>
+                            <label for="phone">{ lang.t("customer-phone") }</label>
+                            <input id="phone" value={(*phone).clone()} oninput={on(&phone)} />
+                            { show("customer.phone") }
+                        </div>
+                    }
                     <div>
                         <label for="address">{ lang.t("order-address") }</label>
                         <input id="address" value={(*address).clone()} oninput={on(&address)} />

@@ -3,7 +3,7 @@
 use super::requests::request_with;
 use super::requests::{request, ApiFailure};
 use ecops_api_types::{
-    ApprovalDetail, CreateOrderRequest, OrderEventInput, OrderView, Page, ProductView,
+    ApprovalDetail, CreateOrderRequest, ImportReport, OrderEventInput, OrderView, Page, ProductView,
 };
 use gloo_net::http::Method;
 use uuid::Uuid;
@@ -71,4 +71,11 @@ pub async fn create(body: &CreateOrderRequest, key: &str) -> Result<OrderView, A
         &[("Idempotency-Key", key)],
     )
     .await
+}
+
+/// Imports orders from a CSV file (one row per order line); `dry_run` checks every row and
+/// writes nothing. The real run carries `key`, so a retry does not import twice.
+pub async fn import(csv: &str, dry_run: bool, key: &str) -> Result<ImportReport, ApiFailure> {
+    let path = format!("/api/v1/orders/import?dry_run={dry_run}");
+    super::requests::request_document(&path, csv, "text/csv", &[("Idempotency-Key", key)]).await
 }

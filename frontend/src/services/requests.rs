@@ -46,6 +46,18 @@ fn transport(e: impl std::fmt::Display) -> ApiFailure {
     }
 }
 
+/// Sends a document as it is (a CSV file) with its content type, as the logged-in user.
+pub async fn request_document<T: DeserializeOwned>(
+    path: &str,
+    document: &str,
+    content_type: &str,
+    headers: &[(&str, &str)],
+) -> Result<T, ApiFailure> {
+    let mut all = vec![("Content-Type", content_type)];
+    all.extend_from_slice(headers);
+    parse(authorized(Method::POST, path, Some(document), &all).await)
+}
+
 /// Sends one request; the body is JSON text already. Not generic, so the wasm holds it once.
 async fn send(
     method: Method,
@@ -61,11 +73,14 @@ async fn send(
     if let Some(t) = token {
         rb = rb.header("Authorization", &format!("Bearer {t}"));
     }
+    let typed = headers.iter().any(|(k, _)| *k == "Content-Type");
     let req = match body {
-        Some(b) => rb
-            .header("Content-Type", "application/json")
-            .body(b.to_owned())
-            .map_err(transport)?,
+        Some(b) => {
+            if !typed {
+                rb = rb.header("Content-Type", "application/json");
+            }
+            rb.body(b.to_owned()).map_err(transport)?
+        }
         None => rb.build().map_err(transport)?,
     };
     req.send().await.map_err(transport)
