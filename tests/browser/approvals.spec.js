@@ -40,7 +40,8 @@ test('the marketing director sees the badge, and approves a listing with a comme
   await accessible(page, 'the approvals inbox');
   await row.getByRole('link').click();
   await expect(page.getByTestId('approval')).toBeVisible();
-  await expect(page.getByTestId('proposed-change')).toBeVisible();
+  await expect(page.getByTestId('proposed-change')).toContainText('Draft');
+  await expect(page.getByTestId('proposed-change')).toContainText('Listed');
 
   // A decision needs a comment: an empty one is refused next to the field.
   await page.getByTestId('approve').click();

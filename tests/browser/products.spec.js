@@ -39,9 +39,12 @@ test('a planner proposes a price, the director approves with a comment, the plan
   await expect(director.getByTestId('approvals-count')).not.toHaveText(/ 0$/);
   await director.getByTestId('nav-approvals').click();
   await director.getByTestId('approval-row').filter({ hasText: '对标天猫旗舰店' }).getByRole('link').click();
-  await expect(director.getByTestId('proposed-change')).toContainText('11800');
+  // The change as the director reads it: the price now and as proposed, with the competitor's.
+  await expect(director.getByTestId('proposed-change')).toContainText('¥128.00');
+  await expect(director.getByTestId('proposed-change')).toContainText('¥118.00');
+  await expect(director.getByTestId('proposed-change')).toContainText('天猫旗舰店');
   await director.getByTestId('approve').click();
-  await director.getByLabel('Comment').fill('同意调价');
+  await director.getByRole('dialog').locator('textarea').fill('同意调价');
   await director.getByTestId('confirm').click();
   await expect(director.getByTestId('decision')).toContainText('同意调价');
 

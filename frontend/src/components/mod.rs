@@ -1,4 +1,5 @@
 pub mod case_form;
+pub mod change;
 pub mod confirm;
 pub mod field_error;
 pub mod forms;

@@ -271,24 +271,6 @@ pub fn approval_page(props: &DetailProps) -> Html {
         let pending_verdict = pending_verdict.clone();
         Callback::from(move |()| pending_verdict.set(None))
     };
-    let payload: Vec<(String, String)> = r
-        .request
-        .payload
-        .as_object()
-        .map(|o| {
-            o.iter()
-                .map(|(k, v)| {
-                    (
-                        k.clone(),
-                        match v {
-                            serde_json::Value::String(s) => s.clone(),
-                            other => other.to_string(),
-                        },
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
 
     html! {
         <section class="card wide" data-testid="approval">
@@ -304,11 +286,7 @@ pub fn approval_page(props: &DetailProps) -> Html {
                 <dt>{ lang.t("col-created") }</dt><dd>{ datetime(r.request.created_at) }</dd>
             </dl>
             <h3>{ lang.t("proposed-change") }</h3>
-            <table class="lines" data-testid="proposed-change">
-                <tbody>
-                { for payload.iter().map(|(k, v)| html! { <tr><td class="muted">{ k }</td><td>{ v }</td></tr> }) }
-                </tbody>
-            </table>
+            <crate::components::change::ProposedChange request={r.request.clone()} {lang} />
             <h3>{ lang.t("chain") }</h3>
             <ol class="timeline" data-testid="chain">
                 { for r.request.chain.iter().enumerate().map(|(i, roles)| {

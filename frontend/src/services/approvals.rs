@@ -43,3 +43,28 @@ pub async fn withdraw(id: Uuid) -> Result<ApprovalDetail, ApiFailure> {
     )
     .await
 }
+
+/// What a request refers to, fetched to show its change readably.
+pub async fn promotion(id: &str) -> Option<ecops_api_types::PromotionView> {
+    request::<(), _>(Method::GET, &format!("/api/v1/promotions/{id}"), None)
+        .await
+        .ok()
+}
+
+pub async fn page_revision(id: &str) -> Option<ecops_api_types::PageRevisionView> {
+    request::<(), _>(Method::GET, &format!("/api/v1/page-revisions/{id}"), None)
+        .await
+        .ok()
+}
+
+pub async fn leave(id: &str) -> Option<ecops_api_types::LeaveView> {
+    request::<(), _>(Method::GET, &format!("/api/v1/leave-requests/{id}"), None)
+        .await
+        .ok()
+}
+
+pub async fn product(id: &str) -> Option<ecops_api_types::ProductView> {
+    request::<(), _>(Method::GET, &format!("/api/v1/products/{id}"), None)
+        .await
+        .ok()
+}
