@@ -24,7 +24,7 @@ test('a planner proposes a price, the director approves with a comment, the plan
 
   // A price without a competitor is refused by the server, next to the field (R-PRD-5).
   await planner.getByLabel('New price (yuan)').fill('118');
-  await planner.getByLabel('Reason').fill('对标天猫旗舰店');
+  await planner.getByLabel('Reason').fill(`对标天猫旗舰店 ${run}`);
   await planner.getByTestId('submit-price').click();
   await expect(planner.getByTestId('error-competitors')).toBeVisible();
   await planner.getByLabel('Competitor', { exact: true }).fill('天猫旗舰店');
@@ -38,7 +38,7 @@ test('a planner proposes a price, the director approves with a comment, the plan
   await signIn(director, md.username, md.password);
   await expect(director.getByTestId('approvals-count')).not.toHaveText(/ 0$/);
   await director.getByTestId('nav-approvals').click();
-  await director.getByTestId('approval-row').filter({ hasText: '对标天猫旗舰店' }).getByRole('link').click();
+  await director.getByTestId('approval-row').filter({ hasText: `对标天猫旗舰店 ${run}` }).getByRole('link').click();
   // The change as the director reads it: the price now and as proposed, with the competitor's.
   await expect(director.getByTestId('proposed-change')).toContainText('¥128.00');
   await expect(director.getByTestId('proposed-change')).toContainText('¥118.00');

@@ -86,30 +86,57 @@ fn with_cursor(query: &str, cursor: &str) -> String {
     }
 }
 
-/// Loads `query`'s first page, again whenever `query` changes or `reload` is called; a silent
-/// reload (the event stream's) keeps what is on screen when it fails.
+/// Loads `query`'s first page, again whenever `query` changes or `reload` is called. A reload
+/// (the event stream's, say) fetches as many rows as are shown, following the cursor, so rows
+/// loaded with "load more" stay; when it fails, what is on screen stays.
 #[hook]
 pub fn use_paged<T: Clone + PartialEq + 'static>(query: String, fetch: Fetch<T>) -> Paged<T> {
     let rows = use_state(|| Rows::<T>::Loading);
     let generation = use_mut_ref(|| Rc::new(Cell::new(0u64)));
+    let shown = use_mut_ref(|| Rc::new(Cell::new(0usize)));
+    let last_query = use_mut_ref(|| None::<String>);
     let reloads = use_state(u32::default);
     {
-        let (rows, generation) = (rows.clone(), generation.borrow().clone());
+        let (rows, generation, shown) = (
+            rows.clone(),
+            generation.borrow().clone(),
+            shown.borrow().clone(),
+        );
+        let same_query = last_query.borrow().as_deref() == Some(query.as_str());
+        *last_query.borrow_mut() = Some(query.clone());
+        let keep = if same_query { shown.get() } else { 0 };
         use_effect_with((query.clone(), *reloads), move |(q, _)| {
             let mine = generation.get() + 1;
             generation.set(mine);
             let (q, rows) = (q.clone(), rows.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let answer = fetch(q).await;
+                let mut answer = fetch(q.clone()).await;
+                // Follow the cursor until as many rows as were shown are back.
+                while let Ok(page) = &mut answer {
+                    let Some(cursor) = page.next_cursor.clone().filter(|_| page.items.len() < keep)
+                    else {
+                        break;
+                    };
+                    match fetch(with_cursor(&q, &cursor)).await {
+                        Ok(more) => {
+                            page.items.extend(more.items);
+                            page.next_cursor = more.next_cursor;
+                        }
+                        Err(e) => answer = Err(e),
+                    }
+                }
                 if generation.get() != mine {
                     return;
                 }
                 match answer {
-                    Ok(p) => rows.set(Rows::Ready {
-                        items: p.items,
-                        next: p.next_cursor,
-                        more: false,
-                    }),
+                    Ok(p) => {
+                        shown.set(p.items.len());
+                        rows.set(Rows::Ready {
+                            items: p.items,
+                            next: p.next_cursor,
+                            more: false,
+                        })
+                    }
                     Err(_) if matches!(*rows, Rows::Ready { .. }) => {}
                     Err(e) => rows.set(Rows::Failed(e.message())),
                 }
@@ -117,7 +144,12 @@ pub fn use_paged<T: Clone + PartialEq + 'static>(query: String, fetch: Fetch<T>)
         });
     }
     let load_more = {
-        let (rows, generation, query) = (rows.clone(), generation.borrow().clone(), query);
+        let (rows, generation, shown, query) = (
+            rows.clone(),
+            generation.borrow().clone(),
+            shown.borrow().clone(),
+            query,
+        );
         Callback::from(move |()| {
             let Rows::Ready {
                 items,
@@ -133,9 +165,10 @@ pub fn use_paged<T: Clone + PartialEq + 'static>(query: String, fetch: Fetch<T>)
                 next: Some(cursor.clone()),
                 more: true,
             });
-            let (rows, generation, q) = (
+            let (rows, generation, shown, q) = (
                 rows.clone(),
                 generation.clone(),
+                shown.clone(),
                 with_cursor(&query, &cursor),
             );
             wasm_bindgen_futures::spawn_local(async move {
@@ -147,6 +180,7 @@ pub fn use_paged<T: Clone + PartialEq + 'static>(query: String, fetch: Fetch<T>)
                     Ok(p) => {
                         let mut all = items;
                         all.extend(p.items);
+                        shown.set(all.len());
                         rows.set(Rows::Ready {
                             items: all,
                             next: p.next_cursor,
