@@ -67,6 +67,11 @@ trap cleanup EXIT
 # start_server PORT [env...]: runs the debug server on a fresh SQLite database in $WORK.
 start_server() {
   local port="$1"; shift
+  # Another server on the port would answer in this one's place, with its own data.
+  if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then
+    echo "port $port is already taken by a running server; stop it first" >&2
+    return 1
+  fi
   local dir="$WORK/$port"; mkdir -p "$dir"
   (cd "$dir" && exec env "$@" DATABASE_URL="sqlite://$dir/ecops.db" ECOPS_DATA_DIR="$dir" \
     ECOPS_BIND="127.0.0.1:$port" ECOPS_DASHBOARD_DIR="$ROOT/frontend/dist" \
