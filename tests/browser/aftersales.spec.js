@@ -2,7 +2,7 @@
 // their kind, refund and complaint deadline, filtered in the URL.
 const { test, expect } = require('@playwright/test');
 const fs = require('fs');
-const { accessible, call, login, listedProduct, signIn } = require('./helpers');
+const { accessible, call, listedProduct, login, screens, signIn } = require('./helpers');
 
 const password = process.env.ECOPS_ADMIN_PASSWORD;
 const run = `${Date.now().toString(36)}s`;
@@ -37,7 +37,7 @@ test('cases of several kinds are listed and filtered by kind in the URL', async 
   await expect(page).toHaveURL(/kind=complaint/);
   await expect(rows).toHaveCount(1);
   await expect(rows).toContainText('包装破损');
-  await page.screenshot({ path: 'test-results/aftersales-en.png', fullPage: true });
+  await screens(page, 'aftersales');
   await accessible(page, 'after-sales cases');
 });
 
@@ -85,7 +85,7 @@ test('a return is opened from the order page, moved on by its owner, and counted
   await page.getByTestId('case-form').getByRole('button', { name: 'Save' }).click();
   await expect(page.getByTestId('case-status')).toHaveText('Resolved');
   await expect(page.getByTestId('customer-result')).toHaveText('已退款并补寄新茶');
-  await page.screenshot({ path: 'test-results/case-en.png', fullPage: true });
+  await screens(page, 'case');
   await accessible(page, 'after-sales case');
 
   // Someone else moved the case meanwhile: this page's save is refused, not applied over theirs.
@@ -108,6 +108,6 @@ test('a return is opened from the order page, moved on by its owner, and counted
   expect(file.suggestedFilename()).toMatch(/^aftersales-factory-.*\.csv$/);
   const csv = fs.readFileSync(await file.path(), 'utf8');
   expect(csv).toContain(`JD-${run}`);
-  await page.screenshot({ path: 'test-results/aftersales-reports-en.png', fullPage: true });
+  await screens(page, 'aftersales-reports');
   await accessible(page, 'after-sales reports');
 });

@@ -1,7 +1,7 @@
 // The approvals inbox as two colleagues use it, each in their own browser context: the planner's
 // request shows up as a badge for the marketing director, who approves it with a comment.
 const { test, expect } = require('@playwright/test');
-const { accessible, call, login, marketingDirector, signIn } = require('./helpers');
+const { accessible, call, login, marketingDirector, screens, signIn } = require('./helpers');
 
 const password = process.env.ECOPS_ADMIN_PASSWORD;
 const run = `${Date.now().toString(36)}a`;
@@ -36,7 +36,7 @@ test('the marketing director sees the badge, and approves a listing with a comme
   await page.getByTestId('nav-approvals').click();
   const row = page.getByTestId('approval-row').filter({ hasText: '秋季新品' });
   await expect(row).toBeVisible();
-  await page.screenshot({ path: 'test-results/approvals-inbox-en.png', fullPage: true });
+  await screens(page, 'approvals-inbox');
   await accessible(page, 'the approvals inbox');
   await row.getByRole('link').click();
   await expect(page.getByTestId('approval')).toBeVisible();
@@ -51,7 +51,7 @@ test('the marketing director sees the badge, and approves a listing with a comme
   await page.getByTestId('confirm').click();
   await expect(page.getByTestId('approval-state')).toHaveText('Approved');
   await expect(page.getByTestId('decision')).toContainText('同意上架');
-  await page.screenshot({ path: 'test-results/approval-decided-en.png', fullPage: true });
+  await screens(page, 'approval-decided');
   await accessible(page, 'an approval request');
 
   // The product is listed now.

@@ -1,7 +1,7 @@
 // The catalogue's forms (R-PRD-1, R-PRD-4, R-PRD-6, R-PRD-9, R-APR-6), each reached from the
 // order desk's navigation: the catalogue is its own bundle, loaded when its paths are opened.
 const { test, expect } = require('@playwright/test');
-const { accessible, call, login, listedProduct, signIn } = require('./helpers');
+const { accessible, call, listedProduct, login, screens, signIn } = require('./helpers');
 
 const password = process.env.ECOPS_ADMIN_PASSWORD;
 const run = `${Date.now().toString(36)}c`;
@@ -27,7 +27,7 @@ test('a product is drafted from the form once, however often submit is clicked; 
   await expect(page.getByTestId('error-price_fen')).toHaveText('The selling price is above the list price');
   await form.getByLabel('Selling price').fill('58');
   await expect(page.getByTestId('error-price_fen')).toHaveCount(0);
-  await page.screenshot({ path: 'test-results/new-product-en.png', fullPage: true });
+  await screens(page, 'new-product');
   await accessible(page, 'new product');
   await form.getByRole('button', { name: 'Draft the product' }).dblclick();
   await expect(page.getByTestId('product-status')).toHaveText('Draft');
@@ -67,7 +67,7 @@ test('a stocktake is counted SKU by SKU, its differences shown, and posted after
   await page.getByTestId('record-count').click();
   const line = page.locator(`[data-testid="count-line"][data-sku="${product.sku}"]`);
   await expect(line.getByTestId('difference')).toHaveText('-3');
-  await page.screenshot({ path: 'test-results/stocktake-en.png', fullPage: true });
+  await screens(page, 'stocktake');
   await accessible(page, 'stocktake');
   await page.getByTestId('post-stocktake').click();
   await expect(page.getByTestId('post-stocktake')).toHaveText('Confirm: post 1 differences');
@@ -95,7 +95,7 @@ test('a promotion and a page-revision plan are proposed from their screens and w
   await form.getByRole('button', { name: 'Submit for approval' }).click();
   await expect(page.getByTestId('toast').filter({ hasText: 'Promotion filed for approval.' })).toBeVisible();
   await expect(page.getByTestId('promotion-row').filter({ hasText: `双十二 ${run}` })).toContainText('Pending');
-  await page.screenshot({ path: 'test-results/promotions-en.png', fullPage: true });
+  await screens(page, 'promotions');
   await accessible(page, 'promotions');
 
   await page.getByTestId('nav-page-revisions').click();
@@ -115,6 +115,6 @@ test('a promotion and a page-revision plan are proposed from their screens and w
   await expect(page.getByTestId('toast').filter({ hasText: 'Plan filed for approval.' })).toBeVisible();
   await expect(page.getByTestId('revision-row').filter({ hasText: `首页冬季改版 ${run}` })).toContainText('Pending');
   await expect(page.getByTestId('revision-schedule')).toContainText('home');
-  await page.screenshot({ path: 'test-results/page-revisions-en.png', fullPage: true });
+  await screens(page, 'page-revisions');
   await accessible(page, 'page revisions');
 });

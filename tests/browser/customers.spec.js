@@ -1,7 +1,7 @@
 // Customers as customer service finds them (R-ORD-9): search, the customer's orders, and the
 // bad-customer flag proposed for the department manager's decision.
 const { test, expect } = require('@playwright/test');
-const { accessible, call, login, listedProduct, signIn } = require('./helpers');
+const { accessible, call, listedProduct, login, screens, signIn } = require('./helpers');
 
 const password = process.env.ECOPS_ADMIN_PASSWORD;
 const run = `${Date.now().toString(36)}c`;
@@ -29,7 +29,7 @@ test('a customer is found, their orders listed, and a bad-customer flag proposed
   await row.getByRole('link').click();
   await expect(page.getByTestId('customer')).toContainText('钱多多');
   await expect(page.getByTestId('customer-orders')).toContainText(no);
-  await page.screenshot({ path: 'test-results/customer-zh.png', fullPage: true });
+  await screens(page, 'customer');
   await accessible(page, 'a customer');
 
   // The reason is required by the server: its refusal shows at the field.

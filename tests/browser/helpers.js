@@ -78,4 +78,21 @@ async function accessible(page, screen) {
   expect(critical, `critical accessibility violations on ${screen}`).toEqual([]);
 }
 
-module.exports = { accessible, call, login, marketingDirector, listedProduct, signIn };
+// The screen as it is now and in the other language, as test artifacts (`NAME-zh.png`,
+// `NAME-en.png`); the page is left in the language it was in.
+async function screens(page, name) {
+  const select = page.getByTestId('language');
+  const was = await select.inputValue();
+  const htmlLang = (l) => (l === 'zh' ? 'zh-CN' : 'en');
+  for (const l of [was, was === 'en' ? 'zh' : 'en']) {
+    if ((await select.inputValue()) !== l) {
+      await select.selectOption(l);
+      await expect(page.locator('html')).toHaveAttribute('lang', htmlLang(l));
+    }
+    await page.screenshot({ path: `test-results/${name}-${l}.png`, fullPage: true });
+  }
+  await select.selectOption(was);
+  await expect(page.locator('html')).toHaveAttribute('lang', htmlLang(was));
+}
+
+module.exports = { accessible, screens, call, login, marketingDirector, listedProduct, signIn };

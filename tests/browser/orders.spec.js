@@ -1,7 +1,7 @@
 // The order desk as customer service works it: the queue in Chinese and English, an order
 // arriving without a reload with its contact countdown running, and the contact recorded.
 const { test, expect } = require('@playwright/test');
-const { accessible, call, login, listedProduct, signIn } = require('./helpers');
+const { accessible, call, listedProduct, login, screens, signIn } = require('./helpers');
 
 const password = process.env.ECOPS_ADMIN_PASSWORD;
 const run = Date.now().toString(36);
@@ -42,7 +42,7 @@ test('an order taken through the API appears in the queue, counts down, and its 
   await expect(countdown).toHaveAttribute('data-urgency', 'calm');
   const first = await countdown.textContent();
   await expect.poll(async () => countdown.textContent(), { timeout: 5_000 }).not.toBe(first);
-  await page.screenshot({ path: 'test-results/order-queue-zh.png', fullPage: true });
+  await screens(page, 'order-queue');
   await accessible(page, 'the order queue');
 
   // A change recorded elsewhere shows up too: payment verified by a colleague.
@@ -54,7 +54,7 @@ test('an order taken through the API appears in the queue, counts down, and its 
   await page.getByTestId('language').selectOption('en');
   await expect(page.getByRole('heading', { name: 'Order queue' })).toBeVisible();
   await expect(row).toContainText('Verified');
-  await page.screenshot({ path: 'test-results/order-queue-en.png', fullPage: true });
+  await screens(page, 'order-queue');
 
   // Filters live in the URL: most urgent first, overdue only shows nothing yet.
   await page.getByTestId('sort').selectOption('contact_due');
@@ -73,7 +73,7 @@ test('an order taken through the API appears in the queue, counts down, and its 
   await page.getByTestId('contact-form').getByRole('button', { name: 'Save' }).click();
   await expect(page.getByTestId('contact-state')).toContainText('Contacted in time');
   await expect(page.getByTestId('timeline').locator('li[data-kind="customer_contacted"]')).toHaveCount(1);
-  await page.screenshot({ path: 'test-results/order-detail-en.png', fullPage: true });
+  await screens(page, 'order-detail');
   await accessible(page, 'the order detail');
 
   // The warehouse's part: shipping before the pick check is refused by the rules (R-ORD-6);
@@ -125,7 +125,7 @@ test('a phone order entered twice by a double click is one order', async ({ page
   await page.getByTestId('add-line').first().click();
   await page.getByLabel('Quantity').fill('3');
   await expect(page.getByTestId('entry-total')).toHaveText('¥384.00');
-  await page.screenshot({ path: 'test-results/order-entry-en.png', fullPage: true });
+  await screens(page, 'order-entry');
   await accessible(page, 'order entry');
 
   await page.getByTestId('submit-order').dblclick();
@@ -185,7 +185,7 @@ test('a CSV of orders is checked row by row before anything is imported, then im
   await expect(page.getByTestId('import')).toBeDisabled();
   expect((await call(request, 'GET', `/orders?channel=tmall&limit=200`, admin)).body.items
     .filter((o) => o.channel_order_no.endsWith(run) && o.channel_order_no.startsWith('TM-I'))).toHaveLength(0);
-  await page.screenshot({ path: 'test-results/order-import-en.png', fullPage: true });
+  await screens(page, 'order-import');
   await accessible(page, 'order import');
 
   const good = [header, row(`TM-I1-${run}`, product.sku, 2), row(`TM-I3-${run}`, product.sku, 1)].join('\n');

@@ -2,7 +2,7 @@
 // the marketing director approves it from her inbox in another browser, and the planner sees the
 // new price in force and in the history chart (R-PRD-5, R-APR-2).
 const { test, expect } = require('@playwright/test');
-const { accessible, login, listedProduct, marketingDirector, signIn } = require('./helpers');
+const { accessible, listedProduct, login, marketingDirector, screens, signIn } = require('./helpers');
 
 const password = process.env.ECOPS_ADMIN_PASSWORD;
 const run = `${Date.now().toString(36)}p`;
@@ -55,7 +55,7 @@ test('a planner proposes a price, the director approves with a comment, the plan
   await expect(planner.getByTestId('effective-price')).toHaveText('¥118.00');
   await expect(planner.getByTestId('price-history')).toContainText('Price change');
   await expect(planner.getByTestId('price-chart').locator('polyline')).toBeVisible();
-  await planner.screenshot({ path: 'test-results/product-price-en.png', fullPage: true });
+  await screens(planner, 'product-price');
   await accessible(planner, 'a product');
   await plannerCtx.close();
   await directorCtx.close();

@@ -2,7 +2,7 @@
 // HttpOnly cookie, a reload resumes the session, and a form open while the access token
 // expires still submits. The test server runs with a 20-second access token.
 const { test, expect } = require('@playwright/test');
-const { listedProduct } = require('./helpers');
+const { listedProduct, screens } = require('./helpers');
 
 const password = process.env.ECOPS_ADMIN_PASSWORD;
 const run = Date.now().toString(36);
@@ -134,7 +134,7 @@ test('a password that has expired leads to the change-password screen at login, 
   await page.getByLabel('Current password').fill('Cedar-Meadow-57');
   await page.getByLabel('New password', { exact: true }).fill('Birch-Harbour-68');
   await page.getByLabel('New password again').fill('Birch-Harbour-68');
-  await page.screenshot({ path: 'test-results/password-expired-en.png', fullPage: true });
+  await screens(page, 'password-expired');
   await page.getByRole('button', { name: 'Change password' }).click();
   await expect(page.getByTestId('home')).toBeVisible();
   const fresh = await call(request, 'POST', '/auth/login', null, { username, password: 'Birch-Harbour-68' });

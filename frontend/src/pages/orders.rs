@@ -24,6 +24,37 @@ pub struct QueueQuery {
     pub channel: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overdue: Option<bool>,
+    /// A day (`2026-11-30`, company time): orders taken on it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day: Option<String>,
+}
+
+/// The channels the queue offers as filters (the API takes any channel key).
+const CHANNELS: [&str; 5] = ["own_shop", "taobao", "tmall", "jd", "phone"];
+
+/// A channel's name in the user's language; an unlisted channel key as it is.
+pub fn channel_text(lang: Lang, channel: &str) -> String {
+    if CHANNELS.contains(&channel) {
+        lang.t(&format!("channel-{channel}"))
+    } else {
+        channel.to_owned()
+    }
+}
+
+/// A company-time day as the API's `from`/`to` instants.
+fn day_range(day: &str) -> Option<(String, String)> {
+    use chrono::SecondsFormat;
+    let d = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()?;
+    let start = d
+        .and_hms_opt(0, 0, 0)?
+        .and_local_timezone(crate::format::company_tz())
+        .single()?
+        .with_timezone(&Utc);
+    let end = start + chrono::Duration::days(1);
+    Some((
+        start.to_rfc3339_opts(SecondsFormat::Secs, true),
+        end.to_rfc3339_opts(SecondsFormat::Secs, true),
+    ))
 }
 
 impl QueueQuery {
@@ -40,6 +71,9 @@ impl QueueQuery {
         }
         if self.overdue == Some(true) {
             parts.push("overdue=true".to_owned());
+        }
+        if let Some((from, to)) = self.day.as_deref().and_then(day_range) {
+            parts.push(format!("from={from}&to={to}"));
         }
         parts.join("&")
     }
@@ -150,6 +184,26 @@ pub fn orders() -> Html {
             });
         })
     };
+    let on_channel = {
+        let (q, set) = (query.clone(), set_query.clone());
+        Callback::from(move |e: Event| {
+            let v = crate::components::forms::changed(&e);
+            set(QueueQuery {
+                channel: Some(v).filter(|v| !v.is_empty()),
+                ..q.clone()
+            });
+        })
+    };
+    let on_day = {
+        let (q, set) = (query.clone(), set_query.clone());
+        Callback::from(move |e: Event| {
+            let v = crate::components::forms::changed(&e);
+            set(QueueQuery {
+                day: Some(v).filter(|v| !v.is_empty()),
+                ..q.clone()
+            });
+        })
+    };
     let on_overdue = {
         let (q, set) = (query.clone(), set_query.clone());
         Callback::from(move |e: Event| {
@@ -219,6 +273,17 @@ pub fn orders() -> Html {
                         }) }
                     </select>
                 </label>
+                <label>{ lang.t("col-channel") }
+                    <select data-testid="channel-filter" onchange={on_channel}>
+                        <option value="" selected={query.channel.is_none()}>{ lang.t("filter-all") }</option>
+                        { for CHANNELS.iter().map(|c| html! {
+                            <option value={*c} selected={query.channel.as_deref() == Some(*c)}>{ lang.t(&format!("channel-{c}")) }</option>
+                        }) }
+                    </select>
+                </label>
+                <label>{ lang.t("filter-day") }
+                    <input type="date" data-testid="day-filter" value={query.day.clone().unwrap_or_default()} onchange={on_day} />
+                </label>
                 <label class="check">
                     <input type="checkbox" data-testid="overdue-filter" checked={query.overdue == Some(true)} onchange={on_overdue} />
                     { lang.t("filter-overdue") }
@@ -251,7 +316,7 @@ pub fn orders() -> Html {
                                 <tr key={o.id.to_string()} class={classes!((i == *selected).then_some("selected"))}
                                     data-testid="order-row" data-order-no={o.channel_order_no.clone()} {onclick}>
                                     <td><a href={format!("/orders/{}", o.id)} onclick={Callback::from(|e: MouseEvent| e.prevent_default())}>{ &o.channel_order_no }</a></td>
-                                    <td>{ &o.channel }</td>
+                                    <td>{ channel_text(lang, &o.channel) }</td>
                                     <td>{ &o.customer_name }</td>
                                     <td class="num">{ money(o.total_fen) }</td>
                                     <td><span class={classes!("badge", status_key(o.status))}>{ lang.t(&format!("status-{}", status_key(o.status))) }</span></td>
@@ -265,5 +330,31 @@ pub fn orders() -> Html {
                 { queue.more(lang) }
             }
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_day_is_its_company_time_hours() {
+        assert_eq!(
+            day_range("2026-11-30"),
+            Some((
+                "2026-11-29T16:00:00Z".to_owned(),
+                "2026-11-30T16:00:00Z".to_owned()
+            ))
+        );
+        assert_eq!(day_range("30/11/2026"), None);
+        let q = QueueQuery {
+            channel: Some("jd".into()),
+            day: Some("2026-11-30".into()),
+            ..QueueQuery::default()
+        };
+        assert_eq!(
+            q.api_query(),
+            "channel=jd&from=2026-11-29T16:00:00Z&to=2026-11-30T16:00:00Z"
+        );
     }
 }
