@@ -326,3 +326,5 @@ channel-taobao = Taobao
 channel-tmall = Tmall
 channel-jd = JD
 channel-phone = Phone
+chain-intact = ✓ The record is intact: { $count } events checked against their hash chain.
+chain-broken = ✗ The record's hash chain does not match: it was changed outside the system.

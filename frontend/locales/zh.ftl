@@ -326,3 +326,5 @@ channel-taobao = 淘宝
 channel-tmall = 天猫
 channel-jd = 京东
 channel-phone = 电话
+chain-intact = ✓ 记录完整：已按哈希链核对 { $count } 条事件。
+chain-broken = ✗ 记录的哈希链不一致：有人在系统外修改过。

@@ -73,6 +73,9 @@ test('an order taken through the API appears in the queue, counts down, and its 
   await page.getByTestId('contact-form').getByRole('button', { name: 'Save' }).click();
   await expect(page.getByTestId('contact-state')).toContainText('Contacted in time');
   await expect(page.getByTestId('timeline').locator('li[data-kind="customer_contacted"]')).toHaveCount(1);
+  // Who did it, and the record checked against its hash chain (R-ORD-2).
+  await expect(page.getByTestId('timeline').locator('li[data-kind="customer_contacted"]')).toContainText('Administrator');
+  await expect(page.getByTestId('chain-check')).toContainText('The record is intact');
   await screens(page, 'order-detail');
   await accessible(page, 'the order detail');
 

@@ -33,6 +33,34 @@ pub fn order_page(props: &Props) -> Html {
     let form_error = use_state(Option::<String>::default);
     let busy = use_state(bool::default);
     let id = Uuid::parse_str(&props.id).ok();
+    let names = use_state(std::collections::HashMap::<Uuid, String>::new);
+    let chain = use_state(Option::<ecops_api_types::OrderVerification>::default);
+    {
+        let names = names.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let staff = crate::services::users::active(None)
+                    .await
+                    .unwrap_or_default();
+                names.set(staff.into_iter().map(|u| (u.id, u.display_name)).collect());
+            });
+        });
+    }
+    {
+        // Checked again whenever an event is added.
+        let chain = chain.clone();
+        let events = order
+            .as_ref()
+            .and_then(|o| o.as_ref().ok())
+            .map(|o| o.events.len());
+        use_effect_with((id, events), move |(id, events)| {
+            if let (Some(id), Some(_)) = (*id, *events) {
+                wasm_bindgen_futures::spawn_local(async move {
+                    chain.set(orders::verify(id).await.ok());
+                });
+            }
+        });
+    }
     {
         let order = order.clone();
         use_effect_with(id, move |id| {
@@ -160,11 +188,20 @@ pub fn order_page(props: &Props) -> Html {
                 </tbody>
             </table>
             <h3>{ lang.t("order-timeline") }</h3>
+            if let Some(v) = &*chain {
+                <p class={classes!("chain", if v.valid { "ok" } else { "bad" })} data-testid="chain-check">
+                    { if v.valid { lang.t1("chain-intact", "count", &v.events_checked.to_string()) } else { lang.t("chain-broken") } }
+                    { for v.problems.iter().map(|p| html! { <span class="muted">{ format!(" · {p}") }</span> }) }
+                </p>
+            }
             <ol class="timeline" data-testid="timeline">
                 { for o.events.iter().map(|e| html! {
                     <li data-kind={e.kind.as_str()}>
                         <time>{ datetime(e.at) }</time>
                         <strong>{ lang.t(&event_key(e.kind)) }</strong>
+                        if let Some(who) = e.actor_id.and_then(|a| names.get(&a).cloned()) {
+                            <span class="muted">{ format!(" · {who}") }</span>
+                        }
                         if let Some(outcome) = e.data.get("outcome").and_then(|v| v.as_str()) {
                             <span class="muted">{ format!(" · {outcome}") }</span>
                         }

@@ -79,3 +79,13 @@ pub async fn import(csv: &str, dry_run: bool, key: &str) -> Result<ImportReport,
     let path = format!("/api/v1/orders/import?dry_run={dry_run}");
     super::requests::request_document(&path, csv, "text/csv", &[("Idempotency-Key", key)]).await
 }
+
+/// Checks the order's event hash chain (R-ORD-2): intact, or what is wrong.
+pub async fn verify(id: Uuid) -> Result<ecops_api_types::OrderVerification, ApiFailure> {
+    request::<(), _>(
+        Method::GET,
+        &format!("/api/v1/orders/{id}/verification"),
+        None,
+    )
+    .await
+}
