@@ -1,5 +1,6 @@
 //! The API over real HTTP, every test on SQLite and on PostgreSQL.
 
+mod admission;
 mod aftersales;
 mod api_tokens;
 mod approvals;

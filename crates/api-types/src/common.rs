@@ -153,6 +153,7 @@ error_codes! {
     OnLeave => "on_leave",
     OrderImmutable => "order_immutable",
     OutOfStock => "out_of_stock",
+    Overloaded => "overloaded",
     OwnAttendance => "own_attendance",
     OwnRequest => "own_request",
     PasswordExpired => "password_expired",

@@ -281,9 +281,12 @@ fn preflight_refusal(req: &ServiceRequest, origins: &[String]) -> Option<String>
     Some(detail)
 }
 
-/// Metrics: request counts and latency by route and status (actix-web-prom), plus pool usage.
+/// Metrics: request counts and latency by route and status (actix-web-prom), pool usage, and
+/// admission (requests in flight, refusals).
 struct Metrics {
     prom: PrometheusMetrics,
+    in_flight: IntGauge,
+    refused: prometheus::IntCounter,
     pool_in_use: IntGauge,
     pool_idle: IntGauge,
     pool_max: IntGauge,
@@ -300,6 +303,16 @@ fn metrics() -> Result<Metrics, Box<dyn std::error::Error + Send + Sync>> {
     registry.register(Box::new(pool_in_use.clone()))?;
     registry.register(Box::new(pool_idle.clone()))?;
     registry.register(Box::new(pool_max.clone()))?;
+    let in_flight = IntGauge::new(
+        "ecops_http_requests_in_flight",
+        "Requests being worked on (admission control)",
+    )?;
+    let refused = prometheus::IntCounter::new(
+        "ecops_http_requests_refused_total",
+        "Requests refused with 503 because the node was full",
+    )?;
+    registry.register(Box::new(in_flight.clone()))?;
+    registry.register(Box::new(refused.clone()))?;
     let prom = PrometheusMetricsBuilder::new("ecops")
         .registry(registry)
         .endpoint("/metrics")
@@ -307,6 +320,8 @@ fn metrics() -> Result<Metrics, Box<dyn std::error::Error + Send + Sync>> {
         .build()?;
     Ok(Metrics {
         prom,
+        in_flight,
+        refused,
         pool_in_use,
         pool_idle,
         pool_max,
@@ -324,10 +339,23 @@ pub fn serve(
     let shutdown_timeout = state.config.shutdown_timeout_secs;
     let Metrics {
         prom,
+        in_flight,
+        refused,
         pool_in_use,
         pool_idle,
         pool_max,
     } = metrics().map_err(|e| std::io::Error::other(e.to_string()))?;
+    // One node admits this many requests at once, across its workers.
+    let admission =
+        crate::admission::Admission::new(state.config.max_in_flight, in_flight, refused);
+    // Blocking work needs a pooled connection: more blocking threads than connections would
+    // only wait for one. Each worker gets its share of the pool.
+    let workers_n = workers
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let blocking_per_worker = (state.db.max_connections() as usize)
+        .div_ceil(workers_n)
+        .max(1);
     let doc = Arc::new(doc);
     let mut server = HttpServer::new(move || {
         let origins = state.config.cors_origins.clone();
@@ -452,8 +480,41 @@ pub fn serve(
                 })
             })
             .wrap(tracing_actix_web::TracingLogger::default())
+            .wrap_fn({
+                let admission = admission.clone();
+                move |req: ServiceRequest, srv| {
+                    use actix_web::dev::Service;
+                    use futures_util::future::{ready, Either};
+                    let slot = if crate::admission::exempt(req.path()) {
+                        None
+                    } else {
+                        match admission.try_admit() {
+                            Some(slot) => Some(slot),
+                            None => {
+                                let (http, _) = req.into_parts();
+                                let mut resp = problem_response(&problem(
+                                    StatusCode::SERVICE_UNAVAILABLE,
+                                    "overloaded",
+                                    "the server is busy; try again in a moment".to_owned(),
+                                    Vec::new(),
+                                ));
+                                resp.headers_mut()
+                                    .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+                                return Either::Left(ready(Ok(
+                                    ServiceResponse::new(http, resp).map_into_right_body()
+                                )));
+                            }
+                        }
+                    };
+                    Either::Right(srv.call(req).map(move |r| {
+                        drop(slot);
+                        r.map(ServiceResponse::map_into_left_body)
+                    }))
+                }
+            })
     })
     .listen(listener)?
+    .worker_max_blocking_threads(blocking_per_worker)
     .shutdown_timeout(shutdown_timeout);
     if let Some(n) = workers {
         server = server.workers(n);

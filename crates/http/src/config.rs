@@ -57,6 +57,9 @@ pub struct HttpConfig {
     pub data_dir: PathBuf,
     /// On SIGTERM, how long in-flight requests (and open event streams) may take to finish.
     pub shutdown_timeout_secs: u64,
+    /// Requests this node works on at once; beyond it a request is refused at once with 503 and
+    /// `Retry-After` (health, readiness and metrics always answer). 0: no limit.
+    pub max_in_flight: usize,
 }
 
 /// Attendance rules in force (R-ATT-1..6).
@@ -158,6 +161,7 @@ impl HttpConfig {
             attendance: AttendanceSettings::default(),
             data_dir: PathBuf::from("data"),
             shutdown_timeout_secs: 30,
+            max_in_flight: 512,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The HTTP layer of ecops: handlers, authentication, the error contract and the OpenAPI document.
 
+pub mod admission;
 pub mod app;
 pub mod auth;
 pub mod clock;

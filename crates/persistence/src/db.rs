@@ -305,14 +305,50 @@ pub fn lock_subject(conn: &mut AnyConnection, scope: &str, key: &str) -> StoreRe
     }
 }
 
-/// Runs `f` in a write transaction. On SQLite it begins IMMEDIATE, taking the write lock up front,
-/// so a read-then-write transaction cannot fail with SQLITE_BUSY half-way.
+/// The queue of this process's SQLite writers. SQLite admits one writer at a time; without a
+/// queue, the writers that find the database locked sleep in its busy handler and retry at
+/// intervals, so one of them can wait far longer than the work in front of it (the one-second
+/// tails under concurrent order creation). Taken in turn (a fair lock hands it over in arrival
+/// order) before `BEGIN IMMEDIATE`, the write lock is then always free for the holder; other
+/// processes on the same file (the CLI) still meet the busy timeout. One queue for the process:
+/// only test runs open several SQLite databases in one process.
+static SQLITE_WRITERS: parking_lot::FairMutex<()> = parking_lot::const_fair_mutex(());
+
+thread_local! {
+    /// Whether this thread holds the writer queue already (a nested call must not wait for itself).
+    static HOLDS_WRITER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// This thread's turn as SQLite writer, until dropped.
+struct WriterTurn(Option<parking_lot::FairMutexGuard<'static, ()>>);
+
+impl WriterTurn {
+    fn take() -> Self {
+        if HOLDS_WRITER.with(|h| h.replace(true)) {
+            return WriterTurn(None);
+        }
+        WriterTurn(Some(SQLITE_WRITERS.lock()))
+    }
+}
+
+impl Drop for WriterTurn {
+    fn drop(&mut self) {
+        if self.0.take().is_some() {
+            HOLDS_WRITER.with(|h| h.set(false));
+        }
+    }
+}
+
+/// Runs `f` in a write transaction. On SQLite it waits for its turn among this process's writers
+/// (in arrival order) and begins IMMEDIATE, taking the write lock up front, so a read-then-write
+/// transaction cannot fail with SQLITE_BUSY half-way.
 pub fn write_tx<T, E, F>(conn: &mut AnyConnection, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut AnyConnection) -> Result<T, E>,
     E: From<StoreError>,
 {
     type Tm = <AnyConnection as Connection>::TransactionManager;
+    let _turn = matches!(conn, AnyConnection::Sqlite(_)).then(WriterTurn::take);
     match conn {
         AnyConnection::Sqlite(c) => {
             AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")

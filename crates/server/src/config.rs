@@ -137,6 +137,8 @@ pub struct Config {
     pub idempotency_ttl_hours: i64,
     /// On SIGTERM, seconds in-flight requests may take to finish.
     pub shutdown_timeout_secs: u64,
+    /// Requests worked on at once; the excess is refused with 503 and `Retry-After`. 0: no limit.
+    pub max_in_flight_requests: usize,
     pub db: DbSection,
     pub auth: AuthSection,
     pub password: PasswordSection,
@@ -170,8 +172,9 @@ pub fn redact_url(url: &str) -> String {
 }
 
 /// The keys settable as `ECOPS_<KEY>`.
-const TOP_LEVEL_KEYS: [&str; 15] = [
+const TOP_LEVEL_KEYS: [&str; 16] = [
     "shutdown_timeout_secs",
+    "max_in_flight_requests",
     "database_url",
     "bind",
     "data_dir",
@@ -206,6 +209,7 @@ impl Default for Config {
             import_body_limit_bytes: 32 * 1024 * 1024,
             idempotency_ttl_hours: 24,
             shutdown_timeout_secs: 30,
+            max_in_flight_requests: 512,
             db: DbSection {
                 max_connections: 16,
                 sqlite_synchronous: "FULL".to_owned(),

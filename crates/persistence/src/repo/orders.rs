@@ -349,13 +349,19 @@ pub fn search(
         (OrderSort::ContactDue, Some((due, id))) => q.filter(
             order_status::contact_due_at
                 .gt(due)
-                .or(order_status::contact_due_at.eq(due).and(orders::id.gt(id))),
+                .or(order_status::contact_due_at
+                    .eq(due)
+                    .and(order_status::order_id.gt(id))),
         ),
         (_, None) => q,
     };
     q = match sort {
         OrderSort::Newest => q.order(orders::id.desc()),
-        OrderSort::ContactDue => q.order((order_status::contact_due_at.asc(), orders::id.asc())),
+        // The projection's own order id breaks ties: the index covers the whole sort.
+        OrderSort::ContactDue => q.order((
+            order_status::contact_due_at.asc(),
+            order_status::order_id.asc(),
+        )),
     };
     Ok(q.limit(limit).load(conn)?)
 }
