@@ -488,6 +488,101 @@ async fn app_url(app: &TestApp) -> String {
     app.database_url.clone()
 }
 
+/// Overload: `clients` callers creating orders for `secs` seconds against a node that admits
+/// `limit` requests at once. A refused caller waits the `Retry-After` it was given, as a client
+/// should. Prints what was accepted (its latency), what was refused (how fast), any other answer,
+/// and how soon after the load a single order goes through.
+async fn overload(backend: Backend, clients: usize, limit: usize, secs: u64) {
+    let Some(app) = spawn_app_with(backend, |c| {
+        c.workers = None;
+        c.db.max_connections = 16;
+        c.max_in_flight_requests = limit;
+        c.auth.login_rate_per_minute = 100_000;
+        c.auth.access_ttl_secs = 86_400;
+    })
+    .await
+    else {
+        return;
+    };
+    let cast = app.cast().await;
+    app.listed(&cast, "LOAD-1", 1000, 10_000_000).await;
+    let token = Arc::new(cast.cs.1.clone());
+    let base = Arc::new(app.address.clone());
+    let client = app.client.clone();
+    let start = Instant::now();
+    let until = start + Duration::from_secs(secs);
+    let serial = Arc::new(AtomicU64::new(0));
+    let order = |i: u64| {
+        json!({"channel": "load", "channel_order_no": format!("load-{i}"),
+            "customer": {"name": "Load", "phone": "13700000000", "address": "Load street 1"},
+            "shipping_address": "Load street 1", "payment_method": "alipay", "payment_status": "paid",
+            "lines": [{"sku": "LOAD-1", "quantity": 1}]})
+    };
+    let tasks: Vec<_> = (0..clients)
+        .map(|_| {
+            let (c, t, b, serial) = (client.clone(), token.clone(), base.clone(), serial.clone());
+            tokio::spawn(async move {
+                let (mut ok, mut refused, mut other) = (Vec::new(), Vec::new(), 0u64);
+                while Instant::now() < until {
+                    let body = order(serial.fetch_add(1, Ordering::Relaxed));
+                    let sent = Instant::now();
+                    let r = c
+                        .post(format!("{b}/api/v1/orders"))
+                        .bearer_auth(t.as_str())
+                        .json(&body)
+                        .send()
+                        .await;
+                    let took = sent.elapsed();
+                    match r.map(|r| r.status().as_u16()) {
+                        Ok(201) => ok.push(took),
+                        Ok(503) => {
+                            refused.push(took);
+                            tokio::time::sleep(Duration::from_secs(1)).await;
+                        }
+                        _ => other += 1,
+                    }
+                }
+                (ok, refused, other)
+            })
+        })
+        .collect();
+    let (mut ok, mut refused, mut other) = (Vec::new(), Vec::new(), 0u64);
+    for t in tasks {
+        if let Ok((a, r, o)) = t.await {
+            ok.extend(a);
+            refused.extend(r);
+            other += o;
+        }
+    }
+    let elapsed = start.elapsed();
+    // Recovery: the first order accepted once the load is gone.
+    let after = Instant::now();
+    let mut recovered = None;
+    for i in 0..200u64 {
+        let r = client
+            .post(format!("{base}/api/v1/orders"))
+            .bearer_auth(token.as_str())
+            .json(&order(u64::MAX - i))
+            .send()
+            .await;
+        if r.is_ok_and(|r| r.status().as_u16() == 201) {
+            recovered = Some(after.elapsed());
+            break;
+        }
+    }
+    let accepted = figures(ok, elapsed);
+    let refusals = figures(refused.clone(), elapsed);
+    println!(
+        "[{backend:?}] {clients} clients, {secs} s, max_in_flight {limit}: accepted {:.0} /s p50 {:.2} p99 {:.2} ms | refused {} (p99 {:.2} ms) | other answers {other} | recovered in {}",
+        accepted.per_sec,
+        accepted.p50_ms,
+        accepted.p99_ms,
+        refused.len(),
+        refusals.p99_ms,
+        recovered.map_or("never".to_owned(), |d| format!("{:.1} ms", d.as_secs_f64() * 1000.0)),
+    );
+}
+
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
     if set_default_instrumentation(counting).is_err() {
@@ -497,6 +592,17 @@ async fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000);
-    run(Backend::Sqlite, queue_orders).await;
-    run(Backend::Postgres, queue_orders).await;
+    // `BENCH_OVERLOAD_ONLY=1` skips to the overload cells.
+    if std::env::var_os("BENCH_OVERLOAD_ONLY").is_none() {
+        run(Backend::Sqlite, queue_orders).await;
+        run(Backend::Postgres, queue_orders).await;
+    }
+    let secs = std::env::var("BENCH_OVERLOAD_SECS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(30);
+    println!("\nOverload (refused callers wait the Retry-After they get):");
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        overload(backend, 256, 64, secs).await;
+    }
 }
