@@ -58,58 +58,41 @@ type Head = (
 );
 type LineRow = (String, i64, i64, String, NaiveDateTime);
 
+/// The columns of a stocktake's head, in [`Head`]'s order.
+const HEAD: (
+    stocktakes::id,
+    stocktakes::started_by,
+    stocktakes::started_at,
+    stocktakes::note,
+    stocktakes::state,
+    stocktakes::posted_at,
+    stocktakes::posted_by,
+) = (
+    stocktakes::id,
+    stocktakes::started_by,
+    stocktakes::started_at,
+    stocktakes::note,
+    stocktakes::state,
+    stocktakes::posted_at,
+    stocktakes::posted_by,
+);
+
 pub fn find(conn: &mut AnyConnection, id: Uuid) -> StoreResult<Option<Stocktake>> {
-    let head: Option<Head> = stocktakes::table
+    let heads: Vec<Head> = stocktakes::table
         .find(id.to_string())
-        .select((
-            stocktakes::id,
-            stocktakes::started_by,
-            stocktakes::started_at,
-            stocktakes::note,
-            stocktakes::state,
-            stocktakes::posted_at,
-            stocktakes::posted_by,
-        ))
-        .first(conn)
-        .optional()?;
-    let Some(h) = head else { return Ok(None) };
-    let rows: Vec<LineRow> = stocktake_lines::table
-        .filter(stocktake_lines::stocktake_id.eq(id.to_string()))
-        .order(stocktake_lines::counted_at.asc())
-        .select((
-            stocktake_lines::product_id,
-            stocktake_lines::counted_qty,
-            stocktake_lines::system_qty,
-            stocktake_lines::counted_by,
-            stocktake_lines::counted_at,
-        ))
+        .select(HEAD)
         .load(conn)?;
-    let lines = rows
-        .into_iter()
-        .map(line)
-        .collect::<StoreResult<Vec<_>>>()?;
-    assemble(h, lines).map(Some)
+    Ok(with_lines(conn, heads)?.pop())
 }
 
-/// Stocktakes newest first (ids are time-ordered), optionally in one state, with their lines
-/// (read in one query for the whole page).
+/// Stocktakes newest first (ids are time-ordered), optionally in one state, with their lines.
 pub fn list(
     conn: &mut AnyConnection,
     state: Option<&str>,
     before: Option<&str>,
     limit: i64,
 ) -> StoreResult<Vec<Stocktake>> {
-    let mut q = stocktakes::table
-        .select((
-            stocktakes::id,
-            stocktakes::started_by,
-            stocktakes::started_at,
-            stocktakes::note,
-            stocktakes::state,
-            stocktakes::posted_at,
-            stocktakes::posted_by,
-        ))
-        .into_boxed();
+    let mut q = stocktakes::table.select(HEAD).into_boxed();
     if let Some(s) = state {
         q = q.filter(stocktakes::state.eq(s.to_owned()));
     }
@@ -117,6 +100,11 @@ pub fn list(
         q = q.filter(stocktakes::id.lt(b.to_owned()));
     }
     let heads: Vec<Head> = q.order(stocktakes::id.desc()).limit(limit).load(conn)?;
+    with_lines(conn, heads)
+}
+
+/// The stocktakes of `heads` with their lines, read in one query for all of them.
+fn with_lines(conn: &mut AnyConnection, heads: Vec<Head>) -> StoreResult<Vec<Stocktake>> {
     let ids: Vec<&String> = heads.iter().map(|h| &h.0).collect();
     let rows: Vec<(String, LineRow)> = stocktake_lines::table
         .filter(stocktake_lines::stocktake_id.eq_any(ids))
