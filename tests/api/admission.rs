@@ -83,5 +83,5 @@ async fn a_full_node_refuses_at_once_with_retry_after_and_its_probes_still_answe
 }
 dual!(
     a_full_node_refuses_at_once_with_retry_after_and_its_probes_still_answer,
-    |c: &mut ecops_server::config::Config| c.max_in_flight_requests = 1
+    |c: &mut ecops_server::config::Config| c.max_in_flight_requests = Some(1)
 );

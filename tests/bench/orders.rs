@@ -130,6 +130,63 @@ fn drive_raw(
     figures(all, start.elapsed())
 }
 
+/// What an open-loop run saw: accepted calls (latency from their scheduled start, so time
+/// spent queued counts), refusals (503) and anything else.
+struct OpenLoop {
+    accepted: Figures,
+    refused: usize,
+    other: usize,
+}
+
+/// Open loop: starts a call every `1 / rate` seconds for `secs` seconds whatever the answers
+/// are, so a server that falls behind shows it in the latencies instead of slowing the load
+/// generator down. `call` answers an HTTP-like status (201 accepted, 503 refused).
+async fn open_loop<F, Fut>(rate: f64, secs: f64, call: F) -> OpenLoop
+where
+    F: Fn(usize) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = u16> + Send + 'static,
+{
+    let call = Arc::new(call);
+    let n = (rate * secs).round().max(1.0) as usize;
+    let start = Instant::now();
+    let mut tasks = Vec::with_capacity(n);
+    for i in 0..n {
+        let due = start + Duration::from_secs_f64(i as f64 / rate);
+        tokio::time::sleep_until(due.into()).await;
+        let call = call.clone();
+        tasks.push(tokio::spawn(async move {
+            let status = call(i).await;
+            (status, due.elapsed())
+        }));
+    }
+    let (mut ok, mut refused, mut other) = (Vec::with_capacity(n), 0, 0);
+    for t in tasks {
+        match t.await {
+            Ok((201, took)) => ok.push(took),
+            Ok((503, _)) => refused += 1,
+            _ => other += 1,
+        }
+    }
+    OpenLoop {
+        accepted: figures(ok, start.elapsed()),
+        refused,
+        other,
+    }
+}
+
+fn open_row(what: &str, rate: f64, api: &OpenLoop, raw: &OpenLoop) {
+    println!(
+        "{what:<22} {rate:>7.0}/s | {:>9.0} /s {:>8.2} {:>8.2} ms (refused {:>5}, other {}) | {:>9.0} /s {:>8.2} {:>8.2} ms",
+        api.accepted.per_sec, api.accepted.p50_ms, api.accepted.p99_ms, api.refused, api.other,
+        raw.accepted.per_sec, raw.accepted.p50_ms, raw.accepted.p99_ms
+    );
+}
+
+/// Threads of this process (the server, the load generator and the raw loops share it).
+fn threads() -> usize {
+    std::fs::read_dir("/proc/self/task").map_or(0, |d| d.count())
+}
+
 /// The customer-service person the raw loop acts as.
 fn taker(id: Uuid) -> ecops_app::Actor {
     ecops_app::Actor {
@@ -206,6 +263,7 @@ async fn run(backend: Backend, queue_orders: usize) {
         "", "N", "API  (throughput  p50  p99)", "raw diesel loop"
     );
 
+    let mut max_create = 0.0;
     for clients in [1usize, 8, 64] {
         let total = 150 * clients.min(8) + 300;
         let (c, t, b) = (client.clone(), token.clone(), base.clone());
@@ -241,6 +299,59 @@ async fn run(backend: Backend, queue_orders: usize) {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
         row("POST /orders", clients, &api, &raw);
+        if clients == 8 {
+            max_create = api.per_sec;
+        }
+    }
+
+    // Open loop at half and twice the closed loop's 8-client throughput.
+    for share in [0.5, 2.0] {
+        let rate = (max_create * share).max(1.0);
+        let (c, t, b) = (client.clone(), token.clone(), base.clone());
+        let tag = format!("open{share}");
+        let api = open_loop(rate, 10.0, move |i| {
+            let (c, t, b) = (c.clone(), t.clone(), b.clone());
+            let body = json!({"channel": "bench", "channel_order_no": format!("{tag}-{i}"), "customer_id": customer,
+                "shipping_address": "Bench street 1", "payment_method": "alipay", "payment_status": "paid",
+                "lines": [{"sku": "BENCH-1", "quantity": 1}]});
+            async move {
+                let r = c.post(format!("{b}/api/v1/orders")).bearer_auth(t.as_str()).json(&body).send().await;
+                r.map_or(0, |r| r.status().as_u16())
+            }
+        })
+        .await;
+        let db = raw_db.clone();
+        let tag = format!("rawopen{share}");
+        let raw = open_loop(rate, 10.0, move |i| {
+            let (db, tag) = (db.clone(), tag.clone());
+            async move {
+                let made = tokio::task::spawn_blocking(move || {
+                    let mut conn = db.conn().ok()?;
+                    authenticate(&mut conn, session, cs);
+                    flow::create(
+                        &mut conn,
+                        &taker(cs),
+                        &new_order(&tag, i, customer),
+                        chrono::Duration::minutes(10),
+                        chrono::Utc::now(),
+                    )
+                    .ok()
+                })
+                .await;
+                if matches!(made, Ok(Some(_))) {
+                    201
+                } else {
+                    0
+                }
+            }
+        })
+        .await;
+        open_row(
+            &format!("POST /orders open {:.0}%", share * 100.0),
+            rate,
+            &api,
+            &raw,
+        );
     }
 
     // Fill the database to `queue_orders` orders through the raw path.
@@ -312,8 +423,22 @@ async fn run(backend: Backend, queue_orders: usize) {
         })
         .await,
     );
+    let threads_before = threads();
+    let mut threads_peak = 0;
     for clients in [1usize, 8, 64] {
         let total = 400 * clients.min(8) + 400;
+        let sampling = Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let sampler = (clients == 64).then(|| {
+            let sampling = sampling.clone();
+            tokio::spawn(async move {
+                let mut peak = 0;
+                while sampling.load(Ordering::Relaxed) {
+                    peak = peak.max(threads());
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+                peak
+            })
+        });
         let (c, t, b, ids2) = (client.clone(), token.clone(), base.clone(), ids.clone());
         let api = drive(clients, total, move |i| {
             let (c, t, b, ids) = (c.clone(), t.clone(), b.clone(), ids2.clone());
@@ -328,6 +453,10 @@ async fn run(backend: Backend, queue_orders: usize) {
             }
         })
         .await;
+        sampling.store(false, Ordering::Relaxed);
+        if let Some(sampler) = sampler {
+            threads_peak = sampler.await.unwrap_or(0);
+        }
         let ids3 = ids.clone();
         let raw = tokio::task::spawn_blocking({
             let db = raw_db.clone();
@@ -347,6 +476,9 @@ async fn run(backend: Backend, queue_orders: usize) {
         .unwrap_or_else(|e| panic!("{e}"));
         row("GET /orders/{id}", clients, &api, &raw);
     }
+    println!(
+        "threads of the process: {threads_before} before the reads, at most {threads_peak} during 64 API readers (pool: 16 connections)"
+    );
 
     // What any request costs before it touches the database: loopback HTTP, the middleware
     // stack and the load generator itself. The detail read's ratio at low concurrency is bounded
@@ -489,14 +621,16 @@ async fn app_url(app: &TestApp) -> String {
 }
 
 /// Overload: `clients` callers creating orders for `secs` seconds against a node that admits
-/// `limit` requests at once. A refused caller waits the `Retry-After` it was given, as a client
+/// the default number of requests at once for its backend and pool. A refused caller waits the `Retry-After` it was given, as a client
 /// should. Prints what was accepted (its latency), what was refused (how fast), any other answer,
 /// and how soon after the load a single order goes through.
-async fn overload(backend: Backend, clients: usize, limit: usize, secs: u64) {
+async fn overload(backend: Backend, clients: usize, secs: u64) {
+    let mut limit = 0;
     let Some(app) = spawn_app_with(backend, |c| {
         c.workers = None;
         c.db.max_connections = 16;
-        c.max_in_flight_requests = limit;
+        c.max_in_flight_requests = None;
+        limit = c.in_flight_limit();
         c.auth.login_rate_per_minute = 100_000;
         c.auth.access_ttl_secs = 86_400;
     })
@@ -603,6 +737,6 @@ async fn main() {
         .unwrap_or(30);
     println!("\nOverload (refused callers wait the Retry-After they get):");
     for backend in [Backend::Sqlite, Backend::Postgres] {
-        overload(backend, 256, 64, secs).await;
+        overload(backend, 256, secs).await;
     }
 }

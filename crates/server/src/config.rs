@@ -138,7 +138,8 @@ pub struct Config {
     /// On SIGTERM, seconds in-flight requests may take to finish.
     pub shutdown_timeout_secs: u64,
     /// Requests worked on at once; the excess is refused with 503 and `Retry-After`. 0: no limit.
-    pub max_in_flight_requests: usize,
+    /// Unset: derived from the pool and the backend ([`Config::in_flight_limit`]).
+    pub max_in_flight_requests: Option<usize>,
     pub db: DbSection,
     pub auth: AuthSection,
     pub password: PasswordSection,
@@ -146,6 +147,23 @@ pub struct Config {
     pub uploads: UploadsSection,
     pub orders: OrdersSection,
     pub attendance: AttendanceSection,
+}
+
+impl Config {
+    /// The node's in-flight limit: the configured one, or one derived from the pool. Measured on
+    /// a 2-core machine with 256 callers (`scripts/bench.sh`): SQLite serializes its writers
+    /// in the process, so a queue of four requests per connection still answers within 100 ms;
+    /// PostgreSQL does its own queueing per connection and wants about one and a half.
+    pub fn in_flight_limit(&self) -> usize {
+        self.max_in_flight_requests.unwrap_or_else(|| {
+            let pool = self.db.max_connections.max(1) as usize;
+            if self.database_url.starts_with("postgres") {
+                pool + pool.div_ceil(2)
+            } else {
+                pool * 4
+            }
+        })
+    }
 }
 
 impl std::fmt::Debug for Config {
@@ -209,7 +227,7 @@ impl Default for Config {
             import_body_limit_bytes: 32 * 1024 * 1024,
             idempotency_ttl_hours: 24,
             shutdown_timeout_secs: 30,
-            max_in_flight_requests: 512,
+            max_in_flight_requests: None,
             db: DbSection {
                 max_connections: 16,
                 sqlite_synchronous: "FULL".to_owned(),
@@ -363,6 +381,20 @@ mod tests {
             let c = Config::load(None).map_err(|e| e.to_string())?;
             assert_eq!(c.bind, "127.0.0.1:7001");
             assert_eq!(c.password.min_length, 12);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn the_in_flight_limit_follows_the_backend_unless_configured() {
+        let mut c = Config::default();
+        assert_eq!(c.in_flight_limit(), 64);
+        c.database_url = "postgres://u@h/db".to_owned();
+        assert_eq!(c.in_flight_limit(), 24);
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("ECOPS_MAX_IN_FLIGHT_REQUESTS", "0");
+            let c = Config::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(c.in_flight_limit(), 0);
             Ok(())
         });
     }

@@ -179,7 +179,7 @@ pub fn http_config(config: &Config, secret: Vec<u8>) -> HttpConfig {
         publish_within_hours: config.approvals.publish_within_hours,
         data_dir: config.data_dir.clone(),
         shutdown_timeout_secs: config.shutdown_timeout_secs,
-        max_in_flight: config.max_in_flight_requests,
+        max_in_flight: config.in_flight_limit(),
         orders: ecops_http::OrderSettings {
             timezone: config.timezone.parse().unwrap_or(chrono_tz::Asia::Shanghai),
             contact_minutes: config.orders.contact_minutes,
