@@ -277,14 +277,19 @@ async fn r_att_9_the_month_is_judged_from_punches_notices_and_corrections(app: T
         1_000 + 1_000 + absence + 3_000 + absence
     );
     assert_eq!(m["full_attendance_bonus_kept"], false);
+    // Every day of the month: 1 November 2026 is a Sunday, so Monday the 2nd is `days[1]`.
     let days = m["days"].as_array().cloned().unwrap_or_default();
-    assert_eq!(days[0]["arrival"]["kind"], "on_time", "07:59:59 is on time");
-    assert_eq!(days[1]["arrival"]["tier"], 1);
-    assert_eq!(days[1]["departure"]["kind"], "early");
-    assert_eq!(days[2]["arrival"]["kind"], "absent");
-    assert_eq!(days[3]["phoned_ahead"], true);
-    assert_eq!(days[3]["arrival"]["tier"], 3);
-    assert_eq!(days[4]["absent"], true);
+    assert_eq!(
+        days[0]["status"], "not_employed",
+        "before the account began"
+    );
+    assert_eq!(days[1]["arrival"]["kind"], "on_time", "07:59:59 is on time");
+    assert_eq!(days[2]["arrival"]["tier"], 1);
+    assert_eq!(days[2]["departure"]["kind"], "early");
+    assert_eq!(days[3]["arrival"]["kind"], "absent");
+    assert_eq!(days[4]["phoned_ahead"], true);
+    assert_eq!(days[4]["arrival"]["tier"], 3);
+    assert_eq!(days[5]["absent"], true);
 
     // Friday's punches were lost by the clock: the manager corrects them, with a reason.
     for (when, dir) in [
@@ -457,9 +462,9 @@ async fn r_att_8_leave_is_asked_ahead_with_a_handover_and_excuses_what_it_covers
     assert_eq!(m["absences"], 1);
     assert_eq!(m["late_by_tier"], json!([0, 0, 0]));
     assert_eq!(m["deductions_fen"], 110_345);
-    assert_eq!(m["days"][1]["arrival"]["kind"], "on_time");
-    assert_eq!(m["days"][2]["on_leave"], true);
-    assert_eq!(m["days"][3]["absent"], true);
+    assert_eq!(m["days"][2]["arrival"]["kind"], "on_time");
+    assert_eq!(m["days"][3]["on_leave"], true);
+    assert_eq!(m["days"][4]["absent"], true);
 
     let mine = app.get("/api/v1/leave-requests", &token).await;
     assert_eq!(mine.body["items"].as_array().map(Vec::len), Some(3));

@@ -227,6 +227,10 @@ fn taker(id: Uuid) -> ecops_app::Actor {
 }
 
 fn new_order(tag: &str, i: usize, customer: Uuid) -> NewOrder {
+    order_of("BENCH-1", tag, i, customer)
+}
+
+fn order_of(sku: &str, tag: &str, i: usize, customer: Uuid) -> NewOrder {
     NewOrder {
         channel: "bench".into(),
         channel_order_no: format!("{tag}-{i}"),
@@ -236,7 +240,7 @@ fn new_order(tag: &str, i: usize, customer: Uuid) -> NewOrder {
         payment_status: "paid".into(),
         discount_limit_bp: ecops_domain::order::ANY_DISCOUNT_BP,
         lines: vec![NewLine {
-            sku: "BENCH-1".into(),
+            sku: sku.into(),
             quantity: 1,
             unit_price_fen: None,
         }],
@@ -657,7 +661,7 @@ async fn overload(backend: Backend, clients: usize, secs: u64, max_create: f64) 
                     flow::create(
                         &mut conn,
                         &taker(cs),
-                        &new_order(&tag, i, customer),
+                        &order_of("LOAD-1", &tag, i, customer),
                         chrono::Duration::minutes(10),
                         chrono::Utc::now(),
                     )

@@ -120,6 +120,10 @@ pub struct MonthQuery {
     /// One person. When omitted: everyone for managers (department manager, general manager,
     /// IT admin), the caller alone for anyone else.
     pub user_id: Option<Uuid>,
+    /// `json` (default) or `csv` (one row per person, UTF-8 with a byte-order mark so that
+    /// spreadsheet programs read the names right).
+    #[cfg_attr(feature = "openapi", param(pattern = "^(json|csv)$"))]
+    pub format: Option<String>,
 }
 
 /// A lateness or early-leave judgement.
@@ -134,11 +138,60 @@ pub struct LapseView {
     pub tier: Option<u8>,
 }
 
-/// One working day of one person (R-ATT-2..5).
+/// What kind of day a date is (the policy's weekdays and the calendar).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DayKind {
+    Working,
+    /// A make-up working day in the calendar (调休上班).
+    MakeUpWorkday,
+    RestDay,
+    /// A public holiday in the calendar.
+    Holiday,
+}
+
+/// Where a day stands for one person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DayStatus {
+    /// Before the start date or after the end date of employment.
+    NotEmployed,
+    /// A rest day or a public holiday.
+    Off,
+    /// A working day still to come, or today before the working day has ended.
+    Upcoming,
+    /// A working day judged.
+    Judged,
+}
+
+/// A punch as a day shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DayPunchView {
+    pub id: Uuid,
+    pub at: DateTime<Utc>,
+    pub direction: PunchDirection,
+    /// `web`, `device` or `correction`.
+    pub source: String,
+    /// A correction's reason.
+    pub reason: Option<String>,
+}
+
+/// One day of one person (R-ATT-2..5): every day of the month, judged when it is a working day
+/// that is over.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DayView {
     pub day: NaiveDate,
+    pub kind: DayKind,
+    /// The calendar's name for a holiday or a make-up working day.
+    pub calendar_name: Option<String>,
+    pub status: DayStatus,
+    /// The policy version that judges the day.
+    pub policy_version: Uuid,
+    pub punches: Vec<DayPunchView>,
     /// The first clock-in and last clock-out, company time.
     pub clock_in: Option<NaiveTime>,
     pub clock_out: Option<NaiveTime>,
@@ -147,9 +200,33 @@ pub struct DayView {
     pub phoned_ahead: bool,
     pub on_leave: bool,
     pub absent: bool,
-    /// A clock-in without a clock-out or the reverse: to be corrected.
+    /// A clock-in without a clock-out or the reverse: to be corrected. While the month is open
+    /// it costs nothing; when it closes the policy's rule applies.
     pub missing_punch: bool,
     pub deduction_fen: i64,
+    /// Why the day is judged as it is, in words.
+    pub reason: Option<String>,
+}
+
+/// A change to a closed month (a correction, leave approved later), shown in the first open
+/// month after it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AdjustmentView {
+    pub id: Uuid,
+    pub concerns_day: NaiveDate,
+    /// `YYYY-MM`: the closed month it concerns.
+    pub concerns_month: String,
+    /// Positive: more deducted; negative: given back.
+    pub deduction_fen: i64,
+    /// The change costs the concerned month's full-attendance bonus after the fact.
+    pub loses_bonus: bool,
+    pub reason: String,
+    /// `correction` or `leave`.
+    pub source: String,
+    pub source_id: Uuid,
+    pub created_by: Uuid,
+    pub created_at: DateTime<Utc>,
 }
 
 /// One person's month (R-ATT-9).
@@ -163,6 +240,8 @@ pub struct MonthView {
     pub staff_level: crate::StaffLevel,
     /// `YYYY-MM`.
     pub month: String,
+    /// Closed: these figures are frozen.
+    pub closed: bool,
     /// Working days judged so far (past days, and today once it has ended).
     pub days_judged: u32,
     pub days_worked: u32,
@@ -173,10 +252,189 @@ pub struct MonthView {
     pub early_by_tier: [u32; 3],
     pub absences: u32,
     pub missing_punches: u32,
+    /// Missing punches not yet corrected in an open month.
+    pub pending_missing_punches: u32,
+    /// The month's own deductions.
     pub deductions_fen: i64,
-    /// R-ATT-6.
+    pub adjustments: Vec<AdjustmentView>,
+    /// Deductions plus adjustments.
+    pub total_deductions_fen: i64,
+    /// R-ATT-6 (and not lost by an adjustment).
     pub full_attendance_bonus_kept: bool,
     pub days: Vec<DayView>,
+}
+
+/// `POST /attendance/months/{month}/close`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CloseMonthRequest {
+    /// Confirms that working days still missing a clock-in or clock-out are judged by the
+    /// policy's rule (by default: as absences). Without it, such days refuse the closing.
+    #[serde(default)]
+    pub confirm_missing_punches: bool,
+}
+
+/// `POST /attendance/months/{month}/reopen` (general manager).
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReopenMonthRequest {
+    #[validate(length(min = 1, max = 2000))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 2000))]
+    pub reason: String,
+}
+
+/// What a day with a missing clock-in or clock-out becomes when its month closes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MissingPunchRule {
+    /// An absence (leaving the post without leave), once the manager confirms at closing.
+    AbsenceOnConfirmation,
+    /// Judged by the punch that is there.
+    JudgedByPunches,
+}
+
+/// The attendance policy's values (R-ATT-1..6). Times are company time, seconds are whole.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AttendancePolicyBody {
+    /// Start of the working day (`08:00:00`).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "08:00:00"))]
+    pub day_start: NaiveTime,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "17:30:00"))]
+    pub day_end: NaiveTime,
+    /// A clock-in up to this many seconds after the start is on time (59).
+    #[cfg_attr(feature = "openapi", schema(maximum = 86400))]
+    pub late_grace_secs: u32,
+    /// Leaving at least this many seconds before the end is early (300).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 86400))]
+    pub early_threshold_secs: u32,
+    /// Upper bounds of tiers 1, 2, 3 in seconds (600, 1200, 1800); beyond: absenteeism.
+    pub tier_limits_secs: [u32; 3],
+    /// Deduction per occurrence by tier for P-level staff, fen.
+    pub fines_p_fen: [i64; 3],
+    /// Deduction per occurrence by tier for M-level staff, fen.
+    pub fines_m_fen: [i64; 3],
+    /// An unapproved absence costs this many daily wages (3).
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 31))]
+    pub absence_wage_multiple: i64,
+    /// The daily wage divides the monthly wage by this many days, in hundredths (2175).
+    #[cfg_attr(feature = "openapi", schema(minimum = 100, maximum = 3100))]
+    pub working_days_per_month_hundredths: i64,
+    /// The working weekdays (`Mon` … `Sun`) unless the calendar says otherwise.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>, example = json!(["Mon", "Tue", "Wed", "Thu", "Fri"])))]
+    #[validate(length(min = 1, max = 7))]
+    pub working_weekdays: Vec<chrono::Weekday>,
+    pub missing_punch: MissingPunchRule,
+    /// Leave kinds that may be filed after they began (`sick`).
+    pub after_the_fact_kinds: Vec<LeaveKind>,
+    /// … within this many days of their start.
+    #[cfg_attr(feature = "openapi", schema(maximum = 31))]
+    pub after_the_fact_days: u32,
+}
+
+/// `POST /attendance/policies` (department manager): a new version, effective from a future day.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreatePolicyVersion {
+    /// Tomorrow at the earliest, and after the last closed month.
+    pub effective_from: NaiveDate,
+    /// IANA time zone of the company under this version (`Asia/Shanghai`).
+    #[validate(length(min = 1, max = 64))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
+    pub timezone: String,
+    #[validate(nested)]
+    pub policy: AttendancePolicyBody,
+    /// Why the policy changes.
+    #[validate(length(min = 1, max = 2000))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 2000))]
+    pub note: String,
+}
+
+/// A policy version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PolicyVersionView {
+    pub id: Uuid,
+    /// The first day it judges (1970-01-01 for the version written at first start).
+    pub effective_from: NaiveDate,
+    pub timezone: String,
+    pub policy: AttendancePolicyBody,
+    pub note: String,
+    /// None for the version written at first start from the configuration.
+    pub created_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What a calendar entry says about its day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CalendarKind {
+    /// A public holiday: not a working day.
+    Holiday,
+    /// A make-up working day: a working day whatever the weekday.
+    Workday,
+}
+
+/// `POST /attendance/calendar` (department manager): the days `from` to `to` (inclusive, at most
+/// 366) become holidays or make-up working days. A day that has an entry refuses the request.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateCalendarEntries {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub kind: CalendarKind,
+    /// `国庆节`, `调休上班` …
+    #[validate(length(min = 1, max = 200))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CalendarEntryView {
+    pub day: NaiveDate,
+    pub kind: CalendarKind,
+    pub name: String,
+    pub created_by: Uuid,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `GET /attendance/calendar` period.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct CalendarQuery {
+    /// First day (inclusive).
+    pub from: NaiveDate,
+    /// Last day (inclusive), at most 366 days after `from`.
+    pub to: NaiveDate,
+}
+
+/// A person's employment dates: days are judged from `started_on` (入职) to `ended_on`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct EmploymentBody {
+    pub started_on: NaiveDate,
+    pub ended_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EmploymentView {
+    pub user_id: Uuid,
+    pub started_on: NaiveDate,
+    pub ended_on: Option<NaiveDate>,
+    /// Recorded through the API (`false`: implied by the account's creation and deactivation).
+    pub recorded: bool,
 }
 
 /// The kinds of leave.

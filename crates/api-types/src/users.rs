@@ -95,6 +95,9 @@ pub struct CreateUserRequest {
     /// Every account starts as `viewer`. Asking for more here files a permission-level request
     /// that takes effect only once approved (R-ACL-4).
     pub permission_level: Option<String>,
+    /// The first working day (入职), from which attendance is judged; the account's creation
+    /// day when omitted. May lie in the past, not in a closed month.
+    pub employed_from: Option<chrono::NaiveDate>,
 }
 
 /// The created user and, if a higher level was asked for, the request that awaits approval.

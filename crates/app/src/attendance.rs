@@ -95,9 +95,19 @@ pub fn correct(conn: &mut AnyConnection, actor: &Actor, p: Punch) -> AppResult<P
             "a correction of one's own attendance needs another manager",
         ));
     }
+    let reason = p.source.parts().2.unwrap_or_default().to_owned();
     write_tx(conn, |conn| {
         staff::active(conn, p.user_id, "user_id")?;
-        record(conn, actor, &p)?;
+        // A correction for a closed month shows as an adjustment in the next open one.
+        let day = crate::workdays::company_date(conn, p.punched_at)?;
+        crate::attendance_month::with_adjustment(
+            conn,
+            actor,
+            (p.user_id, day),
+            ("correction", p.id, &reason),
+            p.created_at,
+            |conn| record(conn, actor, &p),
+        )?;
         Ok(p)
     })
 }

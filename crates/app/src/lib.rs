@@ -14,6 +14,7 @@ pub mod aftersales;
 pub mod api_tokens;
 pub mod approvals;
 pub mod attendance;
+pub mod attendance_month;
 pub mod bootstrap;
 pub mod customers;
 pub mod duty;
@@ -30,6 +31,7 @@ pub mod sessions;
 pub mod staff;
 pub mod stocktakes;
 pub mod users;
+pub mod workdays;
 
 pub use approvals::Actor;
 pub use error::{AppError, AppResult};

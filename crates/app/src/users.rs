@@ -100,6 +100,7 @@ pub fn create(
     actor: &Actor,
     new: NewUser,
     level: Option<PermissionLevel>,
+    employed_from: Option<chrono::NaiveDate>,
     now: DateTime<Utc>,
 ) -> AppResult<(User, Option<ApprovalRequest>)> {
     actor.require(
@@ -125,11 +126,39 @@ pub fn create(
             other => other.into(),
         })?;
         let user = users::get(conn, new.id)?;
+        if let Some(started_on) = employed_from {
+            if new.is_special {
+                return Err(AppError::invalid(
+                    "employed_from",
+                    "service accounts have no employment",
+                ));
+            }
+            if ecops_persistence::repo::workdays::last_closed(conn)?
+                .is_some_and(|m| started_on < m.next().first())
+            {
+                return Err(AppError::rule(
+                    "month_closed",
+                    "the start date lies in a closed month",
+                ));
+            }
+            let employment = ecops_persistence::repo::workdays::Employment {
+                user_id: user.id,
+                started_on,
+                ended_on: None,
+            };
+            ecops_persistence::repo::workdays::set_employment(
+                conn,
+                &employment,
+                Some(actor.id),
+                now,
+            )?;
+        }
         let entry = actor.audit_entry(
             "user.create",
             subject(user.id),
             Outcome::Success,
-            json!({"username": user.username, "roles": user.roles, "is_special": user.is_special}),
+            json!({"username": user.username, "roles": user.roles, "is_special": user.is_special,
+                   "employed_from": employed_from}),
         );
         audit::append(conn, &entry, now)?;
         let request = match level {

@@ -5,7 +5,7 @@
 //! zone of the policy in force. Money is in fen.
 
 use crate::StaffLevel;
-use chrono::{NaiveTime, Timelike};
+use chrono::{NaiveTime, Timelike, Weekday};
 use serde::{Deserialize, Serialize};
 
 /// One version of the attendance policy. The defaults are the rule book's.
@@ -31,6 +31,50 @@ pub struct AttendancePolicy {
     /// R-ATT-5: the daily wage is the monthly wage divided by this many working days, in
     /// hundredths (2175 = 21.75 days).
     pub working_days_per_month_hundredths: i64,
+    /// The weekdays that are working days unless the calendar says otherwise.
+    #[serde(default = "weekdays")]
+    pub working_weekdays: Vec<Weekday>,
+    /// What a day with a clock-in and no clock-out (or the reverse) becomes when its month is
+    /// closed.
+    #[serde(default)]
+    pub missing_punch: MissingPunchRule,
+    /// Leave kinds that may be filed after they began (sick leave by default) …
+    #[serde(default = "after_the_fact_kinds")]
+    pub after_the_fact_kinds: Vec<String>,
+    /// … within this many days of their start.
+    #[serde(default = "after_the_fact_days")]
+    pub after_the_fact_days: u32,
+}
+
+fn weekdays() -> Vec<Weekday> {
+    vec![
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+    ]
+}
+
+fn after_the_fact_kinds() -> Vec<String> {
+    vec!["sick".to_owned()]
+}
+
+fn after_the_fact_days() -> u32 {
+    3
+}
+
+/// What a missing clock-out (or clock-in) becomes once the month is closed. Until then the day
+/// shows the missing punch and costs nothing for it: a correction may still come.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MissingPunchRule {
+    /// Absenteeism (leaving the post without leave, R-ATT-5), but only once the department
+    /// manager confirms it when closing the month.
+    #[default]
+    AbsenceOnConfirmation,
+    /// Judged by the punch that is there; the missing one costs nothing.
+    JudgedByPunches,
 }
 
 fn hms(h: u32, m: u32, s: u32) -> NaiveTime {
@@ -49,6 +93,10 @@ impl Default for AttendancePolicy {
             fines_m_fen: [3_000, 6_000, 9_000],
             absence_wage_multiple: 3,
             working_days_per_month_hundredths: 2175,
+            working_weekdays: weekdays(),
+            missing_punch: MissingPunchRule::default(),
+            after_the_fact_kinds: after_the_fact_kinds(),
+            after_the_fact_days: after_the_fact_days(),
         }
     }
 }
@@ -108,6 +156,18 @@ impl AttendancePolicy {
                 "working_days_per_month_hundredths",
                 "must be between 1 and 31 days",
             );
+        }
+        let mut days = self.working_weekdays.clone();
+        days.sort_by_key(|d| d.num_days_from_monday());
+        days.dedup();
+        if days.is_empty() || days.len() != self.working_weekdays.len() {
+            return err(
+                "working_weekdays",
+                "name each working weekday once, at least one",
+            );
+        }
+        if self.after_the_fact_days > 31 {
+            return err("after_the_fact_days", "must be at most 31");
         }
         Ok(())
     }
@@ -393,6 +453,26 @@ pub fn summarize<'a>(days: impl IntoIterator<Item = &'a DayVerdict>) -> MonthSum
         }
     }
     s
+}
+
+/// What a day's verdict becomes when its month is closed: a missing punch the policy turns into
+/// absenteeism once the manager has confirmed it (`confirmed`). Other days stay as judged.
+pub fn settle(
+    policy: &AttendancePolicy,
+    monthly_wage_fen: i64,
+    verdict: &DayVerdict,
+    confirmed: bool,
+) -> DayVerdict {
+    let mut v = verdict.clone();
+    if v.missing_punch
+        && !v.absent
+        && confirmed
+        && policy.missing_punch == MissingPunchRule::AbsenceOnConfirmation
+    {
+        v.absent = true;
+        v.deduction_fen = policy.absence_deduction_fen(monthly_wage_fen);
+    }
+    v
 }
 
 #[cfg(test)]

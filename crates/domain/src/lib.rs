@@ -13,5 +13,6 @@ pub mod order;
 pub mod password;
 pub mod product;
 pub mod revision;
+pub mod workdays;
 
 pub use access::{JobRole, PermissionLevel, StaffLevel};

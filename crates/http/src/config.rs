@@ -52,7 +52,6 @@ pub struct HttpConfig {
     /// Orders, after-sales and exports.
     pub orders: OrderSettings,
     /// Attendance policy and working days.
-    pub attendance: AttendanceSettings,
     /// The data folder (exports are written under it).
     pub data_dir: PathBuf,
     /// On SIGTERM, how long in-flight requests (and open event streams) may take to finish.
@@ -60,24 +59,6 @@ pub struct HttpConfig {
     /// Requests this node works on at once; beyond it a request is refused at once with 503 and
     /// `Retry-After` (health, readiness and metrics always answer). 0: no limit.
     pub max_in_flight: usize,
-}
-
-/// Attendance rules in force (R-ATT-1..6).
-#[derive(Debug, Clone)]
-pub struct AttendanceSettings {
-    pub policy: ecops_domain::attendance::AttendancePolicy,
-    /// The days of the week that are working days.
-    pub working_days: Vec<chrono::Weekday>,
-}
-
-impl Default for AttendanceSettings {
-    fn default() -> Self {
-        use chrono::Weekday::*;
-        AttendanceSettings {
-            policy: ecops_domain::attendance::AttendancePolicy::default(),
-            working_days: vec![Mon, Tue, Wed, Thu, Fri],
-        }
-    }
 }
 
 /// Deadlines and schedules of orders and after-sales (R-ORD-3, R-ORD-8, R-AFS-2).
@@ -158,7 +139,6 @@ impl HttpConfig {
             publish_within_hours: 48,
             upload_limits: UploadLimits::default(),
             orders: OrderSettings::default(),
-            attendance: AttendanceSettings::default(),
             data_dir: PathBuf::from("data"),
             shutdown_timeout_secs: 30,
             max_in_flight: 512,

@@ -16,6 +16,6 @@ pub mod wire;
 
 pub use app::serve;
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use config::{AttendanceSettings, HttpConfig, JwtSettings, OrderSettings, UploadLimits};
+pub use config::{HttpConfig, JwtSettings, OrderSettings, UploadLimits};
 pub use error::{ApiError, ApiResult};
 pub use state::AppState;

@@ -5,7 +5,7 @@
 use crate::routes::{
     aftersales, api_tokens, approvals, attendance, audit, auth, bootstrap, customers, deadlines,
     duty, exports, health, leave, me, order_import, order_stream, orders, page_revisions,
-    product_import, product_requests, products, promotions, stocktakes, users,
+    product_import, product_requests, products, promotions, stocktakes, users, workdays,
 };
 use ecops_api_types::Problem;
 use utoipa::openapi::path::Operation;
@@ -39,7 +39,7 @@ use utoipa_actix_web::AppExt;
         (name = "orders", description = "Orders: immutable core, events, queue, hash chain, daily exports"),
         (name = "customers", description = "Customers and the bad-customer flag"),
         (name = "aftersales", description = "After-sales cases and reports"),
-        (name = "attendance", description = "Punches from the dashboard and clocking devices, corrections, notices, each person's month"),
+        (name = "attendance", description = "Punches from the dashboard and clocking devices, corrections, notices, the month of each person and of the department, closing, policy versions, the working-day calendar, employment dates"),
         (name = "leave", description = "Leave requests with handover, approved by the department manager"),
         (name = "duty", description = "Duty rosters: shifts, the weekend rotation, who is on duty now"),
         (name = "reports", description = "Department figures: deadlines met and missed per person")
@@ -99,7 +99,16 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(attendance::correct)
                 .service(attendance::record_notice)
                 .service(attendance::list_punches)
-                .service(attendance::month)
+                .service(workdays::month)
+                .service(workdays::close_month)
+                .service(workdays::reopen_month)
+                .service(workdays::list_policies)
+                .service(workdays::create_policy)
+                .service(workdays::list_calendar)
+                .service(workdays::create_calendar)
+                .service(workdays::delete_calendar)
+                .service(workdays::get_employment)
+                .service(workdays::set_employment)
                 .service(leave::create_leave)
                 .service(leave::list_leave)
                 .service(leave::get_leave)

@@ -244,6 +244,32 @@ pub fn actor(who: &Identity, meta: &RequestMeta) -> ecops_app::approvals::Actor 
     }
 }
 
+/// A CSV download: `rows` with the first as the header, named `{name}.csv`. `bom` starts the
+/// file with a UTF-8 byte-order mark, which spreadsheet programs need to read Chinese names.
+pub fn csv_response(
+    name: &str,
+    rows: Vec<Vec<String>>,
+    bom: bool,
+) -> ApiResult<actix_web::HttpResponse> {
+    let start = if bom {
+        "\u{feff}".as_bytes().to_vec()
+    } else {
+        Vec::new()
+    };
+    let mut w = csv::Writer::from_writer(start);
+    for r in rows {
+        w.write_record(&r).map_err(ApiError::internal)?;
+    }
+    let bytes = w.into_inner().map_err(ApiError::internal)?;
+    Ok(actix_web::HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}.csv\""),
+        ))
+        .body(bytes))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -133,6 +133,60 @@ pub fn stored<T>(what: &str, s: &str, parse: fn(&str) -> Option<T>) -> ApiResult
     parse(s).ok_or_else(|| ApiError::internal(format!("stored {what} `{s}` is not a known value")))
 }
 
+pub fn day_kind(k: &ecops_domain::workdays::DayKind) -> api::DayKind {
+    use ecops_domain::workdays::DayKind as D;
+    match k {
+        D::Working => api::DayKind::Working,
+        D::MakeUpWorkday => api::DayKind::MakeUpWorkday,
+        D::RestDay => api::DayKind::RestDay,
+        D::Holiday => api::DayKind::Holiday,
+    }
+}
+
+pub fn day_status(s: ecops_app::attendance_month::DayStatus) -> api::DayStatus {
+    use ecops_app::attendance_month::DayStatus as S;
+    match s {
+        S::NotEmployed => api::DayStatus::NotEmployed,
+        S::Off => api::DayStatus::Off,
+        S::Upcoming => api::DayStatus::Upcoming,
+        S::Judged => api::DayStatus::Judged,
+    }
+}
+
+pub fn calendar_kind(k: ecops_domain::workdays::CalendarKind) -> api::CalendarKind {
+    use ecops_domain::workdays::CalendarKind as K;
+    match k {
+        K::Holiday => api::CalendarKind::Holiday,
+        K::Workday => api::CalendarKind::Workday,
+    }
+}
+
+pub fn calendar_kind_in(k: api::CalendarKind) -> ecops_domain::workdays::CalendarKind {
+    use ecops_domain::workdays::CalendarKind as K;
+    match k {
+        api::CalendarKind::Holiday => K::Holiday,
+        api::CalendarKind::Workday => K::Workday,
+    }
+}
+
+pub fn missing_punch_rule(r: ecops_domain::attendance::MissingPunchRule) -> api::MissingPunchRule {
+    use ecops_domain::attendance::MissingPunchRule as R;
+    match r {
+        R::AbsenceOnConfirmation => api::MissingPunchRule::AbsenceOnConfirmation,
+        R::JudgedByPunches => api::MissingPunchRule::JudgedByPunches,
+    }
+}
+
+pub fn missing_punch_rule_in(
+    r: api::MissingPunchRule,
+) -> ecops_domain::attendance::MissingPunchRule {
+    use ecops_domain::attendance::MissingPunchRule as R;
+    match r {
+        api::MissingPunchRule::AbsenceOnConfirmation => R::AbsenceOnConfirmation,
+        api::MissingPunchRule::JudgedByPunches => R::JudgedByPunches,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -481,6 +481,65 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    attendance_policies (id) {
+        id -> Text,
+        effective_from -> Date,
+        timezone -> Text,
+        policy -> Text,
+        note -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    attendance_calendar (day) {
+        day -> Date,
+        kind -> Text,
+        name -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    employments (user_id) {
+        user_id -> Text,
+        started_on -> Date,
+        ended_on -> Nullable<Date>,
+        updated_by -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    attendance_closings (month) {
+        month -> Text,
+        closed_by -> Text,
+        closed_at -> Timestamp,
+        missing_punches_confirmed -> Integer,
+        figures -> Text,
+    }
+}
+
+diesel::table! {
+    attendance_adjustments (id) {
+        id -> Text,
+        user_id -> Text,
+        concerns_day -> Date,
+        concerns_month -> Text,
+        applied_month -> Text,
+        deduction_fen -> BigInt,
+        loses_bonus -> Integer,
+        reason -> Text,
+        source -> Text,
+        source_id -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(password_history -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -496,6 +555,11 @@ diesel::joinable!(orders -> customers (customer_id));
 diesel::joinable!(aftersales_lines -> aftersales_cases (case_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    attendance_policies,
+    attendance_calendar,
+    employments,
+    attendance_closings,
+    attendance_adjustments,
     installation,
     duty_shifts,
     leave_requests,

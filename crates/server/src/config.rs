@@ -305,6 +305,7 @@ impl Config {
         ecops_domain::attendance::AttendancePolicy {
             start: self.attendance.day_start,
             end: self.attendance.day_end,
+            working_weekdays: self.attendance.working_days.clone(),
             ..Default::default()
         }
     }

@@ -199,10 +199,6 @@ pub fn http_config(config: &Config, secret: Vec<u8>) -> HttpConfig {
                 customer_service_fen: config.orders.aftersales_authority_customer_service_fen,
             },
         },
-        attendance: ecops_http::AttendanceSettings {
-            policy: config.attendance_policy(),
-            working_days: config.attendance.working_days.clone(),
-        },
         upload_limits: ecops_http::UploadLimits {
             image_bytes: config.uploads.max_image_bytes,
             video_bytes: config.uploads.max_video_bytes,
@@ -228,6 +224,15 @@ impl Application {
         let secret = jwt_secret(config)?;
         let http = http_config(config, secret);
         let generated = bootstrap_admin(&db, config, &http.password_policy, clock.now())?;
+        // The configuration's attendance policy becomes the first version once; after that the
+        // versions are managed through the API.
+        ecops_app::workdays::seed(
+            &mut *db.conn()?,
+            config.attendance_policy(),
+            &config.timezone,
+            clock.now(),
+        )
+        .map_err(|e| StartupError::Bootstrap(e.to_string()))?;
         let listener = TcpListener::bind(&config.bind)
             .map_err(|e| StartupError::Config(format!("cannot listen on {}: {e}", config.bind)))?;
         let port = listener.local_addr()?.port();

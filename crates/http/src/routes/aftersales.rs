@@ -255,21 +255,6 @@ fn period(
     Ok((start(from)?, start(to.succ_opt().unwrap_or(to))?))
 }
 
-fn csv_response(name: &str, rows: Vec<Vec<String>>) -> ApiResult<HttpResponse> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    for r in rows {
-        w.write_record(&r).map_err(ApiError::internal)?;
-    }
-    let bytes = w.into_inner().map_err(ApiError::internal)?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}.csv\""),
-        ))
-        .body(bytes))
-}
-
 /// R-AFS-3: after-sales figures per day for any period, as JSON or CSV.
 #[utoipa::path(tag = "aftersales", security(("bearer" = [])), params(ReportQuery),
     responses((status = 200, description = "One entry per day", content((Vec<DailyAftersales> = "application/json"), (String = "text/csv")))))]
@@ -333,7 +318,7 @@ pub async fn daily_report(
                 .concat(),
             );
         }
-        return csv_response("aftersales-daily", out);
+        return crate::support::csv_response("aftersales-daily", out, false);
     }
     match q.format.as_deref() {
         None | Some("json") => Ok(HttpResponse::Ok().json(rows)),
@@ -438,7 +423,7 @@ pub async fn factory_report(
                 r.description.clone(),
             ]);
         }
-        return csv_response("aftersales-factory", out);
+        return crate::support::csv_response("aftersales-factory", out, false);
     }
     Ok(HttpResponse::Ok().json(rows))
 }

@@ -25,6 +25,7 @@ pub mod products;
 pub mod promotions;
 pub mod stocktakes;
 pub mod users;
+pub mod workdays;
 
 use crate::error::{ApiError, ApiResult};
 use ecops_api_types::{ApprovalRequestView, UserView};

@@ -109,7 +109,8 @@ pub async fn create_user(
                 is_special: body.is_special,
                 roles,
             };
-            let (user, request) = ecops_app::users::create(conn, &a, new, level, now)?;
+            let (user, request) =
+                ecops_app::users::create(conn, &a, new, level, body.employed_from, now)?;
             Ok(CreateUserResponse {
                 user: user_view(&user, show_wage, &policy),
                 permission_request: request.as_ref().map(approval_view),

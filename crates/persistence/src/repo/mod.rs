@@ -20,6 +20,7 @@ pub mod sessions;
 pub mod stock;
 pub mod stocktakes;
 pub mod users;
+pub mod workdays;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
