@@ -21,3 +21,4 @@ mod products;
 mod promotions;
 mod stocktakes;
 mod users;
+mod workdays;

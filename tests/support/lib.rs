@@ -128,6 +128,9 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -
         ..Config::default()
     };
     config.db.max_connections = 8;
+    // The concurrency tests fire bursts above the default in-flight limit of so small a pool to
+    // prove their locks; admission control has its own test (`admission`).
+    config.max_in_flight_requests = Some(512);
     // Open event streams end with the test rather than holding the server for 30 s.
     config.shutdown_timeout_secs = 1;
     tweak(&mut config);

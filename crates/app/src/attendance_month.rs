@@ -446,6 +446,7 @@ pub fn close(
 ) -> AppResult<MonthFigures> {
     actor.require(PermissionLevel::Operator, &[JobRole::DeptManager])?;
     write_tx(conn, |conn| {
+        lock_month(conn, month)?;
         workdays::check_closing(month, today, store::last_closed(conn)?).map_err(|e| {
             use workdays::ClosingRefusal as R;
             match e {
@@ -525,6 +526,7 @@ pub fn reopen(
 ) -> AppResult<()> {
     actor.require(PermissionLevel::Operator, &[JobRole::GeneralManager])?;
     write_tx(conn, |conn| {
+        lock_month(conn, month)?;
         let last = store::last_closed(conn)?;
         match last {
             Some(l) if l == month => {}
@@ -550,6 +552,14 @@ pub fn reopen(
     })
 }
 
+/// Closing a month, reopening it and a change to one of its days take turns (PostgreSQL: an
+/// advisory lock per month), so a correction committed while the month closes is either in the
+/// frozen figures or an adjustment, never lost between them.
+fn lock_month(conn: &mut AnyConnection, month: Month) -> AppResult<()> {
+    ecops_persistence::db::lock_subject(conn, "attendance_month", &month.label())?;
+    Ok(())
+}
+
 /// Inside a write transaction: if `day` lies in a closed month, runs `change` and records what
 /// it made different for `user` as an adjustment in the first open month; otherwise just runs
 /// it. The closed month's figures are never touched.
@@ -562,6 +572,7 @@ pub fn with_adjustment<T>(
     change: impl FnOnce(&mut AnyConnection) -> AppResult<T>,
 ) -> AppResult<T> {
     let concerned = Month::of(day);
+    lock_month(conn, concerned)?;
     let Some(closing) = store::closing(conn, concerned)? else {
         return change(conn);
     };
