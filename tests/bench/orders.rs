@@ -206,6 +206,21 @@ fn server_threads() -> usize {
     })
 }
 
+/// CPU time (nanoseconds, user and system) the server's threads have used so far, from the
+/// scheduler's per-thread accounting.
+fn server_cpu_ns() -> u64 {
+    std::fs::read_dir("/proc/self/task").map_or(0, |d| {
+        d.filter_map(Result::ok)
+            .filter(|t| {
+                std::fs::read_to_string(t.path().join("comm"))
+                    .is_ok_and(|n| !n.starts_with("bench") && !n.starts_with("raw"))
+            })
+            .filter_map(|t| std::fs::read_to_string(t.path().join("schedstat")).ok())
+            .filter_map(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+            .sum()
+    })
+}
+
 /// The customer-service person the raw loop acts as.
 fn taker(id: Uuid) -> ecops_app::Actor {
     ecops_app::Actor {
@@ -290,7 +305,15 @@ async fn run(backend: Backend, queue_orders: usize) -> f64 {
     );
 
     let mut max_create = 0.0;
-    for clients in [1usize, 8, 64] {
+    // `BENCH_READS_ONLY=1` measures the reads alone (for a profiler), each cell
+    // `BENCH_READ_SCALE` times as long.
+    let reads_only = std::env::var_os("BENCH_READS_ONLY").is_some();
+    let read_scale: usize = std::env::var("BENCH_READ_SCALE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    let write_cells: &[usize] = if reads_only { &[] } else { &[1, 8, 64] };
+    for &clients in write_cells {
         let total = 150 * clients.min(8) + 300;
         let (c, t, b) = (client.clone(), token.clone(), base.clone());
         let tag = format!("api{clients}");
@@ -402,7 +425,7 @@ async fn run(backend: Backend, queue_orders: usize) -> f64 {
     let threads_before = server_threads();
     let mut threads_peak = 0;
     for clients in [1usize, 8, 64] {
-        let total = 400 * clients.min(8) + 400;
+        let total = (400 * clients.min(8) + 400) * read_scale;
         let sampling = Arc::new(std::sync::atomic::AtomicBool::new(true));
         let sampler = (clients == 64).then(|| {
             let sampling = sampling.clone();
@@ -416,6 +439,7 @@ async fn run(backend: Backend, queue_orders: usize) -> f64 {
             })
         });
         let (c, t, b, ids2) = (client.clone(), token.clone(), base.clone(), ids.clone());
+        let cpu_before = server_cpu_ns();
         let api = drive(clients, total, move |i| {
             let (c, t, b, ids) = (c.clone(), t.clone(), b.clone(), ids2.clone());
             async move {
@@ -429,6 +453,7 @@ async fn run(backend: Backend, queue_orders: usize) -> f64 {
             }
         })
         .await;
+        let cpu_ms = (server_cpu_ns() - cpu_before) as f64 / 1e6 / total as f64;
         sampling.store(false, Ordering::Relaxed);
         if let Some(sampler) = sampler {
             threads_peak = sampler.await.unwrap_or(0);
@@ -451,6 +476,7 @@ async fn run(backend: Backend, queue_orders: usize) -> f64 {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
         row("GET /orders/{id}", clients, &api, &raw);
+        println!("{:<30} server CPU per request: {cpu_ms:.3} ms (all its threads, user and system)", "");
     }
     println!(
         "server threads: {threads_before} before the reads, at most {threads_peak} during 64 API readers (pool: 16 connections)"
@@ -781,6 +807,9 @@ async fn bench() {
     if std::env::var_os("BENCH_OVERLOAD_ONLY").is_none() {
         max_sqlite = run(Backend::Sqlite, queue_orders).await;
         max_pg = run(Backend::Postgres, queue_orders).await;
+    }
+    if std::env::var_os("BENCH_READS_ONLY").is_some() {
+        return;
     }
     let secs = std::env::var("BENCH_OVERLOAD_SECS")
         .ok()

@@ -151,16 +151,17 @@ pub struct Config {
 
 impl Config {
     /// The node's in-flight limit: the configured one, or one derived from the pool. Measured on
-    /// a 2-core machine with 256 callers (`scripts/bench.sh`): SQLite serializes its writers
-    /// in the process, so a queue of four requests per connection still answers within 100 ms;
-    /// PostgreSQL does its own queueing per connection and wants about one and a half.
+    /// a 2-core machine with 256 callers and an open loop at twice the maximum
+    /// (`scripts/bench.sh`): SQLite serializes its writers in the process, and two requests per
+    /// connection keep the accepted ones' p99 near 55 ms at full throughput; on PostgreSQL one per
+    /// two connections does the same (near 80 ms), while more only lengthens the queue.
     pub fn in_flight_limit(&self) -> usize {
         self.max_in_flight_requests.unwrap_or_else(|| {
             let pool = self.db.max_connections.max(1) as usize;
             if self.database_url.starts_with("postgres") {
-                pool + pool.div_ceil(2)
+                pool.div_ceil(2)
             } else {
-                pool * 4
+                pool * 2
             }
         })
     }
@@ -389,9 +390,9 @@ mod tests {
     #[test]
     fn the_in_flight_limit_follows_the_backend_unless_configured() {
         let mut c = Config::default();
-        assert_eq!(c.in_flight_limit(), 64);
+        assert_eq!(c.in_flight_limit(), 32);
         c.database_url = "postgres://u@h/db".to_owned();
-        assert_eq!(c.in_flight_limit(), 24);
+        assert_eq!(c.in_flight_limit(), 8);
         figment::Jail::expect_with(|jail| {
             jail.set_env("ECOPS_MAX_IN_FLIGHT_REQUESTS", "0");
             let c = Config::load(None).map_err(|e| e.to_string())?;

@@ -96,11 +96,16 @@ fn roles_of(
     conn: &mut AnyConnection,
     ids: &[String],
 ) -> StoreResult<HashMap<String, Vec<JobRole>>> {
-    let rows: Vec<(String, String)> = user_roles::table
-        .filter(user_roles::user_id.eq_any(ids))
+    let query = user_roles::table
         .select((user_roles::user_id, user_roles::role))
-        .order((user_roles::user_id, user_roles::role))
-        .load(conn)?;
+        .order((user_roles::user_id, user_roles::role));
+    // One account (every authenticated request) is an equality: SQLite never caches a prepared
+    // `IN (…)`, whose number of parameters varies.
+    let rows: Vec<(String, String)> = match ids {
+        [] => Vec::new(),
+        [one] => query.filter(user_roles::user_id.eq(one)).load(conn)?,
+        many => query.filter(user_roles::user_id.eq_any(many)).load(conn)?,
+    };
     let mut map: HashMap<String, Vec<JobRole>> = HashMap::new();
     for (uid, role) in rows {
         map.entry(uid).or_default().push(role.parse()?);
