@@ -476,7 +476,10 @@ async fn run(backend: Backend, queue_orders: usize) -> f64 {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
         row("GET /orders/{id}", clients, &api, &raw);
-        println!("{:<30} server CPU per request: {cpu_ms:.3} ms (all its threads, user and system)", "");
+        println!(
+            "{:<30} server CPU per request: {cpu_ms:.3} ms (all its threads, user and system)",
+            ""
+        );
     }
     println!(
         "server threads: {threads_before} before the reads, at most {threads_peak} during 64 API readers (pool: 16 connections)"
