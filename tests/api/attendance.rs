@@ -30,23 +30,6 @@ async fn punch_at(app: &TestApp, token: &str, when: &str, direction: &str) -> Va
     r.body
 }
 
-/// A device account and its API token with `attendance:write`.
-async fn device_token(app: &TestApp) -> String {
-    let admin = app.admin_token().await;
-    let device = app
-        .seed_user("gate-1", &[], PermissionLevel::Operator)
-        .await;
-    let r = app
-        .post(
-            "/api/v1/api-tokens",
-            Some(&admin),
-            &json!({"name": "front gate clock", "user_id": device, "scopes": ["attendance:write"]}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
-    r.body["token"].as_str().unwrap_or_default().to_owned()
-}
-
 async fn r_att_7_punches_are_recorded_to_the_second_and_never_edited(app: TestApp) {
     app.clock
         .set(local("2026-11-23 07:59:30") + chrono::Duration::milliseconds(750));
@@ -133,7 +116,7 @@ async fn r_att_7_a_device_retrying_at_once_records_its_punch_once(app: TestApp) 
     let (staff, staff_token) = app
         .user_token("wa.one", &[JobRole::Warehouse], PermissionLevel::Operator)
         .await;
-    let device = device_token(&app).await;
+    let device = app.device_token("gate-1").await;
     let now = {
         use chrono::Timelike;
         let t = app.clock.now_utc();

@@ -19,6 +19,7 @@ mod page_revisions;
 mod passwords;
 mod products;
 mod promotions;
+mod punch_import;
 mod stocktakes;
 mod users;
 mod workdays;

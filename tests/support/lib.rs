@@ -355,6 +355,21 @@ impl TestApp {
         (id, self.token(username, USER_PASSWORD).await)
     }
 
+    /// A clocking device: an account `name` and its API token with `attendance:write`.
+    pub async fn device_token(&self, name: &str) -> String {
+        let admin = self.admin_token().await;
+        let device = self.seed_user(name, &[], PermissionLevel::Operator).await;
+        let r = self
+            .post(
+                "/api/v1/api-tokens",
+                Some(&admin),
+                &serde_json::json!({"name": format!("{name} clock"), "user_id": device, "scopes": ["attendance:write"]}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        r.body["token"].as_str().unwrap_or_default().to_owned()
+    }
+
     /// Runs blocking database work against the test database.
     pub async fn with_db<T: Send + 'static>(
         &self,

@@ -525,3 +525,41 @@ pub struct LeaveQuery {
     )]
     pub status: Option<String>,
 }
+
+/// One row of a punch import that needs attention: refused (nothing of it written), or reported
+/// by the device before.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PunchImportRow {
+    /// 1-based row (line) number, header excluded.
+    pub row: usize,
+    pub device_id: Option<String>,
+    pub device_punch_id: Option<String>,
+    /// `already_recorded` or `error`.
+    pub outcome: crate::PunchImportOutcome,
+    /// The punch recorded earlier under this device punch id.
+    pub punch_id: Option<Uuid>,
+    /// A stable code of the refusal (`unknown_user`, `not_employed`, `month_closed`,
+    /// `punch_in_future`, `invalid_time`, `duplicate_row`, `device_punch_reused`, `invalid_row`).
+    pub code: Option<String>,
+    pub errors: Vec<crate::FieldError>,
+}
+
+/// The answer to `POST /attendance/punch-imports`: counts over the whole file, and the rows that
+/// were not recorded now (at most the first 1,000 of them; `rows_truncated` says if more).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PunchImportReport {
+    pub dry_run: bool,
+    pub total: usize,
+    /// Recorded now.
+    pub created: usize,
+    /// Would be recorded (dry run).
+    pub valid: usize,
+    /// Reported before with the same device punch id: nothing written (retries are safe).
+    pub already_recorded: usize,
+    /// Refused rows: nothing of them written.
+    pub failed: usize,
+    pub rows: Vec<PunchImportRow>,
+    pub rows_truncated: bool,
+}

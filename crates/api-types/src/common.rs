@@ -420,6 +420,11 @@ wire_enum! {
 }
 
 wire_enum! {
+    /// What became of a row of a punch import that was not recorded now.
+    PunchImportOutcome { AlreadyRecorded => "already_recorded", Error => "error", }
+}
+
+wire_enum! {
     /// How a punch was recorded.
     PunchSource { Web => "web", Device => "device", Correction => "correction", }
 }
@@ -510,6 +515,11 @@ mod wire_enum_tests {
             ImportOutcome::parse,
         );
         round_trip(PriceSource::ALL, PriceSource::as_str, PriceSource::parse);
+        round_trip(
+            PunchImportOutcome::ALL,
+            PunchImportOutcome::as_str,
+            PunchImportOutcome::parse,
+        );
         round_trip(
             AttachmentKind::ALL,
             AttachmentKind::as_str,

@@ -4,13 +4,17 @@
 use crate::approvals::Actor;
 use crate::error::{AppError, AppResult};
 use crate::staff;
-use chrono::{DateTime, Utc};
-use ecops_persistence::db::write_tx;
-use ecops_persistence::repo::attendance::{self as punches, Notice, Punch};
+use chrono::{DateTime, TimeZone, Utc};
+use ecops_domain::workdays::Month;
+use ecops_persistence::db::{read_tx, write_tx};
+use ecops_persistence::repo::attendance::{self as punches, Direction, Notice, Punch, Source};
 use ecops_persistence::repo::audit::{self, Outcome};
 use ecops_persistence::repo::users;
+use ecops_persistence::repo::workdays::{self, Employment};
 use ecops_persistence::{AnyConnection, StoreError};
 use serde_json::json;
+use std::collections::HashMap;
+use uuid::Uuid;
 
 /// The refusal code of a device punch id reported twice.
 const DUPLICATE: &str = "duplicate_device_punch";
@@ -148,4 +152,277 @@ pub fn record_notice(
         audit::append(conn, &entry, now)?;
         Ok(n)
     })
+}
+
+/// Whom a row of a punch file names: an account id or a username (device files usually carry
+/// the staff number the account was created with).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PersonRef {
+    Id(Uuid),
+    Username(String),
+}
+
+/// One punch read from a clocking device's file.
+#[derive(Debug, Clone)]
+pub struct ImportedPunch {
+    /// The row in the file (1-based, header excluded).
+    pub row: usize,
+    pub device_id: String,
+    pub device_punch_id: String,
+    pub person: PersonRef,
+    pub direction: Direction,
+    pub at: PunchTime,
+}
+
+/// When a device says a punch happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PunchTime {
+    /// An instant (the file gave an offset).
+    Exact(DateTime<Utc>),
+    /// A wall-clock time in the company's time zone of that day (what most devices export).
+    Local(chrono::NaiveDateTime),
+}
+
+/// What became of one row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RowOutcome {
+    /// Recorded now.
+    Created(Uuid),
+    /// Would be recorded (dry run).
+    Valid,
+    /// The device reported this punch before (same person and direction): nothing written.
+    AlreadyRecorded(Uuid),
+    /// Refused; nothing of the row was written.
+    Refused {
+        code: &'static str,
+        field: &'static str,
+        message: String,
+    },
+}
+
+/// Who sends a punch file: a clocking device's API token, or the department manager.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Importer {
+    Device,
+    Manager,
+}
+
+fn refused(code: &'static str, field: &'static str, message: impl Into<String>) -> RowOutcome {
+    RowOutcome::Refused {
+        code,
+        field,
+        message: message.into(),
+    }
+}
+
+/// Imports one batch of a device file in one transaction: each row is checked (a known, active
+/// person employed that day; not in a closed month; not later than `now`) and recorded, or
+/// reported as recorded before, or refused with its reason; a refused row writes nothing and
+/// never stops the others. The months the batch touches are locked against a concurrent
+/// closing. On a dry run nothing is written. The caller splits a long file into batches, so a
+/// year of a department's punches never sits in memory at once.
+pub fn import_punches(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    by: Importer,
+    batch: &[ImportedPunch],
+    dry_run: bool,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<RowOutcome>> {
+    if by == Importer::Manager {
+        actor.require(
+            ecops_domain::PermissionLevel::Operator,
+            &[ecops_domain::JobRole::DeptManager],
+        )?;
+    }
+    if dry_run {
+        return read_tx(conn, |conn| import_batch(conn, actor, batch, now, false));
+    }
+    let run = |conn: &mut AnyConnection| {
+        write_tx(conn, |conn| {
+            let outcomes = import_batch(conn, actor, batch, now, true)?;
+            let created = outcomes
+                .iter()
+                .filter(|o| matches!(o, RowOutcome::Created(_)))
+                .count();
+            if created > 0 {
+                let entry = actor.audit_entry(
+                    "attendance.punch_import",
+                    None,
+                    Outcome::Success,
+                    json!({"rows": batch.len(), "created": created,
+                           "first_row": batch.first().map(|p| p.row),
+                           "last_row": batch.last().map(|p| p.row)}),
+                );
+                audit::append(conn, &entry, now)?;
+            }
+            Ok(outcomes)
+        })
+    };
+    // A concurrent import of the same file can insert a row between this batch's check and its
+    // insert (the unique key refuses it and the transaction is void): the batch runs again and
+    // reports those rows as recorded before.
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match run(conn) {
+            Err(AppError::Conflict {
+                code: DUPLICATE, ..
+            }) if attempt < 3 => continue,
+            other => return other,
+        }
+    }
+}
+
+fn import_batch(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    batch: &[ImportedPunch],
+    now: DateTime<Utc>,
+    write: bool,
+) -> AppResult<Vec<RowOutcome>> {
+    let versions = crate::attendance_month::versions(conn)?;
+    let tz_on = |day: chrono::NaiveDate| -> chrono_tz::Tz {
+        versions
+            .on(day)
+            .timezone
+            .parse()
+            .unwrap_or(chrono_tz::Asia::Shanghai)
+    };
+    // Each row's instant and company date (a wall-clock time that does not exist in the zone,
+    // in a daylight-saving gap, has none).
+    let when: Vec<Option<(DateTime<Utc>, chrono::NaiveDate)>> = batch
+        .iter()
+        .map(|p| {
+            let at = match p.at {
+                PunchTime::Exact(t) => Some(t),
+                PunchTime::Local(local) => tz_on(local.date())
+                    .from_local_datetime(&local)
+                    .earliest()
+                    .map(|t| t.with_timezone(&Utc)),
+            }?;
+            Some((at, at.with_timezone(&tz_on(at.date_naive())).date_naive()))
+        })
+        .collect();
+    // Lock every month the batch touches, in order, before reading whether it is closed.
+    let mut months: Vec<Month> = when.iter().flatten().map(|(_, d)| Month::of(*d)).collect();
+    months.sort();
+    months.dedup();
+    let mut closed = HashMap::new();
+    for m in months {
+        if write {
+            crate::attendance_month::lock_month(conn, m)?;
+        }
+        closed.insert(m, workdays::closing(conn, m)?.is_some());
+    }
+    let mut people: HashMap<PersonRef, Option<(users::User, Employment)>> = HashMap::new();
+    let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut out = Vec::with_capacity(batch.len());
+    for (p, when) in batch.iter().zip(when) {
+        let person = match people.get(&p.person) {
+            Some(known) => known.clone(),
+            None => {
+                let user = match &p.person {
+                    PersonRef::Id(id) => users::find(conn, *id)?,
+                    PersonRef::Username(name) => users::find_by_username(conn, name)?,
+                };
+                let known = match user {
+                    Some(u) if !u.is_special => {
+                        let e = crate::workdays::employment_of(conn, &u)?;
+                        Some((u, e))
+                    }
+                    _ => None,
+                };
+                people.insert(p.person.clone(), known.clone());
+                known
+            }
+        };
+        let Some((user, employment)) = person else {
+            out.push(refused(
+                "unknown_user",
+                "user",
+                "no staff account has this id or username",
+            ));
+            continue;
+        };
+        let Some((at, day)) = when else {
+            out.push(refused(
+                "invalid_time",
+                "at",
+                "this wall-clock time does not exist in the company's time zone",
+            ));
+            continue;
+        };
+        if at > now + chrono::Duration::minutes(5) {
+            out.push(refused("punch_in_future", "at", "lies in the future"));
+            continue;
+        }
+        if !ecops_domain::workdays::employed_on(employment.started_on, employment.ended_on, day) {
+            out.push(refused(
+                "not_employed",
+                "at",
+                format!("{} was not employed on {day} (a start date is recorded with PUT /users/{{id}}/employment)", user.username),
+            ));
+            continue;
+        }
+        if closed.get(&Month::of(day)).copied().unwrap_or(false) {
+            out.push(refused(
+                "month_closed",
+                "at",
+                format!(
+                    "{} is closed; a missing punch there is a correction by the department manager",
+                    Month::of(day).label()
+                ),
+            ));
+            continue;
+        }
+        if let Some(first) = seen.insert((&p.device_id, &p.device_punch_id), p.row) {
+            out.push(refused(
+                "duplicate_row",
+                "device_punch_id",
+                format!("row {first} of this file has the same device punch id"),
+            ));
+            continue;
+        }
+        if let Some(existing) = punches::find_device_punch(conn, &p.device_id, &p.device_punch_id)?
+        {
+            out.push(
+                if existing.user_id == user.id && existing.direction == p.direction {
+                    RowOutcome::AlreadyRecorded(existing.id)
+                } else {
+                    refused(
+                        "device_punch_reused",
+                        "device_punch_id",
+                        "this device punch id was recorded for another person or direction",
+                    )
+                },
+            );
+            continue;
+        }
+        if !write {
+            out.push(RowOutcome::Valid);
+            continue;
+        }
+        let punch = Punch {
+            id: Uuid::now_v7(),
+            user_id: user.id,
+            direction: p.direction,
+            punched_at: at,
+            source: Source::Device {
+                device_id: p.device_id.clone(),
+                device_punch_id: p.device_punch_id.clone(),
+            },
+            recorded_by: actor.id,
+            created_at: now,
+        };
+        punches::insert(conn, &punch).map_err(|e| match e {
+            StoreError::Unique(_) => AppError::conflict(
+                DUPLICATE,
+                "this device already reported a punch with this id",
+            ),
+            e => e.into(),
+        })?;
+        out.push(RowOutcome::Created(punch.id));
+    }
+    Ok(out)
 }

@@ -555,7 +555,7 @@ pub fn reopen(
 /// Closing a month, reopening it and a change to one of its days take turns (PostgreSQL: an
 /// advisory lock per month), so a correction committed while the month closes is either in the
 /// frozen figures or an adjustment, never lost between them.
-fn lock_month(conn: &mut AnyConnection, month: Month) -> AppResult<()> {
+pub(crate) fn lock_month(conn: &mut AnyConnection, month: Month) -> AppResult<()> {
     ecops_persistence::db::lock_subject(conn, "attendance_month", &month.label())?;
     Ok(())
 }

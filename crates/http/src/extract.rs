@@ -294,12 +294,8 @@ impl ImportBody {
     }
 }
 
-/// Reads an import body of at most `limit` bytes; any other content type is a 415.
-pub async fn import_body(
-    req: &HttpRequest,
-    payload: web::Payload,
-    limit: usize,
-) -> Result<ImportBody, ApiError> {
+/// Whether an import body is CSV (`true`) or NDJSON (`false`); any other content type is a 415.
+pub fn import_is_csv(req: &HttpRequest) -> Result<bool, ApiError> {
     let media = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -307,19 +303,53 @@ pub async fn import_body(
         .and_then(|v| v.split(';').next())
         .map(|v| v.trim().to_ascii_lowercase())
         .unwrap_or_default();
-    let csv = match media.as_str() {
-        "text/csv" => true,
-        "application/x-ndjson" | "application/ndjson" | "application/jsonl" => false,
-        _ => {
-            return Err(ApiError::UnsupportedMediaType {
-                detail: "send text/csv or application/x-ndjson".to_owned(),
-            })
-        }
-    };
+    match media.as_str() {
+        "text/csv" => Ok(true),
+        "application/x-ndjson" | "application/ndjson" | "application/jsonl" => Ok(false),
+        _ => Err(ApiError::UnsupportedMediaType {
+            detail: "send text/csv or application/x-ndjson".to_owned(),
+        }),
+    }
+}
+
+/// Reads an import body of at most `limit` bytes; any other content type is a 415.
+pub async fn import_body(
+    req: &HttpRequest,
+    payload: web::Payload,
+    limit: usize,
+) -> Result<ImportBody, ApiError> {
+    let csv = import_is_csv(req)?;
     let body = read_body(&mut payload.into_inner(), limit).await?;
     Ok(if csv {
         ImportBody::Csv(body)
     } else {
         ImportBody::Ndjson(body)
     })
+}
+
+/// Writes a body of at most `limit` bytes to an anonymous temporary file (removed when dropped)
+/// and rewinds it, so a large import is read row by row instead of held in memory.
+pub async fn spool_body(payload: web::Payload, limit: usize) -> Result<std::fs::File, ApiError> {
+    use std::io::{Seek, Write};
+    let spool_error = |e: std::io::Error| ApiError::Internal(format!("spooling an import: {e}"));
+    let mut file = tempfile::tempfile().map_err(spool_error)?;
+    let mut payload = payload.into_inner();
+    let mut written = 0usize;
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| match e {
+            actix_web::error::PayloadError::Overflow => ApiError::PayloadTooLarge { limit },
+            other => ApiError::bad_request(
+                "unreadable_body",
+                format!("could not read the body: {other}"),
+            ),
+        })?;
+        written += chunk.len();
+        if written > limit {
+            return Err(ApiError::PayloadTooLarge { limit });
+        }
+        // Page-cache writes of one network chunk: short enough for the event loop.
+        file.write_all(&chunk).map_err(spool_error)?;
+    }
+    file.rewind().map_err(spool_error)?;
+    Ok(file)
 }

@@ -5,7 +5,8 @@
 use crate::routes::{
     aftersales, api_tokens, approvals, attendance, audit, auth, bootstrap, customers, deadlines,
     duty, exports, health, leave, me, order_import, order_stream, orders, page_revisions,
-    product_import, product_requests, products, promotions, stocktakes, users, workdays,
+    product_import, product_requests, products, promotions, punch_import, stocktakes, users,
+    workdays,
 };
 use ecops_api_types::Problem;
 use utoipa::openapi::path::Operation;
@@ -96,6 +97,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(product_requests::apply_price)
                 .service(attendance::punch_now)
                 .service(attendance::device_punch)
+                .service(punch_import::import_punches)
                 .service(attendance::correct)
                 .service(attendance::record_notice)
                 .service(attendance::list_punches)
@@ -285,6 +287,7 @@ mod tests {
             ("LapseKind", spelled(api::LapseKind::ALL)),
             ("StocktakeState", spelled(api::StocktakeState::ALL)),
             ("ImportOutcome", spelled(api::ImportOutcome::ALL)),
+            ("PunchImportOutcome", spelled(api::PunchImportOutcome::ALL)),
             ("PriceSource", spelled(api::PriceSource::ALL)),
             ("AttachmentKind", spelled(api::AttachmentKind::ALL)),
             ("DeadlineKind", spelled(api::DeadlineKind::ALL)),

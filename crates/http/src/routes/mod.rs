@@ -23,6 +23,7 @@ pub mod product_import;
 pub mod product_requests;
 pub mod products;
 pub mod promotions;
+pub mod punch_import;
 pub mod stocktakes;
 pub mod users;
 pub mod workdays;
