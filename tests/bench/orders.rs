@@ -787,6 +787,10 @@ async fn overload(backend: Backend, clients: usize, secs: u64, max_create: f64) 
     );
 }
 
+/// The server binary's allocator, so the benchmark measures what runs in production.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .thread_name("bench")
