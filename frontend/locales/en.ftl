@@ -98,6 +98,7 @@ kind-permission_level = Permission level
 kind-bad_customer = Bad customer
 kind-leave = Leave
 kind-official_account_change = Official account change
+kind-shift_swap = Shift swap
 role-general_manager = General manager
 role-marketing_director = Marketing director
 role-dept_manager = Department manager

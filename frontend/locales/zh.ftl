@@ -98,6 +98,7 @@ kind-permission_level = 权限级别
 kind-bad_customer = 劣质客户
 kind-leave = 请假
 kind-official_account_change = 官方账号变更
+kind-shift_swap = 换班
 role-general_manager = 总经理
 role-marketing_director = 市场总监
 role-dept_manager = 电商部经理

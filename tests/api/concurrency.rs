@@ -120,3 +120,89 @@ async fn r_dut_1_twenty_overlapping_shifts_at_once_roster_one(app: TestApp) {
     .await;
 }
 dual!(r_dut_1_twenty_overlapping_shifts_at_once_roster_one);
+
+/// Twenty colleagues accepted to take the same shift; the department manager approves the twenty
+/// requests at once (each decision pausing between its check and its write): one swap applies,
+/// the others are refused as `subject_changed`, and the shift has one person.
+async fn r_dut_1_twenty_swap_approvals_for_one_shift_at_once_apply_one(app: TestApp) {
+    app.clock.set(local("2026-11-23 10:00"));
+    let op = PermissionLevel::Operator;
+    let (_, manager) = app.user_token("de.pt", &[JobRole::DeptManager], op).await;
+    let (a, a_token) = app
+        .user_token("cs.a", &[JobRole::CustomerService], op)
+        .await;
+    let r = app
+        .post(
+            "/api/v1/duty/shifts",
+            Some(&manager),
+            &json!({"user_id": a, "kind": "weekend_service",
+                    "starts_at": local("2026-11-28 08:30"), "ends_at": local("2026-11-28 21:00")}),
+        )
+        .await;
+    let shift = r.body["id"].as_str().unwrap_or_default().to_owned();
+    let mut requests = Vec::new();
+    for i in 0..20 {
+        let (mate, mate_token) = app
+            .user_token(&format!("cs.m{i}"), &[JobRole::CustomerService], op)
+            .await;
+        let swap = app
+            .post(
+                "/api/v1/duty/swaps",
+                Some(&a_token),
+                &json!({"shift_id": shift, "colleague_id": mate, "reason": "away"}),
+            )
+            .await;
+        let id = swap.body["id"].as_str().unwrap_or_default().to_owned();
+        let accepted = app
+            .post(
+                &format!("/api/v1/duty/swaps/{id}/answer"),
+                Some(&mate_token),
+                &json!({"accept": true}),
+            )
+            .await;
+        assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.text);
+        requests.push(
+            accepted.body["approval_request_id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+        );
+    }
+    fail::cfg("duty::swap::checked", "sleep(30)").unwrap_or_else(|e| panic!("{e}"));
+    let replies: Vec<Reply> = futures_util::future::join_all(
+        requests
+            .iter()
+            .map(|req| app.decide(req, &manager, "approve")),
+    )
+    .await;
+    fail::remove("duty::swap::checked");
+    let texts: Vec<&String> = replies.iter().map(|r| &r.text).collect();
+    assert!(
+        replies.iter().all(|r| !r.status.is_server_error()),
+        "{texts:?}"
+    );
+    assert_eq!(
+        replies
+            .iter()
+            .filter(|r| r.status == StatusCode::OK)
+            .count(),
+        1,
+        "{texts:?}"
+    );
+    for r in replies.iter().filter(|r| r.status != StatusCode::OK) {
+        r.assert_problem(422, "subject_changed");
+    }
+    let on = app
+        .get(
+            &format!(
+                "/api/v1/duty/shifts?from={}&to={}",
+                local("2026-11-28 00:00").to_rfc3339().replace('+', "%2B"),
+                local("2026-11-29 00:00").to_rfc3339().replace('+', "%2B")
+            ),
+            &manager,
+        )
+        .await;
+    assert_eq!(on.body.as_array().map(Vec::len), Some(1), "{}", on.text);
+    assert_ne!(on.body[0]["user_id"], a.to_string());
+}
+dual!(r_dut_1_twenty_swap_approvals_for_one_shift_at_once_apply_one);

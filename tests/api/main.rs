@@ -21,5 +21,6 @@ mod products;
 mod promotions;
 mod punch_import;
 mod stocktakes;
+mod swaps;
 mod users;
 mod workdays;

@@ -142,6 +142,7 @@ error_codes! {
     MalformedCsv => "malformed_csv",
     MalformedJson => "malformed_json",
     MethodNotAllowed => "method_not_allowed",
+    MissingDutyRole => "missing_duty_role",
     MissingPunchesPending => "missing_punches_pending",
     MissingRole => "missing_role",
     MissingScope => "missing_scope",
@@ -154,6 +155,7 @@ error_codes! {
     NotFound => "not_found",
     NotProposer => "not_proposer",
     NotStaff => "not_staff",
+    NotYourSwap => "not_your_swap",
     NotYours => "not_yours",
     NothingToChange => "nothing_to_change",
     NoticeExists => "notice_exists",
@@ -181,8 +183,11 @@ error_codes! {
     SelfDeactivation => "self_deactivation",
     SessionRequired => "session_required",
     ShiftCancelled => "shift_cancelled",
+    ShiftStarted => "shift_started",
     StocktakePosted => "stocktake_posted",
     SubjectChanged => "subject_changed",
+    SwapAnswered => "swap_answered",
+    SwapWithSelf => "swap_with_self",
     Unauthorized => "unauthorized",
     Unavailable => "unavailable",
     UnknownReference => "unknown_reference",
@@ -245,6 +250,7 @@ pub enum ApprovalKind {
     BadCustomer,
     Leave,
     OfficialAccountChange,
+    ShiftSwap,
 }
 
 /// Where an approval request stands.

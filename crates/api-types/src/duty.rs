@@ -105,3 +105,61 @@ pub struct DutyNowView {
     /// Every shift under way.
     pub on_duty: Vec<ShiftView>,
 }
+
+/// `POST /duty/swaps`: the person on a shift asks a colleague to take it, optionally in exchange
+/// for one of the colleague's shifts. The roster changes only when the colleague accepts and the
+/// department manager approves (approval kind `shift_swap`).
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SwapRequest {
+    pub shift_id: Uuid,
+    pub colleague_id: Uuid,
+    #[serde(default)]
+    pub exchange_shift_id: Option<Uuid>,
+    #[validate(length(min = 1, max = 2000))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 2000))]
+    pub reason: String,
+}
+
+/// Where a shift swap stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SwapStateView {
+    /// Asked; the colleague has not answered.
+    Requested,
+    /// The colleague agreed; waiting for the department manager's approval.
+    Accepted,
+    Declined,
+    Approved,
+    Rejected,
+    Withdrawn,
+    /// Another swap of the same shift was approved first.
+    Superseded,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SwapView {
+    pub id: Uuid,
+    pub shift_id: Uuid,
+    pub exchange_shift_id: Option<Uuid>,
+    pub requested_by: Uuid,
+    pub colleague_id: Uuid,
+    pub reason: String,
+    pub state: SwapStateView,
+    /// The approval request filed when the colleague accepted.
+    pub approval_request_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub answered_at: Option<DateTime<Utc>>,
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+/// `POST /duty/swaps/{id}/answer`: the colleague accepts or declines.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SwapAnswer {
+    pub accept: bool,
+}

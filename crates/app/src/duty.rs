@@ -5,12 +5,12 @@ use crate::error::{AppError, AppResult};
 use crate::staff;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
-use ecops_domain::approval::ApprovalState;
+use ecops_domain::approval::{ApprovalKind, ApprovalState};
 use ecops_domain::duty::{self as rules, DutyKind, DutyPolicy, Shift};
 use ecops_domain::JobRole;
 use ecops_persistence::db::{lock_subject, write_tx};
 use ecops_persistence::repo::audit::{self, NewEntry, Outcome};
-use ecops_persistence::repo::duty::{self, ShiftRow};
+use ecops_persistence::repo::duty::{self, ShiftRow, Swap, SwapState};
 use ecops_persistence::repo::leave;
 use ecops_persistence::AnyConnection;
 use serde_json::json;
@@ -245,4 +245,402 @@ fn utc(t: NaiveDateTime, tz: Tz) -> DateTime<Utc> {
     tz.from_local_datetime(&t)
         .earliest()
         .map_or_else(|| t.and_utc(), |x| x.with_timezone(&Utc))
+}
+
+/// A request to hand a shift to a colleague.
+#[derive(Debug, Clone)]
+pub struct SwapInput {
+    pub shift_id: Uuid,
+    pub colleague_id: Uuid,
+    /// One of the colleague's shifts the requester takes in return (an exchange); none: the
+    /// colleague simply takes the shift over.
+    pub exchange_shift_id: Option<Uuid>,
+    pub reason: String,
+}
+
+/// `shift_swap` approvals carry the swap.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct SwapApproval {
+    pub swap_id: Uuid,
+}
+
+fn swap_entry(actor: &Actor, action: &str, s: &Swap) -> NewEntry {
+    NewEntry {
+        action: action.to_owned(),
+        subject_type: Some("shift_swap".to_owned()),
+        subject_id: Some(s.id.to_string()),
+        outcome: Outcome::Success,
+        detail: json!({"shift_id": s.shift_id, "exchange_shift_id": s.exchange_shift_id,
+                       "requested_by": s.requested_by, "colleague_id": s.colleague_id,
+                       "state": s.state.as_str()}),
+        ..actor.audit.clone()
+    }
+}
+
+/// A live shift of `owner` that has not begun at `now`.
+fn future_shift_of(
+    conn: &mut AnyConnection,
+    id: Uuid,
+    owner: Uuid,
+    now: DateTime<Utc>,
+    field: &str,
+) -> AppResult<ShiftRow> {
+    let s = duty::find(conn, id)?
+        .filter(|s| s.cancelled_at.is_none())
+        .ok_or_else(|| AppError::invalid(field, "no such live shift"))?;
+    if s.user_id != owner {
+        return Err(AppError::invalid(
+            field,
+            "the shift belongs to someone else",
+        ));
+    }
+    if s.starts_at <= now {
+        return Err(AppError::rule(
+            "shift_started",
+            "a shift that has begun is not swapped: the department manager changes the roster",
+        ));
+    }
+    Ok(s)
+}
+
+/// Locks the calendars of two people in a fixed order (no deadlock between two swaps).
+fn lock_calendars(conn: &mut AnyConnection, a: Uuid, b: Uuid) -> AppResult<()> {
+    let (first, second) = if a < b { (a, b) } else { (b, a) };
+    lock_subject(conn, staff::CALENDAR, &first.to_string())?;
+    lock_subject(conn, staff::CALENDAR, &second.to_string())?;
+    Ok(())
+}
+
+/// The person on a shift asks a colleague to take it (optionally in exchange for one of the
+/// colleague's shifts). Nothing changes on the roster until the colleague accepts and the
+/// department manager approves.
+pub fn request_swap(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    input: SwapInput,
+    now: DateTime<Utc>,
+) -> AppResult<Swap> {
+    if input.colleague_id == actor.id {
+        return Err(AppError::rule(
+            "swap_with_self",
+            "a swap needs a colleague other than yourself",
+        ));
+    }
+    write_tx(conn, |conn| {
+        let shift = future_shift_of(conn, input.shift_id, actor.id, now, "shift_id")?;
+        let colleague = staff::active(conn, input.colleague_id, "colleague_id")?;
+        if let Some(role) = shift.kind.role_needed() {
+            if !colleague.roles.contains(&role) {
+                return Err(AppError::invalid(
+                    "colleague_id",
+                    format!(
+                        "{} duty needs the {} role",
+                        shift.kind.as_str(),
+                        role.as_str()
+                    ),
+                ));
+            }
+        }
+        if let Some(ex) = input.exchange_shift_id {
+            let theirs = future_shift_of(conn, ex, colleague.id, now, "exchange_shift_id")?;
+            if let Some(role) = theirs.kind.role_needed() {
+                let me = staff::active(conn, actor.id, "exchange_shift_id")?;
+                if !me.roles.contains(&role) {
+                    return Err(AppError::invalid(
+                        "exchange_shift_id",
+                        format!(
+                            "{} duty needs the {} role",
+                            theirs.kind.as_str(),
+                            role.as_str()
+                        ),
+                    ));
+                }
+            }
+        }
+        let swap = Swap {
+            id: Uuid::now_v7(),
+            shift_id: shift.id,
+            exchange_shift_id: input.exchange_shift_id,
+            requested_by: actor.id,
+            colleague_id: colleague.id,
+            reason: input.reason.trim().to_owned(),
+            state: SwapState::Requested,
+            approval_request_id: None,
+            created_at: now,
+            answered_at: None,
+            decided_at: None,
+        };
+        duty::insert_swap(conn, &swap)?;
+        audit::append(conn, &swap_entry(actor, "duty.swap_requested", &swap), now)?;
+        Ok(swap)
+    })
+}
+
+/// The colleague answers. Accepting checks that they may take the shift now (role, leave, no
+/// other duty then) and files the approval request to the department manager; declining ends
+/// the swap.
+pub fn answer_swap(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: Uuid,
+    accept: bool,
+    now: DateTime<Utc>,
+) -> AppResult<(
+    Swap,
+    Option<ecops_persistence::repo::approvals::ApprovalRequest>,
+)> {
+    write_tx(conn, |conn| {
+        let swap = duty::find_swap(conn, id)?.ok_or_else(|| AppError::not_found("no such swap"))?;
+        if swap.colleague_id != actor.id {
+            return Err(AppError::forbidden(
+                "not_your_swap",
+                "only the colleague asked answers a swap",
+            ));
+        }
+        if swap.state != SwapState::Requested {
+            return Err(AppError::conflict(
+                "swap_answered",
+                format!("the swap is {}", swap.state.as_str()),
+            ));
+        }
+        if !accept {
+            duty::set_swap_state(
+                conn,
+                id,
+                SwapState::Requested,
+                SwapState::Declined,
+                None,
+                now,
+            )?;
+            let swap =
+                duty::find_swap(conn, id)?.ok_or_else(|| AppError::not_found("no such swap"))?;
+            audit::append(conn, &swap_entry(actor, "duty.swap_declined", &swap), now)?;
+            return Ok((swap, None));
+        }
+        lock_calendars(conn, swap.requested_by, swap.colleague_id)?;
+        let shift = future_shift_of(conn, swap.shift_id, swap.requested_by, now, "shift_id")?;
+        check_available(conn, &swap, &shift, None)?;
+        let payload = serde_json::to_value(SwapApproval { swap_id: id })
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let request = crate::approvals::submit(
+            conn,
+            ApprovalKind::ShiftSwap,
+            ("shift_swap", id.to_string()),
+            actor,
+            payload,
+            &swap.reason,
+            None,
+            now,
+        )?;
+        duty::set_swap_state(
+            conn,
+            id,
+            SwapState::Requested,
+            SwapState::Accepted,
+            Some(request.id),
+            now,
+        )?;
+        let swap = duty::find_swap(conn, id)?.ok_or_else(|| AppError::not_found("no such swap"))?;
+        audit::append(conn, &swap_entry(actor, "duty.swap_accepted", &swap), now)?;
+        Ok((swap, Some(request)))
+    })
+}
+
+/// Whether the colleague may take `shift` (and the requester the exchanged one): role, leave,
+/// no other live duty then apart from the shifts being exchanged. `exchange` is the colleague's
+/// shift when it is already cancelled by the swap being applied.
+fn check_available(
+    conn: &mut AnyConnection,
+    swap: &Swap,
+    shift: &ShiftRow,
+    exchange: Option<&ShiftRow>,
+) -> AppResult<()> {
+    let mut colleague_busy = duty::live_between(
+        conn,
+        Some(swap.colleague_id),
+        shift.starts_at,
+        shift.ends_at,
+    )?;
+    colleague_busy.retain(|s| Some(s.id) != swap.exchange_shift_id);
+    if colleague_busy.is_empty() {
+        let person = staff::active(conn, swap.colleague_id, "colleague_id")?;
+        if let Some(role) = shift.kind.role_needed() {
+            if !person.roles.contains(&role) {
+                return Err(AppError::rule(
+                    "missing_duty_role",
+                    format!(
+                        "{} duty needs the {} role",
+                        shift.kind.as_str(),
+                        role.as_str()
+                    ),
+                ));
+            }
+        }
+        if let Some(l) = leave::overlapping(
+            conn,
+            Some(swap.colleague_id),
+            &[ApprovalState::Approved],
+            shift.starts_at,
+            shift.ends_at,
+        )?
+        .first()
+        {
+            return Err(AppError::rule(
+                "on_leave",
+                format!(
+                    "{} is on approved leave {} – {}",
+                    person.display_name, l.starts_at, l.ends_at
+                ),
+            ));
+        }
+    } else {
+        check_person(
+            conn,
+            swap.colleague_id,
+            shift.kind,
+            shift.starts_at,
+            shift.ends_at,
+            "colleague_id",
+        )?;
+    }
+    if let Some(ex) = exchange {
+        check_person(
+            conn,
+            swap.requested_by,
+            ex.kind,
+            ex.starts_at,
+            ex.ends_at,
+            "exchange_shift_id",
+        )?;
+    }
+    Ok(())
+}
+
+/// The effect of an approved `shift_swap`: with both calendars locked, the shift (and the
+/// exchanged one) must still be live, not begun and held by the same people, and the colleague
+/// must still be free and allowed to take it; then the shifts are cancelled and rostered anew to
+/// the other person, the swap is approved, and other open swaps of the same shifts are
+/// superseded. Otherwise the decision is refused and nothing is written. Concurrent approvals of
+/// swaps of one shift take turns on the requester's calendar lock, so one wins.
+pub fn apply_swap(
+    conn: &mut AnyConnection,
+    swap_id: Uuid,
+    approver: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let changed = |m: &str| AppError::rule("subject_changed", m.to_owned());
+    let swap = duty::find_swap(conn, swap_id)?
+        .ok_or_else(|| AppError::not_found("the swap no longer exists"))?;
+    lock_calendars(conn, swap.requested_by, swap.colleague_id)?;
+    if swap.state != SwapState::Accepted {
+        return Err(changed("the swap is no longer waiting for a decision"));
+    }
+    let live = |s: Option<ShiftRow>, owner: Uuid| {
+        s.filter(|s| s.cancelled_at.is_none() && s.user_id == owner && s.starts_at > now)
+    };
+    let shift = live(duty::find(conn, swap.shift_id)?, swap.requested_by).ok_or_else(|| {
+        changed("the shift was changed, cancelled or has begun since the swap was asked")
+    })?;
+    let exchange = match swap.exchange_shift_id {
+        Some(id) => Some(
+            live(duty::find(conn, id)?, swap.colleague_id).ok_or_else(|| {
+                changed("the colleague's shift was changed, cancelled or has begun")
+            })?,
+        ),
+        None => None,
+    };
+    fail::fail_point!("duty::swap::checked");
+    // Conditional updates: a shift cancelled meanwhile (by a swap applied concurrently, on
+    // PostgreSQL seen once its transaction commits) refuses this one.
+    if !duty::cancel(conn, shift.id, approver, now)? {
+        return Err(changed("the shift was changed since the swap was asked"));
+    }
+    if let Some(ex) = &exchange {
+        if !duty::cancel(conn, ex.id, approver, now)? {
+            return Err(changed(
+                "the colleague's shift was changed since the swap was asked",
+            ));
+        }
+    }
+    check_available(conn, &swap, &shift, exchange.as_ref())?;
+    let anew = |s: &ShiftRow, to: Uuid| ShiftRow {
+        id: Uuid::now_v7(),
+        user_id: to,
+        kind: s.kind,
+        starts_at: s.starts_at,
+        ends_at: s.ends_at,
+        created_by: approver,
+        created_at: now,
+        cancelled_at: None,
+        cancelled_by: None,
+    };
+    let mut rostered = vec![anew(&shift, swap.colleague_id)];
+    if let Some(ex) = &exchange {
+        rostered.push(anew(ex, swap.requested_by));
+    }
+    for r in &rostered {
+        duty::insert(conn, r)?;
+    }
+    if !duty::set_swap_state(
+        conn,
+        swap.id,
+        SwapState::Accepted,
+        SwapState::Approved,
+        None,
+        now,
+    )? {
+        return Err(changed("the swap is no longer waiting for a decision"));
+    }
+    // Other offers for the same shifts can no longer happen.
+    let mut others = duty::open_swaps_of_shift(conn, shift.id)?;
+    if let Some(ex) = &exchange {
+        others.extend(duty::open_swaps_of_shift(conn, ex.id)?);
+    }
+    // Their approval requests stay pending (closing them here would wait for a decision of
+    // them running now, which waits for this one's calendar lock: a deadlock); deciding one
+    // later is refused as `subject_changed`, and rejecting it is what the manager does.
+    for o in others.iter().filter(|o| o.id != swap.id) {
+        duty::set_swap_state(conn, o.id, o.state, SwapState::Superseded, None, now)?;
+    }
+    let cancelled: Vec<Uuid> = std::iter::once(shift.id)
+        .chain(exchange.as_ref().map(|e| e.id))
+        .collect();
+    let rostered_ids: Vec<Uuid> = rostered.iter().map(|r| r.id).collect();
+    let superseded: Vec<Uuid> = others
+        .iter()
+        .filter(|o| o.id != swap.id)
+        .map(|o| o.id)
+        .collect();
+    audit::append(
+        conn,
+        &NewEntry {
+            actor_id: Some(approver),
+            actor_username: None,
+            action: "duty.swap_applied".to_owned(),
+            subject_type: Some("shift_swap".to_owned()),
+            subject_id: Some(swap.id.to_string()),
+            client_addr: None,
+            outcome: Outcome::Success,
+            detail: json!({"cancelled": cancelled, "rostered": rostered_ids, "superseded": superseded}),
+            request_id: None,
+        },
+        now,
+    )?;
+    Ok(())
+}
+
+/// A `shift_swap` request rejected or withdrawn: the swap ends with it.
+pub fn close_swap(
+    conn: &mut AnyConnection,
+    swap_id: Uuid,
+    state: ApprovalState,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let to = if state == ApprovalState::Withdrawn {
+        SwapState::Withdrawn
+    } else {
+        SwapState::Rejected
+    };
+    duty::set_swap_state(conn, swap_id, SwapState::Accepted, to, None, now)?;
+    Ok(())
 }

@@ -347,6 +347,10 @@ pub fn on_approved(
             }
             Ok(())
         }
+        ApprovalKind::ShiftSwap => {
+            let p: crate::duty::SwapApproval = payload(req)?;
+            crate::duty::apply_swap(conn, p.swap_id, approver, now)
+        }
         ApprovalKind::News | ApprovalKind::OfficialAccountChange => Err(AppError::rule(
             "kind_not_available",
             format!(
@@ -419,6 +423,10 @@ pub fn on_closed(
             let p: LeaveApproval = payload(req)?;
             leave::close(conn, p.leave_id, state, now)?;
             Ok(())
+        }
+        ApprovalKind::ShiftSwap => {
+            let p: crate::duty::SwapApproval = payload(req)?;
+            crate::duty::close_swap(conn, p.swap_id, state, now)
         }
         ApprovalKind::PageRevision => {
             let p: PageRevisionApproval = payload(req)?;

@@ -22,10 +22,12 @@ pub enum ApprovalKind {
     BadCustomer,
     Leave,
     OfficialAccountChange,
+    /// A colleague takes over someone's duty shift (R-DUT).
+    ShiftSwap,
 }
 
 impl ApprovalKind {
-    pub const ALL: [ApprovalKind; 11] = [
+    pub const ALL: [ApprovalKind; 12] = [
         ApprovalKind::Listing,
         ApprovalKind::AbnormalDelisting,
         ApprovalKind::PriceChange,
@@ -37,6 +39,7 @@ impl ApprovalKind {
         ApprovalKind::BadCustomer,
         ApprovalKind::Leave,
         ApprovalKind::OfficialAccountChange,
+        ApprovalKind::ShiftSwap,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -51,6 +54,7 @@ impl ApprovalKind {
             ApprovalKind::PermissionLevel => "permission_level",
             ApprovalKind::BadCustomer => "bad_customer",
             ApprovalKind::Leave => "leave",
+            ApprovalKind::ShiftSwap => "shift_swap",
             ApprovalKind::OfficialAccountChange => "official_account_change",
         }
     }
@@ -63,9 +67,10 @@ impl ApprovalKind {
             | ApprovalKind::PriceChange
             | ApprovalKind::Promotion
             | ApprovalKind::News => vec![vec![MarketingDirector]],
-            ApprovalKind::AbnormalDelisting | ApprovalKind::Leave | ApprovalKind::BadCustomer => {
-                vec![vec![DeptManager]]
-            }
+            ApprovalKind::AbnormalDelisting
+            | ApprovalKind::Leave
+            | ApprovalKind::BadCustomer
+            | ApprovalKind::ShiftSwap => vec![vec![DeptManager]],
             ApprovalKind::PageRevision => vec![vec![DeptManager], vec![MarketingDirector]],
             ApprovalKind::ConfidentialInfo => vec![vec![MarketingDirector], vec![GeneralManager]],
             ApprovalKind::PermissionLevel => vec![vec![MarketingDirector, ItAdmin]],
@@ -499,6 +504,7 @@ mod decision_tests {
             (ApprovalKind::Leave, DeptManager),
             (ApprovalKind::BadCustomer, DeptManager),
             (ApprovalKind::OfficialAccountChange, GeneralManager),
+            (ApprovalKind::ShiftSwap, DeptManager),
         ] {
             let r = run(
                 kind,

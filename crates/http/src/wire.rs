@@ -46,6 +46,7 @@ pub fn approval_kind(k: ApprovalKind) -> api::ApprovalKind {
         ApprovalKind::BadCustomer => api::ApprovalKind::BadCustomer,
         ApprovalKind::Leave => api::ApprovalKind::Leave,
         ApprovalKind::OfficialAccountChange => api::ApprovalKind::OfficialAccountChange,
+        ApprovalKind::ShiftSwap => api::ApprovalKind::ShiftSwap,
     }
 }
 

@@ -473,6 +473,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    shift_swaps (id) {
+        id -> Text,
+        shift_id -> Text,
+        exchange_shift_id -> Nullable<Text>,
+        requested_by -> Text,
+        colleague_id -> Text,
+        reason -> Text,
+        state -> Text,
+        approval_request_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        answered_at -> Nullable<Timestamp>,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     installation (id) {
         id -> Integer,
         created_at -> Timestamp,
@@ -562,6 +578,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     attendance_adjustments,
     installation,
     duty_shifts,
+    shift_swaps,
     leave_requests,
     punches,
     lateness_notices,

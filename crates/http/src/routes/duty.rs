@@ -11,10 +11,10 @@ use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use ecops_api_types::{
     CreateShiftRequest, DutyKindView, DutyNowQuery, DutyNowView, Problem, RotationRequest,
-    RotationResult, ShiftQuery, ShiftView,
+    RotationResult, ShiftQuery, ShiftView, SwapAnswer, SwapRequest, SwapStateView, SwapView,
 };
 use ecops_domain::duty::{DutyKind, DutyPolicy};
-use ecops_persistence::repo::duty::{self, ShiftRow};
+use ecops_persistence::repo::duty::{self, ShiftRow, Swap, SwapState};
 use ecops_persistence::repo::users;
 use ecops_persistence::AnyConnection;
 use uuid::Uuid;
@@ -288,4 +288,128 @@ mod tests {
             DutyKind::ALL.iter().map(|k| (k.as_str(), *k)).collect();
         assert_eq!(names.len(), 4);
     }
+}
+
+fn swap_view(s: &Swap) -> SwapView {
+    SwapView {
+        id: s.id,
+        shift_id: s.shift_id,
+        exchange_shift_id: s.exchange_shift_id,
+        requested_by: s.requested_by,
+        colleague_id: s.colleague_id,
+        reason: s.reason.clone(),
+        state: match s.state {
+            SwapState::Requested => SwapStateView::Requested,
+            SwapState::Accepted => SwapStateView::Accepted,
+            SwapState::Declined => SwapStateView::Declined,
+            SwapState::Approved => SwapStateView::Approved,
+            SwapState::Rejected => SwapStateView::Rejected,
+            SwapState::Withdrawn => SwapStateView::Withdrawn,
+            SwapState::Superseded => SwapStateView::Superseded,
+        },
+        approval_request_id: s.approval_request_id,
+        created_at: s.created_at,
+        answered_at: s.answered_at,
+        decided_at: s.decided_at,
+    }
+}
+
+/// Asks a colleague to take one of the caller's future shifts (optionally in exchange for one of
+/// theirs). The colleague must be active staff holding the duty's role; nothing changes on the
+/// roster until they accept and the department manager approves.
+#[utoipa::path(
+    tag = "duty",
+    security(("bearer" = [])),
+    request_body = SwapRequest,
+    responses(
+        (status = 201, description = "Asked", body = SwapView),
+        (status = 422, description = "A swap with oneself (`swap_with_self`), not the caller's live shift, a shift that has begun (`shift_started`), or a colleague who is inactive or lacks the duty's role", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/duty/swaps")]
+pub async fn create_swap(
+    state: web::Data<AppState>,
+    meta: RequestMeta,
+    who: Caller,
+    body: ValidJson<SwapRequest>,
+) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    let input = ecops_app::duty::SwapInput {
+        shift_id: body.shift_id,
+        colleague_id: body.colleague_id,
+        exchange_shift_id: body.exchange_shift_id,
+        reason: body.reason,
+    };
+    let now = state.clock.now();
+    let v = state
+        .run_as(who, move |conn, who| {
+            who.require_scope("attendance:write")?;
+            let a = crate::support::actor(&who, &meta);
+            Ok(swap_view(&ecops_app::duty::request_swap(
+                conn, &a, input, now,
+            )?))
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(v))
+}
+
+/// The colleague asked accepts (the approval request goes to the department manager; refused
+/// if they are on leave, on another duty then, or lack the role) or declines.
+#[utoipa::path(
+    tag = "duty",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Swap id")),
+    request_body = SwapAnswer,
+    responses(
+        (status = 200, description = "Answered; when accepted, `approval_request_id` names the request", body = SwapView),
+        (status = 403, description = "Not the colleague asked", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already answered", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The colleague cannot take the shift (`on_leave`, `double_booked`) or it has begun", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/duty/swaps/{id}/answer")]
+pub async fn answer_swap(
+    state: web::Data<AppState>,
+    meta: RequestMeta,
+    who: Caller,
+    path: web::Path<Uuid>,
+    body: ValidJson<SwapAnswer>,
+) -> ApiResult<web::Json<SwapView>> {
+    let id = path.into_inner();
+    let accept = body.into_inner().accept;
+    let now = state.clock.now();
+    let v = state
+        .run_as(who, move |conn, who| {
+            who.require_scope("attendance:write")?;
+            let a = crate::support::actor(&who, &meta);
+            let (swap, _) = ecops_app::duty::answer_swap(conn, &a, id, accept, now)?;
+            Ok(swap_view(&swap))
+        })
+        .await?;
+    Ok(web::Json(v))
+}
+
+/// Swaps the caller asked for or was asked to take, newest first; the department manager and
+/// the rosterers see everyone's.
+#[utoipa::path(
+    tag = "duty",
+    security(("bearer" = [])),
+    responses((status = 200, description = "Swaps (at most 200)", body = Vec<SwapView>))
+)]
+#[get("/duty/swaps")]
+pub async fn list_swaps(
+    state: web::Data<AppState>,
+    who: Caller,
+) -> ApiResult<web::Json<Vec<SwapView>>> {
+    let v = state
+        .run_as(who, move |conn, who| {
+            who.require_scope("attendance:read")?;
+            let everyone = ecops_domain::access::ROSTERERS
+                .iter()
+                .any(|r| who.roles.contains(r));
+            let rows = duty::swaps(conn, (!everyone).then_some(who.user_id), 200)?;
+            Ok(rows.iter().map(swap_view).collect())
+        })
+        .await?;
+    Ok(web::Json(v))
 }

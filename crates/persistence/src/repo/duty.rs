@@ -136,3 +136,203 @@ pub fn last_weekend_person(
         .optional()?;
     id.as_deref().map(parse_uuid).transpose()
 }
+
+/// Where a shift swap stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SwapState {
+    /// Asked; the colleague has not answered.
+    Requested,
+    /// The colleague agreed; the department manager decides (an approval request).
+    Accepted,
+    Declined,
+    Approved,
+    Rejected,
+    Withdrawn,
+    /// Another swap of the same shift was approved first.
+    Superseded,
+}
+
+impl SwapState {
+    pub const ALL: [SwapState; 7] = [
+        SwapState::Requested,
+        SwapState::Accepted,
+        SwapState::Declined,
+        SwapState::Approved,
+        SwapState::Rejected,
+        SwapState::Withdrawn,
+        SwapState::Superseded,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SwapState::Requested => "requested",
+            SwapState::Accepted => "accepted",
+            SwapState::Declined => "declined",
+            SwapState::Approved => "approved",
+            SwapState::Rejected => "rejected",
+            SwapState::Withdrawn => "withdrawn",
+            SwapState::Superseded => "superseded",
+        }
+    }
+
+    pub fn is_open(self) -> bool {
+        matches!(self, SwapState::Requested | SwapState::Accepted)
+    }
+}
+
+impl std::str::FromStr for SwapState {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        SwapState::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| format!("unknown swap state {s}"))
+    }
+}
+
+/// A shift swap.
+#[derive(Debug, Clone)]
+pub struct Swap {
+    pub id: Uuid,
+    pub shift_id: Uuid,
+    pub exchange_shift_id: Option<Uuid>,
+    pub requested_by: Uuid,
+    pub colleague_id: Uuid,
+    pub reason: String,
+    pub state: SwapState,
+    pub approval_request_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub answered_at: Option<DateTime<Utc>>,
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = crate::schema::shift_swaps)]
+struct SwapRow {
+    id: String,
+    shift_id: String,
+    exchange_shift_id: Option<String>,
+    requested_by: String,
+    colleague_id: String,
+    reason: String,
+    state: String,
+    approval_request_id: Option<String>,
+    created_at: NaiveDateTime,
+    answered_at: Option<NaiveDateTime>,
+    decided_at: Option<NaiveDateTime>,
+}
+
+impl TryFrom<SwapRow> for Swap {
+    type Error = StoreError;
+    fn try_from(r: SwapRow) -> StoreResult<Self> {
+        Ok(Swap {
+            id: parse_uuid(&r.id)?,
+            shift_id: parse_uuid(&r.shift_id)?,
+            exchange_shift_id: r.exchange_shift_id.as_deref().map(parse_uuid).transpose()?,
+            requested_by: parse_uuid(&r.requested_by)?,
+            colleague_id: parse_uuid(&r.colleague_id)?,
+            reason: r.reason,
+            state: r.state.parse().map_err(StoreError::Corrupt)?,
+            approval_request_id: r
+                .approval_request_id
+                .as_deref()
+                .map(parse_uuid)
+                .transpose()?,
+            created_at: from_db(r.created_at),
+            answered_at: r.answered_at.map(from_db),
+            decided_at: r.decided_at.map(from_db),
+        })
+    }
+}
+
+pub fn insert_swap(conn: &mut AnyConnection, s: &Swap) -> StoreResult<()> {
+    use crate::schema::shift_swaps as w;
+    diesel::insert_into(w::table)
+        .values((
+            w::id.eq(s.id.to_string()),
+            w::shift_id.eq(s.shift_id.to_string()),
+            w::exchange_shift_id.eq(s.exchange_shift_id.map(|u| u.to_string())),
+            w::requested_by.eq(s.requested_by.to_string()),
+            w::colleague_id.eq(s.colleague_id.to_string()),
+            w::reason.eq(&s.reason),
+            w::state.eq(s.state.as_str()),
+            w::created_at.eq(to_db(s.created_at)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn find_swap(conn: &mut AnyConnection, id: Uuid) -> StoreResult<Option<Swap>> {
+    use crate::schema::shift_swaps as w;
+    w::table
+        .find(id.to_string())
+        .select(SwapRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(Swap::try_from)
+        .transpose()
+}
+
+/// Moves a swap from `from` to `to` (false when it is no longer in `from`), with the approval
+/// request it waits on when accepted, and the instant of the answer or decision.
+pub fn set_swap_state(
+    conn: &mut AnyConnection,
+    id: Uuid,
+    from: SwapState,
+    to: SwapState,
+    approval: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    use crate::schema::shift_swaps as w;
+    let target = w::table
+        .filter(w::id.eq(id.to_string()))
+        .filter(w::state.eq(from.as_str()));
+    let answered = matches!(
+        to,
+        SwapState::Accepted | SwapState::Declined | SwapState::Withdrawn
+    ) && from == SwapState::Requested;
+    let n = if answered {
+        diesel::update(target)
+            .set((
+                w::state.eq(to.as_str()),
+                w::answered_at.eq(Some(to_db(now))),
+                w::approval_request_id.eq(approval.map(|u| u.to_string())),
+            ))
+            .execute(conn)?
+    } else {
+        diesel::update(target)
+            .set((w::state.eq(to.as_str()), w::decided_at.eq(Some(to_db(now)))))
+            .execute(conn)?
+    };
+    Ok(n == 1)
+}
+
+/// The open swaps (requested or accepted) of a shift.
+pub fn open_swaps_of_shift(conn: &mut AnyConnection, shift: Uuid) -> StoreResult<Vec<Swap>> {
+    use crate::schema::shift_swaps as w;
+    w::table
+        .filter(w::shift_id.eq(shift.to_string()))
+        .filter(w::state.eq_any([SwapState::Requested.as_str(), SwapState::Accepted.as_str()]))
+        .order(w::created_at.asc())
+        .select(SwapRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(Swap::try_from)
+        .collect()
+}
+
+/// Swaps one person asked for or was asked to take (everyone's when `None`), newest first.
+pub fn swaps(conn: &mut AnyConnection, person: Option<Uuid>, limit: i64) -> StoreResult<Vec<Swap>> {
+    use crate::schema::shift_swaps as w;
+    let mut q = w::table.select(SwapRow::as_select()).into_boxed();
+    if let Some(p) = person {
+        let p = p.to_string();
+        q = q.filter(w::requested_by.eq(p.clone()).or(w::colleague_id.eq(p)));
+    }
+    q.order((w::created_at.desc(), w::id.desc()))
+        .limit(limit)
+        .load(conn)?
+        .into_iter()
+        .map(Swap::try_from)
+        .collect()
+}
