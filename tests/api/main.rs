@@ -12,6 +12,7 @@ mod concurrency;
 mod contract;
 mod dashboard;
 mod duty;
+mod late_leave;
 mod migrations;
 mod openapi;
 mod orders;

@@ -466,7 +466,8 @@ impl LeaveKind {
 #[serde(deny_unknown_fields)]
 pub struct CreateLeaveRequest {
     pub kind: LeaveKind,
-    /// Later than now: leave is asked for in advance.
+    /// Later than now: leave is asked for in advance; the policy's `after_the_fact_kinds` (sick
+    /// leave by default) may start up to `after_the_fact_days` calendar days before today.
     pub starts_at: DateTime<Utc>,
     /// After `starts_at`, at most 31 days later.
     pub ends_at: DateTime<Utc>,

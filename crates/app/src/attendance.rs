@@ -106,8 +106,8 @@ pub fn correct(conn: &mut AnyConnection, actor: &Actor, p: Punch) -> AppResult<P
         let day = crate::workdays::company_date(conn, p.punched_at)?;
         crate::attendance_month::with_adjustment(
             conn,
-            actor,
-            (p.user_id, day),
+            actor.id,
+            (p.user_id, &[day]),
             ("correction", p.id, &reason),
             p.created_at,
             |conn| record(conn, actor, &p),

@@ -560,26 +560,34 @@ pub(crate) fn lock_month(conn: &mut AnyConnection, month: Month) -> AppResult<()
     Ok(())
 }
 
-/// Inside a write transaction: if `day` lies in a closed month, runs `change` and records what
-/// it made different for `user` as an adjustment in the first open month; otherwise just runs
-/// it. The closed month's figures are never touched.
+/// Inside a write transaction: if any of `days` (the first and last day a change concerns) lies
+/// in a closed month, runs `change` and records what it made different for `user` in each such
+/// month as an adjustment in the first open month; otherwise just runs it. A closed month's
+/// figures are never touched. `by` is who made the change.
 pub fn with_adjustment<T>(
     conn: &mut AnyConnection,
-    actor: &Actor,
-    (user, day): (Uuid, NaiveDate),
+    by: Uuid,
+    (user, days): (Uuid, &[NaiveDate]),
     (source, source_id, reason): (&str, Uuid, &str),
     now: DateTime<Utc>,
     change: impl FnOnce(&mut AnyConnection) -> AppResult<T>,
 ) -> AppResult<T> {
-    let concerned = Month::of(day);
-    lock_month(conn, concerned)?;
-    let Some(closing) = store::closing(conn, concerned)? else {
+    let mut months: Vec<Month> = days.iter().map(|d| Month::of(*d)).collect();
+    months.sort();
+    months.dedup();
+    let mut closed = Vec::new();
+    for m in months {
+        lock_month(conn, m)?;
+        if let Some(c) = store::closing(conn, m)? {
+            closed.push((m, c.missing_punches_confirmed));
+        }
+    }
+    if closed.is_empty() {
         return change(conn);
-    };
-    let settle = Some(closing.missing_punches_confirmed);
-    let figure = |conn: &mut AnyConnection| -> AppResult<(i64, bool)> {
-        let inputs = load(conn, Some(user), concerned)?;
-        let p = judge(&inputs, concerned, now, settle);
+    }
+    let figure = |conn: &mut AnyConnection, (m, settle): (Month, bool)| -> AppResult<(i64, bool)> {
+        let inputs = load(conn, Some(user), m)?;
+        let p = judge(&inputs, m, now, Some(settle));
         Ok(p.first().map_or((0, true), |p| {
             (
                 p.summary.deductions_fen,
@@ -587,25 +595,36 @@ pub fn with_adjustment<T>(
             )
         }))
     };
-    let before = figure(conn)?;
+    let mut before = Vec::new();
+    for c in &closed {
+        before.push(figure(conn, *c)?);
+    }
     let out = change(conn)?;
-    let after = figure(conn)?;
-    if before != after {
-        let applied = store::last_closed(conn)?.map_or(concerned.next(), Month::next);
+    let applied = store::last_closed(conn)?;
+    for (c, before) in closed.iter().zip(before) {
+        let after = figure(conn, *c)?;
+        if before == after {
+            continue;
+        }
+        let concerns_day = days
+            .iter()
+            .copied()
+            .find(|d| Month::of(*d) == c.0)
+            .unwrap_or_else(|| c.0.first());
         store::insert_adjustment(
             conn,
             &Adjustment {
                 id: Uuid::now_v7(),
                 user_id: user,
-                concerns_day: day,
-                concerns_month: concerned,
-                applied_month: applied,
+                concerns_day,
+                concerns_month: c.0,
+                applied_month: applied.map_or(c.0.next(), Month::next),
                 deduction_fen: after.0 - before.0,
                 loses_bonus: before.1 && !after.1,
                 reason: reason.to_owned(),
                 source: source.to_owned(),
                 source_id,
-                created_by: actor.id,
+                created_by: by,
                 created_at: now,
             },
         )?;

@@ -342,10 +342,25 @@ pub fn on_approved(
                     ),
                 ));
             }
-            if !leave::close(conn, p.leave_id, ApprovalState::Approved, now)? {
-                return Err(changed("the leave request is no longer pending"));
-            }
-            Ok(())
+            // Leave filed after the fact for days of a closed month is an adjustment in the
+            // first open month; the closed figures stay as they were.
+            let days = [
+                crate::workdays::company_date(conn, l.starts_at)?,
+                crate::workdays::company_date(conn, l.ends_at - chrono::Duration::seconds(1))?,
+            ];
+            crate::attendance_month::with_adjustment(
+                conn,
+                approver,
+                (l.user_id, &days),
+                ("leave", l.id, &l.reason),
+                now,
+                |conn| {
+                    if !leave::close(conn, p.leave_id, ApprovalState::Approved, now)? {
+                        return Err(changed("the leave request is no longer pending"));
+                    }
+                    Ok(())
+                },
+            )
         }
         ApprovalKind::ShiftSwap => {
             let p: crate::duty::SwapApproval = payload(req)?;

@@ -7,7 +7,7 @@ use crate::error::{AppError, AppResult};
 use crate::staff;
 use chrono::{DateTime, Utc};
 use ecops_domain::approval::{ApprovalKind, ApprovalState};
-use ecops_domain::leave::check_request;
+use ecops_domain::leave::{check_request, AfterTheFact};
 use ecops_persistence::db::{lock_subject, write_tx};
 use ecops_persistence::repo::approvals::ApprovalRequest;
 use ecops_persistence::repo::leave::{self, Leave};
@@ -26,7 +26,8 @@ pub struct LeaveInput {
     pub handover_note: String,
 }
 
-/// The actor asks for leave for themself (R-ATT-8): in advance, at most 31 days, handed over to
+/// The actor asks for leave for themself (R-ATT-8): in advance (or, for the kinds the policy
+/// allows, within its days after the leave began), at most 31 days, handed over to
 /// an active colleague, not overlapping their pending or approved leave. Files the request for
 /// the department manager (R-APR-2). Concurrent requests of one person are judged one after the
 /// other (the person's calendar lock), so two overlapping ones can never both be filed.
@@ -36,12 +37,26 @@ pub fn request(
     input: LeaveInput,
     now: DateTime<Utc>,
 ) -> AppResult<(Leave, ApprovalRequest)> {
+    // The policy in force on the leave's first day says which kinds may be filed after the
+    // fact, and how late.
+    let first_day = crate::workdays::company_date(conn, input.starts_at)?;
+    let versions = crate::attendance_month::versions(conn)?;
+    let version = versions.on(first_day);
+    let after_the_fact = if version.policy.after_the_fact_kinds.contains(&input.kind) {
+        Some(AfterTheFact {
+            days: version.policy.after_the_fact_days,
+            today: crate::workdays::company_date(conn, now)?,
+            first_day,
+        })
+    } else {
+        None
+    };
     check_request(
         now,
-        input.starts_at,
-        input.ends_at,
+        (input.starts_at, input.ends_at),
         actor.id,
         input.handover_to,
+        after_the_fact,
     )
     .map_err(|r| AppError::invalid(r.field(), r.message()))?;
     write_tx(conn, |conn| {

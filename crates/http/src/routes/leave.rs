@@ -51,7 +51,7 @@ fn view(l: &Leave) -> LeaveView {
     request_body = CreateLeaveRequest,
     responses(
         (status = 202, description = "Filed for approval", body = LeaveProposal),
-        (status = 422, description = "Not in advance, too long, or no valid handover", body = Problem, content_type = "application/problem+json")
+        (status = 422, description = "Not in advance (or, for the kinds the policy allows after the fact, later than its days after the start), too long, or no valid handover", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/leave-requests")]
