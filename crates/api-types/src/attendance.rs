@@ -564,3 +564,90 @@ pub struct PunchImportReport {
     pub rows: Vec<PunchImportRow>,
     pub rows_truncated: bool,
 }
+
+/// Resignation or transfer (R-ATT-10).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DepartureKind {
+    Resignation,
+    /// 调动: a move to other job roles.
+    Transfer,
+}
+
+/// Where a resignation or transfer stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DepartureState {
+    /// The handover is being confirmed item by item.
+    Requested,
+    /// Every item confirmed by the witness; waiting for the effective date.
+    HandedOver,
+    Completed,
+    Withdrawn,
+}
+
+/// `POST /departures`: the caller resigns or asks for a transfer, in writing, at least one month
+/// ahead, listing what they hand over to the successor.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DepartureRequest {
+    pub kind: DepartureKind,
+    /// The first day in the new situation (no longer employed, or in the new roles): at least one
+    /// month after today.
+    pub effective_on: chrono::NaiveDate,
+    #[validate(length(min = 1, max = 2000))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 2000))]
+    pub reason: String,
+    /// Who takes over the work: an active colleague.
+    pub successor_id: Uuid,
+    /// The handover checklist (1 to 50 items).
+    #[validate(length(min = 1, max = 50))]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 50))]
+    pub items: Vec<String>,
+    /// The job roles after a transfer; empty for a resignation.
+    #[serde(default)]
+    #[validate(length(max = 10))]
+    pub new_roles: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HandoverItemView {
+    pub seq: i32,
+    pub item: String,
+    pub confirmed_at: Option<DateTime<Utc>>,
+    /// The witness who confirmed it.
+    pub confirmed_by: Option<Uuid>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DepartureView {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub kind: DepartureKind,
+    pub effective_on: chrono::NaiveDate,
+    pub reason: String,
+    pub successor_id: Uuid,
+    pub new_roles: Vec<crate::JobRole>,
+    pub state: DepartureState,
+    pub items: Vec<HandoverItemView>,
+    pub created_at: DateTime<Utc>,
+    pub handed_over_at: Option<DateTime<Utc>>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub completed_by: Option<Uuid>,
+}
+
+/// `POST /departures/{id}/items/{seq}/confirm`: the witness confirms one handover item.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmItemRequest {
+    #[serde(default)]
+    #[validate(length(max = 2000))]
+    pub note: Option<String>,
+}

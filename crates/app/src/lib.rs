@@ -17,6 +17,7 @@ pub mod attendance;
 pub mod attendance_month;
 pub mod bootstrap;
 pub mod customers;
+pub mod departures;
 pub mod duty;
 pub mod effects;
 pub mod error;

@@ -4,9 +4,9 @@
 
 use crate::routes::{
     aftersales, api_tokens, approvals, attendance, audit, auth, bootstrap, customers, deadlines,
-    duty, exports, health, leave, me, order_import, order_stream, orders, page_revisions,
-    product_import, product_requests, products, promotions, punch_import, stocktakes, users,
-    workdays,
+    departures, duty, exports, health, leave, me, order_import, order_stream, orders,
+    page_revisions, product_import, product_requests, products, promotions, punch_import,
+    stocktakes, users, workdays,
 };
 use ecops_api_types::Problem;
 use utoipa::openapi::path::Operation;
@@ -114,6 +114,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(leave::create_leave)
                 .service(leave::list_leave)
                 .service(leave::get_leave)
+                .service(departures::create_departure)
+                .service(departures::list_departures)
+                .service(departures::confirm_handover_item)
+                .service(departures::complete_departure)
+                .service(departures::withdraw_departure)
                 .service(duty::create_swap)
                 .service(duty::answer_swap)
                 .service(duty::list_swaps)

@@ -489,6 +489,34 @@ diesel::table! {
 }
 
 diesel::table! {
+    departures (id) {
+        id -> Text,
+        user_id -> Text,
+        kind -> Text,
+        effective_on -> Date,
+        reason -> Text,
+        successor_id -> Text,
+        new_roles -> Text,
+        state -> Text,
+        created_at -> Timestamp,
+        handed_over_at -> Nullable<Timestamp>,
+        completed_at -> Nullable<Timestamp>,
+        completed_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    handover_items (departure_id, seq) {
+        departure_id -> Text,
+        seq -> Integer,
+        item -> Text,
+        confirmed_at -> Nullable<Timestamp>,
+        confirmed_by -> Nullable<Text>,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     installation (id) {
         id -> Integer,
         created_at -> Timestamp,
@@ -579,6 +607,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     installation,
     duty_shifts,
     shift_swaps,
+    departures,
+    handover_items,
     leave_requests,
     punches,
     lateness_notices,

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod bootstrap;
 pub mod customers;
 pub mod deadlines;
+pub mod departures;
 pub mod duty;
 pub mod exports;
 pub mod health;

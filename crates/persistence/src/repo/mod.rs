@@ -6,6 +6,7 @@ pub mod approvals;
 pub mod attendance;
 pub mod audit;
 pub mod customers;
+pub mod departures;
 pub mod duty;
 pub mod exports;
 pub mod idempotency;
