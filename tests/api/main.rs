@@ -22,6 +22,7 @@ mod passwords;
 mod products;
 mod promotions;
 mod punch_import;
+mod rosters;
 mod stocktakes;
 mod swaps;
 mod users;

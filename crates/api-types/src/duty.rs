@@ -54,10 +54,14 @@ pub struct ShiftView {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RotationRequest {
+    /// The duty to roster from its template (its window on each day); weekend service when
+    /// omitted.
+    #[serde(default)]
+    pub kind: Option<DutyKindView>,
     pub from: NaiveDate,
     /// Exclusive; at most 92 days after `from`.
     pub to: NaiveDate,
-    /// Customer-service staff in rotation order.
+    /// The people in rotation order (each holding the duty's role).
     #[validate(length(min = 1, max = 50))]
     #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 50))]
     pub staff: Vec<Uuid>,
@@ -67,8 +71,52 @@ pub struct RotationRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RotationResult {
     pub shifts: Vec<ShiftView>,
-    /// Weekend days nobody could take (everyone on leave or already rostered).
+    /// Days nobody could take (everyone on leave or already rostered).
     pub uncovered_days: Vec<NaiveDate>,
+    /// What the duty's coverage rule finds uncovered over the period afterwards.
+    pub gaps: Vec<CoverageGap>,
+}
+
+/// A stretch of a duty's window that no shift covers (the coverage rule: every minute of each
+/// duty's window has someone on it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CoverageGap {
+    pub kind: DutyKindView,
+    /// The day whose window it belongs to (company time).
+    pub day: NaiveDate,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+}
+
+/// `GET /duty/coverage` and `GET /duty/fairness`: a period of days (company time).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct DayPeriodQuery {
+    pub from: NaiveDate,
+    /// Exclusive; at most 92 days after `from`.
+    pub to: NaiveDate,
+}
+
+/// One person's share of duty over a period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FairnessRow {
+    pub user_id: Uuid,
+    pub display_name: String,
+    /// Shifts per duty.
+    pub shifts: Vec<DutyCount>,
+    /// Saturdays and Sundays on any duty (the weekend rotation's count).
+    pub weekend_days: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DutyCount {
+    pub kind: DutyKindView,
+    pub count: usize,
 }
 
 /// `GET /duty/shifts` filters.

@@ -7,7 +7,6 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use ecops_domain::approval::{ApprovalKind, ApprovalState};
 use ecops_domain::duty::{self as rules, DutyKind, DutyPolicy, Shift};
-use ecops_domain::JobRole;
 use ecops_persistence::db::{lock_subject, write_tx};
 use ecops_persistence::repo::audit::{self, NewEntry, Outcome};
 use ecops_persistence::repo::duty::{self, ShiftRow, Swap, SwapState};
@@ -159,59 +158,78 @@ pub fn cancel(
     })
 }
 
-/// R-DUT-2: rosters weekend customer service in rotation over `[from_day, to_day)`, carrying on
-/// after whoever had the last weekend day, skipping anyone on approved leave or on another duty
-/// that day (R-DUT-4). Returns the shifts and the days nobody could take. Rotations are written
-/// one at a time (a lock), so two cannot both find the period free.
+/// Roster generation (R-DUT-1..4): rosters `kind` duty from its template (the duty's window
+/// on each day of `[from_day, to_day)`) in rotation through `people`, carrying on after whoever
+/// had the last shift of that duty, skipping anyone on approved leave or on another duty then.
+/// Returns the shifts, the days nobody could take, and the coverage gaps of the duty over the
+/// period afterwards. Generations take turns (a lock), so two cannot both find the period free.
 pub fn rotate(
     conn: &mut AnyConnection,
     actor: &Actor,
+    kind: DutyKind,
     people: &[Uuid],
     (from_day, to_day): (NaiveDate, NaiveDate),
     tz: Tz,
     now: DateTime<Utc>,
-) -> AppResult<(Vec<ShiftRow>, Vec<NaiveDate>)> {
+) -> AppResult<Rotation> {
     actor.require(
         ecops_domain::PermissionLevel::Operator,
         ecops_domain::access::ROSTERERS,
     )?;
     let from = utc(from_day.and_time(chrono::NaiveTime::MIN), tz);
-    let to = utc(to_day.and_time(chrono::NaiveTime::MIN), tz);
+    // Hotline duty of the last day runs into the next morning.
+    let to = utc(
+        to_day
+            .succ_opt()
+            .unwrap_or(to_day)
+            .and_time(chrono::NaiveTime::MIN),
+        tz,
+    );
     write_tx(conn, |conn| {
-        lock_subject(conn, "weekend_rotation", "department")?;
+        lock_subject(conn, "rotation", kind.as_str())?;
         for (i, s) in people.iter().enumerate() {
             let person = staff::active(conn, *s, &format!("staff.{i}"))?;
-            if !person.roles.contains(&JobRole::CustomerService) {
-                return Err(AppError::invalid(
-                    format!("staff.{i}"),
-                    "weekend service needs the customer_service role",
-                ));
+            if let Some(role) = kind.role_needed() {
+                if !person.roles.contains(&role) {
+                    return Err(AppError::invalid(
+                        format!("staff.{i}"),
+                        format!("{} duty needs the {} role", kind.as_str(), role.as_str()),
+                    ));
+                }
             }
         }
         let existing = duty::live_between(conn, None, from, to)?;
-        if existing.iter().any(|s| s.kind == DutyKind::WeekendService) {
+        let window_start = utc(from_day.and_time(chrono::NaiveTime::MIN), tz);
+        let window_end = utc(to_day.and_time(chrono::NaiveTime::MIN), tz);
+        if existing
+            .iter()
+            .any(|s| s.kind == kind && s.starts_at >= window_start && s.starts_at < window_end)
+        {
             return Err(AppError::conflict(
                 "already_rostered",
-                "the period already has weekend shifts: cancel them first",
+                format!(
+                    "the period already has {} shifts: cancel them first",
+                    kind.as_str()
+                ),
             ));
         }
-        let last = duty::last_weekend_person(conn, from)?;
+        let last = duty::last_person_of(conn, kind, from)?;
         let mut busy: Vec<(Uuid, NaiveDateTime, NaiveDateTime)> = Vec::new();
         for s in people {
             for l in leave::overlapping(conn, Some(*s), &[ApprovalState::Approved], from, to)? {
                 busy.push((*s, local(l.starts_at, tz), local(l.ends_at, tz)));
             }
         }
-        // Someone already on another duty that day is busy too.
+        // Someone already on another duty then is busy too.
         for s in &existing {
             busy.push((s.user_id, local(s.starts_at, tz), local(s.ends_at, tz)));
         }
-        let (shifts, uncovered) = rules::weekend_rotation(
+        let (shifts, uncovered) = rules::rotation(
             &DutyPolicy::default(),
+            kind,
             people,
             last,
-            from_day,
-            to_day,
+            (from_day, to_day),
             &busy,
         );
         let rows: Vec<ShiftRow> = shifts
@@ -232,8 +250,103 @@ pub fn rotate(
             duty::insert(conn, r)?;
             audit::append(conn, &shift_entry(actor, "duty.rostered", r), now)?;
         }
-        Ok((rows, uncovered))
+        let gaps = coverage_in(conn, &[kind], (from_day, to_day), tz)?;
+        Ok(Rotation {
+            shifts: rows,
+            uncovered,
+            gaps,
+        })
     })
+}
+
+/// What a roster generation made.
+#[derive(Debug, Clone)]
+pub struct Rotation {
+    pub shifts: Vec<ShiftRow>,
+    /// Days nobody in the rotation could take.
+    pub uncovered: Vec<NaiveDate>,
+    /// What the duty's coverage rule finds uncovered over the period afterwards.
+    pub gaps: Vec<rules::Gap>,
+}
+
+/// The coverage rule over `[from_day, to_day)` for `kinds`: the stretches of each duty's
+/// window (in the company's local time) no live shift covers.
+pub fn coverage_in(
+    conn: &mut AnyConnection,
+    kinds: &[DutyKind],
+    (from_day, to_day): (NaiveDate, NaiveDate),
+    tz: Tz,
+) -> AppResult<Vec<rules::Gap>> {
+    let from = utc(from_day.and_time(chrono::NaiveTime::MIN), tz);
+    let to = utc(
+        to_day
+            .succ_opt()
+            .unwrap_or(to_day)
+            .and_time(chrono::NaiveTime::MIN),
+        tz,
+    );
+    let shifts: Vec<Shift> = duty::live_between(conn, None, from, to)?
+        .iter()
+        .map(|s| Shift {
+            person: s.user_id,
+            kind: s.kind,
+            start: local(s.starts_at, tz),
+            end: local(s.ends_at, tz),
+        })
+        .collect();
+    Ok(rules::coverage_gaps(
+        &DutyPolicy::default(),
+        kinds,
+        &shifts,
+        (from_day, to_day),
+    ))
+}
+
+/// One person's share of duty over a period.
+#[derive(Debug, Clone, Default)]
+pub struct Share {
+    pub user_id: Uuid,
+    /// Shifts per duty, in the duties' order.
+    pub shifts: Vec<(DutyKind, usize)>,
+    /// Saturdays and Sundays on any duty.
+    pub weekend_days: usize,
+}
+
+/// Fairness: how many shifts of each duty, and how many weekend days on duty, each person had
+/// in `[from_day, to_day)` (live shifts by their start in the company's time).
+pub fn fairness(
+    conn: &mut AnyConnection,
+    (from_day, to_day): (NaiveDate, NaiveDate),
+    tz: Tz,
+) -> AppResult<Vec<Share>> {
+    use chrono::Datelike;
+    let from = utc(from_day.and_time(chrono::NaiveTime::MIN), tz);
+    let to = utc(to_day.and_time(chrono::NaiveTime::MIN), tz);
+    let mut per: std::collections::BTreeMap<Uuid, Share> = Default::default();
+    for s in duty::live_between(conn, None, from, to)? {
+        if s.starts_at < from {
+            continue;
+        }
+        let share = per.entry(s.user_id).or_insert_with(|| Share {
+            user_id: s.user_id,
+            ..Share::default()
+        });
+        match share.shifts.iter_mut().find(|(k, _)| *k == s.kind) {
+            Some((_, n)) => *n += 1,
+            None => share.shifts.push((s.kind, 1)),
+        }
+        let day = local(s.starts_at, tz).date();
+        if matches!(day.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun) {
+            share.weekend_days += 1;
+        }
+    }
+    let mut out: Vec<Share> = per.into_values().collect();
+    for share in &mut out {
+        share
+            .shifts
+            .sort_by_key(|(k, _)| DutyKind::ALL.iter().position(|x| x == k));
+    }
+    Ok(out)
 }
 
 fn local(t: DateTime<Utc>, tz: Tz) -> NaiveDateTime {

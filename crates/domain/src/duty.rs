@@ -224,43 +224,118 @@ pub fn weekend_rotation(
     to: NaiveDate,
     leave: &[(Uuid, NaiveDateTime, NaiveDateTime)],
 ) -> (Vec<Shift>, Vec<NaiveDate>) {
+    rotation(
+        policy,
+        DutyKind::WeekendService,
+        staff,
+        last,
+        (from, to),
+        leave,
+    )
+}
+
+/// Roster generation from the duty's template (its window on each day, R-DUT-1..3): every day
+/// of `[from, to)` on which `kind` has a window goes to the next person in `staff` order after
+/// `last`, skipping anyone busy then (approved leave, another duty). Days nobody can take are
+/// returned in the second list.
+pub fn rotation(
+    policy: &DutyPolicy,
+    kind: DutyKind,
+    staff: &[Uuid],
+    last: Option<Uuid>,
+    (from, to): (NaiveDate, NaiveDate),
+    busy: &[(Uuid, NaiveDateTime, NaiveDateTime)],
+) -> (Vec<Shift>, Vec<NaiveDate>) {
     let mut shifts = Vec::new();
     let mut uncovered = Vec::new();
+    let days = from.iter_days().take_while(|d| *d < to);
     if staff.is_empty() {
-        return (shifts, from.iter_days().take_while(|d| *d < to).collect());
+        return (
+            shifts,
+            days.filter(|d| policy.window(kind, *d).is_some()).collect(),
+        );
     }
     let mut next = last
         .and_then(|l| staff.iter().position(|s| *s == l))
         .map_or(0, |i| (i + 1) % staff.len());
-    for day in from.iter_days().take_while(|d| *d < to) {
-        let Some((start, end)) = policy.window(DutyKind::WeekendService, day) else {
+    for day in days {
+        let Some((start, end)) = policy.window(kind, day) else {
             continue;
+        };
+        let shift_of = |i: usize| Shift {
+            person: staff[i],
+            kind,
+            start,
+            end,
         };
         let pick = (0..staff.len())
             .map(|k| (next + k) % staff.len())
-            .find(|&i| {
-                let shift = Shift {
-                    person: staff[i],
-                    kind: DutyKind::WeekendService,
-                    start,
-                    end,
-                };
-                leave_conflict(&shift, leave).is_none()
-            });
+            .find(|&i| leave_conflict(&shift_of(i), busy).is_none());
         match pick {
             Some(i) => {
-                shifts.push(Shift {
-                    person: staff[i],
-                    kind: DutyKind::WeekendService,
-                    start,
-                    end,
-                });
+                shifts.push(shift_of(i));
                 next = (i + 1) % staff.len();
             }
             None => uncovered.push(day),
         }
     }
     (shifts, uncovered)
+}
+
+/// A stretch of a duty's window on one day that no live shift covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Gap {
+    pub kind: DutyKind,
+    pub day: NaiveDate,
+    pub start: NaiveDateTime,
+    pub end: NaiveDateTime,
+}
+
+/// Coverage rule per duty: over `[from, to)`, every minute of each duty's window (from its
+/// template) is covered by at least one shift of that duty; what is not is returned, in order.
+pub fn coverage_gaps(
+    policy: &DutyPolicy,
+    kinds: &[DutyKind],
+    shifts: &[Shift],
+    (from, to): (NaiveDate, NaiveDate),
+) -> Vec<Gap> {
+    let mut gaps = Vec::new();
+    for day in from.iter_days().take_while(|d| *d < to) {
+        for &kind in kinds {
+            let Some((start, end)) = policy.window(kind, day) else {
+                continue;
+            };
+            let mut covering: Vec<&Shift> = shifts
+                .iter()
+                .filter(|s| s.kind == kind && s.overlaps(start, end))
+                .collect();
+            covering.sort_by_key(|s| s.start);
+            let mut at = start;
+            for s in covering {
+                if s.start > at {
+                    gaps.push(Gap {
+                        kind,
+                        day,
+                        start: at,
+                        end: s.start.min(end),
+                    });
+                }
+                at = at.max(s.end);
+                if at >= end {
+                    break;
+                }
+            }
+            if at < end {
+                gaps.push(Gap {
+                    kind,
+                    day,
+                    start: at,
+                    end,
+                });
+            }
+        }
+    }
+    gaps
 }
 
 #[cfg(test)]
@@ -414,6 +489,73 @@ mod tests {
         assert_eq!(
             on_duty_at(std::slice::from_ref(&shift), at(day, 19, 0)),
             vec![&shift]
+        );
+    }
+
+    #[test]
+    fn r_dut_3_generated_storefront_duty_follows_its_template_and_skips_the_busy() {
+        let p = DutyPolicy::default();
+        let (a, b) = (person(1), person(2));
+        // Monday 23 to Monday 30 November: six evenings and the Sunday's whole day.
+        let mon = d(2026, 11, 23);
+        let busy = [(b, at(d(2026, 11, 25), 0, 0), at(d(2026, 11, 26), 0, 0))];
+        let (shifts, gaps) = rotation(
+            &p,
+            DutyKind::Storefront,
+            &[a, b],
+            None,
+            (mon, d(2026, 11, 30)),
+            &busy,
+        );
+        assert!(gaps.is_empty());
+        let who: Vec<Uuid> = shifts.iter().map(|s| s.person).collect();
+        assert_eq!(
+            who,
+            vec![a, b, a, b, a, b, a],
+            "Wednesday goes to a: b is away"
+        );
+        assert_eq!(shifts[0].start, at(mon, 18, 0));
+        assert_eq!(
+            shifts[6].start,
+            at(d(2026, 11, 29), 8, 30),
+            "Sunday is all day"
+        );
+    }
+
+    #[test]
+    fn r_dut_1_coverage_lists_what_no_shift_covers() {
+        let p = DutyPolicy::default();
+        let sun = d(2026, 11, 29);
+        let morning = Shift {
+            person: person(1),
+            kind: DutyKind::WeekendService,
+            start: at(sun, 8, 30),
+            end: at(sun, 12, 0),
+        };
+        let evening = Shift {
+            person: person(2),
+            kind: DutyKind::WeekendService,
+            start: at(sun, 14, 0),
+            end: at(sun, 21, 0),
+        };
+        let gaps = coverage_gaps(
+            &p,
+            &[DutyKind::WeekendService],
+            &[morning, evening],
+            (d(2026, 11, 28), d(2026, 11, 30)),
+        );
+        assert_eq!(
+            gaps.iter()
+                .map(|g| (g.day, g.start, g.end))
+                .collect::<Vec<_>>(),
+            vec![
+                (
+                    d(2026, 11, 28),
+                    at(d(2026, 11, 28), 8, 30),
+                    at(d(2026, 11, 28), 21, 0)
+                ),
+                (sun, at(sun, 12, 0), at(sun, 14, 0)),
+            ]
         );
     }
 }

@@ -119,6 +119,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(departures::confirm_handover_item)
                 .service(departures::complete_departure)
                 .service(departures::withdraw_departure)
+                .service(duty::duty_coverage)
+                .service(duty::duty_fairness)
                 .service(duty::create_swap)
                 .service(duty::answer_swap)
                 .service(duty::list_swaps)

@@ -10,8 +10,9 @@ use actix_web::{delete, get, post, web, HttpResponse};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use ecops_api_types::{
-    CreateShiftRequest, DutyKindView, DutyNowQuery, DutyNowView, Problem, RotationRequest,
-    RotationResult, ShiftQuery, ShiftView, SwapAnswer, SwapRequest, SwapStateView, SwapView,
+    CoverageGap, CreateShiftRequest, DayPeriodQuery, DutyCount, DutyKindView, DutyNowQuery,
+    DutyNowView, FairnessRow, Problem, RotationRequest, RotationResult, ShiftQuery, ShiftView,
+    SwapAnswer, SwapRequest, SwapStateView, SwapView,
 };
 use ecops_domain::duty::{DutyKind, DutyPolicy};
 use ecops_persistence::repo::duty::{self, ShiftRow, Swap, SwapState};
@@ -178,15 +179,16 @@ pub async fn create_rotation(
     let tz = state.config.orders.timezone;
     let now = state.clock.now();
     let (from_day, to_day) = (body.from, body.to);
+    let kind = body.kind.map_or(DutyKind::WeekendService, kind_in);
     let result = state
         .run_as(who, move |conn, who| {
             who.require_scope("attendance:write")?;
             let a = crate::support::actor(&who, &meta);
-            let (rows, uncovered) =
-                ecops_app::duty::rotate(conn, &a, &staff, (from_day, to_day), tz, now)?;
+            let r = ecops_app::duty::rotate(conn, &a, kind, &staff, (from_day, to_day), tz, now)?;
             Ok(RotationResult {
-                shifts: views(conn, &rows)?,
-                uncovered_days: uncovered,
+                shifts: views(conn, &r.shifts)?,
+                uncovered_days: r.uncovered,
+                gaps: gap_views(&r.gaps, tz),
             })
         })
         .await?;
@@ -409,6 +411,114 @@ pub async fn list_swaps(
                 .any(|r| who.roles.contains(r));
             let rows = duty::swaps(conn, (!everyone).then_some(who.user_id), 200)?;
             Ok(rows.iter().map(swap_view).collect())
+        })
+        .await?;
+    Ok(web::Json(v))
+}
+
+fn gap_views(gaps: &[ecops_domain::duty::Gap], tz: Tz) -> Vec<CoverageGap> {
+    use chrono::TimeZone;
+    let utc = |t: NaiveDateTime| {
+        tz.from_local_datetime(&t)
+            .earliest()
+            .map_or_else(|| t.and_utc(), |x| x.with_timezone(&Utc))
+    };
+    gaps.iter()
+        .map(|g| CoverageGap {
+            kind: kind_out(g.kind),
+            day: g.day,
+            starts_at: utc(g.start),
+            ends_at: utc(g.end),
+        })
+        .collect()
+}
+
+fn day_period(q: &DayPeriodQuery) -> ApiResult<(chrono::NaiveDate, chrono::NaiveDate)> {
+    if q.to <= q.from || q.to - q.from > Duration::days(MAX_DAYS) {
+        return Err(ApiError::bad_field(
+            "invalid_query",
+            "to",
+            format!("must be after `from`, at most {MAX_DAYS} days later"),
+        ));
+    }
+    Ok((q.from, q.to))
+}
+
+/// The coverage rule over a period: for every duty, the stretches of its window (from its
+/// template) that no live shift covers.
+#[utoipa::path(
+    tag = "duty",
+    security(("bearer" = [])),
+    params(DayPeriodQuery),
+    responses(
+        (status = 200, description = "Gaps in order of day and duty", body = Vec<CoverageGap>),
+        (status = 400, description = "A bad period", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/duty/coverage")]
+pub async fn duty_coverage(
+    state: web::Data<AppState>,
+    who: Caller,
+    query: Query<DayPeriodQuery>,
+) -> ApiResult<web::Json<Vec<CoverageGap>>> {
+    let period = day_period(&query.into_inner())?;
+    let tz = state.config.orders.timezone;
+    let v = state
+        .run_as(who, move |conn, who| {
+            who.require_scope("attendance:read")?;
+            let gaps = ecops_app::duty::coverage_in(conn, &DutyKind::ALL, period, tz)?;
+            Ok(gap_views(&gaps, tz))
+        })
+        .await?;
+    Ok(web::Json(v))
+}
+
+/// Fairness over a period: each person's shifts per duty and weekend days on duty.
+#[utoipa::path(
+    tag = "duty",
+    security(("bearer" = [])),
+    params(DayPeriodQuery),
+    responses(
+        (status = 200, description = "One row per person with a shift in the period, most weekend days first", body = Vec<FairnessRow>),
+        (status = 400, description = "A bad period", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/duty/fairness")]
+pub async fn duty_fairness(
+    state: web::Data<AppState>,
+    who: Caller,
+    query: Query<DayPeriodQuery>,
+) -> ApiResult<web::Json<Vec<FairnessRow>>> {
+    let period = day_period(&query.into_inner())?;
+    let tz = state.config.orders.timezone;
+    let v = state
+        .run_as(who, move |conn, who| {
+            who.require_scope("attendance:read")?;
+            let rows = ecops_app::duty::fairness(conn, period, tz)?;
+            let ids: Vec<Uuid> = rows.iter().map(|r| r.user_id).collect();
+            let names = users::display_names(conn, &ids)?;
+            let mut out: Vec<FairnessRow> = rows
+                .into_iter()
+                .map(|r| FairnessRow {
+                    user_id: r.user_id,
+                    display_name: names.get(&r.user_id).cloned().unwrap_or_default(),
+                    shifts: r
+                        .shifts
+                        .into_iter()
+                        .map(|(k, count)| DutyCount {
+                            kind: kind_out(k),
+                            count,
+                        })
+                        .collect(),
+                    weekend_days: r.weekend_days,
+                })
+                .collect();
+            out.sort_by(|a, b| {
+                b.weekend_days
+                    .cmp(&a.weekend_days)
+                    .then_with(|| a.display_name.cmp(&b.display_name))
+            });
+            Ok(out)
         })
         .await?;
     Ok(web::Json(v))

@@ -120,15 +120,16 @@ pub fn live_between(
         .collect()
 }
 
-/// The person on the last live weekend-service shift starting before `before` (where a new
-/// rotation carries on from).
-pub fn last_weekend_person(
+/// The person on the last live shift of `kind` starting before `before` (where a new rotation
+/// carries on from).
+pub fn last_person_of(
     conn: &mut AnyConnection,
+    kind: DutyKind,
     before: DateTime<Utc>,
 ) -> StoreResult<Option<Uuid>> {
     let id: Option<String> = t::table
         .filter(t::cancelled_at.is_null())
-        .filter(t::kind.eq(DutyKind::WeekendService.as_str()))
+        .filter(t::kind.eq(kind.as_str()))
         .filter(t::starts_at.lt(to_db(before)))
         .order(t::starts_at.desc())
         .select(t::user_id)
