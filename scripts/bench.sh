@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
-# Order benchmark (not a test): API throughput and latency next to a raw diesel loop on the same
-# database in the same run, on SQLite and (when reachable) PostgreSQL. Release build.
-#   BENCH_QUEUE_ORDERS=100000 scripts/bench.sh
+# Benchmarks (not tests), on SQLite and (when reachable) PostgreSQL, each next to a raw baseline
+# on the same database in the same run. Release build.
+#   BENCH_QUEUE_ORDERS=100000 scripts/bench.sh    orders: API throughput and latency next to a raw diesel loop
+#   scripts/bench.sh month                        the department's attendance month for 200 staff next to a raw GROUP BY
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 if [ -z "${ECOPS_TEST_DATABASE_URL:-}" ] && url="$(ensure_postgres)"; then
   export ECOPS_TEST_DATABASE_URL="$url"
 fi
-cargo build --locked --release -p ecops-tests --bin bench-orders
-exec "$CARGO_TARGET_DIR/release/bench-orders"
+which="${1:-orders}"
+case "$which" in
+  orders|month) ;;
+  *) echo "usage: scripts/bench.sh [orders|month]" >&2; exit 2 ;;
+esac
+cargo build --locked --release -p ecops-tests --bin "bench-$which"
+exec "$CARGO_TARGET_DIR/release/bench-$which"
