@@ -206,3 +206,118 @@ async fn r_dut_1_twenty_swap_approvals_for_one_shift_at_once_apply_one(app: Test
     assert_ne!(on.body[0]["user_id"], a.to_string());
 }
 dual!(r_dut_1_twenty_swap_approvals_for_one_shift_at_once_apply_one);
+
+/// Corrections of forgotten clock-outs in November race the closing of November, which confirms
+/// missing punches as absences (each correction pausing after it read whether the month is
+/// closed): every correction ends either in the frozen figures or as an adjustment in December,
+/// never lost between them. Three corrections: more would fill the test server's blocking
+/// threads and queue the closing behind them, hiding the race.
+async fn r_att_7_corrections_racing_a_month_closing_are_never_lost(app: TestApp) {
+    app.clock.set(local("2026-10-20 10:00"));
+    let op = PermissionLevel::Operator;
+    let (_, manager) = app.user_token("de.pt", &[JobRole::DeptManager], op).await;
+    let mut people = Vec::new();
+    let mut file = String::from("device_id,device_punch_id,username,direction,at\n");
+    for i in 0..3 {
+        let name = format!("cs.r{i:02}");
+        people.push(app.seed_user(&name, &[JobRole::CustomerService], op).await);
+        // Monday 30 November: in at 07:55, and the clock-out forgotten.
+        file.push_str(&format!("gate-1,{i}-in,{name},in,2026-11-30 07:55:00\n"));
+    }
+    // The control: on time on the 30th, no correction; what everyone costs once corrected.
+    app.seed_user("cs.control", &[JobRole::CustomerService], op)
+        .await;
+    file.push_str(
+        "gate-1,c-in,cs.control,in,2026-11-30 07:55:00\ngate-1,c-out,cs.control,out,2026-11-30 17:35:00\n",
+    );
+    let control = app
+        .with_db(|c| {
+            ecops_persistence::repo::users::find_by_username(c, "cs.control")
+                .ok()
+                .flatten()
+                .map(|u| u.id)
+                .unwrap_or_default()
+        })
+        .await;
+    let device = app.device_token("gate-1").await;
+    app.clock.set(local("2026-12-01 10:00"));
+    let r = app
+        .send(
+            app.request(
+                reqwest::Method::POST,
+                "/api/v1/attendance/punch-imports",
+                Some(&device),
+            )
+            .header("content-type", "text/csv")
+            .body(file),
+        )
+        .await;
+    assert_eq!(r.body["created"], 5, "{}", r.text);
+
+    fail::cfg("attendance::adjustment::checked", "sleep(300)").unwrap_or_else(|e| panic!("{e}"));
+    let confirm = json!({"confirm_missing_punches": true});
+    // The closing starts while the corrections are paused between their check and their write.
+    let close = async {
+        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+        app.post(
+            "/api/v1/attendance/months/2026-11/close",
+            Some(&manager),
+            &confirm,
+        )
+        .await
+    };
+    let bodies: Vec<Value> = people
+        .iter()
+        .map(|p| {
+            json!({"user_id": p, "direction": "out", "at": local("2026-11-30 17:35"),
+                   "reason": "forgot to clock out; seen leaving by the supervisor"})
+        })
+        .collect();
+    let corrections = futures_util::future::join_all(
+        bodies
+            .iter()
+            .map(|b| app.post("/api/v1/attendance/corrections", Some(&manager), b)),
+    );
+    let (closed, corrected) = futures_util::future::join(close, corrections).await;
+    fail::remove("attendance::adjustment::checked");
+    assert_eq!(closed.status, StatusCode::OK, "{}", closed.text);
+    for c in &corrected {
+        assert_eq!(c.status, StatusCode::CREATED, "{}", c.text);
+    }
+
+    // What each person costs in the end: the frozen November plus December's adjustments. The
+    // control's, whichever side of the closing their correction fell on.
+    let mut totals = Vec::new();
+    let mut adjusted = 0;
+    for p in people.iter().chain([&control]) {
+        let nov = app
+            .get(
+                &format!("/api/v1/attendance/months/2026-11?user_id={p}"),
+                &manager,
+            )
+            .await;
+        let dec = app
+            .get(
+                &format!("/api/v1/attendance/months/2026-12?user_id={p}"),
+                &manager,
+            )
+            .await;
+        let frozen = nov.body[0]["deductions_fen"].as_i64().unwrap_or_default();
+        let adjustments: i64 = dec.body[0]["adjustments"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|x| x["deduction_fen"].as_i64()).sum())
+            .unwrap_or_default();
+        if adjustments != 0 {
+            adjusted += 1;
+        }
+        totals.push(frozen + adjustments);
+    }
+    assert!(
+        totals.windows(2).all(|w| w[0] == w[1]),
+        "a correction was lost between the closing and the adjustments: {totals:?} ({adjusted} adjusted)"
+    );
+}
+dual!(
+    r_att_7_corrections_racing_a_month_closing_are_never_lost,
+    |c: &mut ecops_server::config::Config| c.auth.access_ttl_secs = 400 * 86_400
+);

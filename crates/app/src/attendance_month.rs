@@ -582,6 +582,8 @@ pub fn with_adjustment<T>(
             closed.push((m, c.missing_punches_confirmed));
         }
     }
+    // Tests widen the window between reading whether the month is closed and the change here.
+    fail::fail_point!("attendance::adjustment::checked");
     if closed.is_empty() {
         return change(conn);
     }
