@@ -128,6 +128,7 @@ pub async fn list_departures(
     responses(
         (status = 200, description = "Confirmed", body = DepartureView),
         (status = 403, description = "Not the department manager, or one of the two people in the handover", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such resignation or transfer (or item)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already confirmed, or the handover is closed", body = Problem, content_type = "application/problem+json")
     )
 )]
@@ -161,6 +162,7 @@ pub async fn confirm_handover_item(
     params(("id" = Uuid, Path, description = "Departure id")),
     responses(
         (status = 200, description = "Completed", body = DepartureView),
+        (status = 404, description = "No such resignation or transfer (or item)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The handover is not confirmed (`handover_pending`) or it is closed", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Before the effective date (`not_yet_effective`)", body = Problem, content_type = "application/problem+json")
     )
@@ -192,6 +194,7 @@ pub async fn complete_departure(
     responses(
         (status = 200, description = "Withdrawn", body = DepartureView),
         (status = 403, description = "Not the caller's", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such resignation or transfer (or item)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Completed or withdrawn already", body = Problem, content_type = "application/problem+json")
     )
 )]

@@ -365,6 +365,7 @@ pub async fn create_swap(
     responses(
         (status = 200, description = "Answered; when accepted, `approval_request_id` names the request", body = SwapView),
         (status = 403, description = "Not the colleague asked", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such swap", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already answered", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The colleague cannot take the shift (`on_leave`, `double_booked`) or it has begun", body = Problem, content_type = "application/problem+json")
     )
