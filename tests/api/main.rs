@@ -25,5 +25,6 @@ mod punch_import;
 mod rosters;
 mod stocktakes;
 mod swaps;
+mod unattended;
 mod users;
 mod workdays;

@@ -68,8 +68,12 @@ pub struct ApprovalQuery {
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
-    /// `waiting` (needs my decision, the default), `mine` (I proposed), or `all` (managers).
-    #[cfg_attr(feature = "openapi", param(pattern = "^(waiting|mine|all)$"))]
+    /// `waiting` (needs my decision, the default), `mine` (I proposed), `all` (managers), or
+    /// `unattended` (managers: pending requests whose current step nobody at work can take).
+    #[cfg_attr(
+        feature = "openapi",
+        param(pattern = "^(waiting|mine|all|unattended)$")
+    )]
     pub view: Option<String>,
     pub kind: Option<String>,
     pub state: Option<String>,

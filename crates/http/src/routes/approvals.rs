@@ -76,6 +76,50 @@ fn waits_for(who: &Identity, r: &ApprovalRequest, decisions: &[Decision]) -> boo
         .is_some_and(|(_, needed)| needed.iter().any(|n| who.roles.contains(n)))
 }
 
+/// Who can decide requests right now: the active accounts above `viewer` with their roles, less
+/// those on approved leave at this moment.
+struct AtWork {
+    people: Vec<(Uuid, Vec<JobRole>)>,
+}
+
+impl AtWork {
+    fn now(conn: &mut AnyConnection, now: DateTime<Utc>) -> ApiResult<AtWork> {
+        let away: std::collections::HashSet<Uuid> = ecops_persistence::repo::leave::overlapping(
+            conn,
+            None,
+            &[ApprovalState::Approved],
+            now,
+            now + chrono::Duration::seconds(1),
+        )?
+        .into_iter()
+        .map(|l| l.user_id)
+        .collect();
+        Ok(AtWork {
+            people: ecops_persistence::repo::users::active_operators(conn)?
+                .into_iter()
+                .filter(|u| !away.contains(&u.id))
+                .map(|u| (u.id, u.roles))
+                .collect(),
+        })
+    }
+
+    /// A pending request whose current step needs a role that nobody at work can give: every
+    /// holder is away, is its proposer, or has decided it already.
+    fn nobody_can_take(&self, r: &ApprovalRequest, decisions: &[Decision]) -> bool {
+        let decided: Vec<_> = decisions.iter().map(Decision::as_decided).collect();
+        let Some((_, needed)) = current_step(&r.chain, &decided) else {
+            return false;
+        };
+        needed.iter().any(|role| {
+            !self.people.iter().any(|(id, roles)| {
+                roles.contains(role)
+                    && *id != r.proposer_id
+                    && !decisions.iter().any(|d| d.decider_id == *id)
+            })
+        })
+    }
+}
+
 /// Whether `who` may see `r`: its proposer, the person it is about (a permission-level request
 /// about them), someone holding a role named in its chain, or a manager. Every route that returns
 /// approval requests or their payloads applies this one rule.
@@ -155,7 +199,9 @@ fn load_page(
 }
 
 /// The approvals inbox: requests waiting for my decision (`view=waiting`, default), the ones I
-/// proposed (`mine`), or all (`all`, for managers), filterable by kind, state, subject and date.
+/// proposed (`mine`), all (`all`, for managers), or the pending ones nobody at work can take
+/// (`unattended`, for managers: every holder of the current step's role is on leave now, is the
+/// proposer or has decided), filterable by kind, state, subject and date.
 /// Each comes with its full history of decisions.
 #[utoipa::path(
     tag = "approvals",
@@ -198,7 +244,7 @@ pub async fn list_approvals(
             match view.as_str() {
                 "waiting" => filter.pending_for_roles = Some(who.roles.clone()),
                 "mine" => filter.proposer = Some(who.user_id),
-                "all" => {
+                "all" | "unattended" => {
                     if !OVERSEERS.iter().any(|o| who.has_role(*o)) {
                         return Err(ApiError::forbidden(
                             "missing_role",
@@ -210,12 +256,20 @@ pub async fn list_approvals(
                     return Err(ApiError::bad_field(
                         "invalid_query",
                         "view",
-                        "must be waiting, mine or all",
+                        "must be waiting, mine, all or unattended",
                     ))
                 }
             }
+            let at_work = if view == "unattended" {
+                filter.state = Some(ApprovalState::Pending);
+                Some(AtWork::now(conn, now)?)
+            } else {
+                None
+            };
             load_page(conn, &cursors, &filter, after, limit, |r, ds| {
-                may_see(&who, r) && (view != "waiting" || waits_for(&who, r, ds))
+                may_see(&who, r)
+                    && (view != "waiting" || waits_for(&who, r, ds))
+                    && at_work.as_ref().is_none_or(|w| w.nobody_can_take(r, ds))
             })
         })
         .await?;
