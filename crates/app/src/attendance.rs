@@ -282,13 +282,7 @@ fn import_batch(
     write: bool,
 ) -> AppResult<Vec<RowOutcome>> {
     let versions = crate::attendance_month::versions(conn)?;
-    let tz_on = |day: chrono::NaiveDate| -> chrono_tz::Tz {
-        versions
-            .on(day)
-            .timezone
-            .parse()
-            .unwrap_or(chrono_tz::Asia::Shanghai)
-    };
+    let tz_on = |day: chrono::NaiveDate| crate::attendance_month::zone_on(&versions, day);
     // Each row's instant and company date (a wall-clock time that does not exist in the zone,
     // in a daylight-saving gap, has none).
     let when: Vec<Option<(DateTime<Utc>, chrono::NaiveDate)>> = batch

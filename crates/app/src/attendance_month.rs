@@ -134,6 +134,11 @@ fn zone(name: &str) -> Tz {
     name.parse().unwrap_or(chrono_tz::Asia::Shanghai)
 }
 
+/// The company time zone on `day`: the zone of the policy version in force then.
+pub fn zone_on(versions: &Versions<Uuid>, day: NaiveDate) -> Tz {
+    zone(&versions.on(day).timezone)
+}
+
 /// Local midnight of `day` in `tz`, as an instant.
 pub fn day_start(tz: Tz, day: NaiveDate) -> DateTime<Utc> {
     tz.from_local_datetime(&day.and_time(NaiveTime::MIN))

@@ -56,8 +56,7 @@ pub fn seed(
 /// The company's date at the instant `at`, in the zone of the policy in force.
 pub fn company_date(conn: &mut AnyConnection, at: DateTime<Utc>) -> AppResult<NaiveDate> {
     let versions = attendance_month::versions(conn)?;
-    let guess = versions.on(at.date_naive());
-    let tz: Tz = guess.timezone.parse().unwrap_or(chrono_tz::Asia::Shanghai);
+    let tz = attendance_month::zone_on(&versions, at.date_naive());
     Ok(at.with_timezone(&tz).date_naive())
 }
 
@@ -256,11 +255,7 @@ pub fn set_employment(
                 "service accounts have no employment",
             ));
         }
-        let tz = attendance_month::versions(conn)?
-            .on(e.started_on)
-            .timezone
-            .parse()
-            .unwrap_or(chrono_tz::Asia::Shanghai);
+        let tz = attendance_month::zone_on(&attendance_month::versions(conn)?, e.started_on);
         let before = store::employment(conn, e.user_id)?
             .unwrap_or_else(|| attendance_month::implied_employment(&user, tz));
         if let Some(last) = store::last_closed(conn)? {
@@ -298,10 +293,9 @@ pub fn employment_of(conn: &mut AnyConnection, user: &users::User) -> AppResult<
     if let Some(e) = store::employment(conn, user.id)? {
         return Ok(e);
     }
-    let tz: Tz = attendance_month::versions(conn)?
-        .on(user.created_at.date_naive())
-        .timezone
-        .parse()
-        .unwrap_or(chrono_tz::Asia::Shanghai);
+    let tz = attendance_month::zone_on(
+        &attendance_month::versions(conn)?,
+        user.created_at.date_naive(),
+    );
     Ok(attendance_month::implied_employment(user, tz))
 }
