@@ -29,7 +29,9 @@ async fn month(app: &TestApp, manager: &str, user: uuid::Uuid, month: &str) -> e
     r
 }
 
-async fn late_sick_leave_is_filed_within_the_policys_days_and_adjusts_a_closed_month(app: TestApp) {
+async fn r_att_8_late_sick_leave_is_filed_within_the_policys_days_and_adjusts_a_closed_month(
+    app: TestApp,
+) {
     app.clock.set(local("2026-09-30 10:00"));
     let op = PermissionLevel::Operator;
     let (_, manager) = app.user_token("de.pt", &[JobRole::DeptManager], op).await;
@@ -115,6 +117,6 @@ async fn late_sick_leave_is_filed_within_the_policys_days_and_adjusts_a_closed_m
     );
 }
 dual!(
-    late_sick_leave_is_filed_within_the_policys_days_and_adjusts_a_closed_month,
+    r_att_8_late_sick_leave_is_filed_within_the_policys_days_and_adjusts_a_closed_month,
     |c: &mut ecops_server::config::Config| c.auth.access_ttl_secs = 400 * 86_400
 );

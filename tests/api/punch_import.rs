@@ -67,7 +67,7 @@ gate-1,1007,cs.a,in,2026-10-20 08:00:00
 gate-1,1001,cs.a,上班,2026-11-03 07:58:10
 ";
 
-async fn a_punch_file_is_recorded_row_by_row_and_a_bad_row_writes_nothing(app: TestApp) {
+async fn r_att_7_a_punch_file_is_recorded_row_by_row_and_a_bad_row_writes_nothing(app: TestApp) {
     app.clock.set(local("2026-10-25 10:00:00"));
     let (_, manager) = app
         .user_token("mgr", &[JobRole::DeptManager], PermissionLevel::Operator)
@@ -196,6 +196,6 @@ async fn a_punch_file_is_recorded_row_by_row_and_a_bad_row_writes_nothing(app: T
     .assert_problem(400, "malformed_csv");
 }
 dual!(
-    a_punch_file_is_recorded_row_by_row_and_a_bad_row_writes_nothing,
+    r_att_7_a_punch_file_is_recorded_row_by_row_and_a_bad_row_writes_nothing,
     |c: &mut ecops_server::config::Config| c.auth.access_ttl_secs = 400 * 86_400
 );

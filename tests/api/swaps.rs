@@ -61,7 +61,7 @@ async fn saturday(app: &TestApp, token: &str) -> Vec<Value> {
     r.body.as_array().cloned().unwrap_or_default()
 }
 
-async fn a_swap_changes_the_roster_only_when_the_colleague_accepts_and_the_manager_approves(
+async fn r_dut_4_a_swap_changes_the_roster_only_when_the_colleague_accepts_and_the_manager_approves(
     app: TestApp,
 ) {
     app.clock.set(local("2026-11-23 10:00"));
@@ -178,4 +178,4 @@ async fn a_swap_changes_the_roster_only_when_the_colleague_accepts_and_the_manag
     let r = ask(&app, &a_token, &shift, b).await;
     assert_eq!(r.error_fields(), vec!["shift_id".to_owned()], "{}", r.text);
 }
-dual!(a_swap_changes_the_roster_only_when_the_colleague_accepts_and_the_manager_approves);
+dual!(r_dut_4_a_swap_changes_the_roster_only_when_the_colleague_accepts_and_the_manager_approves);

@@ -1,6 +1,7 @@
 //! Duty rosters (R-DUT-1..4): putting someone on a shift.
 
 use crate::approvals::Actor;
+use crate::attendance_month::day_start;
 use crate::error::{AppError, AppResult};
 use crate::staff;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
@@ -176,15 +177,9 @@ pub fn rotate(
         ecops_domain::PermissionLevel::Operator,
         ecops_domain::access::ROSTERERS,
     )?;
-    let from = utc(from_day.and_time(chrono::NaiveTime::MIN), tz);
+    let from = day_start(tz, from_day);
     // Hotline duty of the last day runs into the next morning.
-    let to = utc(
-        to_day
-            .succ_opt()
-            .unwrap_or(to_day)
-            .and_time(chrono::NaiveTime::MIN),
-        tz,
-    );
+    let to = day_start(tz, to_day.succ_opt().unwrap_or(to_day));
     write_tx(conn, |conn| {
         lock_subject(conn, "rotation", kind.as_str())?;
         for (i, s) in people.iter().enumerate() {
@@ -199,8 +194,7 @@ pub fn rotate(
             }
         }
         let existing = duty::live_between(conn, None, from, to)?;
-        let window_start = utc(from_day.and_time(chrono::NaiveTime::MIN), tz);
-        let window_end = utc(to_day.and_time(chrono::NaiveTime::MIN), tz);
+        let (window_start, window_end) = (day_start(tz, from_day), day_start(tz, to_day));
         if existing
             .iter()
             .any(|s| s.kind == kind && s.starts_at >= window_start && s.starts_at < window_end)
@@ -277,14 +271,8 @@ pub fn coverage_in(
     (from_day, to_day): (NaiveDate, NaiveDate),
     tz: Tz,
 ) -> AppResult<Vec<rules::Gap>> {
-    let from = utc(from_day.and_time(chrono::NaiveTime::MIN), tz);
-    let to = utc(
-        to_day
-            .succ_opt()
-            .unwrap_or(to_day)
-            .and_time(chrono::NaiveTime::MIN),
-        tz,
-    );
+    let from = day_start(tz, from_day);
+    let to = day_start(tz, to_day.succ_opt().unwrap_or(to_day));
     let shifts: Vec<Shift> = duty::live_between(conn, None, from, to)?
         .iter()
         .map(|s| Shift {
@@ -320,8 +308,7 @@ pub fn fairness(
     tz: Tz,
 ) -> AppResult<Vec<Share>> {
     use chrono::Datelike;
-    let from = utc(from_day.and_time(chrono::NaiveTime::MIN), tz);
-    let to = utc(to_day.and_time(chrono::NaiveTime::MIN), tz);
+    let (from, to) = (day_start(tz, from_day), day_start(tz, to_day));
     let mut per: std::collections::BTreeMap<Uuid, Share> = Default::default();
     for s in duty::live_between(conn, None, from, to)? {
         if s.starts_at < from {
