@@ -321,3 +321,78 @@ dual!(
     r_att_7_corrections_racing_a_month_closing_are_never_lost,
     |c: &mut ecops_server::config::Config| c.auth.access_ttl_secs = 400 * 86_400
 );
+
+/// R-ATT-10: one open resignation or transfer per person, and a departure completed once, when
+/// 20 requests arrive at once (the completion pausing after its checks).
+async fn r_att_10_twenty_departures_or_completions_at_once_make_one(app: TestApp) {
+    app.clock.set(local("2026-11-02 10:00"));
+    let op = PermissionLevel::Operator;
+    let (_, manager) = app.user_token("de.pt", &[JobRole::DeptManager], op).await;
+    let (_, a_token) = app
+        .user_token("cs.a", &[JobRole::CustomerService], op)
+        .await;
+    let (b, _) = app
+        .user_token("cs.b", &[JobRole::CustomerService], op)
+        .await;
+    let body = json!({"kind": "transfer", "effective_on": "2026-12-02", "reason": "to the warehouse",
+                      "successor_id": b, "new_roles": ["warehouse"],
+                      "items": ["the customer chat queue"]});
+    let replies: Vec<Reply> = futures_util::future::join_all(
+        (0..20).map(|_| app.post("/api/v1/departures", Some(&a_token), &body)),
+    )
+    .await;
+    let texts: Vec<&String> = replies.iter().map(|r| &r.text).collect();
+    let created: Vec<&Reply> = replies
+        .iter()
+        .filter(|r| r.status == StatusCode::CREATED)
+        .collect();
+    assert_eq!(created.len(), 1, "{texts:?}");
+    for r in replies.iter().filter(|r| r.status != StatusCode::CREATED) {
+        r.assert_problem(409, "departure_open");
+    }
+    let id = created[0].body["id"].as_str().unwrap_or_default().to_owned();
+    let r = app
+        .post(
+            &format!("/api/v1/departures/{id}/items/1/confirm"),
+            Some(&manager),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    app.clock.set(local("2026-12-02 10:00"));
+    fail::cfg("departures::complete::checked", "sleep(30)").unwrap_or_else(|e| panic!("{e}"));
+    let (path, empty) = (format!("/api/v1/departures/{id}/complete"), json!({}));
+    let replies: Vec<Reply> = futures_util::future::join_all(
+        (0..20).map(|_| app.post(&path, Some(&manager), &empty)),
+    )
+    .await;
+    fail::remove("departures::complete::checked");
+    let texts: Vec<&String> = replies.iter().map(|r| &r.text).collect();
+    assert_eq!(
+        replies
+            .iter()
+            .filter(|r| r.status == StatusCode::OK)
+            .count(),
+        1,
+        "{texts:?}"
+    );
+    for r in replies.iter().filter(|r| r.status != StatusCode::OK) {
+        r.assert_problem(409, "handover_closed");
+    }
+    let audit = app
+        .get(
+            "/api/v1/audit?action=departure.completed",
+            &app.admin_token().await,
+        )
+        .await;
+    assert_eq!(
+        audit.body["items"].as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        audit.text
+    );
+}
+dual!(
+    r_att_10_twenty_departures_or_completions_at_once_make_one,
+    |c: &mut ecops_server::config::Config| c.auth.access_ttl_secs = 60 * 86_400
+);

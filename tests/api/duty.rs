@@ -207,7 +207,7 @@ async fn r_dut_2_weekend_service_rotates_and_r_dut_4_never_during_leave(app: Tes
         .user_token("de.pt", &[JobRole::DeptManager], PermissionLevel::Operator)
         .await;
     let op = PermissionLevel::Operator;
-    let (a, _) = app
+    let (a, a_token) = app
         .user_token("cs.a", &[JobRole::CustomerService], op)
         .await;
     let (b, b_token) = app
@@ -286,7 +286,8 @@ async fn r_dut_2_weekend_service_rotates_and_r_dut_4_never_during_leave(app: Tes
     assert_eq!(next.status, StatusCode::CREATED, "{}", next.text);
     assert_eq!(next.body["shifts"][0]["user_id"], c.to_string());
 
-    // R-DUT-4 both ways: no shift during approved leave, no leave approved over a shift.
+    // R-DUT-4 both ways: no shift during approved leave; a leave approved over a shift
+    // releases the shift as a clash to fill.
     let d = leave(
         &app,
         &shop_token,
@@ -317,6 +318,7 @@ async fn r_dut_2_weekend_service_rotates_and_r_dut_4_never_during_leave(app: Tes
     )
     .await;
     assert_eq!(s["status"], 201, "{s}");
+    let storefront_shift = s["body"]["id"].clone();
     let d = leave(
         &app,
         &shop_token,
@@ -326,11 +328,76 @@ async fn r_dut_2_weekend_service_rotates_and_r_dut_4_never_during_leave(app: Tes
         "2026-11-27 00:00",
     )
     .await;
-    d.assert_problem(422, "on_duty");
-    let pending = app
-        .get("/api/v1/leave-requests?status=pending", &shop_token)
+    assert_eq!(d.status, StatusCode::OK, "{}", d.text);
+    let on_the_26th = app
+        .get(
+            &format!(
+                "/api/v1/duty/shifts?from={}&to={}",
+                q(local("2026-11-26 00:00")),
+                q(local("2026-11-27 00:00"))
+            ),
+            &manager,
+        )
         .await;
-    assert_eq!(pending.body["items"].as_array().map(Vec::len), Some(1));
+    assert_eq!(on_the_26th.status, StatusCode::OK, "{}", on_the_26th.text);
+    assert!(
+        !on_the_26th.text.contains(storefront_shift.as_str().unwrap_or("-")),
+        "the released shift is no longer live: {}",
+        on_the_26th.text
+    );
+    // A goes on leave on Sunday 6 December, after the rotation gave it to A: the shift is
+    // released and the next person of the rotation (A, C, B) who is free then is suggested.
+    let d = leave(
+        &app,
+        &a_token,
+        b,
+        &manager,
+        "2026-12-06 00:00",
+        "2026-12-07 00:00",
+    )
+    .await;
+    assert_eq!(d.status, StatusCode::OK, "{}", d.text);
+    let clashes = || async {
+        let r = app
+            .get("/api/v1/duty/clashes?from=2026-11-23&to=2026-12-14", &manager)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        r.body
+    };
+    let found = clashes().await;
+    assert_eq!(found.as_array().map(Vec::len), Some(2), "{found}");
+    assert_eq!(found[0]["shift"]["id"], storefront_shift);
+    assert_eq!(found[0]["shift"]["kind"], "storefront");
+    assert_eq!(found[0]["filled_by"], Value::Null);
+    assert_eq!(
+        found[0]["suggested"],
+        Value::Null,
+        "nobody else is in the storefront rotation"
+    );
+    assert_eq!(found[1]["shift"]["user_id"], a.to_string());
+    assert_eq!(found[1]["shift"]["kind"], "weekend_service");
+    assert!(found[1]["shift"]["released_for_leave"].is_string(), "{found}");
+    assert_eq!(found[1]["suggested"], c.to_string(), "{found}");
+    assert_eq!(found[1]["suggested_name"], "cs.c");
+    // The manager takes the suggestion: the clash is filled.
+    let s = shift(
+        &app,
+        &manager,
+        c,
+        "weekend_service",
+        "2026-12-06 08:30",
+        "2026-12-06 21:00",
+    )
+    .await;
+    assert_eq!(s["status"], 201, "{s}");
+    let found = clashes().await;
+    assert_eq!(found[1]["filled_by"], c.to_string(), "{found}");
+    assert_eq!(found[1]["suggested"], Value::Null);
+    // Each release is audited.
+    let audit = app
+        .get("/api/v1/audit?action=duty.released_for_leave", &app.admin_token().await)
+        .await;
+    assert_eq!(audit.body["items"].as_array().map(Vec::len), Some(2), "{}", audit.text);
 }
 dual!(
     r_dut_2_weekend_service_rotates_and_r_dut_4_never_during_leave,

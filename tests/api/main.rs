@@ -11,6 +11,7 @@ mod bootstrap;
 mod concurrency;
 mod contract;
 mod dashboard;
+mod delegation;
 mod departures;
 mod duty;
 mod late_leave;

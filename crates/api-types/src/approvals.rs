@@ -19,6 +19,9 @@ pub struct DecisionView {
     pub verdict: crate::Verdict,
     pub comment: String,
     pub decided_at: DateTime<Utc>,
+    /// Taken by the colleague a leave named as taking over, on behalf of this absent holder of
+    /// the role (R-ATT-8).
+    pub on_behalf_of: Option<Uuid>,
 }
 
 /// A request with its full history of decisions and where it stands.
@@ -40,6 +43,10 @@ pub struct ApprovalDetail {
     pub published_at: Option<DateTime<Utc>>,
     /// Past `publish_by` and not yet published.
     pub publish_overdue: bool,
+    /// In the `waiting` and `delegated` views: the colleagues on leave now whose waiting step
+    /// is yours to take, their leave naming you as taking over (R-ATT-8). Empty otherwise, and
+    /// once their leave ends.
+    pub delegated_from: Vec<Uuid>,
 }
 
 /// `POST /approvals/{id}/decisions`.
@@ -68,11 +75,12 @@ pub struct ApprovalQuery {
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
-    /// `waiting` (needs my decision, the default), `mine` (I proposed), `all` (managers), or
+    /// `waiting` (needs my decision, the default), `delegated` (waiting steps of colleagues on
+    /// leave now whose leave names me as taking over), `mine` (I proposed), `all` (managers), or
     /// `unattended` (managers: pending requests whose current step nobody at work can take).
     #[cfg_attr(
         feature = "openapi",
-        param(pattern = "^(waiting|mine|all|unattended)$")
+        param(pattern = "^(waiting|delegated|mine|all|unattended)$")
     )]
     pub view: Option<String>,
     pub kind: Option<String>,

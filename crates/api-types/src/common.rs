@@ -167,7 +167,6 @@ error_codes! {
     NothingToChange => "nothing_to_change",
     NoticeExists => "notice_exists",
     NoticeTooShort => "notice_too_short",
-    OnDuty => "on_duty",
     OnLeave => "on_leave",
     OrderImmutable => "order_immutable",
     OutOfStock => "out_of_stock",

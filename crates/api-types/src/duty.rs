@@ -45,6 +45,23 @@ pub struct ShiftView {
     pub created_at: DateTime<Utc>,
     pub cancelled_at: Option<DateTime<Utc>>,
     pub cancelled_by: Option<Uuid>,
+    /// Cancelled because this leave was approved after the roster was made (R-DUT-4).
+    pub released_for_leave: Option<Uuid>,
+}
+
+/// A shift released because its person's leave was approved after the roster was made
+/// (R-DUT-4), with whoever took it over or the next free person of the duty's rotation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LeaveClash {
+    /// The released shift (cancelled, naming the leave).
+    pub shift: ShiftView,
+    pub leave_id: Uuid,
+    /// Rostered on the same duty over the shift's whole time now; `null` while the clash is open.
+    pub filled_by: Option<Uuid>,
+    /// While open: the next person of the rotation after the one on leave who is active and free.
+    pub suggested: Option<Uuid>,
+    pub suggested_name: Option<String>,
 }
 
 /// `POST /duty/rotations`: rosters weekend customer service (R-DUT-2) for the Saturdays and

@@ -206,8 +206,20 @@ pub fn decide(
             verdict,
         )
         .map_err(refused)?;
+        // R-ATT-8: taking over for a colleague on leave is recorded on their behalf.
+        let away = away_now(conn, now)?;
         let mut recorded = Vec::new();
         for (step, role) in &accepted.records {
+            let on_behalf_of = ecops_domain::delegation::on_behalf_of(
+                &away,
+                actor.id,
+                &actor.roles,
+                *role,
+                req.proposer_id,
+                &decided,
+            )
+            .first()
+            .copied();
             let decision = Decision {
                 id: Uuid::now_v7(),
                 request_id,
@@ -217,6 +229,7 @@ pub fn decide(
                 verdict,
                 comment: comment.to_owned(),
                 decided_at: now,
+                on_behalf_of,
             };
             approvals::insert_decision(conn, &decision).map_err(unique_as(|| {
                 AppError::conflict("already_decided", "this step was decided meanwhile")
@@ -243,6 +256,7 @@ pub fn decide(
                 Outcome::Success,
                 json!({"kind": req.kind.as_str(), "verdict": verdict.as_str(), "step": accepted.step,
                        "role": accepted.role.as_str(), "comment": comment,
+                       "on_behalf_of": recorded.first().and_then(|d: &Decision| d.on_behalf_of),
                        "steps": accepted.records.iter().map(|(s, r)| json!({"step": s, "role": r.as_str()})).collect::<Vec<_>>()}),
             ),
             now,
@@ -253,6 +267,38 @@ pub fn decide(
         decisions.extend(recorded);
         Ok(Decided { request, decisions })
     })
+}
+
+/// Delegation while on leave (R-ATT-8): the active people on approved leave at `now`, with
+/// their roles and the colleague each leave names as taking over.
+pub fn away_now(
+    conn: &mut AnyConnection,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<ecops_domain::delegation::Away>> {
+    let leave = ecops_persistence::repo::leave::overlapping(
+        conn,
+        None,
+        &[ApprovalState::Approved],
+        now,
+        now + Duration::seconds(1),
+    )?;
+    if leave.is_empty() {
+        return Ok(Vec::new());
+    }
+    let people = ecops_persistence::repo::users::active_operators(conn)?;
+    Ok(leave
+        .into_iter()
+        .filter_map(|l| {
+            people
+                .iter()
+                .find(|u| u.id == l.user_id)
+                .map(|u| ecops_domain::delegation::Away {
+                    person: u.id,
+                    roles: u.roles.clone(),
+                    handover_to: l.handover_to,
+                })
+        })
+        .collect())
 }
 
 fn close(

@@ -236,6 +236,7 @@ pub fn complete(
                 format!("it takes effect on {}", d.effective_on),
             ));
         }
+        fail::fail_point!("departures::complete::checked");
         let person = users::get(conn, d.user_id)?;
         match d.kind {
             DepartureKind::Resignation => {

@@ -117,6 +117,7 @@ pub fn roster(
         created_at: now,
         cancelled_at: None,
         cancelled_by: None,
+        released_for_leave: None,
     };
     write_tx(conn, |conn| {
         lock_subject(conn, staff::CALENDAR, &row.user_id.to_string())?;
@@ -238,6 +239,7 @@ pub fn rotate(
                 created_at: now,
                 cancelled_at: None,
                 cancelled_by: None,
+                released_for_leave: None,
             })
             .collect();
         for r in &rows {
@@ -288,6 +290,79 @@ pub fn coverage_in(
         &shifts,
         (from_day, to_day),
     ))
+}
+
+/// A shift released because its person's leave was approved after the roster was made
+/// (R-DUT-4): it needs someone else.
+#[derive(Debug, Clone)]
+pub struct Clash {
+    pub shift: ShiftRow,
+    pub leave_id: Uuid,
+    /// Whoever is rostered on the same duty over the released shift's whole time now, if anyone.
+    pub filled_by: Option<Uuid>,
+    /// While unfilled: the next person of the duty's rotation (R-DUT-2) after the one on leave
+    /// who is active and free then (no approved leave, no other shift).
+    pub suggested: Option<Uuid>,
+}
+
+/// The shifts released for leave that start in `[from_day, to_day)`, each with whoever filled it
+/// or a suggestion. The rotation's order is read from the duty's shifts four weeks either side.
+pub fn clashes(
+    conn: &mut AnyConnection,
+    (from_day, to_day): (NaiveDate, NaiveDate),
+    tz: Tz,
+) -> AppResult<Vec<Clash>> {
+    let (from, to) = (day_start(tz, from_day), day_start(tz, to_day));
+    let mut out = Vec::new();
+    for s in duty::released_between(conn, from, to)? {
+        if s.starts_at < from {
+            continue;
+        }
+        let Some(leave_id) = s.released_for_leave else {
+            continue;
+        };
+        let live = duty::live_between(conn, None, s.starts_at, s.ends_at)?;
+        let filled_by = live
+            .iter()
+            .find(|o| o.kind == s.kind && o.starts_at <= s.starts_at && o.ends_at >= s.ends_at)
+            .map(|o| o.user_id);
+        let suggested = match filled_by {
+            Some(_) => None,
+            None => {
+                let weeks = chrono::Duration::weeks(4);
+                let order =
+                    duty::rotation_order(conn, s.kind, s.starts_at - weeks, s.starts_at + weeks)?;
+                let away: Vec<Uuid> = leave::overlapping(
+                    conn,
+                    None,
+                    &[ApprovalState::Approved],
+                    s.starts_at,
+                    s.ends_at,
+                )?
+                .into_iter()
+                .map(|l| l.user_id)
+                .collect();
+                let mut free = Vec::new();
+                for p in &order {
+                    let able = ecops_persistence::repo::users::find(conn, *p)?.is_some_and(|u| {
+                        u.deactivated_at.is_none()
+                            && s.kind.role_needed().is_none_or(|r| u.roles.contains(&r))
+                    });
+                    if able && !away.contains(p) && !live.iter().any(|o| o.user_id == *p) {
+                        free.push(*p);
+                    }
+                }
+                rules::next_in_rotation(&order, s.user_id, |p| !free.contains(&p))
+            }
+        };
+        out.push(Clash {
+            shift: s,
+            leave_id,
+            filled_by,
+            suggested,
+        });
+    }
+    Ok(out)
 }
 
 /// One person's share of duty over a period.
@@ -673,6 +748,7 @@ pub fn apply_swap(
         created_at: now,
         cancelled_at: None,
         cancelled_by: None,
+        released_for_leave: None,
     };
     let mut rostered = vec![anew(&shift, swap.colleague_id)];
     if let Some(ex) = &exchange {

@@ -329,18 +329,28 @@ pub fn on_approved(
                 crate::staff::CALENDAR,
                 &l.user_id.to_string(),
             )?;
-            // R-DUT-4: nobody is on duty during approved leave.
-            let shifts = duty::live_between(conn, Some(l.user_id), l.starts_at, l.ends_at)?;
-            if let Some(s) = shifts.first() {
-                return Err(AppError::rule(
-                    "on_duty",
-                    format!(
-                        "the person is rostered for {} duty {} – {}: change the roster first",
-                        s.kind.as_str(),
-                        s.starts_at,
-                        s.ends_at
-                    ),
-                ));
+            // R-DUT-4: nobody is on duty during approved leave. A shift rostered before the leave
+            // was approved is released: cancelled, naming the leave, so the roster lists it as a
+            // clash with the next person of the rotation to fill it (`duty::clashes`).
+            for s in duty::live_between(conn, Some(l.user_id), l.starts_at, l.ends_at)? {
+                if duty::release_for_leave(conn, s.id, l.id, approver, now)? {
+                    audit::append(
+                        conn,
+                        &NewEntry {
+                            subject_type: Some("duty_shift".to_owned()),
+                            subject_id: Some(s.id.to_string()),
+                            ..system_entry(
+                                req,
+                                approver,
+                                "duty.released_for_leave",
+                                json!({"user_id": l.user_id, "kind": s.kind.as_str(),
+                                       "starts_at": s.starts_at, "ends_at": s.ends_at,
+                                       "leave_id": l.id, "approval_request_id": req.id}),
+                            )
+                        },
+                        now,
+                    )?;
+                }
             }
             // Leave filed after the fact for days of a closed month is an adjustment in the
             // first open month; the closed figures stay as they were.

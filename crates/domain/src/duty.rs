@@ -282,6 +282,24 @@ pub fn rotation(
     (shifts, uncovered)
 }
 
+/// R-DUT-2/4: who should take a shift released because its person went on leave: the next
+/// person after `absent` in the rotation's `order`, going round, skipping `absent` and anyone
+/// `busy` then; when `absent` was not in the rotation, the first free one of it. `None` when
+/// nobody of the rotation is free.
+pub fn next_in_rotation(
+    order: &[Uuid],
+    absent: Uuid,
+    busy: impl Fn(Uuid) -> bool,
+) -> Option<Uuid> {
+    let start = order
+        .iter()
+        .position(|p| *p == absent)
+        .map_or(0, |i| i + 1);
+    (0..order.len())
+        .map(|k| order[(start + k) % order.len()])
+        .find(|p| *p != absent && !busy(*p))
+}
+
 /// A stretch of a duty's window on one day that no live shift covers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Gap {
@@ -336,6 +354,27 @@ pub fn coverage_gaps(
         }
     }
     gaps
+}
+
+#[cfg(test)]
+mod rotation_tests {
+    use super::next_in_rotation;
+    use uuid::Uuid;
+
+    #[test]
+    fn r_dut_4_a_shift_released_for_leave_suggests_the_next_free_person_of_the_rotation() {
+        let [a, b, c, d] = [1, 2, 3, 4].map(Uuid::from_u128);
+        let order = [a, b, c];
+        assert_eq!(next_in_rotation(&order, b, |_| false), Some(c));
+        // Round the end of the rotation, past whoever is busy then.
+        assert_eq!(next_in_rotation(&order, c, |_| false), Some(a));
+        assert_eq!(next_in_rotation(&order, b, |p| p == c), Some(a));
+        // The absent person is never suggested, even when everyone else is busy.
+        assert_eq!(next_in_rotation(&order, b, |p| p != b), None);
+        // Someone outside the rotation went on leave: its first free person.
+        assert_eq!(next_in_rotation(&order, d, |p| p == a), Some(b));
+        assert_eq!(next_in_rotation(&[], d, |_| false), None);
+    }
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 pub mod access;
 pub mod aftersales;
 pub mod approval;
+pub mod delegation;
 pub mod attendance;
 pub mod duty;
 pub mod leave;

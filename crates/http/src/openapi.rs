@@ -120,6 +120,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(departures::complete_departure)
                 .service(departures::withdraw_departure)
                 .service(duty::duty_coverage)
+                .service(duty::duty_clashes)
                 .service(duty::duty_fairness)
                 .service(duty::create_swap)
                 .service(duty::answer_swap)

@@ -132,6 +132,7 @@ diesel::table! {
         verdict -> Text,
         comment -> Text,
         decided_at -> Timestamp,
+        on_behalf_of -> Nullable<Text>,
     }
 }
 
@@ -469,6 +470,7 @@ diesel::table! {
         created_at -> Timestamp,
         cancelled_at -> Nullable<Timestamp>,
         cancelled_by -> Nullable<Text>,
+        released_for_leave -> Nullable<Text>,
     }
 }
 

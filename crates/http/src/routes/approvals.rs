@@ -51,6 +51,7 @@ fn detail(r: &ApprovalRequest, decisions: &[Decision], now: DateTime<Utc>) -> Ap
                 verdict: crate::wire::verdict(d.verdict),
                 comment: d.comment.clone(),
                 decided_at: d.decided_at,
+                on_behalf_of: d.on_behalf_of,
             })
             .collect(),
         current_step: current,
@@ -59,6 +60,7 @@ fn detail(r: &ApprovalRequest, decisions: &[Decision], now: DateTime<Utc>) -> Ap
         publish_by: r.publish_by,
         published_at: r.published_at,
         publish_overdue: r.published_at.is_none() && r.publish_by.is_some_and(|d| d < now),
+        delegated_from: Vec::new(),
     }
 }
 
@@ -198,8 +200,9 @@ fn load_page(
     Ok((out, next))
 }
 
-/// The approvals inbox: requests waiting for my decision (`view=waiting`, default), the ones I
-/// proposed (`mine`), all (`all`, for managers), or the pending ones nobody at work can take
+/// The approvals inbox: requests waiting for my decision (`view=waiting`, default; each marks
+/// the colleagues on leave whose step it is mine to take, `delegated_from`), only those handed
+/// over to me by colleagues on leave now (`delegated`, R-ATT-8), the ones I proposed (`mine`), all (`all`, for managers), or the pending ones nobody at work can take
 /// (`unattended`, for managers: every holder of the current step's role is on leave now, is the
 /// proposer or has decided), filterable by kind, state, subject and date.
 /// Each comes with its full history of decisions.
@@ -243,6 +246,10 @@ pub async fn list_approvals(
             let view = q.view.unwrap_or_else(|| "waiting".to_owned());
             match view.as_str() {
                 "waiting" => filter.pending_for_roles = Some(who.roles.clone()),
+                "delegated" => {
+                    filter.pending_for_roles = Some(who.roles.clone());
+                    filter.state = Some(ApprovalState::Pending);
+                }
                 "mine" => filter.proposer = Some(who.user_id),
                 "all" | "unattended" => {
                     if !OVERSEERS.iter().any(|o| who.has_role(*o)) {
@@ -256,7 +263,7 @@ pub async fn list_approvals(
                     return Err(ApiError::bad_field(
                         "invalid_query",
                         "view",
-                        "must be waiting, mine, all or unattended",
+                        "must be waiting, delegated, mine, all or unattended",
                     ))
                 }
             }
@@ -266,15 +273,42 @@ pub async fn list_approvals(
             } else {
                 None
             };
-            load_page(conn, &cursors, &filter, after, limit, |r, ds| {
+            // R-ATT-8: what colleagues on leave handed over to the caller.
+            let inbox = matches!(view.as_str(), "waiting" | "delegated");
+            let away = if inbox {
+                engine::away_now(conn, now)?
+            } else {
+                Vec::new()
+            };
+            let delegated = |r: &ApprovalRequest, ds: &[Decision]| {
+                let decided: Vec<_> = ds.iter().map(Decision::as_decided).collect();
+                ecops_domain::delegation::delegated_to(
+                    &away,
+                    &r.chain,
+                    r.proposer_id,
+                    &decided,
+                    who.user_id,
+                    &who.roles,
+                )
+            };
+            let (rows, next) = load_page(conn, &cursors, &filter, after, limit, |r, ds| {
                 may_see(&who, r)
-                    && (view != "waiting" || waits_for(&who, r, ds))
+                    && (!inbox || waits_for(&who, r, ds))
+                    && (view != "delegated" || !delegated(r, ds).is_empty())
                     && at_work.as_ref().is_none_or(|w| w.nobody_can_take(r, ds))
-            })
+            })?;
+            let items: Vec<ApprovalDetail> = rows
+                .iter()
+                .map(|(r, ds)| ApprovalDetail {
+                    delegated_from: if inbox { delegated(r, ds) } else { Vec::new() },
+                    ..detail(r, ds, now)
+                })
+                .collect();
+            Ok((items, next))
         })
         .await?;
     Ok(web::Json(Page {
-        items: rows.iter().map(|(r, ds)| detail(r, ds, now)).collect(),
+        items: rows,
         next_cursor,
     }))
 }

@@ -11,7 +11,7 @@ use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use ecops_api_types::{
     CoverageGap, CreateShiftRequest, DayPeriodQuery, DutyCount, DutyKindView, DutyNowQuery,
-    DutyNowView, FairnessRow, Problem, RotationRequest, RotationResult, ShiftQuery, ShiftView,
+    DutyNowView, FairnessRow, LeaveClash, Problem, RotationRequest, RotationResult, ShiftQuery, ShiftView,
     SwapAnswer, SwapRequest, SwapStateView, SwapView,
 };
 use ecops_domain::duty::{DutyKind, DutyPolicy};
@@ -62,6 +62,7 @@ fn views(conn: &mut AnyConnection, rows: &[ShiftRow]) -> ApiResult<Vec<ShiftView
             created_at: s.created_at,
             cancelled_at: s.cancelled_at,
             cancelled_by: s.cancelled_by,
+            released_for_leave: s.released_for_leave,
         })
         .collect())
 }
@@ -469,6 +470,50 @@ pub async fn duty_coverage(
             who.require_scope("attendance:read")?;
             let gaps = ecops_app::duty::coverage_in(conn, &DutyKind::ALL, period, tz)?;
             Ok(gap_views(&gaps, tz))
+        })
+        .await?;
+    Ok(web::Json(v))
+}
+
+/// Leave clashes over a period (R-DUT-4): the shifts released because their person's leave was
+/// approved after the roster was made, each with whoever took it over or, while open, the next
+/// free person of the duty's rotation.
+#[utoipa::path(
+    tag = "duty",
+    security(("bearer" = [])),
+    params(DayPeriodQuery),
+    responses(
+        (status = 200, description = "Released shifts by start", body = Vec<LeaveClash>),
+        (status = 400, description = "A bad period", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/duty/clashes")]
+pub async fn duty_clashes(
+    state: web::Data<AppState>,
+    who: Caller,
+    query: Query<DayPeriodQuery>,
+) -> ApiResult<web::Json<Vec<LeaveClash>>> {
+    let period = day_period(&query.into_inner())?;
+    let tz = state.config.orders.timezone;
+    let v = state
+        .run_as(who, move |conn, who| {
+            who.require_scope("attendance:read")?;
+            let clashes = ecops_app::duty::clashes(conn, period, tz)?;
+            let shifts: Vec<ShiftRow> = clashes.iter().map(|c| c.shift.clone()).collect();
+            let shift_views = views(conn, &shifts)?;
+            let ids: Vec<Uuid> = clashes.iter().filter_map(|c| c.suggested).collect();
+            let names = users::display_names(conn, &ids)?;
+            Ok(clashes
+                .into_iter()
+                .zip(shift_views)
+                .map(|(c, shift)| LeaveClash {
+                    shift,
+                    leave_id: c.leave_id,
+                    filled_by: c.filled_by,
+                    suggested: c.suggested,
+                    suggested_name: c.suggested.and_then(|p| names.get(&p).cloned()),
+                })
+                .collect::<Vec<_>>())
         })
         .await?;
     Ok(web::Json(v))

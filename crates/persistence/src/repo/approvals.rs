@@ -228,6 +228,9 @@ pub struct Decision {
     pub verdict: Verdict,
     pub comment: String,
     pub decided_at: DateTime<Utc>,
+    /// Delegation while on leave (R-ATT-8): the absent holder of the role this decision was
+    /// taken for by the colleague their leave names.
+    pub on_behalf_of: Option<Uuid>,
 }
 
 impl Decision {
@@ -250,6 +253,7 @@ type DecisionRow = (
     String,
     String,
     NaiveDateTime,
+    Option<String>,
 );
 
 fn decision_from(r: DecisionRow) -> StoreResult<Decision> {
@@ -262,6 +266,7 @@ fn decision_from(r: DecisionRow) -> StoreResult<Decision> {
         verdict: r.5.parse()?,
         comment: r.6,
         decided_at: from_db(r.7),
+        on_behalf_of: r.8.as_deref().map(parse_uuid).transpose()?,
     })
 }
 
@@ -278,6 +283,7 @@ pub fn insert_decision(conn: &mut AnyConnection, d: &Decision) -> StoreResult<()
             approval_decisions::verdict.eq(d.verdict.as_str()),
             approval_decisions::comment.eq(&d.comment),
             approval_decisions::decided_at.eq(to_db(d.decided_at)),
+            approval_decisions::on_behalf_of.eq(d.on_behalf_of.map(|u| u.to_string())),
         ))
         .execute(conn)?;
     Ok(())
@@ -301,6 +307,7 @@ pub fn decisions_of(
             approval_decisions::verdict,
             approval_decisions::comment,
             approval_decisions::decided_at,
+            approval_decisions::on_behalf_of,
         ))
         .load(conn)?;
     let mut map: HashMap<Uuid, Vec<Decision>> = HashMap::new();

@@ -19,6 +19,8 @@ pub struct ShiftRow {
     pub created_at: DateTime<Utc>,
     pub cancelled_at: Option<DateTime<Utc>>,
     pub cancelled_by: Option<Uuid>,
+    /// Cancelled because this approved leave overlaps it (R-DUT-4): a clash to fill.
+    pub released_for_leave: Option<Uuid>,
 }
 
 #[derive(Queryable, Selectable)]
@@ -33,6 +35,7 @@ struct Row {
     created_at: NaiveDateTime,
     cancelled_at: Option<NaiveDateTime>,
     cancelled_by: Option<String>,
+    released_for_leave: Option<String>,
 }
 
 impl TryFrom<Row> for ShiftRow {
@@ -48,6 +51,7 @@ impl TryFrom<Row> for ShiftRow {
             created_at: from_db(r.created_at),
             cancelled_at: r.cancelled_at.map(from_db),
             cancelled_by: r.cancelled_by.as_deref().map(parse_uuid).transpose()?,
+            released_for_leave: r.released_for_leave.as_deref().map(parse_uuid).transpose()?,
         })
     }
 }
@@ -95,6 +99,77 @@ pub fn cancel(
     ))
     .execute(conn)?;
     Ok(n == 1)
+}
+
+/// Releases a live shift for an approved leave that overlaps it: cancelled, naming the leave;
+/// false when it was already cancelled.
+pub fn release_for_leave(
+    conn: &mut AnyConnection,
+    id: Uuid,
+    leave: Uuid,
+    by: Uuid,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let n = diesel::update(
+        t::table
+            .filter(t::id.eq(id.to_string()))
+            .filter(t::cancelled_at.is_null()),
+    )
+    .set((
+        t::cancelled_at.eq(Some(to_db(now))),
+        t::cancelled_by.eq(Some(by.to_string())),
+        t::released_for_leave.eq(Some(leave.to_string())),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Shifts released for leave (R-DUT-4 clashes) overlapping `[from, to)`, by start.
+pub fn released_between(
+    conn: &mut AnyConnection,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> StoreResult<Vec<ShiftRow>> {
+    t::table
+        .filter(t::released_for_leave.is_not_null())
+        .filter(t::starts_at.lt(to_db(to)))
+        .filter(t::ends_at.gt(to_db(from)))
+        .select(Row::as_select())
+        .order((t::starts_at.asc(), t::id.asc()))
+        .load(conn)?
+        .into_iter()
+        .map(ShiftRow::try_from)
+        .collect()
+}
+
+/// The people of the live shifts of `kind` starting in `[from, to)`, in order of their first
+/// shift there: the order a rotation went round in.
+pub fn rotation_order(
+    conn: &mut AnyConnection,
+    kind: DutyKind,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> StoreResult<Vec<Uuid>> {
+    let ids: Vec<String> = t::table
+        .filter(t::kind.eq(kind.as_str()))
+        .filter(t::starts_at.ge(to_db(from)))
+        .filter(t::starts_at.lt(to_db(to)))
+        .filter(
+            t::cancelled_at
+                .is_null()
+                .or(t::released_for_leave.is_not_null()),
+        )
+        .order((t::starts_at.asc(), t::id.asc()))
+        .select(t::user_id)
+        .load(conn)?;
+    let mut out: Vec<Uuid> = Vec::new();
+    for id in ids {
+        let id = parse_uuid(&id)?;
+        if !out.contains(&id) {
+            out.push(id);
+        }
+    }
+    Ok(out)
 }
 
 /// Live (not cancelled) shifts overlapping `[from, to)`, of one person or everyone, by start.
