@@ -53,6 +53,18 @@ pub enum Route {
     Stocktake { id: String },
     #[at("/page-revisions")]
     PageRevisions,
+    #[at("/my-day")]
+    MyDay,
+    #[at("/my-month")]
+    MyMonth,
+    #[at("/attendance")]
+    DeptMonth,
+    #[at("/attendance/:id")]
+    PersonMonth { id: String },
+    #[at("/leave")]
+    Leave,
+    #[at("/duty")]
+    Duty,
     #[not_found]
     #[at("/404")]
     NotFound,

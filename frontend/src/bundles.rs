@@ -1,10 +1,10 @@
-//! The dashboard is built as two bundles so each stays small on a shop-floor PC: the order desk
-//! (orders, after-sales, customers, approvals) and the catalogue (products, promotions,
-//! stocktakes, page revisions). Both share the routes, the session and every component; each
-//! links only its own screens. `boot.js` loads the bundle a path belongs to (its list of
-//! catalogue paths must match [`CATALOGUE_PATHS`], which a test checks); a route of the other
-//! bundle reloads the page, so the browser loads that one (the session resumes from the
-//! refresh cookie).
+//! The dashboard is built as three bundles so each stays small on a shop-floor PC: the order
+//! desk (orders, after-sales, customers, approvals), the catalogue (products, promotions,
+//! stocktakes, page revisions) and people (attendance, leave, duty). All share the routes, the
+//! session and every component; each links only its own screens. `boot.js` loads the bundle a
+//! path belongs to (its lists of paths must match [`CATALOGUE_PATHS`] and [`PEOPLE_PATHS`],
+//! which a test checks); a route of another bundle reloads the page, so the browser loads that
+//! one (the session resumes from the refresh cookie).
 
 use crate::app::Route;
 use crate::pages::not_found::NotFound;
@@ -14,10 +14,14 @@ use yew::prelude::*;
 pub const CATALOGUE_PATHS: [&str; 4] =
     ["/products", "/promotions", "/stocktakes", "/page-revisions"];
 
+/// Paths (and everything under them) served by the people bundle.
+pub const PEOPLE_PATHS: [&str; 5] = ["/my-day", "/my-month", "/attendance", "/leave", "/duty"];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Desk,
     Catalogue,
+    People,
 }
 
 /// The bundle a path belongs to.
@@ -25,6 +29,8 @@ pub fn kind_of(path: &str) -> Kind {
     let under = |p: &str| path == p || path.starts_with(&format!("{p}/"));
     if CATALOGUE_PATHS.iter().any(|p| under(p)) {
         Kind::Catalogue
+    } else if PEOPLE_PATHS.iter().any(|p| under(p)) {
+        Kind::People
     } else {
         Kind::Desk
     }
@@ -84,19 +90,24 @@ mod tests {
         assert_eq!(kind_of("/productsx"), Kind::Desk);
         assert_eq!(kind_of("/orders/1"), Kind::Desk);
         assert_eq!(kind_of("/"), Kind::Desk);
+        assert_eq!(kind_of("/attendance/0193"), Kind::People);
+        assert_eq!(kind_of("/duty"), Kind::People);
+        assert_eq!(kind_of("/dutyx"), Kind::Desk);
     }
 
     #[test]
-    fn boot_js_loads_the_catalogue_for_the_same_paths() {
+    fn boot_js_loads_each_bundle_for_the_same_paths() {
         let boot = include_str!("../static/boot.js");
-        let list = CATALOGUE_PATHS
-            .iter()
-            .map(|p| format!("'{p}'"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        assert!(
-            boot.contains(&format!("[{list}]")),
-            "boot.js must list the catalogue paths as [{list}]"
-        );
+        for paths in [&CATALOGUE_PATHS[..], &PEOPLE_PATHS[..]] {
+            let list = paths
+                .iter()
+                .map(|p| format!("'{p}'"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            assert!(
+                boot.contains(&format!("[{list}]")),
+                "boot.js must list the paths as [{list}]"
+            );
+        }
     }
 }

@@ -1,13 +1,16 @@
-// Loads the bundle the page's path belongs to (the list matches CATALOGUE_PATHS in
-// src/bundles.rs; a test checks it). Kept in a file, not inline, so the CSP can forbid inline
-// scripts.
+// Loads the bundle the page's path belongs to (the lists match CATALOGUE_PATHS and PEOPLE_PATHS
+// in src/bundles.rs; a test checks them). Kept in a file, not inline, so the CSP can forbid
+// inline scripts.
 import initDesk from '/pkg/desk.js';
 import initCatalogue from '/pkg/catalogue.js';
+import initPeople from '/pkg/people.js';
 
-const catalogue = ['/products', '/promotions', '/stocktakes', '/page-revisions']
+const under = (paths) => paths
   .some((p) => location.pathname === p || location.pathname.startsWith(`${p}/`));
-if (catalogue) {
+if (under(['/products', '/promotions', '/stocktakes', '/page-revisions'])) {
   initCatalogue('/pkg/catalogue_bg.wasm');
+} else if (under(['/my-day', '/my-month', '/attendance', '/leave', '/duty'])) {
+  initPeople('/pkg/people_bg.wasm');
 } else {
   initDesk('/pkg/desk_bg.wasm');
 }

@@ -350,7 +350,10 @@ async fn r_att_10_twenty_departures_or_completions_at_once_make_one(app: TestApp
     for r in replies.iter().filter(|r| r.status != StatusCode::CREATED) {
         r.assert_problem(409, "departure_open");
     }
-    let id = created[0].body["id"].as_str().unwrap_or_default().to_owned();
+    let id = created[0].body["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     let r = app
         .post(
             &format!("/api/v1/departures/{id}/items/1/confirm"),
@@ -362,10 +365,9 @@ async fn r_att_10_twenty_departures_or_completions_at_once_make_one(app: TestApp
     app.clock.set(local("2026-12-02 10:00"));
     fail::cfg("departures::complete::checked", "sleep(30)").unwrap_or_else(|e| panic!("{e}"));
     let (path, empty) = (format!("/api/v1/departures/{id}/complete"), json!({}));
-    let replies: Vec<Reply> = futures_util::future::join_all(
-        (0..20).map(|_| app.post(&path, Some(&manager), &empty)),
-    )
-    .await;
+    let replies: Vec<Reply> =
+        futures_util::future::join_all((0..20).map(|_| app.post(&path, Some(&manager), &empty)))
+            .await;
     fail::remove("departures::complete::checked");
     let texts: Vec<&String> = replies.iter().map(|r| &r.text).collect();
     assert_eq!(

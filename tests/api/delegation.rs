@@ -63,12 +63,8 @@ async fn r_att_8_an_approval_step_is_delegated_during_leave_and_returns_after(ap
         .user_token("man.ager", &[JobRole::DeptManager], op)
         .await;
     // The deputy holds the role too; the leave names the deputy as taking over.
-    let (deputy, deputy_token) = app
-        .user_token("dep.uty", &[JobRole::DeptManager], op)
-        .await;
-    let (_, other_token) = app
-        .user_token("oth.er", &[JobRole::DeptManager], op)
-        .await;
+    let (deputy, deputy_token) = app.user_token("dep.uty", &[JobRole::DeptManager], op).await;
+    let (_, other_token) = app.user_token("oth.er", &[JobRole::DeptManager], op).await;
     let (clerk, clerk_token) = app
         .user_token("cl.erk", &[JobRole::CustomerService], op)
         .await;
@@ -162,7 +158,12 @@ async fn r_att_8_an_approval_step_is_delegated_during_leave_and_returns_after(ap
     let mine = inbox(&app, &manager_token, "waiting").await;
     assert_eq!(mine, vec![(second.clone(), json!([]))]);
     let d = app.decide(&second, &deputy_token, "approve").await;
-    assert_eq!(d.body["decisions"][0]["on_behalf_of"], Value::Null, "{}", d.text);
+    assert_eq!(
+        d.body["decisions"][0]["on_behalf_of"],
+        Value::Null,
+        "{}",
+        d.text
+    );
 }
 dual!(
     r_att_8_an_approval_step_is_delegated_during_leave_and_returns_after,

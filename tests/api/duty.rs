@@ -341,7 +341,9 @@ async fn r_dut_2_weekend_service_rotates_and_r_dut_4_never_during_leave(app: Tes
         .await;
     assert_eq!(on_the_26th.status, StatusCode::OK, "{}", on_the_26th.text);
     assert!(
-        !on_the_26th.text.contains(storefront_shift.as_str().unwrap_or("-")),
+        !on_the_26th
+            .text
+            .contains(storefront_shift.as_str().unwrap_or("-")),
         "the released shift is no longer live: {}",
         on_the_26th.text
     );
@@ -359,7 +361,10 @@ async fn r_dut_2_weekend_service_rotates_and_r_dut_4_never_during_leave(app: Tes
     assert_eq!(d.status, StatusCode::OK, "{}", d.text);
     let clashes = || async {
         let r = app
-            .get("/api/v1/duty/clashes?from=2026-11-23&to=2026-12-14", &manager)
+            .get(
+                "/api/v1/duty/clashes?from=2026-11-23&to=2026-12-14",
+                &manager,
+            )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         r.body
@@ -376,7 +381,10 @@ async fn r_dut_2_weekend_service_rotates_and_r_dut_4_never_during_leave(app: Tes
     );
     assert_eq!(found[1]["shift"]["user_id"], a.to_string());
     assert_eq!(found[1]["shift"]["kind"], "weekend_service");
-    assert!(found[1]["shift"]["released_for_leave"].is_string(), "{found}");
+    assert!(
+        found[1]["shift"]["released_for_leave"].is_string(),
+        "{found}"
+    );
     assert_eq!(found[1]["suggested"], c.to_string(), "{found}");
     assert_eq!(found[1]["suggested_name"], "cs.c");
     // The manager takes the suggestion: the clash is filled.
@@ -395,9 +403,17 @@ async fn r_dut_2_weekend_service_rotates_and_r_dut_4_never_during_leave(app: Tes
     assert_eq!(found[1]["suggested"], Value::Null);
     // Each release is audited.
     let audit = app
-        .get("/api/v1/audit?action=duty.released_for_leave", &app.admin_token().await)
+        .get(
+            "/api/v1/audit?action=duty.released_for_leave",
+            &app.admin_token().await,
+        )
         .await;
-    assert_eq!(audit.body["items"].as_array().map(Vec::len), Some(2), "{}", audit.text);
+    assert_eq!(
+        audit.body["items"].as_array().map(Vec::len),
+        Some(2),
+        "{}",
+        audit.text
+    );
 }
 dual!(
     r_dut_2_weekend_service_rotates_and_r_dut_4_never_during_leave,

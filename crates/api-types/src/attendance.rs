@@ -195,6 +195,7 @@ pub struct DayView {
     /// The first clock-in and last clock-out, company time.
     pub clock_in: Option<NaiveTime>,
     pub clock_out: Option<NaiveTime>,
+    /// The clock-in's judgement; today it shows as soon as the person has clocked in.
     pub arrival: Option<LapseView>,
     pub departure: Option<LapseView>,
     pub phoned_ahead: bool,

@@ -64,6 +64,9 @@ pub struct PersonDay {
     /// Approved leave on the day, wall-clock spans.
     pub leave: Vec<(NaiveTime, NaiveTime)>,
     pub verdict: Option<DayVerdict>,
+    /// Today, before the working day has ended: how the clock-in already stands (R-ATT-2/3),
+    /// so the person sees it at once; the day itself is judged when it is over.
+    pub arrival_so_far: Option<ecops_domain::attendance::Arrival>,
 }
 
 /// A change to a closed month shown in this one.
@@ -323,7 +326,16 @@ fn judge(
                             None => v,
                         }
                     });
+                    let arrival_so_far = match (status, record.clock_in) {
+                        (DayStatus::Upcoming, Some(at))
+                            if day == local_now.date_naive() && record.leave.is_empty() =>
+                        {
+                            Some(policy.arrival(policy.start, at, record.phoned_ahead))
+                        }
+                        _ => None,
+                    };
                     PersonDay {
+                        arrival_so_far,
                         day,
                         kind,
                         calendar_name: entry.map(|e| e.name.clone()),

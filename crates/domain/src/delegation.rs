@@ -85,12 +85,7 @@ mod tests {
 
     fn chain(steps: &[&[JobRole]]) -> Chain {
         Chain {
-            steps: steps
-                .iter()
-                .map(|s| Step {
-                    all_of: s.to_vec(),
-                })
-                .collect(),
+            steps: steps.iter().map(|s| Step { all_of: s.to_vec() }).collect(),
             distinct_deciders: false,
         }
     }
@@ -186,7 +181,9 @@ mod tests {
     fn r_att_8_when_the_leave_ends_nothing_is_delegated_any_more() {
         // The leave is over: nobody is away, so the step waits for its holders again.
         let c = chain(&[&[JobRole::DeptManager]]);
-        assert!(delegated_to(&[], &c, PROPOSER, &[], COLLEAGUE, &[JobRole::DeptManager]).is_empty());
+        assert!(
+            delegated_to(&[], &c, PROPOSER, &[], COLLEAGUE, &[JobRole::DeptManager]).is_empty()
+        );
     }
 
     #[test]

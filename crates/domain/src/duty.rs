@@ -286,15 +286,8 @@ pub fn rotation(
 /// person after `absent` in the rotation's `order`, going round, skipping `absent` and anyone
 /// `busy` then; when `absent` was not in the rotation, the first free one of it. `None` when
 /// nobody of the rotation is free.
-pub fn next_in_rotation(
-    order: &[Uuid],
-    absent: Uuid,
-    busy: impl Fn(Uuid) -> bool,
-) -> Option<Uuid> {
-    let start = order
-        .iter()
-        .position(|p| *p == absent)
-        .map_or(0, |i| i + 1);
+pub fn next_in_rotation(order: &[Uuid], absent: Uuid, busy: impl Fn(Uuid) -> bool) -> Option<Uuid> {
+    let start = order.iter().position(|p| *p == absent).map_or(0, |i| i + 1);
     (0..order.len())
         .map(|k| order[(start + k) % order.len()])
         .find(|p| *p != absent && !busy(*p))

@@ -6,8 +6,8 @@
 pub mod access;
 pub mod aftersales;
 pub mod approval;
-pub mod delegation;
 pub mod attendance;
+pub mod delegation;
 pub mod duty;
 pub mod leave;
 pub mod order;

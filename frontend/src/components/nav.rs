@@ -34,7 +34,13 @@ pub fn nav() -> Html {
         .iter()
         .any(|r| matches!(r, JobRole::CustomerService | JobRole::CsSupervisor));
     let products = true;
-    let items: [(bool, Route, &str); 12] = [
+    let manages_people = holds(&crate::pages::attendance::MANAGERS);
+    let items: [(bool, Route, &str); 17] = [
+        (true, Route::MyDay, "my-day"),
+        (true, Route::MyMonth, "my-month"),
+        (true, Route::Leave, "leave"),
+        (true, Route::Duty, "duty"),
+        (manages_people, Route::DeptMonth, "dept-month"),
         (orders, Route::Orders, "orders"),
         (takes_orders, Route::NewOrder, "new-order"),
         (takes_orders, Route::ImportOrders, "import-orders"),

@@ -1,8 +1,11 @@
 pub mod aftersales;
 pub mod approvals;
+pub mod attendance;
 pub mod catalogue;
 pub mod customers;
+pub mod duty;
 pub mod home;
+pub mod leave;
 pub mod login;
 pub mod not_found;
 pub mod order;

@@ -3,6 +3,7 @@ pub mod approvals;
 pub mod auth;
 pub mod customers;
 pub mod orders;
+pub mod people;
 pub mod products;
 pub mod requests;
 pub mod session;

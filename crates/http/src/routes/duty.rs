@@ -11,8 +11,8 @@ use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use ecops_api_types::{
     CoverageGap, CreateShiftRequest, DayPeriodQuery, DutyCount, DutyKindView, DutyNowQuery,
-    DutyNowView, FairnessRow, LeaveClash, Problem, RotationRequest, RotationResult, ShiftQuery, ShiftView,
-    SwapAnswer, SwapRequest, SwapStateView, SwapView,
+    DutyNowView, FairnessRow, LeaveClash, Problem, RotationRequest, RotationResult, ShiftQuery,
+    ShiftView, SwapAnswer, SwapRequest, SwapStateView, SwapView,
 };
 use ecops_domain::duty::{DutyKind, DutyPolicy};
 use ecops_persistence::repo::duty::{self, ShiftRow, Swap, SwapState};

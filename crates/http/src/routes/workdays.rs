@@ -138,7 +138,10 @@ fn day_view(d: &PersonDay) -> DayView {
             .collect(),
         clock_in: d.clock_in,
         clock_out: d.clock_out,
-        arrival: v.and_then(|v| v.arrival).map(arrival_view),
+        arrival: v
+            .and_then(|v| v.arrival)
+            .or(d.arrival_so_far)
+            .map(arrival_view),
         departure: v.and_then(|v| v.departure).map(departure_view),
         phoned_ahead: d.phoned_ahead,
         on_leave: v.is_some_and(|v| v.on_leave),

@@ -51,7 +51,11 @@ impl TryFrom<Row> for ShiftRow {
             created_at: from_db(r.created_at),
             cancelled_at: r.cancelled_at.map(from_db),
             cancelled_by: r.cancelled_by.as_deref().map(parse_uuid).transpose()?,
-            released_for_leave: r.released_for_leave.as_deref().map(parse_uuid).transpose()?,
+            released_for_leave: r
+                .released_for_leave
+                .as_deref()
+                .map(parse_uuid)
+                .transpose()?,
         })
     }
 }

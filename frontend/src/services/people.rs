@@ -1,0 +1,183 @@
+//! The calls of the people screens: attendance (punches, months, closing, corrections),
+//! leave, and duty rosters with their swaps.
+
+use super::requests::{download_text, request, request_with, ApiFailure};
+use chrono::{DateTime, NaiveDate, Utc};
+use ecops_api_types::{
+    CloseMonthRequest, CorrectionRequest, CoverageGap, CreateLeaveRequest, CreateShiftRequest,
+    DutyKindView, DutyNowView, FairnessRow, LeaveClash, LeaveProposal, LeaveView, MonthView, Page,
+    PunchDirection, PunchRequest, PunchView, RotationRequest, RotationResult, ShiftView,
+    SwapAnswer, SwapRequest, SwapView,
+};
+use gloo_net::http::Method;
+use uuid::Uuid;
+
+/// An instant as a query value (`+` would read as a space).
+fn q(t: DateTime<Utc>) -> String {
+    t.to_rfc3339().replace('+', "%2B")
+}
+
+/// Clocks the logged-in user in or out at the server's time; `key` makes a double click one punch.
+pub async fn punch(direction: PunchDirection, key: &str) -> Result<PunchView, ApiFailure> {
+    request_with(
+        Method::POST,
+        "/api/v1/attendance/punches",
+        Some(&PunchRequest { direction }),
+        &[("Idempotency-Key", key)],
+    )
+    .await
+}
+
+/// One person's month (`user` `None`: the caller's own), day by day.
+pub async fn month_of(month: &str, user: Option<Uuid>) -> Result<MonthView, ApiFailure> {
+    let who = user.map(|u| format!("?user_id={u}")).unwrap_or_default();
+    let mut rows: Vec<MonthView> = request::<(), _>(
+        Method::GET,
+        &format!("/api/v1/attendance/months/{month}{who}"),
+        None,
+    )
+    .await?;
+    rows.pop().ok_or(ApiFailure {
+        status: 404,
+        problem: None,
+        transport: Some("no month for this person".to_owned()),
+    })
+}
+
+/// Every active person's month (managers).
+pub async fn department_month(month: &str) -> Result<Vec<MonthView>, ApiFailure> {
+    request::<(), _>(
+        Method::GET,
+        &format!("/api/v1/attendance/months/{month}"),
+        None,
+    )
+    .await
+}
+
+/// The department month as the CSV the API writes, handed to the browser as a download.
+pub async fn download_month_csv(month: &str) -> Result<(), ApiFailure> {
+    download_text(
+        &format!("/api/v1/attendance/months/{month}?format=csv"),
+        &format!("attendance-{month}.csv"),
+        "text/csv;charset=utf-8",
+    )
+    .await
+}
+
+pub async fn close_month(month: &str, confirm_missing: bool) -> Result<Vec<MonthView>, ApiFailure> {
+    request(
+        Method::POST,
+        &format!("/api/v1/attendance/months/{month}/close"),
+        Some(&CloseMonthRequest {
+            confirm_missing_punches: confirm_missing,
+        }),
+    )
+    .await
+}
+
+/// The department manager's correction of a missing or wrong punch (R-ATT-7).
+pub async fn correct(body: &CorrectionRequest) -> Result<PunchView, ApiFailure> {
+    request(Method::POST, "/api/v1/attendance/corrections", Some(body)).await
+}
+
+pub async fn request_leave(body: &CreateLeaveRequest) -> Result<LeaveProposal, ApiFailure> {
+    request(Method::POST, "/api/v1/leave-requests", Some(body)).await
+}
+
+/// Leave requests, newest first: the caller's own, or everyone's for managers (`all`).
+pub async fn leave(user: Option<Uuid>, status: Option<&str>) -> Result<Vec<LeaveView>, ApiFailure> {
+    let mut query = vec!["limit=200".to_owned()];
+    if let Some(u) = user {
+        query.push(format!("user_id={u}"));
+    }
+    if let Some(s) = status {
+        query.push(format!("status={s}"));
+    }
+    request::<(), Page<LeaveView>>(
+        Method::GET,
+        &format!("/api/v1/leave-requests?{}", query.join("&")),
+        None,
+    )
+    .await
+    .map(|p| p.items)
+}
+
+pub async fn duty_now() -> Result<DutyNowView, ApiFailure> {
+    request::<(), _>(Method::GET, "/api/v1/duty/now", None).await
+}
+
+pub async fn shifts(from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<ShiftView>, ApiFailure> {
+    request::<(), _>(
+        Method::GET,
+        &format!("/api/v1/duty/shifts?from={}&to={}", q(from), q(to)),
+        None,
+    )
+    .await
+}
+
+pub async fn coverage(from: NaiveDate, to: NaiveDate) -> Result<Vec<CoverageGap>, ApiFailure> {
+    request::<(), _>(
+        Method::GET,
+        &format!("/api/v1/duty/coverage?from={from}&to={to}"),
+        None,
+    )
+    .await
+}
+
+pub async fn clashes(from: NaiveDate, to: NaiveDate) -> Result<Vec<LeaveClash>, ApiFailure> {
+    request::<(), _>(
+        Method::GET,
+        &format!("/api/v1/duty/clashes?from={from}&to={to}"),
+        None,
+    )
+    .await
+}
+
+pub async fn fairness(from: NaiveDate, to: NaiveDate) -> Result<Vec<FairnessRow>, ApiFailure> {
+    request::<(), _>(
+        Method::GET,
+        &format!("/api/v1/duty/fairness?from={from}&to={to}"),
+        None,
+    )
+    .await
+}
+
+pub async fn roster(body: &CreateShiftRequest) -> Result<ShiftView, ApiFailure> {
+    request(Method::POST, "/api/v1/duty/shifts", Some(body)).await
+}
+
+pub async fn cancel_shift(id: Uuid) -> Result<ShiftView, ApiFailure> {
+    request::<(), _>(Method::DELETE, &format!("/api/v1/duty/shifts/{id}"), None).await
+}
+
+pub async fn rotate(
+    kind: DutyKindView,
+    from: NaiveDate,
+    to: NaiveDate,
+    staff: Vec<Uuid>,
+) -> Result<RotationResult, ApiFailure> {
+    let body = RotationRequest {
+        kind: Some(kind),
+        from,
+        to,
+        staff,
+    };
+    request(Method::POST, "/api/v1/duty/rotations", Some(&body)).await
+}
+
+pub async fn swaps() -> Result<Vec<SwapView>, ApiFailure> {
+    request::<(), _>(Method::GET, "/api/v1/duty/swaps", None).await
+}
+
+pub async fn request_swap(body: &SwapRequest) -> Result<SwapView, ApiFailure> {
+    request(Method::POST, "/api/v1/duty/swaps", Some(body)).await
+}
+
+pub async fn answer_swap(id: Uuid, accept: bool) -> Result<SwapView, ApiFailure> {
+    request(
+        Method::POST,
+        &format!("/api/v1/duty/swaps/{id}/answer"),
+        Some(&SwapAnswer { accept }),
+    )
+    .await
+}
