@@ -55,6 +55,8 @@ pub fn day_class(d: &DayView) -> (&'static str, String) {
             Some(a) if a.kind == LapseKind::Late => {
                 (late_class(tier(a)), format!("day-late-{}", tier(a)))
             }
+            // Later than the last tier: the seed's absence case, unless a notice came in time.
+            Some(a) if a.kind == LapseKind::Absent => ("absent", "day-absent".to_owned()),
             Some(_) => ("upcoming", "day-clocked-in".to_owned()),
             None => ("upcoming", "day-upcoming".to_owned()),
         },

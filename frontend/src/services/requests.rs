@@ -238,20 +238,27 @@ pub async fn request_dashboard<B: Serialize, T: DeserializeOwned>(
     parse(answer(resp).await)
 }
 
-/// Fetches a text document as the logged-in user and hands it to the browser as a download
-/// (a plain link cannot carry the bearer token).
+/// Fetches a document as the logged-in user and hands it to the browser as a download (a plain
+/// link cannot carry the bearer token). The bytes pass untouched: a CSV keeps the byte-order
+/// mark that makes spreadsheet programs read its Chinese names right.
 pub async fn download_text(path: &str, filename: &str, mime: &str) -> Result<(), ApiFailure> {
     use wasm_bindgen::JsCast;
-    let text = authorized(Method::GET, path, None, &[]).await?;
+    let resp = authorized_response(Method::GET, path, None, &[]).await?;
+    if !(200..300).contains(&resp.status()) {
+        answer(resp).await?;
+        return Err(transport("unexpected answer"));
+    }
+    let bytes = resp.binary().await.map_err(transport)?;
     let fail = |_| ApiFailure {
         status: 0,
         problem: None,
         transport: Some("the browser refused the download".to_owned()),
     };
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&text));
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts).map_err(fail)?;
+    let blob =
+        web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts).map_err(fail)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
     let doc = web_sys::window()
         .and_then(|w| w.document())
