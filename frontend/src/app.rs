@@ -65,6 +65,14 @@ pub enum Route {
     Leave,
     #[at("/duty")]
     Duty,
+    #[at("/admin/users")]
+    AdminUsers,
+    #[at("/admin/tokens")]
+    AdminTokens,
+    #[at("/admin/audit")]
+    AdminAudit,
+    #[at("/admin/exports")]
+    AdminExports,
     #[not_found]
     #[at("/404")]
     NotFound,

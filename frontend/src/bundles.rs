@@ -1,9 +1,10 @@
-//! The dashboard is built as three bundles so each stays small on a shop-floor PC: the order
+//! The dashboard is built as four bundles so each stays small on a shop-floor PC: the order
 //! desk (orders, after-sales, customers, approvals), the catalogue (products, promotions,
-//! stocktakes, page revisions) and people (attendance, leave, duty). All share the routes, the
-//! session and every component; each links only its own screens. `boot.js` loads the bundle a
-//! path belongs to (its lists of paths must match [`CATALOGUE_PATHS`] and [`PEOPLE_PATHS`],
-//! which a test checks); a route of another bundle reloads the page, so the browser loads that
+//! stocktakes, page revisions), people (attendance, leave, duty) and administration (accounts,
+//! API tokens, the audit log, order exports). All share the routes, the session and every
+//! component; each links only its own screens. `boot.js` loads the bundle a path belongs to (its
+//! lists of paths must match [`CATALOGUE_PATHS`], [`PEOPLE_PATHS`] and [`ADMIN_PATHS`], which a
+//! test checks); a route of another bundle reloads the page, so the browser loads that
 //! one (the session resumes from the refresh cookie).
 
 use crate::app::Route;
@@ -17,11 +18,15 @@ pub const CATALOGUE_PATHS: [&str; 4] =
 /// Paths (and everything under them) served by the people bundle.
 pub const PEOPLE_PATHS: [&str; 5] = ["/my-day", "/my-month", "/attendance", "/leave", "/duty"];
 
+/// Paths (and everything under them) served by the administration bundle.
+pub const ADMIN_PATHS: [&str; 1] = ["/admin"];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Desk,
     Catalogue,
     People,
+    Admin,
 }
 
 /// The bundle a path belongs to.
@@ -31,6 +36,8 @@ pub fn kind_of(path: &str) -> Kind {
         Kind::Catalogue
     } else if PEOPLE_PATHS.iter().any(|p| under(p)) {
         Kind::People
+    } else if ADMIN_PATHS.iter().any(|p| under(p)) {
+        Kind::Admin
     } else {
         Kind::Desk
     }
@@ -93,12 +100,13 @@ mod tests {
         assert_eq!(kind_of("/attendance/0193"), Kind::People);
         assert_eq!(kind_of("/duty"), Kind::People);
         assert_eq!(kind_of("/dutyx"), Kind::Desk);
+        assert_eq!(kind_of("/admin/audit"), Kind::Admin);
     }
 
     #[test]
     fn boot_js_loads_each_bundle_for_the_same_paths() {
         let boot = include_str!("../static/boot.js");
-        for paths in [&CATALOGUE_PATHS[..], &PEOPLE_PATHS[..]] {
+        for paths in [&CATALOGUE_PATHS[..], &PEOPLE_PATHS[..], &ADMIN_PATHS[..]] {
             let list = paths
                 .iter()
                 .map(|p| format!("'{p}'"))

@@ -1,9 +1,10 @@
-// Loads the bundle the page's path belongs to (the lists match CATALOGUE_PATHS and PEOPLE_PATHS
-// in src/bundles.rs; a test checks them). Kept in a file, not inline, so the CSP can forbid
+// Loads the bundle the page's path belongs to (the lists match CATALOGUE_PATHS, PEOPLE_PATHS and
+// ADMIN_PATHS in src/bundles.rs; a test checks them). Kept in a file, not inline, so the CSP can forbid
 // inline scripts.
 import initDesk from '/pkg/desk.js';
 import initCatalogue from '/pkg/catalogue.js';
 import initPeople from '/pkg/people.js';
+import initAdmin from '/pkg/admin.js';
 
 const under = (paths) => paths
   .some((p) => location.pathname === p || location.pathname.startsWith(`${p}/`));
@@ -11,6 +12,8 @@ if (under(['/products', '/promotions', '/stocktakes', '/page-revisions'])) {
   initCatalogue('/pkg/catalogue_bg.wasm');
 } else if (under(['/my-day', '/my-month', '/attendance', '/leave', '/duty'])) {
   initPeople('/pkg/people_bg.wasm');
+} else if (under(['/admin'])) {
+  initAdmin('/pkg/admin_bg.wasm');
 } else {
   initDesk('/pkg/desk_bg.wasm');
 }

@@ -195,6 +195,7 @@ error_codes! {
     SubjectChanged => "subject_changed",
     SwapAnswered => "swap_answered",
     SwapWithSelf => "swap_with_self",
+    TooManyRows => "too_many_rows",
     Unauthorized => "unauthorized",
     Unavailable => "unavailable",
     UnknownReference => "unknown_reference",

@@ -236,6 +236,24 @@ pub struct AuditQuery {
     pub to: Option<DateTime<Utc>>,
 }
 
+/// `GET /audit/export` filters: as the log's, without paging.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct AuditExportQuery {
+    pub action: Option<String>,
+    pub actor_id: Option<Uuid>,
+    pub subject_type: Option<String>,
+    pub subject_id: Option<String>,
+    /// `success`, `failure` or `refused`.
+    pub outcome: Option<String>,
+    /// At or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Before.
+    pub to: Option<DateTime<Utc>>,
+}
+
 /// Filters of `GET /api/v1/users`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]

@@ -72,6 +72,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(api_tokens::create_api_token)
                 .service(api_tokens::list_api_tokens)
                 .service(api_tokens::revoke_api_token)
+                .service(audit::export_audit)
                 .service(audit::list_audit)
                 .service(approvals::list_approvals)
                 .service(approvals::list_publications)

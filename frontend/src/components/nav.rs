@@ -35,7 +35,8 @@ pub fn nav() -> Html {
         .any(|r| matches!(r, JobRole::CustomerService | JobRole::CsSupervisor));
     let products = true;
     let manages_people = holds(&crate::pages::attendance::MANAGERS);
-    let items: [(bool, Route, &str); 17] = [
+    let administers = holds(&[JobRole::ItAdmin]);
+    let items: [(bool, Route, &str); 18] = [
         (true, Route::MyDay, "my-day"),
         (true, Route::MyMonth, "my-month"),
         (true, Route::Leave, "leave"),
@@ -52,6 +53,7 @@ pub fn nav() -> Html {
         (counts_stock, Route::Stocktakes, "stocktakes"),
         (products, Route::PageRevisions, "page-revisions"),
         (true, Route::Approvals, "approvals"),
+        (administers, Route::AdminUsers, "admin"),
         (true, Route::Password, "password"),
     ];
     html! {

@@ -1,3 +1,4 @@
+pub mod admin;
 pub mod aftersales;
 pub mod approvals;
 pub mod attendance;
