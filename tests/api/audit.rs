@@ -120,9 +120,7 @@ async fn r_sec_4_the_audit_log_exports_one_users_failed_logins_as_csv(app: TestA
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(
-        r.headers
-            .get("content-type")
-            .and_then(|v| v.to_str().ok()),
+        r.headers.get("content-type").and_then(|v| v.to_str().ok()),
         Some("text/csv; charset=utf-8")
     );
     let mut rows = csv::Reader::from_reader(r.text.trim_start_matches('\u{feff}').as_bytes());
@@ -150,8 +148,11 @@ async fn r_sec_4_the_audit_log_exports_one_users_failed_logins_as_csv(app: TestA
     app.get("/api/v1/audit/export", &manager)
         .await
         .assert_problem(403, "missing_role");
-    app.get("/api/v1/audit/export?outcome=failure&from=2026-12-01T00:00:00Z&to=2026-11-01T00:00:00Z", &admin)
-        .await
-        .assert_problem(400, "invalid_query");
+    app.get(
+        "/api/v1/audit/export?outcome=failure&from=2026-12-01T00:00:00Z&to=2026-11-01T00:00:00Z",
+        &admin,
+    )
+    .await
+    .assert_problem(400, "invalid_query");
 }
 dual!(r_sec_4_the_audit_log_exports_one_users_failed_logins_as_csv);

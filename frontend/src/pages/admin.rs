@@ -131,7 +131,7 @@ pub fn admin_users() -> Html {
                 { rows.more(lang) }
             }
             if let Some(u) = chosen_user {
-                <UserPanel key={u.id.to_string()} user={u} me={me.id} on_done={reload} />
+                <UserPanel key={u.id.to_string()} user={u.clone()} me={me.id} on_done={reload} />
             }
         </section>
     }
@@ -174,7 +174,19 @@ fn new_user(p: &DoneProps) -> Html {
         })
     };
     let onsubmit = {
-        let (username, display, password, staff_level, wage, roles, errors, busy, toast, done, open) = (
+        let (
+            username,
+            display,
+            password,
+            staff_level,
+            wage,
+            roles,
+            errors,
+            busy,
+            toast,
+            done,
+            open,
+        ) = (
             username.clone(),
             display.clone(),
             password.clone(),
@@ -211,8 +223,13 @@ fn new_user(p: &DoneProps) -> Html {
                 permission_level: None,
                 employed_from: None,
             };
-            let (errors, busy, toast, done, open) =
-                (errors.clone(), busy.clone(), toast.clone(), done.clone(), open.clone());
+            let (errors, busy, toast, done, open) = (
+                errors.clone(),
+                busy.clone(),
+                toast.clone(),
+                done.clone(),
+                open.clone(),
+            );
             busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {
                 match admin::create_user(&body).await {
@@ -334,7 +351,10 @@ fn user_panel(p: &PanelProps) -> Html {
         let (roles, toast, done) = (roles.clone(), toast.clone(), p.on_done.clone());
         Callback::from(move |_| {
             let (list, toast, done) = (
-                roles.iter().map(|r| r.as_str().to_owned()).collect::<Vec<_>>(),
+                roles
+                    .iter()
+                    .map(|r| r.as_str().to_owned())
+                    .collect::<Vec<_>>(),
                 toast.clone(),
                 done.clone(),
             );
@@ -720,10 +740,7 @@ pub fn admin_audit() -> Html {
     if let Err(h) = guard(&session, lang) {
         return h;
     }
-    let names: HashMap<Uuid, String> = people
-        .iter()
-        .map(|u| (u.id, u.username.clone()))
-        .collect();
+    let names: HashMap<Uuid, String> = people.iter().map(|u| (u.id, u.username.clone())).collect();
     let apply = {
         let (filters, actor, action, outcome, from, to) = (
             filters.clone(),
