@@ -543,3 +543,4 @@ export-invalid = Changed
 no-tokens = No API tokens yet.
 no-entries = No entries match.
 no-exports = No daily exports yet: the first is written at 18:00.
+created-at = Created

@@ -543,3 +543,4 @@ export-invalid = 已被改动
 no-tokens = 暂无 API 令牌。
 no-entries = 没有符合条件的记录。
 no-exports = 暂无每日备份：第一份在 18:00 生成。
+created-at = 创建时间

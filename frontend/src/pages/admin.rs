@@ -653,7 +653,7 @@ pub fn admin_tokens() -> Html {
                     <thead><tr>
                         <th>{ lang.t("token-name") }</th>
                         <th>{ lang.t("scopes") }</th>
-                        <th>{ lang.t("col-created") }</th>
+                        <th>{ lang.t("created-at") }</th>
                         <th>{ lang.t("token-last-used") }</th>
                         <th>{ lang.t("col-state") }</th>
                         <th></th>

@@ -122,7 +122,7 @@ pub fn approvals_inbox() -> Html {
                             <th>{ lang.t("col-reason") }</th>
                             <th>{ lang.t("col-state") }</th>
                             <th>{ lang.t("col-waiting-for") }</th>
-                            <th>{ lang.t("col-created") }</th>
+                            <th>{ lang.t("created-at") }</th>
                         </tr></thead>
                         <tbody>
                         { for list.iter().map(|r| {
@@ -283,7 +283,7 @@ pub fn approval_page(props: &DetailProps) -> Html {
             <dl class="facts">
                 <dt>{ lang.t("col-subject") }</dt><dd>{ format!("{} {}", r.request.subject_type, r.request.subject_id) }</dd>
                 <dt>{ lang.t("col-reason") }</dt><dd>{ &r.request.reason }</dd>
-                <dt>{ lang.t("col-created") }</dt><dd>{ datetime(r.request.created_at) }</dd>
+                <dt>{ lang.t("created-at") }</dt><dd>{ datetime(r.request.created_at) }</dd>
             </dl>
             <h3>{ lang.t("proposed-change") }</h3>
             <crate::components::change::ProposedChange request={r.request.clone()} {lang} />
