@@ -124,7 +124,7 @@ async fn r_sec_4_the_audit_log_exports_one_users_failed_logins_as_csv(app: TestA
         Some("text/csv; charset=utf-8")
     );
     let mut rows = csv::Reader::from_reader(r.text.trim_start_matches('\u{feff}').as_bytes());
-    let header = rows.headers().map(|h| h.clone()).unwrap_or_default();
+    let header = rows.headers().cloned().unwrap_or_default();
     assert_eq!(&header[0], "at");
     let records: Vec<csv::StringRecord> = rows.records().filter_map(Result::ok).collect();
     assert_eq!(records.len(), 2, "{}", r.text);
