@@ -65,6 +65,8 @@ pub enum Route {
     Leave,
     #[at("/duty")]
     Duty,
+    #[at("/departures")]
+    Departures,
     #[at("/admin/users")]
     AdminUsers,
     #[at("/admin/tokens")]

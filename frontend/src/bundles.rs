@@ -16,7 +16,14 @@ pub const CATALOGUE_PATHS: [&str; 4] =
     ["/products", "/promotions", "/stocktakes", "/page-revisions"];
 
 /// Paths (and everything under them) served by the people bundle.
-pub const PEOPLE_PATHS: [&str; 5] = ["/my-day", "/my-month", "/attendance", "/leave", "/duty"];
+pub const PEOPLE_PATHS: [&str; 6] = [
+    "/my-day",
+    "/my-month",
+    "/attendance",
+    "/leave",
+    "/duty",
+    "/departures",
+];
 
 /// Paths (and everything under them) served by the administration bundle.
 pub const ADMIN_PATHS: [&str; 1] = ["/admin"];

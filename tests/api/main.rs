@@ -10,6 +10,7 @@ mod auth;
 mod bootstrap;
 mod concurrency;
 mod contract;
+mod correction_requests;
 mod dashboard;
 mod delegation;
 mod departures;

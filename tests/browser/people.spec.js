@@ -222,3 +222,72 @@ test('a swap is requested, accepted and approved across three browsers', async (
   await accessible(pb, 'the duty roster with swaps');
   for (const c of [ctxA, ctxB, ctxM]) await c.close();
 });
+
+test('a person asks for a correction from a day of their month, and the manager approves it', async ({ page, request }) => {
+  const admin = await login(request, 'admin', password);
+  const me = await staff(request, admin, 'forgot', '冯雪', ['customer_service']);
+  await signIn(page, me.username, PW);
+  await page.getByTestId('language').selectOption('en');
+  await page.getByTestId('nav-my-month').click();
+  // Today: the clock-in forgotten a moment ago (never before midnight, company time).
+  const dayOf = cnDay();
+  const cnNow = new Date(Date.now() + 8 * 3600e3 - 120e3).toISOString();
+  const at = cnNow.slice(0, 10) === dayOf ? cnNow.slice(11, 16) : '00:00';
+  await page.getByTestId(`day-${dayOf}`).click();
+  await expect(page.getByText('Ask for a correction (补卡)')).toBeVisible();
+  await page.getByLabel('Punch', { exact: true }).selectOption('in');
+  await page.getByLabel('Time').fill(`${dayOf}T${at}`);
+  await page.getByTestId('correction-reason').fill('badge reader was broken');
+  await page.getByTestId('correction-submit').click();
+  await expect(page.getByText('Request filed: the department manager decides.')).toBeVisible();
+  await screens(page, 'ask-correction');
+  await accessible(page, 'asking for a correction');
+  // The manager finds it in the inbox and approves; the punch is then on record.
+  const inbox = await call(request, 'GET', '/approvals?view=waiting&kind=punch_correction', admin);
+  const asked = inbox.body.items.find((r) => r.proposer_id === me.id);
+  expect(asked.payload.reason).toBe('badge reader was broken');
+  const decided = await call(request, 'POST', `/approvals/${asked.id}/decisions`, admin, { verdict: 'approve', comment: 'ok' });
+  expect(decided.status, JSON.stringify(decided.body)).toBe(200);
+  const token = await login(request, me.username, PW);
+  const month = await call(request, 'GET', `/attendance/months/${dayOf.slice(0, 7)}`, token);
+  const day = month.body[0].days.find((d) => d.day === dayOf);
+  expect(day.punches.map((p) => p.source)).toEqual(['correction']);
+});
+
+test('a resignation waits for the witnessed handover', async ({ browser, request }) => {
+  const admin = await login(request, 'admin', password);
+  const leaving = await staff(request, admin, 'leaving', '林雨', ['customer_service']);
+  const next = await staff(request, admin, 'next', '何光', ['customer_service']);
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await signIn(page, leaving.username, PW);
+  await page.getByTestId('language').selectOption('en');
+  await page.getByTestId('nav-departures').click();
+  await page.getByTestId('dep-successor').selectOption({ label: next.display });
+  await page.getByLabel('Reason').fill('moving to Hangzhou');
+  await page.getByLabel('What you hand over, one item per line').fill('the chat queue\nthe return addresses');
+  await page.getByTestId('departure-submit').click();
+  const mine = page.getByTestId('departure').filter({ hasText: leaving.display });
+  await expect(mine.getByTestId('departure-state')).toHaveText('Being handed over');
+  await expect(mine.getByTestId('handover-item')).toHaveCount(2);
+  await expect(page.getByTestId('departure-form')).toHaveCount(0);
+  await screens(page, 'departure');
+  await accessible(page, 'a resignation');
+
+  const mctx = await browser.newContext();
+  const m = await mctx.newPage();
+  await signIn(m, 'admin', password);
+  await m.getByTestId('language').selectOption('en');
+  await m.goto('/departures');
+  const theirs = m.getByTestId('departure').filter({ hasText: leaving.display });
+  await theirs.getByTestId('confirm-item').first().click();
+  await expect(theirs.getByTestId('confirm-item')).toHaveCount(1);
+  await theirs.getByTestId('confirm-item').click();
+  await expect(theirs.getByTestId('departure-state')).toHaveText('Handed over');
+  // Not before its date: the account stays active until then.
+  await expect(theirs.getByTestId('complete-departure')).toBeDisabled();
+  await page.reload();
+  await expect(mine.getByTestId('handover-item').first()).toContainText('witnessed by');
+  await ctx.close();
+  await mctx.close();
+});

@@ -55,6 +55,19 @@ pub struct CorrectionRequest {
     pub reason: String,
 }
 
+/// `POST /attendance/correction-requests`: asks the department manager to correct a punch of
+/// one's own that was forgotten or is wrong (补卡). Approved, it becomes a correction punch.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CorrectionAskRequest {
+    pub direction: PunchDirection,
+    pub at: DateTime<Utc>,
+    #[validate(length(min = 1, max = 2000))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 2000))]
+    pub reason: String,
+}
+
 /// `POST /attendance/notices` (department manager): the person telephoned before the start of
 /// `day`, so a lateness beyond the last tier counts as late at the highest tier (R-ATT-5).
 #[derive(Debug, Clone, Serialize, Deserialize, Validate)]

@@ -259,6 +259,7 @@ pub enum ApprovalKind {
     Leave,
     OfficialAccountChange,
     ShiftSwap,
+    PunchCorrection,
 }
 
 /// Where an approval request stands.

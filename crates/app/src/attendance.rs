@@ -116,6 +116,126 @@ pub fn correct(conn: &mut AnyConnection, actor: &Actor, p: Punch) -> AppResult<P
     })
 }
 
+/// What a person asks to have corrected (补卡): a punch of their own, forgotten or wrong. The
+/// payload of a `punch_correction` request; approved, it becomes a correction punch whose
+/// approver is the manager who decided.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CorrectionAsked {
+    pub user_id: Uuid,
+    /// `in` or `out`.
+    pub direction: String,
+    pub at: DateTime<Utc>,
+    pub reason: String,
+}
+
+/// R-ATT-7: someone asks the department manager to correct a punch of their own (the time is
+/// checked by the caller: not in the future, not too long ago). One pending request per person,
+/// day and direction. Service accounts do not clock in, so they ask for nothing.
+pub fn request_correction(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    (direction, at): (Direction, DateTime<Utc>),
+    reason: &str,
+    now: DateTime<Utc>,
+) -> AppResult<ecops_persistence::repo::approvals::ApprovalRequest> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::invalid("reason", "say what happened"));
+    }
+    write_tx(conn, |conn| {
+        let me = users::get(conn, actor.id)?;
+        if me.is_special {
+            return Err(AppError::forbidden(
+                "not_staff",
+                "service accounts do not clock in",
+            ));
+        }
+        let day = crate::workdays::company_date(conn, at)?;
+        let key = format!("{}:{day}:{}", actor.id, direction.as_str());
+        crate::approvals::no_pending(
+            conn,
+            ecops_domain::approval::ApprovalKind::PunchCorrection,
+            ("punch_correction", &key),
+            "for this day's punch",
+        )?;
+        let asked = CorrectionAsked {
+            user_id: actor.id,
+            direction: direction.as_str().to_owned(),
+            at,
+            reason: reason.to_owned(),
+        };
+        crate::approvals::submit(
+            conn,
+            ecops_domain::approval::ApprovalKind::PunchCorrection,
+            ("punch_correction", key),
+            actor,
+            serde_json::to_value(&asked).map_err(|e| AppError::Internal(e.to_string()))?,
+            reason,
+            None,
+            now,
+        )
+    })
+}
+
+/// The effect of an approved `punch_correction` request: the punch, recorded as a correction
+/// approved by `approver`; for a closed month, an adjustment in the next open one.
+pub(crate) fn apply_correction(
+    conn: &mut AnyConnection,
+    asked: &CorrectionAsked,
+    (approver, audit_entry): (Uuid, audit::NewEntry),
+    now: DateTime<Utc>,
+) -> AppResult<Punch> {
+    if asked.user_id == approver {
+        return Err(AppError::forbidden(
+            "own_attendance",
+            "a correction of one's own attendance needs another manager",
+        ));
+    }
+    let direction = if asked.direction == "in" {
+        Direction::In
+    } else {
+        Direction::Out
+    };
+    let p = Punch {
+        id: Uuid::now_v7(),
+        user_id: asked.user_id,
+        direction,
+        punched_at: asked.at,
+        source: Source::Correction {
+            reason: asked.reason.clone(),
+            approved_by: approver,
+        },
+        recorded_by: approver,
+        created_at: now,
+    };
+    staff::active(conn, p.user_id, "user_id")?;
+    let day = crate::workdays::company_date(conn, p.punched_at)?;
+    crate::attendance_month::with_adjustment(
+        conn,
+        approver,
+        (p.user_id, &[day]),
+        ("correction", p.id, &asked.reason),
+        now,
+        |conn| {
+            punches::insert(conn, &p)?;
+            audit::append(
+                conn,
+                &audit::NewEntry {
+                    action: "attendance.punch".to_owned(),
+                    subject_type: Some("user".to_owned()),
+                    subject_id: Some(p.user_id.to_string()),
+                    detail: json!({"punch_id": p.id, "direction": p.direction.as_str(),
+                                   "source": "correction", "at": p.punched_at}),
+                    ..audit_entry
+                },
+                now,
+            )?;
+            Ok(())
+        },
+    )?;
+    Ok(p)
+}
+
 /// R-ATT-5: the department manager records that someone telephoned before the start of a day;
 /// one notice per person and day.
 pub fn record_notice(

@@ -376,6 +376,12 @@ pub fn on_approved(
             let p: crate::duty::SwapApproval = payload(req)?;
             crate::duty::apply_swap(conn, p.swap_id, approver, now)
         }
+        ApprovalKind::PunchCorrection => {
+            let asked: crate::attendance::CorrectionAsked = payload(req)?;
+            let entry = system_entry(req, approver, "attendance.punch", json!({}));
+            crate::attendance::apply_correction(conn, &asked, (approver, entry), now)?;
+            Ok(())
+        }
         ApprovalKind::News | ApprovalKind::OfficialAccountChange => Err(AppError::rule(
             "kind_not_available",
             format!(

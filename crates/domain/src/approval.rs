@@ -24,10 +24,12 @@ pub enum ApprovalKind {
     OfficialAccountChange,
     /// A colleague takes over someone's duty shift (R-DUT).
     ShiftSwap,
+    /// Someone asks for a forgotten or wrong punch of their own to be corrected (补卡, R-ATT-7).
+    PunchCorrection,
 }
 
 impl ApprovalKind {
-    pub const ALL: [ApprovalKind; 12] = [
+    pub const ALL: [ApprovalKind; 13] = [
         ApprovalKind::Listing,
         ApprovalKind::AbnormalDelisting,
         ApprovalKind::PriceChange,
@@ -40,6 +42,7 @@ impl ApprovalKind {
         ApprovalKind::Leave,
         ApprovalKind::OfficialAccountChange,
         ApprovalKind::ShiftSwap,
+        ApprovalKind::PunchCorrection,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -55,6 +58,7 @@ impl ApprovalKind {
             ApprovalKind::BadCustomer => "bad_customer",
             ApprovalKind::Leave => "leave",
             ApprovalKind::ShiftSwap => "shift_swap",
+            ApprovalKind::PunchCorrection => "punch_correction",
             ApprovalKind::OfficialAccountChange => "official_account_change",
         }
     }
@@ -70,7 +74,8 @@ impl ApprovalKind {
             ApprovalKind::AbnormalDelisting
             | ApprovalKind::Leave
             | ApprovalKind::BadCustomer
-            | ApprovalKind::ShiftSwap => vec![vec![DeptManager]],
+            | ApprovalKind::ShiftSwap
+            | ApprovalKind::PunchCorrection => vec![vec![DeptManager]],
             ApprovalKind::PageRevision => vec![vec![DeptManager], vec![MarketingDirector]],
             ApprovalKind::ConfidentialInfo => vec![vec![MarketingDirector], vec![GeneralManager]],
             ApprovalKind::PermissionLevel => vec![vec![MarketingDirector, ItAdmin]],

@@ -100,6 +100,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(attendance::device_punch)
                 .service(punch_import::import_punches)
                 .service(attendance::correct)
+                .service(attendance::request_correction)
                 .service(attendance::record_notice)
                 .service(attendance::list_punches)
                 .service(workdays::month)

@@ -47,6 +47,7 @@ pub fn approval_kind(k: ApprovalKind) -> api::ApprovalKind {
         ApprovalKind::Leave => api::ApprovalKind::Leave,
         ApprovalKind::OfficialAccountChange => api::ApprovalKind::OfficialAccountChange,
         ApprovalKind::ShiftSwap => api::ApprovalKind::ShiftSwap,
+        ApprovalKind::PunchCorrection => api::ApprovalKind::PunchCorrection,
     }
 }
 

@@ -1,9 +1,11 @@
-//! The people bundle: my day and my month, the department month, leave and the duty roster.
+//! The people bundle: my day and my month, the department month, leave, the duty roster, and
+//! resignations and transfers.
 
 use ecops_dashboard::app::Route;
 use ecops_dashboard::bundles::{Bundle, Elsewhere, Kind};
 use ecops_dashboard::pages::{
     attendance::{DeptMonth, MonthPage, MyDay},
+    departures::Departures,
     duty::DutyPage,
     leave::LeavePage,
     not_found::NotFound,
@@ -18,6 +20,7 @@ fn render(route: Route) -> Html {
         Route::PersonMonth { id } => html! { <MonthPage user={Some(id)} /> },
         Route::Leave => html! { <LeavePage /> },
         Route::Duty => html! { <DutyPage /> },
+        Route::Departures => html! { <Departures /> },
         Route::NotFound => html! { <NotFound /> },
         _ => html! { <Elsewhere here={Kind::People} /> },
     }

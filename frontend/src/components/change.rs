@@ -167,6 +167,22 @@ fn rows(lang: Lang, r: &ApprovalRequestView, referred: &Referred) -> Vec<Row> {
             (t("period-to"), String::new(), datetime(l.ends_at)),
             (t("col-reason"), String::new(), l.reason.clone()),
         ],
+        (ApprovalKind::PunchCorrection, _) => {
+            let at = p
+                .get("at")
+                .and_then(|v| serde_json::from_value(v.clone()).ok())
+                .map(datetime)
+                .unwrap_or_default();
+            let direction = if text(p, "direction") == "in" {
+                t("clock-in")
+            } else {
+                t("clock-out")
+            };
+            vec![
+                (direction, String::new(), at),
+                (t("col-reason"), String::new(), text(p, "reason")),
+            ]
+        }
         // Anything else (or a record not readable by this user): the fields as sent.
         _ => p
             .as_object()

@@ -36,11 +36,12 @@ pub fn nav() -> Html {
     let products = true;
     let manages_people = holds(&crate::pages::attendance::MANAGERS);
     let administers = holds(&[JobRole::ItAdmin]);
-    let items: [(bool, Route, &str); 18] = [
+    let items: [(bool, Route, &str); 19] = [
         (true, Route::MyDay, "my-day"),
         (true, Route::MyMonth, "my-month"),
         (true, Route::Leave, "leave"),
         (true, Route::Duty, "duty"),
+        (true, Route::Departures, "departures"),
         (manages_people, Route::DeptMonth, "dept-month"),
         (orders, Route::Orders, "orders"),
         (takes_orders, Route::NewOrder, "new-order"),

@@ -13,8 +13,8 @@ use crate::services::people;
 use crate::services::requests::fresh_key;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use ecops_api_types::{
-    CorrectionRequest, DayStatus, DayView, DutyNowView, JobRole, LapseKind, LapseView, MonthView,
-    PunchDirection,
+    CorrectionAskRequest, CorrectionRequest, DayStatus, DayView, DutyNowView, JobRole, LapseKind,
+    LapseView, MonthView, PunchDirection,
 };
 use uuid::Uuid;
 use yew::prelude::*;
@@ -357,6 +357,8 @@ pub fn month_page(p: &MonthProps) -> Html {
                                     { day_detail(lang, &d) }
                                     if manager && user.is_some_and(|u| u != me.id) {
                                         <Correction user={m.user_id} day={d.day} on_done={corrected} />
+                                    } else if m.user_id == me.id && d.status != DayStatus::NotEmployed {
+                                        <Correction user={m.user_id} day={d.day} own={true} on_done={corrected} />
                                     }
                                 </div>
                             }
@@ -443,10 +445,14 @@ fn calendar(lang: Lang, m: &MonthView, pick: Callback<NaiveDate>) -> Html {
 struct CorrectionProps {
     user: Uuid,
     day: NaiveDate,
+    /// The person's own day: a request to the department manager rather than the correction.
+    #[prop_or_default]
+    own: bool,
     on_done: Callback<()>,
 }
 
-/// The manager's correction (补卡) of a punch on a person's day, with the reason.
+/// A correction (补卡) of a punch on a day, with the reason: recorded at once by the manager on
+/// someone else's day, or asked for by the person on their own (the manager approves it).
 #[function_component(Correction)]
 fn correction(p: &CorrectionProps) -> Html {
     let lang = use_context::<Session>().map(|s| s.lang).unwrap_or(Lang::Zh);
@@ -457,7 +463,7 @@ fn correction(p: &CorrectionProps) -> Html {
     let errors = use_state(Vec::<(String, String)>::new);
     let busy = use_state(bool::default);
     let onsubmit = {
-        let (direction, at, reason, errors, busy, toast, done, user) = (
+        let (direction, at, reason, errors, busy, toast, done, user, own) = (
             direction.clone(),
             at.clone(),
             reason.clone(),
@@ -466,6 +472,7 @@ fn correction(p: &CorrectionProps) -> Html {
             toast.clone(),
             p.on_done.clone(),
             p.user,
+            p.own,
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -487,10 +494,21 @@ fn correction(p: &CorrectionProps) -> Html {
                 (errors.clone(), busy.clone(), toast.clone(), done.clone());
             busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {
-                match people::correct(&body).await {
-                    Ok(_) => {
+                let sent = if own {
+                    people::ask_correction(&CorrectionAskRequest {
+                        direction: body.direction,
+                        at: body.at,
+                        reason: body.reason.clone(),
+                    })
+                    .await
+                    .map(|_| "correction-asked")
+                } else {
+                    people::correct(&body).await.map(|_| "correction-recorded")
+                };
+                match sent {
+                    Ok(key) => {
                         errors.set(Vec::new());
-                        toast.emit((Tone::Ok, lang.t("correction-recorded")));
+                        toast.emit((Tone::Ok, lang.t(key)));
                         done.emit(());
                     }
                     Err(e) => {
@@ -507,7 +525,7 @@ fn correction(p: &CorrectionProps) -> Html {
     };
     html! {
         <form class="action" data-testid="correction" {onsubmit}>
-            <h4>{ lang.t("correction-title") }</h4>
+            <h4>{ lang.t(if p.own { "ask-correction-title" } else { "correction-title" }) }</h4>
             <div class="grid">
                 <div>
                     <label for="corr-direction">{ lang.t("direction") }</label>
@@ -525,7 +543,7 @@ fn correction(p: &CorrectionProps) -> Html {
             <label for="corr-reason">{ lang.t("reason") }</label>
             <input id="corr-reason" data-testid="correction-reason" value={(*reason).clone()} oninput={typed(&reason)} />
             { field_error(&errors, "reason") }
-            <button type="submit" data-testid="correction-submit" disabled={*busy}>{ lang.t("record-correction") }</button>
+            <button type="submit" data-testid="correction-submit" disabled={*busy}>{ lang.t(if p.own { "ask-correction" } else { "record-correction" }) }</button>
         </form>
     }
 }

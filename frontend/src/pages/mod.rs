@@ -4,6 +4,7 @@ pub mod approvals;
 pub mod attendance;
 pub mod catalogue;
 pub mod customers;
+pub mod departures;
 pub mod duty;
 pub mod home;
 pub mod leave;

@@ -80,6 +80,18 @@ pub async fn correct(body: &CorrectionRequest) -> Result<PunchView, ApiFailure> 
     request(Method::POST, "/api/v1/attendance/corrections", Some(body)).await
 }
 
+/// Asks the department manager to correct a punch of one's own (补卡).
+pub async fn ask_correction(
+    body: &ecops_api_types::CorrectionAskRequest,
+) -> Result<ecops_api_types::ApprovalRequestView, ApiFailure> {
+    request(
+        Method::POST,
+        "/api/v1/attendance/correction-requests",
+        Some(body),
+    )
+    .await
+}
+
 pub async fn request_leave(body: &CreateLeaveRequest) -> Result<LeaveProposal, ApiFailure> {
     request(Method::POST, "/api/v1/leave-requests", Some(body)).await
 }
@@ -178,6 +190,48 @@ pub async fn answer_swap(id: Uuid, accept: bool) -> Result<SwapView, ApiFailure>
         Method::POST,
         &format!("/api/v1/duty/swaps/{id}/answer"),
         Some(&SwapAnswer { accept }),
+    )
+    .await
+}
+
+/// Resignations and transfers: one's own, or everyone's for managers.
+pub async fn departures() -> Result<Vec<ecops_api_types::DepartureView>, ApiFailure> {
+    request::<(), _>(Method::GET, "/api/v1/departures", None).await
+}
+
+pub async fn request_departure(
+    body: &ecops_api_types::DepartureRequest,
+) -> Result<ecops_api_types::DepartureView, ApiFailure> {
+    request(Method::POST, "/api/v1/departures", Some(body)).await
+}
+
+/// The witness confirms one item of the handover.
+pub async fn confirm_item(
+    id: Uuid,
+    seq: i32,
+) -> Result<ecops_api_types::DepartureView, ApiFailure> {
+    request(
+        Method::POST,
+        &format!("/api/v1/departures/{id}/items/{seq}/confirm"),
+        Some(&ecops_api_types::ConfirmItemRequest { note: None }),
+    )
+    .await
+}
+
+pub async fn complete_departure(id: Uuid) -> Result<ecops_api_types::DepartureView, ApiFailure> {
+    request::<(), _>(
+        Method::POST,
+        &format!("/api/v1/departures/{id}/complete"),
+        None,
+    )
+    .await
+}
+
+pub async fn withdraw_departure(id: Uuid) -> Result<ecops_api_types::DepartureView, ApiFailure> {
+    request::<(), _>(
+        Method::POST,
+        &format!("/api/v1/departures/{id}/withdraw"),
+        None,
     )
     .await
 }

@@ -13,8 +13,8 @@ use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Duration, Timelike, Utc};
 use ecops_api_types::{
-    CorrectionRequest, DevicePunchRequest, NoticeRequest, NoticeView, Problem, PunchDirection,
-    PunchQuery, PunchRequest, PunchView,
+    ApprovalRequestView, CorrectionAskRequest, CorrectionRequest, DevicePunchRequest,
+    NoticeRequest, NoticeView, Problem, PunchDirection, PunchQuery, PunchRequest, PunchView,
 };
 use ecops_persistence::repo::attendance::{self as punches, Direction, Notice, Punch, Source};
 use uuid::Uuid;
@@ -231,6 +231,46 @@ pub async fn correct(
         })
         .await?;
     Ok(HttpResponse::Created().json(view(&p)))
+}
+
+/// The caller asks the department manager to correct a punch of their own (补卡, R-ATT-7): a
+/// `punch_correction` approval request, which takes effect as a correction punch approved by
+/// the manager who decides it. One pending request per day and direction.
+#[utoipa::path(
+    tag = "attendance",
+    security(("bearer" = [])),
+    request_body = CorrectionAskRequest,
+    responses(
+        (status = 202, description = "Filed: the department manager decides", body = ApprovalRequestView),
+        (status = 403, description = "A service account", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A request for this day's punch is already pending", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A time in the future or too long ago, or no reason", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/attendance/correction-requests")]
+pub async fn request_correction(
+    state: web::Data<AppState>,
+    meta: RequestMeta,
+    who: Caller,
+    body: ValidJson<CorrectionAskRequest>,
+) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    let now = state.clock.now();
+    let at = punch_time(body.at, now, Duration::zero())?;
+    let req = state
+        .run_as(who, move |conn, who| {
+            who.require_scope("attendance:write")?;
+            let a = crate::support::actor(&who, &meta);
+            Ok(ecops_app::attendance::request_correction(
+                conn,
+                &a,
+                (direction(body.direction), at),
+                &body.reason,
+                now,
+            )?)
+        })
+        .await?;
+    Ok(HttpResponse::Accepted().json(super::approval_view(&req)))
 }
 
 /// The department manager records that someone telephoned before the start of a day (R-ATT-5):
