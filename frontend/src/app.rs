@@ -67,6 +67,8 @@ pub enum Route {
     Duty,
     #[at("/departures")]
     Departures,
+    #[at("/policies")]
+    Policies,
     #[at("/admin/users")]
     AdminUsers,
     #[at("/admin/tokens")]

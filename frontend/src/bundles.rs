@@ -1,7 +1,7 @@
 //! The dashboard is built as four bundles so each stays small on a shop-floor PC: the order
 //! desk (orders, after-sales, customers, approvals), the catalogue (products, promotions,
 //! stocktakes, page revisions), people (attendance, leave, duty) and administration (accounts,
-//! API tokens, the audit log, order exports). All share the routes, the session and every
+//! API tokens, the audit log, order exports, the attendance policy and calendar). All share the routes, the session and every
 //! component; each links only its own screens. `boot.js` loads the bundle a path belongs to (its
 //! lists of paths must match [`CATALOGUE_PATHS`], [`PEOPLE_PATHS`] and [`ADMIN_PATHS`], which a
 //! test checks); a route of another bundle reloads the page, so the browser loads that
@@ -26,7 +26,7 @@ pub const PEOPLE_PATHS: [&str; 6] = [
 ];
 
 /// Paths (and everything under them) served by the administration bundle.
-pub const ADMIN_PATHS: [&str; 1] = ["/admin"];
+pub const ADMIN_PATHS: [&str; 2] = ["/admin", "/policies"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -50,11 +50,13 @@ pub fn kind_of(path: &str) -> Kind {
     }
 }
 
-/// One bundle: what it is, and how it renders the routes it holds.
+/// One bundle: what it is, how it renders the routes it holds, and the texts only its screens
+/// use (`("", "")` when the shared table is all it needs).
 #[derive(Clone, Copy)]
 pub struct Bundle {
     pub kind: Kind,
     pub render: fn(Route) -> Html,
+    pub texts: crate::i18n::Texts,
 }
 
 /// A bundle is what it is: two values of one kind render the same routes.

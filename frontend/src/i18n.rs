@@ -1,5 +1,7 @@
-//! The dashboard's texts: one Fluent table per language (`locales/*.ftl`), Chinese by default.
-//! Components ask for a text by key ([`Lang::t`]); they hold no literal of their own.
+//! The dashboard's texts: one Fluent table per language (`locales/zh.ftl`, `locales/en.ftl`),
+//! Chinese by default, plus the table of the bundle's own screens (`locales/people.*.ftl`,
+//! `locales/admin.*.ftl`), which only that bundle carries ([`extend`]). Components ask for a text
+//! by key ([`Lang::t`]); they hold no literal of their own.
 
 use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
 use gloo_storage::{LocalStorage, Storage};
@@ -17,24 +19,40 @@ pub enum Lang {
     En,
 }
 
+/// A bundle's own texts: (Chinese, English) Fluent sources.
+pub type Texts = (&'static str, &'static str);
+
 thread_local! {
     static BUNDLES: RefCell<HashMap<Lang, FluentBundle<FluentResource>>> = RefCell::new(HashMap::new());
+    static EXTRA: RefCell<Texts> = const { RefCell::new(("", "")) };
 }
 
-fn bundle(lang: Lang) -> FluentBundle<FluentResource> {
-    let (id, text): (LanguageIdentifier, &str) = match lang {
-        Lang::Zh => (langid!("zh-CN"), ZH),
-        Lang::En => (langid!("en"), EN),
+/// Adds the bundle's own table to the shared one (call once, before anything is shown).
+pub fn extend(texts: Texts) {
+    EXTRA.with(|e| *e.borrow_mut() = texts);
+    BUNDLES.with(|b| b.borrow_mut().clear());
+}
+
+fn bundle_of(lang: Lang, extra: Texts) -> FluentBundle<FluentResource> {
+    let (id, text, more): (LanguageIdentifier, &str, &str) = match lang {
+        Lang::Zh => (langid!("zh-CN"), ZH, extra.0),
+        Lang::En => (langid!("en"), EN, extra.1),
     };
     let mut b = FluentBundle::new(vec![id]);
     // Unicode isolation marks around arguments would show up in tests and copy-paste.
     b.set_use_isolating(false);
-    let res = match FluentResource::try_new(text.to_owned()) {
-        Ok(r) => r,
-        Err((r, _)) => r,
-    };
-    let _ = b.add_resource(res);
+    for source in [text, more] {
+        let res = match FluentResource::try_new(source.to_owned()) {
+            Ok(r) => r,
+            Err((r, _)) => r,
+        };
+        let _ = b.add_resource(res);
+    }
     b
+}
+
+fn bundle(lang: Lang) -> FluentBundle<FluentResource> {
+    bundle_of(lang, EXTRA.with(|e| *e.borrow()))
 }
 
 impl Lang {
@@ -95,12 +113,48 @@ mod tests {
             .collect()
     }
 
+    const PEOPLE: Texts = (
+        include_str!("../locales/people.zh.ftl"),
+        include_str!("../locales/people.en.ftl"),
+    );
+    const ADMIN: Texts = (
+        include_str!("../locales/admin.zh.ftl"),
+        include_str!("../locales/admin.en.ftl"),
+    );
+
+    fn resolves(lang: Lang, extra: Texts, key: &str) -> bool {
+        let b = bundle_of(lang, extra);
+        b.get_message(key).and_then(|m| m.value()).is_some_and(|p| {
+            let mut errors = Vec::new();
+            let _ = b.format_pattern(p, None, &mut errors);
+            errors.iter().all(|e| {
+                // A missing argument is fine here: the screens pass it.
+                matches!(e, fluent_bundle::FluentError::ResolverError(_))
+            })
+        })
+    }
+
     #[test]
     fn both_tables_have_the_same_keys_and_every_text_resolves() {
+        for table in [ZH, EN, PEOPLE.0, PEOPLE.1, ADMIN.0, ADMIN.1] {
+            let mut seen = std::collections::HashSet::new();
+            for k in keys(table) {
+                assert!(seen.insert(k), "{k} is defined twice in one table");
+            }
+        }
         assert_eq!(keys(ZH), keys(EN));
         for k in keys(ZH) {
             assert_ne!(Lang::Zh.t(k), k, "zh {k}");
             assert_ne!(Lang::En.t(k), k, "en {k}");
+        }
+        // Each bundle's own table: the same keys in both languages, none shadowing a shared one.
+        for extra in [PEOPLE, ADMIN] {
+            assert_eq!(keys(extra.0), keys(extra.1));
+            for k in keys(extra.0) {
+                assert!(!keys(ZH).contains(&k), "{k} is in the shared table too");
+                assert!(resolves(Lang::Zh, extra, k), "zh {k}");
+                assert!(resolves(Lang::En, extra, k), "en {k}");
+            }
         }
         assert_eq!(Lang::En.t1("order-title", "no", "TB-1"), "Order TB-1");
         assert_eq!(Lang::Zh.t1("order-title", "no", "TB-1"), "订单 TB-1");
@@ -128,7 +182,6 @@ mod tests {
                 })
                 .collect()
         }
-        let known = keys(EN);
         let mut files = Vec::new();
         rust_files(
             &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
@@ -137,6 +190,15 @@ mod tests {
         let mut missing = Vec::new();
         for f in files {
             let text = std::fs::read_to_string(&f).unwrap_or_default();
+            // The screens of a bundle with its own table also read from that table.
+            let name = f.file_stem().and_then(|n| n.to_str()).unwrap_or_default();
+            let mut known = keys(EN);
+            if ["attendance", "leave", "duty", "departures", "people"].contains(&name) {
+                known.extend(keys(PEOPLE.1));
+            }
+            if name == "admin" || name == "policies" {
+                known.extend(keys(ADMIN.1));
+            }
             let mut used = Vec::new();
             for marker in [".t(\"", ".t1(\"", "status(lang, \""] {
                 used.extend(quoted_after(&text, marker));

@@ -13,6 +13,7 @@ pub mod services;
 
 /// Starts the dashboard in the page's `#app` element with this bundle's screens.
 pub fn start(bundle: bundles::Bundle) {
+    i18n::extend(bundle.texts);
     let props = app::AppProps { bundle };
     let root = web_sys::window()
         .and_then(|w| w.document())

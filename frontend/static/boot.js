@@ -12,7 +12,7 @@ if (under(['/products', '/promotions', '/stocktakes', '/page-revisions'])) {
   initCatalogue('/pkg/catalogue_bg.wasm');
 } else if (under(['/my-day', '/my-month', '/attendance', '/leave', '/duty', '/departures'])) {
   initPeople('/pkg/people_bg.wasm');
-} else if (under(['/admin'])) {
+} else if (under(['/admin', '/policies'])) {
   initAdmin('/pkg/admin_bg.wasm');
 } else {
   initDesk('/pkg/desk_bg.wasm');

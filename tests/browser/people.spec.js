@@ -291,3 +291,54 @@ test('a resignation waits for the witnessed handover', async ({ browser, request
   await ctx.close();
   await mctx.close();
 });
+
+test('the manager adds a holiday to the calendar and a policy version from tomorrow', async ({ page }) => {
+  await signIn(page, 'admin', password);
+  await page.getByTestId('language').selectOption('en');
+  await page.goto('/policies');
+  await expect(page.getByTestId('policy-row').first()).toBeVisible();
+  const before = await page.getByTestId('policy-row').count();
+  await page.getByLabel('Grace (min)').fill('5');
+  await page.getByLabel('Note', { exact: true }).fill('five minutes of grace from tomorrow');
+  await page.getByTestId('policy-submit').click();
+  await expect(page.getByTestId('policy-row')).toHaveCount(before + 1);
+  await expect(page.getByTestId('policy-row').filter({ hasText: 'five minutes of grace' })).toContainText(cnDay(1));
+  // A public holiday a week from now, shown in its year.
+  const day = cnDay(7);
+  if (day.slice(0, 4) !== cnDay().slice(0, 4)) await page.getByRole('button', { name: 'Next year →' }).click();
+  await page.getByLabel('From', { exact: true }).fill(day);
+  await page.getByLabel('Until (inclusive)').fill(day);
+  await page.getByLabel('Name', { exact: true }).fill('公司周年庆');
+  await page.getByTestId('calendar-submit').click();
+  await expect(page.getByTestId('calendar-row').filter({ hasText: day })).toContainText('Public holiday');
+  // The same day again is refused whole, with the reason.
+  await page.getByTestId('calendar-submit').click();
+  await expect(page.getByTestId('calendar-form').locator('.field-error')).toBeVisible();
+  await screens(page, 'policies');
+  await accessible(page, 'the policy and calendar');
+});
+
+test("the manager checks and records a clocking device's file; the unknown employee's row is refused", async ({ page, request }) => {
+  const admin = await login(request, 'admin', password);
+  const worker = await staff(request, admin, 'device', '邓超', ['warehouse']);
+  const at = new Date(Date.now() - 3600e3).toISOString();
+  const csv = `device_id,device_punch_id,username,direction,at\nGATE-1,${run}-1,${worker.username},in,${at}\nGATE-1,${run}-2,nobody.${run},in,${at}\n`;
+  await signIn(page, 'admin', password);
+  await page.getByTestId('language').selectOption('en');
+  await page.goto('/attendance');
+  await page.getByTestId('punch-file').setInputFiles({ name: 'gate.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByTestId('punch-check').click();
+  await expect(page.getByTestId('punch-report')).toContainText('Checked, nothing written');
+  await expect(page.getByTestId('punch-report')).toContainText('valid 1');
+  await expect(page.getByTestId('punch-report')).toContainText('refused 1');
+  await expect(page.getByTestId('punch-report-rows')).toContainText('unknown_user');
+  await page.getByTestId('punch-record').click();
+  await expect(page.getByTestId('punch-report')).toContainText('recorded 1');
+  await screens(page, 'punch-import');
+  await accessible(page, 'the punch import');
+  const token = await login(request, worker.username, PW);
+  const from = new Date(Date.now() - 2 * 3600e3).toISOString();
+  const to = new Date(Date.now() + 60e3).toISOString();
+  const punches = await call(request, 'GET', `/attendance/punches?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`, token);
+  expect(punches.body.map((p) => p.source)).toEqual(['device']);
+});

@@ -1,10 +1,12 @@
-//! The administration bundle: accounts, API tokens, the audit log and the daily order exports.
+//! The administration bundle: accounts, API tokens, the audit log, the daily order exports, and
+//! the attendance policy with its working-day calendar.
 
 use ecops_dashboard::app::Route;
 use ecops_dashboard::bundles::{Bundle, Elsewhere, Kind};
 use ecops_dashboard::pages::{
     admin::{AdminAudit, AdminExports, AdminTokens, AdminUsers},
     not_found::NotFound,
+    policies::Policies,
 };
 use yew::prelude::*;
 
@@ -14,6 +16,7 @@ fn render(route: Route) -> Html {
         Route::AdminTokens => html! { <AdminTokens /> },
         Route::AdminAudit => html! { <AdminAudit /> },
         Route::AdminExports => html! { <AdminExports /> },
+        Route::Policies => html! { <Policies /> },
         Route::NotFound => html! { <NotFound /> },
         _ => html! { <Elsewhere here={Kind::Admin} /> },
     }
@@ -23,5 +26,9 @@ fn main() {
     ecops_dashboard::start(Bundle {
         kind: Kind::Admin,
         render,
+        texts: (
+            include_str!("../../locales/admin.zh.ftl"),
+            include_str!("../../locales/admin.en.ftl"),
+        ),
     });
 }

@@ -28,5 +28,6 @@ fn main() {
     ecops_dashboard::start(Bundle {
         kind: Kind::Catalogue,
         render,
+        texts: ("", ""),
     });
 }

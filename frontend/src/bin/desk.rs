@@ -43,5 +43,6 @@ fn main() {
     ecops_dashboard::start(Bundle {
         kind: Kind::Desk,
         render,
+        texts: ("", ""),
     });
 }

@@ -30,5 +30,9 @@ fn main() {
     ecops_dashboard::start(Bundle {
         kind: Kind::People,
         render,
+        texts: (
+            include_str!("../../locales/people.zh.ftl"),
+            include_str!("../../locales/people.en.ftl"),
+        ),
     });
 }

@@ -356,7 +356,10 @@ pub fn month_page(p: &MonthProps) -> Html {
                                     <h3>{ d.day.to_string() }</h3>
                                     { day_detail(lang, &d) }
                                     if manager && user.is_some_and(|u| u != me.id) {
-                                        <Correction user={m.user_id} day={d.day} on_done={corrected} />
+                                        <Correction user={m.user_id} day={d.day} on_done={corrected.clone()} />
+                                        if !d.phoned_ahead {
+                                            <PhoneNotice user={m.user_id} day={d.day} on_done={corrected} />
+                                        }
                                     } else if m.user_id == me.id && d.status != DayStatus::NotEmployed {
                                         <Correction user={m.user_id} day={d.day} own={true} on_done={corrected} />
                                     }
@@ -548,6 +551,154 @@ fn correction(p: &CorrectionProps) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+struct NoticeProps {
+    user: Uuid,
+    day: NaiveDate,
+    on_done: Callback<()>,
+}
+
+/// R-ATT-5: the manager records that the person telephoned before the day began, so a lateness
+/// beyond the last tier counts as late at the highest tier rather than as an absence.
+#[function_component(PhoneNotice)]
+fn phone_notice(p: &NoticeProps) -> Html {
+    let lang = use_context::<Session>().map(|s| s.lang).unwrap_or(Lang::Zh);
+    let toast = use_toast();
+    let note = use_state(String::new);
+    let errors = use_state(Vec::<(String, String)>::new);
+    let onsubmit = {
+        let (note, errors, toast, done, user, day) = (
+            note.clone(),
+            errors.clone(),
+            toast.clone(),
+            p.on_done.clone(),
+            p.user,
+            p.day,
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let (text, errors, toast, done) = (
+                note.trim().to_owned(),
+                errors.clone(),
+                toast.clone(),
+                done.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                match people::record_notice(user, day, &text).await {
+                    Ok(_) => {
+                        errors.set(Vec::new());
+                        toast.emit((Tone::Ok, lang.t("notice-recorded")));
+                        done.emit(());
+                    }
+                    Err(e) => {
+                        let mut fields = e.field_errors();
+                        if fields.is_empty() {
+                            fields.push(("note".to_owned(), e.message()));
+                        }
+                        errors.set(fields);
+                    }
+                }
+            });
+        })
+    };
+    html! {
+        <form class="action" data-testid="phone-notice" {onsubmit}>
+            <h4>{ lang.t("notice-title") }</h4>
+            <label for="notice-note">{ lang.t("notice-note") }</label>
+            <input id="notice-note" data-testid="notice-note" value={(*note).clone()} oninput={typed(&note)} />
+            { field_error(&errors, "note") }
+            <button type="submit" data-testid="notice-submit">{ lang.t("record-notice") }</button>
+        </form>
+    }
+}
+
+/// A clocking device's file: checked first (a dry run that writes nothing and lists the rows it
+/// refuses), then recorded; rows refused are never written, the others are.
+#[function_component(PunchImport)]
+fn punch_import() -> Html {
+    let lang = use_context::<Session>().map(|s| s.lang).unwrap_or(Lang::Zh);
+    let toast = use_toast();
+    let file = use_state(|| None::<(String, bool)>);
+    let report = use_state(|| None::<ecops_api_types::PunchImportReport>);
+    let busy = use_state(bool::default);
+    let on_file = {
+        let (file, report) = (file.clone(), report.clone());
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            let Some(f) = input.files().and_then(|f| f.get(0)) else {
+                return;
+            };
+            let ndjson = f.name().ends_with(".ndjson") || f.name().ends_with(".jsonl");
+            let (file, report) = (file.clone(), report.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(text) = wasm_bindgen_futures::JsFuture::from(f.text()).await {
+                    file.set(Some((text.as_string().unwrap_or_default(), ndjson)));
+                    report.set(None);
+                }
+            });
+        })
+    };
+    let run = |dry_run: bool| {
+        let (file, report, busy, toast) =
+            (file.clone(), report.clone(), busy.clone(), toast.clone());
+        Callback::from(move |_: MouseEvent| {
+            let Some((text, ndjson)) = (*file).clone() else {
+                return;
+            };
+            let (report, busy, toast) = (report.clone(), busy.clone(), toast.clone());
+            busy.set(true);
+            wasm_bindgen_futures::spawn_local(async move {
+                match people::import_punches(&text, ndjson, dry_run).await {
+                    Ok(r) => {
+                        if !dry_run {
+                            toast.emit((
+                                Tone::Ok,
+                                lang.t1("punches-imported", "count", &r.created.to_string()),
+                            ));
+                        }
+                        report.set(Some(r));
+                    }
+                    Err(e) => toast.emit((Tone::Bad, e.message())),
+                }
+                busy.set(false);
+            });
+        })
+    };
+    html! {
+        <section class="card wide" data-testid="punch-import">
+            <h3>{ lang.t("punch-import-title") }</h3>
+            <p class="muted">{ lang.t("punch-import-explain") }</p>
+            <label for="punch-file">{ lang.t("punch-file") }</label>
+            <input id="punch-file" type="file" accept=".csv,.ndjson,.jsonl,text/csv" data-testid="punch-file" onchange={on_file} />
+            <div class="actions">
+                <button type="button" class="secondary" data-testid="punch-check" disabled={*busy || file.is_none()} onclick={run(true)}>{ lang.t("check-file") }</button>
+                <button type="button" data-testid="punch-record" disabled={*busy || file.is_none()} onclick={run(false)}>{ lang.t("record-file") }</button>
+            </div>
+            if *busy { <p class="muted" role="status">{ lang.t("working") }</p> }
+            if let Some(r) = &*report {
+                <p data-testid="punch-report">{ lang.t(if r.dry_run { "punch-report-dry" } else { "punch-report" }) }{ " " }
+                    { format!("{} {} · {} {} · {} {} · {} {}", lang.t("rows-total"), r.total,
+                        lang.t(if r.dry_run { "rows-valid" } else { "rows-created" }), if r.dry_run { r.valid } else { r.created },
+                        lang.t("rows-already"), r.already_recorded, lang.t("rows-failed"), r.failed) }</p>
+                if !r.rows.is_empty() {
+                    <table class="queue" data-testid="punch-report-rows">
+                        <thead><tr><th class="num">{ lang.t("row") }</th><th>{ lang.t("outcome") }</th><th>{ lang.t("why") }</th></tr></thead>
+                        <tbody>
+                        { for r.rows.iter().map(|row| html! {
+                            <tr key={row.row}>
+                                <td class="num">{ row.row }</td>
+                                <td>{ row.code.clone().unwrap_or_else(|| row.outcome.as_str().to_owned()) }</td>
+                                <td>{ row.errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ") }</td>
+                            </tr>
+                        }) }
+                        </tbody>
+                    </table>
+                }
+            }
+        </section>
+    }
+}
+
 /// The department month (managers): every person's figures, the CSV, closing, drill-down.
 #[function_component(DeptMonth)]
 pub fn dept_month() -> Html {
@@ -643,79 +794,114 @@ pub fn dept_month() -> Html {
             </th>
         }
     };
-    html! {
-        <section class="card wide" data-testid="dept-month">
-            <h2>{ format!("{} · {}", lang.t("dept-month-title"), *month) }</h2>
-            <div class="actions">
-                <button type="button" class="secondary" data-testid="prev-month" onclick={step(-1)}>{ lang.t("prev-month") }</button>
-                <button type="button" class="secondary" data-testid="next-month" onclick={step(1)}>{ lang.t("next-month") }</button>
-                <button type="button" class="secondary" data-testid="download-csv" onclick={on_csv}>{ lang.t("download-csv") }</button>
-                <button type="button" data-testid="close-month" onclick={{ let c = closing.clone(); Callback::from(move |_| c.set(true)) }}>{ lang.t("close-month") }</button>
-            </div>
-            if *closing {
-                <div class="dialog-backdrop">
-                    <div class="dialog card" role="dialog" aria-modal="true" aria-labelledby="close-title">
-                        <h3 id="close-title">{ lang.t1("close-month-confirm", "month", &month) }</h3>
-                        <p>{ lang.t("close-month-explain") }</p>
-                        <label class="check"><input type="checkbox" data-testid="confirm-missing" checked={*confirm_missing}
-                            onchange={{ let c = confirm_missing.clone(); Callback::from(move |_| c.set(!*c)) }} />
-                            { lang.t("confirm-missing") }</label>
-                        <div class="actions">
-                            <button type="button" data-testid="confirm-close" disabled={*busy} onclick={on_close}>{ lang.t("close-month") }</button>
-                            <button type="button" class="secondary" onclick={{ let c = closing.clone(); Callback::from(move |_| c.set(false)) }}>{ lang.t("cancel") }</button>
-                        </div>
-                    </div>
-                </div>
+    let on_reopen = {
+        let (month, toast, reload) = (month.clone(), toast.clone(), reload.clone());
+        Callback::from(move |_| {
+            let reason = web_sys::window()
+                .and_then(|w| {
+                    w.prompt_with_message(&lang.t("reopen-reason"))
+                        .ok()
+                        .flatten()
+                })
+                .map(|r| r.trim().to_owned())
+                .unwrap_or_default();
+            if reason.is_empty() {
+                return;
             }
-            { match &*rows {
-                None => html! { <p class="muted">{ lang.t("loading") }</p> },
-                Some(Err(m)) => html! { <div class="error" role="alert">{ m.clone() }</div> },
-                Some(Ok(list)) if list.is_empty() => html! { <p class="empty">{ lang.t("nobody") }</p> },
-                Some(Ok(list)) => {
-                    let mut list = list.clone();
-                    match sort.as_str() {
-                        "late" => list.sort_by_key(|m| std::cmp::Reverse(m.late_by_tier.iter().sum::<u32>())),
-                        "absences" => list.sort_by_key(|m| std::cmp::Reverse(m.absences)),
-                        "deductions" => list.sort_by_key(|m| std::cmp::Reverse(m.total_deductions_fen)),
-                        _ => list.sort_by(|a, b| a.display_name.cmp(&b.display_name)),
+            let (month, toast, reload) = ((*month).clone(), toast.clone(), reload.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match people::reopen_month(&month, &reason).await {
+                    Ok(()) => {
+                        toast.emit((Tone::Ok, lang.t("month-reopened")));
+                        reload.set(*reload + 1);
                     }
-                    let closed = list.first().is_some_and(|m| m.closed);
-                    html! {
-                        <>
-                        <p data-testid="dept-month-state">{ lang.t(if closed { "month-closed" } else { "month-open" }) }</p>
-                        <table class="queue" data-testid="dept-month-table">
-                            <thead><tr>
-                                { header("name", &lang.t("person"), false) }
-                                <th class="num">{ lang.t("days-worked") }</th>
-                                { header("late", &lang.t("late-tiers"), true) }
-                                <th class="num">{ lang.t("early-tiers") }</th>
-                                { header("absences", &lang.t("absences"), true) }
-                                <th class="num">{ lang.t("missing-punches") }</th>
-                                { header("deductions", &lang.t("deductions"), true) }
-                                <th>{ lang.t("bonus") }</th>
-                            </tr></thead>
-                            <tbody>
-                            { for list.iter().map(|m| html! {
-                                <tr key={m.user_id.to_string()} data-testid="person-row">
-                                    <td><Link<Route> to={Route::PersonMonth { id: m.user_id.to_string() }}>{ &m.display_name }</Link<Route>></td>
-                                    <td class="num">{ m.days_worked }</td>
-                                    <td class="num">{ format!("{} / {} / {}", m.late_by_tier[0], m.late_by_tier[1], m.late_by_tier[2]) }</td>
-                                    <td class="num">{ format!("{} / {} / {}", m.early_by_tier[0], m.early_by_tier[1], m.early_by_tier[2]) }</td>
-                                    <td class="num">{ m.absences }</td>
-                                    <td class="num">{ m.missing_punches }</td>
-                                    <td class="num" data-testid="row-deductions">{ money(m.total_deductions_fen) }</td>
-                                    <td>{ lang.t(if m.full_attendance_bonus_kept { "bonus-kept" } else { "bonus-lost" }) }</td>
-                                </tr>
-                            }) }
-                            </tbody>
-                        </table>
-                        </>
-                    }
+                    Err(e) => toast.emit((Tone::Bad, e.message())),
                 }
-            } }
-            <p class="muted">{ lang.t1("updated-at", "time", &datetime(Utc::now())) }</p>
-        </section>
-    }
+            });
+        })
+    };
+    html! {
+           <>
+           <section class="card wide" data-testid="dept-month">
+               <h2>{ format!("{} · {}", lang.t("dept-month-title"), *month) }</h2>
+               <div class="actions">
+                   <button type="button" class="secondary" data-testid="prev-month" onclick={step(-1)}>{ lang.t("prev-month") }</button>
+                   <button type="button" class="secondary" data-testid="next-month" onclick={step(1)}>{ lang.t("next-month") }</button>
+                   <button type="button" class="secondary" data-testid="download-csv" onclick={on_csv}>{ lang.t("download-csv") }</button>
+    <Link<Route> to={Route::Policies} classes="button-link">{ lang.t("policies-title") }</Link<Route>>
+                   <button type="button" data-testid="close-month" onclick={{ let c = closing.clone(); Callback::from(move |_| c.set(true)) }}>{ lang.t("close-month") }</button>
+               </div>
+               if *closing {
+                   <div class="dialog-backdrop">
+                       <div class="dialog card" role="dialog" aria-modal="true" aria-labelledby="close-title">
+                           <h3 id="close-title">{ lang.t1("close-month-confirm", "month", &month) }</h3>
+                           <p>{ lang.t("close-month-explain") }</p>
+                           <label class="check"><input type="checkbox" data-testid="confirm-missing" checked={*confirm_missing}
+                               onchange={{ let c = confirm_missing.clone(); Callback::from(move |_| c.set(!*c)) }} />
+                               { lang.t("confirm-missing") }</label>
+                           <div class="actions">
+                               <button type="button" data-testid="confirm-close" disabled={*busy} onclick={on_close}>{ lang.t("close-month") }</button>
+                               <button type="button" class="secondary" onclick={{ let c = closing.clone(); Callback::from(move |_| c.set(false)) }}>{ lang.t("cancel") }</button>
+                           </div>
+                       </div>
+                   </div>
+               }
+               { match &*rows {
+                   None => html! { <p class="muted">{ lang.t("loading") }</p> },
+                   Some(Err(m)) => html! { <div class="error" role="alert">{ m.clone() }</div> },
+                   Some(Ok(list)) if list.is_empty() => html! { <p class="empty">{ lang.t("nobody") }</p> },
+                   Some(Ok(list)) => {
+                       let mut list = list.clone();
+                       match sort.as_str() {
+                           "late" => list.sort_by_key(|m| std::cmp::Reverse(m.late_by_tier.iter().sum::<u32>())),
+                           "absences" => list.sort_by_key(|m| std::cmp::Reverse(m.absences)),
+                           "deductions" => list.sort_by_key(|m| std::cmp::Reverse(m.total_deductions_fen)),
+                           _ => list.sort_by(|a, b| a.display_name.cmp(&b.display_name)),
+                       }
+                       let closed = list.first().is_some_and(|m| m.closed);
+                       html! {
+                           <>
+                           <p data-testid="dept-month-state">{ lang.t(if closed { "month-closed" } else { "month-open" }) }</p>
+                           <table class="queue" data-testid="dept-month-table">
+                               <thead><tr>
+                                   { header("name", &lang.t("person"), false) }
+                                   <th class="num">{ lang.t("days-worked") }</th>
+                                   { header("late", &lang.t("late-tiers"), true) }
+                                   <th class="num">{ lang.t("early-tiers") }</th>
+                                   { header("absences", &lang.t("absences"), true) }
+                                   <th class="num">{ lang.t("missing-punches") }</th>
+                                   { header("deductions", &lang.t("deductions"), true) }
+                                   <th>{ lang.t("bonus") }</th>
+                               </tr></thead>
+                               <tbody>
+                               { for list.iter().map(|m| html! {
+                                   <tr key={m.user_id.to_string()} data-testid="person-row">
+                                       <td><Link<Route> to={Route::PersonMonth { id: m.user_id.to_string() }}>{ &m.display_name }</Link<Route>></td>
+                                       <td class="num">{ m.days_worked }</td>
+                                       <td class="num">{ format!("{} / {} / {}", m.late_by_tier[0], m.late_by_tier[1], m.late_by_tier[2]) }</td>
+                                       <td class="num">{ format!("{} / {} / {}", m.early_by_tier[0], m.early_by_tier[1], m.early_by_tier[2]) }</td>
+                                       <td class="num">{ m.absences }</td>
+                                       <td class="num">{ m.missing_punches }</td>
+                                       <td class="num" data-testid="row-deductions">{ money(m.total_deductions_fen) }</td>
+                                       <td>{ lang.t(if m.full_attendance_bonus_kept { "bonus-kept" } else { "bonus-lost" }) }</td>
+                                   </tr>
+                               }) }
+                               </tbody>
+                           </table>
+                           </>
+                       }
+                   }
+               } }
+               <p class="muted">{ lang.t1("updated-at", "time", &datetime(Utc::now())) }</p>
+               if me.roles.contains(&JobRole::GeneralManager) && matches!(&*rows, Some(Ok(l)) if l.first().is_some_and(|m| m.closed)) {
+                   <button type="button" class="secondary" data-testid="reopen-month" onclick={on_reopen}>{ lang.t("reopen-month") }</button>
+               }
+           </section>
+           if me.roles.contains(&JobRole::DeptManager) {
+               <PunchImport />
+           }
+           </>
+       }
 }
 
 #[cfg(test)]

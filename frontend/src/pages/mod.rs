@@ -15,4 +15,5 @@ pub mod order_import;
 pub mod order_new;
 pub mod orders;
 pub mod password;
+pub mod policies;
 pub mod products;

@@ -235,3 +235,89 @@ pub async fn withdraw_departure(id: Uuid) -> Result<ecops_api_types::DepartureVi
     )
     .await
 }
+
+pub async fn policies() -> Result<Vec<ecops_api_types::PolicyVersionView>, ApiFailure> {
+    request::<(), _>(Method::GET, "/api/v1/attendance/policies", None).await
+}
+
+pub async fn create_policy(
+    body: &ecops_api_types::CreatePolicyVersion,
+) -> Result<ecops_api_types::PolicyVersionView, ApiFailure> {
+    request(Method::POST, "/api/v1/attendance/policies", Some(body)).await
+}
+
+pub async fn calendar(
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<ecops_api_types::CalendarEntryView>, ApiFailure> {
+    request::<(), _>(
+        Method::GET,
+        &format!("/api/v1/attendance/calendar?from={from}&to={to}"),
+        None,
+    )
+    .await
+}
+
+pub async fn add_calendar(
+    body: &ecops_api_types::CreateCalendarEntries,
+) -> Result<Vec<ecops_api_types::CalendarEntryView>, ApiFailure> {
+    request(Method::POST, "/api/v1/attendance/calendar", Some(body)).await
+}
+
+pub async fn remove_calendar_day(day: NaiveDate) -> Result<(), ApiFailure> {
+    request::<(), ()>(
+        Method::DELETE,
+        &format!("/api/v1/attendance/calendar/{day}"),
+        None,
+    )
+    .await
+}
+
+/// R-ATT-5: the manager records that someone telephoned before the start of `day`.
+pub async fn record_notice(
+    user: Uuid,
+    day: NaiveDate,
+    note: &str,
+) -> Result<ecops_api_types::NoticeView, ApiFailure> {
+    request(
+        Method::POST,
+        "/api/v1/attendance/notices",
+        Some(&ecops_api_types::NoticeRequest {
+            user_id: user,
+            day,
+            note: note.to_owned(),
+        }),
+    )
+    .await
+}
+
+/// A clocking device's file (CSV or NDJSON) of punches; `dry_run` checks without writing.
+pub async fn import_punches(
+    text: &str,
+    ndjson: bool,
+    dry_run: bool,
+) -> Result<ecops_api_types::PunchImportReport, ApiFailure> {
+    super::requests::request_document(
+        &format!("/api/v1/attendance/punch-imports?dry_run={dry_run}"),
+        text,
+        if ndjson {
+            "application/x-ndjson"
+        } else {
+            "text/csv"
+        },
+        &[],
+    )
+    .await
+}
+
+/// The general manager reopens a closed month, saying why.
+pub async fn reopen_month(month: &str, reason: &str) -> Result<(), ApiFailure> {
+    request::<_, ()>(
+        Method::POST,
+        &format!("/api/v1/attendance/months/{month}/reopen"),
+        Some(&ecops_api_types::ReopenMonthRequest {
+            reason: reason.to_owned(),
+        }),
+    )
+    .await
+}
