@@ -98,3 +98,6 @@ calendar-remove-confirm = Remove the entry of { $day }?
 add-calendar = Add to the calendar
 to-day-inclusive = Until (inclusive)
 calendar-added = { $count } days entered.
+save-profile = Save level, wage and phone
+profile-saved = Saved.
+work-phone = Work phone

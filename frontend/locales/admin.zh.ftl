@@ -98,3 +98,6 @@ calendar-remove-confirm = 删除 { $day } 的记录？
 add-calendar = 录入日历
 to-day-inclusive = 结束日期（含）
 calendar-added = 已录入 { $count } 天。
+save-profile = 保存职级、月薪与电话
+profile-saved = 已保存。
+work-phone = 工作电话

@@ -355,3 +355,7 @@ managers-only = Only the department manager, the general manager and IT see the 
 fill-all = Fill in every field.
 policies-title = Policy and calendar
 note = Note
+tab-delegated = Handed over to me
+tab-unattended = Nobody at work can take
+delegated-to-you = a colleague on leave handed it to you
+on-behalf = on behalf of a colleague on leave

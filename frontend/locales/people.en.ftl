@@ -173,3 +173,7 @@ punches-imported = { $count } punches recorded.
 reopen-month = Reopen the month
 reopen-reason = Why reopen it? (audited)
 month-reopened = The month is open again.
+why-late = late { $count }×
+why-early = left early { $count }×
+why-absent = absent { $count }×
+why-adjustment = a correction to a closed month

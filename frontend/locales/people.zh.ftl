@@ -173,3 +173,7 @@ punches-imported = 已记录 { $count } 条打卡。
 reopen-month = 重新开账
 reopen-reason = 为何重新开账？（将记入审计）
 month-reopened = 该月已重新开账。
+why-late = 迟到 { $count } 次
+why-early = 早退 { $count } 次
+why-absent = 旷工 { $count } 次
+why-adjustment = 已结账月份的更正

@@ -355,3 +355,7 @@ managers-only = 只有部门经理、总经理和 IT 可查看部门考勤。
 fill-all = 请填写所有字段。
 policies-title = 考勤制度与日历
 note = 说明
+tab-delegated = 请假同事交给我的
+tab-unattended = 无人可审批
+delegated-to-you = 请假同事交由你审批
+on-behalf = 代请假同事审批

@@ -419,3 +419,77 @@ dual!(
     r_dut_2_weekend_service_rotates_and_r_dut_4_never_during_leave,
     |c: &mut ecops_server::config::Config| c.auth.access_ttl_secs = 400 * 86_400
 );
+
+/// R-DUT-1: outside service hours the hotline goes to the manager on duty; the hotline's staff
+/// see that manager's work phone, others do not; a phone number is checked when it is set.
+async fn r_dut_1_the_hotline_staff_reach_whoever_is_on_duty_by_phone(app: TestApp) {
+    app.clock.set(local("2026-11-23 10:00"));
+    let admin = app.admin_token().await;
+    let op = PermissionLevel::Operator;
+    let (_, manager) = app.user_token("de.pt", &[JobRole::DeptManager], op).await;
+    let (sup, sup_token) = app
+        .user_token("cs.boss", &[JobRole::CsSupervisor], op)
+        .await;
+    let (_, cs) = app
+        .user_token("cs.a", &[JobRole::CustomerService], op)
+        .await;
+    let (_, designer) = app.user_token("de.sign", &[JobRole::Designer], op).await;
+    let patch = |body: Value| {
+        let (app, admin) = (&app, admin.clone());
+        async move {
+            app.send(
+                app.request(
+                    reqwest::Method::PATCH,
+                    &format!("/api/v1/users/{sup}"),
+                    Some(&admin),
+                )
+                .json(&body),
+            )
+            .await
+        }
+    };
+    let bad = patch(json!({"phone": "call me"})).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.text);
+    assert_eq!(bad.error_fields(), vec!["phone".to_owned()]);
+    let ok = patch(json!({"phone": "+86 138-0013-8000"})).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+    assert_eq!(ok.body["phone"], "+86 138-0013-8000");
+    let night = shift(
+        &app,
+        &manager,
+        sup,
+        "hotline_manager",
+        "2026-11-23 21:00",
+        "2026-11-24 08:30",
+    )
+    .await;
+    assert_eq!(night["status"], 201, "{night}");
+    app.clock.set(local("2026-11-23 22:10"));
+    let seen = app.get("/api/v1/duty/now", &cs).await;
+    assert_eq!(seen.body["in_service_hours"], false);
+    assert_eq!(
+        seen.body["hotline"][0]["phone"], "+86 138-0013-8000",
+        "{}",
+        seen.text
+    );
+    let hidden = app.get("/api/v1/duty/now", &designer).await;
+    assert_eq!(hidden.body["hotline"][0]["user_id"], sup.to_string());
+    assert!(
+        hidden.body["hotline"][0].get("phone").is_none(),
+        "{}",
+        hidden.text
+    );
+    // One's own number shows on /me; another's only to those who see staff records.
+    let me = app.get("/api/v1/me", &sup_token).await;
+    assert_eq!(me.body["phone"], "+86 138-0013-8000");
+    let other = app.get(&format!("/api/v1/users/{sup}"), &cs).await;
+    assert!(other.body.get("phone").is_none(), "{}", other.text);
+    // An empty number clears it.
+    let cleared = patch(json!({"phone": ""})).await;
+    assert_eq!(cleared.status, StatusCode::OK, "{}", cleared.text);
+    assert!(cleared.body.get("phone").is_none(), "{}", cleared.text);
+}
+dual!(
+    r_dut_1_the_hotline_staff_reach_whoever_is_on_duty_by_phone,
+    |c: &mut ecops_server::config::Config| c.auth.access_ttl_secs = 400 * 86_400
+);

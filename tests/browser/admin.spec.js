@@ -16,6 +16,7 @@ test('the IT admin creates an account, grants a role and makes a token whose sec
   await page.getByLabel('Username').fill(`new.${run}`);
   await page.getByLabel('Name', { exact: true }).fill(`陈新${run}`);
   await page.getByLabel('Initial password').fill('Velvet-Orchard-83');
+  await page.getByTestId('new-user-form').getByLabel('Work phone').fill('+86 138 0013 8000');
   await page.getByTestId('new-user-form').getByLabel('Customer service').check();
   await page.getByTestId('create-user').click();
   const row = page.getByTestId('user-row').filter({ hasText: `new.${run}` });
@@ -26,6 +27,7 @@ test('the IT admin creates an account, grants a role and makes a token whose sec
 
   // A second job role, saved.
   await row.getByTestId('user-open').click();
+  await expect(page.getByTestId('user-panel').getByLabel('Work phone')).toHaveValue('+86 138 0013 8000');
   await page.getByTestId('role-cs_supervisor').check();
   await page.getByTestId('save-roles').click();
   await expect(row).toContainText('CS supervisor');

@@ -333,6 +333,7 @@ impl TestApp {
             monthly_wage_fen: Some(800_000),
             is_special: false,
             roles: roles.to_vec(),
+            phone: None,
         };
         let id = new.id;
         tokio::task::spawn_blocking(move || {

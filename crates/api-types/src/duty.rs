@@ -47,6 +47,9 @@ pub struct ShiftView {
     pub cancelled_by: Option<Uuid>,
     /// Cancelled because this leave was approved after the roster was made (R-DUT-4).
     pub released_for_leave: Option<Uuid>,
+    /// The person's work phone: in `GET /duty/now`, for the hotline's staff and the managers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
 }
 
 /// A shift released because its person's leave was approved after the roster was made

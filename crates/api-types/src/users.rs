@@ -57,6 +57,9 @@ pub struct UserView {
     pub monthly_wage_fen: Option<i64>,
     /// A service or external account (R-ACL-4).
     pub is_special: bool,
+    /// A work phone number; present only for callers who see staff records, and for oneself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
     pub active: bool,
     pub password_expires_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
@@ -89,6 +92,14 @@ pub struct CreateUserRequest {
     #[validate(range(min = 0, max = 100_000_000))]
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 100_000_000))]
     pub monthly_wage_fen: Option<i64>,
+    /// A work phone number (shown to the staff who need to reach whoever is on duty).
+    #[serde(default)]
+    #[validate(custom(function = "phone_number"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 32, example = "+86 138 0013 8000")
+    )]
+    pub phone: Option<String>,
     /// A service or external account.
     #[serde(default)]
     pub is_special: bool,
@@ -119,6 +130,10 @@ pub struct UpdateUserRequest {
     #[validate(range(min = 0, max = 100_000_000))]
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 100_000_000))]
     pub monthly_wage_fen: Option<i64>,
+    /// A work phone number; `""` clears it.
+    #[validate(custom(function = "phone_number"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 32))]
+    pub phone: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Validate)]
@@ -312,4 +327,20 @@ pub struct BootstrapGrantRequest {
 pub struct BootstrapGrantResponse {
     pub user: UserView,
     pub bootstrap: BootstrapView,
+}
+
+/// A phone number as staff write it: digits with `+`, spaces, `-` and parentheses, 3 to 32
+/// characters, at least three digits.
+pub fn phone_number(p: &str) -> Result<(), validator::ValidationError> {
+    let p = p.trim();
+    let digits = p.chars().filter(char::is_ascii_digit).count();
+    let allowed = p
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '(' | ')'));
+    if p.is_empty() || (allowed && digits >= 3 && p.len() <= 32) {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("phone")
+            .with_message("digits with +, spaces, - or parentheses, at most 32 characters".into()))
+    }
 }

@@ -211,6 +211,7 @@ pub fn update(
                 "display_name": changes.display_name,
                 "staff_level": changes.staff_level.map(|s| s.as_str()),
                 "wage_changed": changes.monthly_wage_fen.is_some(),
+                "phone_changed": changes.phone.is_some(),
             }),
         );
         audit::append(conn, &entry, now)?;

@@ -123,6 +123,7 @@ pub fn bootstrap_admin(
         monthly_wage_fen: None,
         is_special: false,
         roles: JobRole::ALL.to_vec(),
+        phone: None,
     };
     write_tx(&mut conn, |conn| -> Result<(), StartupError> {
         users::insert(conn, &admin, None, now)?;

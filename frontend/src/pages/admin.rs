@@ -153,6 +153,7 @@ fn new_user(p: &DoneProps) -> Html {
     let password = use_state(String::new);
     let staff_level = use_state(|| "P".to_owned());
     let wage = use_state(String::new);
+    let phone = use_state(String::new);
     let roles = use_state(Vec::<JobRole>::new);
     let errors = use_state(Vec::<(String, String)>::new);
     let busy = use_state(bool::default);
@@ -180,6 +181,7 @@ fn new_user(p: &DoneProps) -> Html {
             password,
             staff_level,
             wage,
+            phone,
             roles,
             errors,
             busy,
@@ -192,6 +194,7 @@ fn new_user(p: &DoneProps) -> Html {
             password.clone(),
             staff_level.clone(),
             wage.clone(),
+            phone.clone(),
             roles.clone(),
             errors.clone(),
             busy.clone(),
@@ -219,6 +222,7 @@ fn new_user(p: &DoneProps) -> Html {
                 roles: roles.iter().map(|r| r.as_str().to_owned()).collect(),
                 staff_level: Some((*staff_level).clone()),
                 monthly_wage_fen: wage_fen,
+                phone: Some(phone.trim().to_owned()).filter(|p| !p.is_empty()),
                 is_special: false,
                 permission_level: None,
                 employed_from: None,
@@ -282,6 +286,11 @@ fn new_user(p: &DoneProps) -> Html {
                     <input id="nu-wage" inputmode="decimal" value={(*wage).clone()} oninput={typed(&wage)} />
                     { field_error(&errors, "monthly_wage_fen") }
                 </div>
+                <div>
+                    <label for="nu-phone">{ lang.t("work-phone") }</label>
+                    <input id="nu-phone" type="tel" value={(*phone).clone()} oninput={typed(&phone)} />
+                    { field_error(&errors, "phone") }
+                </div>
             </div>
             <fieldset class="people">
                 <legend>{ lang.t("roles") }</legend>
@@ -318,6 +327,14 @@ fn user_panel(p: &PanelProps) -> Html {
     let lang = use_context::<Session>().map(|s| s.lang).unwrap_or(Lang::Zh);
     let toast = use_toast();
     let roles = use_state(|| p.user.roles.clone());
+    let staff_level = use_state(|| p.user.staff_level.as_str().to_owned());
+    let wage = use_state(|| {
+        p.user
+            .monthly_wage_fen
+            .map(|f| format!("{}.{:02}", f / 100, f % 100))
+            .unwrap_or_default()
+    });
+    let phone = use_state(|| p.user.phone.clone().unwrap_or_default());
     let level = use_state(|| "operator".to_owned());
     let reason = use_state(String::new);
     let requests = use_state(Vec::new);
@@ -362,6 +379,46 @@ fn user_panel(p: &PanelProps) -> Html {
                 match admin::set_roles(id, list).await {
                     Ok(_) => {
                         toast.emit((Tone::Ok, lang.t("roles-saved")));
+                        done.emit(());
+                    }
+                    Err(e) => toast.emit((Tone::Bad, e.message())),
+                }
+            });
+        })
+    };
+    let save_profile = {
+        let (staff_level, wage, phone, toast, done, version) = (
+            staff_level.clone(),
+            wage.clone(),
+            phone.clone(),
+            toast.clone(),
+            p.on_done.clone(),
+            p.user.version,
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let wage_fen = if wage.trim().is_empty() {
+                None
+            } else {
+                match parse_yuan(&wage) {
+                    Some(f) => Some(f),
+                    None => {
+                        toast.emit((Tone::Bad, lang.t("bad-amount")));
+                        return;
+                    }
+                }
+            };
+            let body = ecops_api_types::UpdateUserRequest {
+                display_name: None,
+                staff_level: Some((*staff_level).clone()),
+                monthly_wage_fen: wage_fen,
+                phone: Some(phone.trim().to_owned()),
+            };
+            let (toast, done) = (toast.clone(), done.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match admin::update_user(id, version, &body).await {
+                    Ok(_) => {
+                        toast.emit((Tone::Ok, lang.t("profile-saved")));
                         done.emit(());
                     }
                     Err(e) => toast.emit((Tone::Bad, e.message())),
@@ -442,6 +499,26 @@ fn user_panel(p: &PanelProps) -> Html {
                 }) }
             </fieldset>
             <button type="button" data-testid="save-roles" onclick={save_roles}>{ lang.t("save-roles") }</button>
+            <form class="action" data-testid="profile-form" onsubmit={save_profile}>
+                <div class="grid">
+                    <div>
+                        <label for="up-level">{ lang.t("staff-level") }</label>
+                        <select id="up-level" onchange={chosen(&staff_level)}>
+                            <option value="P" selected={*staff_level == "P"}>{ lang.t("staff-p") }</option>
+                            <option value="M" selected={*staff_level == "M"}>{ lang.t("staff-m") }</option>
+                        </select>
+                    </div>
+                    <div>
+                        <label for="up-wage">{ lang.t("monthly-wage") }</label>
+                        <input id="up-wage" inputmode="decimal" value={(*wage).clone()} oninput={typed(&wage)} />
+                    </div>
+                    <div>
+                        <label for="up-phone">{ lang.t("work-phone") }</label>
+                        <input id="up-phone" type="tel" value={(*phone).clone()} oninput={typed(&phone)} />
+                    </div>
+                </div>
+                <button type="submit" data-testid="save-profile">{ lang.t("save-profile") }</button>
+            </form>
             <form class="action" data-testid="level-form" onsubmit={ask_level}>
                 <h4>{ lang.t("level-request") }</h4>
                 <p class="muted">{ lang.t("level-request-explain") }</p>

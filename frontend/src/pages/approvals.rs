@@ -105,8 +105,10 @@ pub fn approvals_inbox() -> Html {
             <h2>{ lang.t("approvals-title") }</h2>
             <div class="tabs" role="tablist">
                 { tab("waiting", "tab-waiting") }
+                { tab("delegated", "tab-delegated") }
                 { tab("mine", "tab-mine") }
                 if overseer { { tab("all", "tab-all") } }
+                if overseer { { tab("unattended", "tab-unattended") } }
             </div>
             { match &*rows {
                 None => html! { <p class="muted">{ lang.t("loading") }</p> },
@@ -129,7 +131,8 @@ pub fn approvals_inbox() -> Html {
                             let id = r.request.id.to_string();
                             html! {
                                 <tr key={id.clone()} data-testid="approval-row">
-                                    <td><Link<Route> to={Route::Approval { id: id.clone() }}>{ kind_text(lang, r) }</Link<Route>></td>
+                                    <td><Link<Route> to={Route::Approval { id: id.clone() }}>{ kind_text(lang, r) }</Link<Route>>
+                                        if !r.delegated_from.is_empty() { { " " }<span class="badge soon" data-testid="delegated-badge">{ lang.t("delegated-to-you") }</span> }</td>
                                     <td>{ format!("{} {}", r.request.subject_type, short(&r.request.subject_id)) }</td>
                                     <td>{ &r.request.reason }</td>
                                     <td><span class={classes!("badge", state_key(r.request.state))}>{ lang.t(&format!("state-{}", state_key(r.request.state))) }</span></td>
@@ -301,6 +304,7 @@ pub fn approval_page(props: &DetailProps) -> Html {
                                     <time>{ datetime(d.decided_at) }</time>
                                     { format!("{} · {} · ", role_text(lang, d.role), if d.verdict == Verdict::Approve { lang.t("approve") } else { lang.t("reject") }) }
                                     <q>{ &d.comment }</q>
+                                    if d.on_behalf_of.is_some() { { " " }<span class="badge" data-testid="on-behalf">{ lang.t("on-behalf") }</span> }
                                 </div>
                             }) }
                         </li>

@@ -221,6 +221,9 @@ pub fn my_day() -> Html {
                                         <strong>{ &s.display_name }</strong>{ " · " }
                                         { lang.t(&format!("duty-{}", duty_key(s.kind))) }{ " · " }
                                         { format!("{} – {}", hm(s.starts_at), hm(s.ends_at)) }
+                                        if let Some(p) = &s.phone {
+                                            { " · " }<a href={format!("tel:{}", p.replace(' ', ""))} data-testid="duty-phone">{ p.clone() }</a>
+                                        }
                                     </li>
                                 }) }
                             </ul>
@@ -389,6 +392,7 @@ fn month_figures(lang: Lang, m: &MonthView) -> Html {
                     <span class="badge ok">{ lang.t("bonus-kept") }</span>
                 } else {
                     <span class="badge bad">{ lang.t("bonus-lost") }</span>
+                    { " " }<span class="muted" data-testid="bonus-why">{ bonus_why(lang, m) }</span>
                 }
             </dd>
             <dt>{ lang.t("month-state") }</dt>
@@ -407,6 +411,27 @@ fn month_figures(lang: Lang, m: &MonthView) -> Html {
             }
         </dl>
     }
+}
+
+/// Why the full-attendance bonus is lost (R-ATT-6): the late arrivals, early departures and
+/// absences of the month, and a correction to a closed month that cost it.
+fn bonus_why(lang: Lang, m: &MonthView) -> String {
+    let late: u32 = m.late_by_tier.iter().sum();
+    let early: u32 = m.early_by_tier.iter().sum();
+    let mut why = Vec::new();
+    for (n, key) in [
+        (late, "why-late"),
+        (early, "why-early"),
+        (m.absences, "why-absent"),
+    ] {
+        if n > 0 {
+            why.push(lang.t1(key, "count", &n.to_string()));
+        }
+    }
+    if m.adjustments.iter().any(|a| a.loses_bonus) {
+        why.push(lang.t("why-adjustment"));
+    }
+    why.join(", ")
 }
 
 /// The month's days in weeks from Monday, each coloured by its judgement.

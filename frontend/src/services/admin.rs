@@ -133,3 +133,19 @@ pub async fn verify_export(date: chrono::NaiveDate) -> Result<ExportVerification
     )
     .await
 }
+
+/// Changes an account's name, staff level or wage, if nobody changed it since `version` was read.
+pub async fn update_user(
+    id: Uuid,
+    version: i64,
+    body: &ecops_api_types::UpdateUserRequest,
+) -> Result<UserView, ApiFailure> {
+    let tag = format!("\"v{version}\"");
+    super::requests::request_with(
+        Method::PATCH,
+        &format!("/api/v1/users/{id}"),
+        Some(body),
+        &[("If-Match", &tag)],
+    )
+    .await
+}

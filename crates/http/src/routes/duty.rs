@@ -63,9 +63,19 @@ fn views(conn: &mut AnyConnection, rows: &[ShiftRow]) -> ApiResult<Vec<ShiftView
             cancelled_at: s.cancelled_at,
             cancelled_by: s.cancelled_by,
             released_for_leave: s.released_for_leave,
+            phone: None,
         })
         .collect())
 }
+
+/// Who needs the phone numbers of the people on duty: the hotline's staff and the managers.
+const REACH_DUTY: [ecops_domain::JobRole; 5] = [
+    ecops_domain::JobRole::CustomerService,
+    ecops_domain::JobRole::CsSupervisor,
+    ecops_domain::JobRole::DeptManager,
+    ecops_domain::JobRole::GeneralManager,
+    ecops_domain::JobRole::ItAdmin,
+];
 
 /// Puts someone on duty (department manager or customer-service supervisor). The shift lies
 /// within its duty's window (R-DUT-1/3), the person holds the role it needs, and is neither on
@@ -253,7 +263,13 @@ pub async fn duty_now(
         .run_as(who, move |conn, who| {
             who.require_scope("attendance:read")?;
             let rows = duty::live_between(conn, None, at, at + Duration::microseconds(1))?;
-            views(conn, &rows)
+            let mut shifts = views(conn, &rows)?;
+            if REACH_DUTY.iter().any(|r| who.has_role(*r)) {
+                for s in &mut shifts {
+                    s.phone = users::find(conn, s.user_id)?.and_then(|u| u.phone);
+                }
+            }
+            Ok(shifts)
         })
         .await?;
     let hotline = if in_hours {

@@ -26,11 +26,13 @@ pub async fn get_me(
     let user = state
         .run_as(who.0, move |conn, who| Ok(users::get(conn, who.user_id)?))
         .await?;
-    Ok(web::Json(user_view(
+    let mut view = user_view(
         &user,
         may_read_wages(&user.roles),
         &st.config.password_policy,
-    )))
+    );
+    view.phone = user.phone.clone();
+    Ok(web::Json(view))
 }
 
 /// Changes the caller's password (R-ACL-5): the policy applies and none of the last three may be

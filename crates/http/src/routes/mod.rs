@@ -36,7 +36,8 @@ use ecops_domain::{JobRole, PermissionLevel, StaffLevel};
 use ecops_persistence::repo::approvals::ApprovalRequest;
 use ecops_persistence::repo::users::User;
 
-/// The wire view of an account; the wage only for callers allowed to read it.
+/// The wire view of an account; the wage and the phone number only for callers who see staff
+/// records (managers and IT; `GET /me` shows one's own).
 pub fn user_view(user: &User, show_wage: bool, policy: &PasswordPolicy) -> UserView {
     UserView {
         id: user.id,
@@ -56,6 +57,7 @@ pub fn user_view(user: &User, show_wage: bool, policy: &PasswordPolicy) -> UserV
             None
         },
         is_special: user.is_special,
+        phone: if show_wage { user.phone.clone() } else { None },
         active: user.is_active(),
         password_expires_at: password::expires_at(user.password_changed_at, policy),
         created_at: user.created_at,

@@ -108,6 +108,12 @@ pub async fn create_user(
                 monthly_wage_fen: body.monthly_wage_fen,
                 is_special: body.is_special,
                 roles,
+                phone: body
+                    .phone
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_owned),
             };
             let (user, request) =
                 ecops_app::users::create(conn, &a, new, level, body.employed_from, now)?;
@@ -235,6 +241,7 @@ pub async fn update_user(
                     .map(|s| parse_staff_level("staff_level", s))
                     .transpose()?,
                 monthly_wage_fen: body.monthly_wage_fen,
+                phone: body.phone.map(|p| p.trim().to_owned()),
             };
             let a = actor(&who, &meta);
             let out: ApiResult<_> = (|| {

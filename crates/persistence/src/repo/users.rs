@@ -27,6 +27,7 @@ struct UserRow {
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
     version: i64,
+    phone: Option<String>,
 }
 
 /// A stored account with its job roles.
@@ -48,6 +49,8 @@ pub struct User {
     pub updated_at: DateTime<Utc>,
     pub version: i64,
     pub roles: Vec<JobRole>,
+    /// A work phone number (the hotline needs to reach whoever is on duty).
+    pub phone: Option<String>,
 }
 
 impl User {
@@ -73,6 +76,7 @@ impl User {
             updated_at: from_db(row.updated_at),
             version: row.version,
             roles,
+            phone: row.phone,
         })
     }
 }
@@ -89,6 +93,7 @@ pub struct NewUser {
     pub monthly_wage_fen: Option<i64>,
     pub is_special: bool,
     pub roles: Vec<JobRole>,
+    pub phone: Option<String>,
 }
 
 /// Loads the roles of many users in one query.
@@ -150,6 +155,7 @@ pub fn insert(
             users::created_at.eq(to_db(now)),
             users::updated_at.eq(to_db(now)),
             users::version.eq(1_i64),
+            users::phone.eq(&new.phone),
         ))
         .execute(conn)?;
     insert_roles(conn, &id, &new.roles, granted_by, now)?;
@@ -315,6 +321,8 @@ pub struct ProfileChanges {
     pub display_name: Option<String>,
     pub staff_level: Option<StaffLevel>,
     pub monthly_wage_fen: Option<i64>,
+    /// `Some("")` clears it.
+    pub phone: Option<String>,
 }
 
 /// Bumps the version if it still is `expected`; `Ok(false)` when someone changed it meanwhile.
@@ -362,6 +370,11 @@ pub fn update_profile(
     if let Some(wage) = changes.monthly_wage_fen {
         diesel::update(users::table.find(&key))
             .set(users::monthly_wage_fen.eq(Some(wage)))
+            .execute(conn)?;
+    }
+    if let Some(phone) = &changes.phone {
+        diesel::update(users::table.find(&key))
+            .set(users::phone.eq(Some(phone).filter(|p| !p.is_empty())))
             .execute(conn)?;
     }
     Ok(true)
