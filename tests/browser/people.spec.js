@@ -141,6 +141,7 @@ test('leave names a colleague, the manager approves, and the roster refuses a sh
   await page.getByTestId('leave-submit').click();
   const row = page.getByTestId('leave-row').first();
   await expect(row.getByTestId('leave-state')).toHaveText('待审批');
+  await expect(row.getByTestId('leave-chain')).toContainText('电商部经理');
   await screens(page, 'leave');
   await accessible(page, 'leave');
 
@@ -167,6 +168,8 @@ test('leave names a colleague, the manager approves, and the roster refuses a sh
   await expect(m.getByTestId('shift-error')).toBeVisible();
   await expect(m.getByTestId('shift-error')).toContainText(/leave|请假|假/);
   await screens(m, 'duty-roster');
+  await m.getByTestId('span').click();
+  await expect(m.getByTestId('roster')).toHaveCount(5);
   await accessible(m, 'the duty roster');
   await manager.close();
 });

@@ -50,6 +50,9 @@ pub fn day_class(d: &DayView) -> (&'static str, String) {
     let tier = |l: &LapseView| l.tier.unwrap_or(1);
     match d.status {
         DayStatus::NotEmployed => ("not-employed", "day-not-employed".to_owned()),
+        DayStatus::Off if d.kind == ecops_api_types::DayKind::Holiday => {
+            ("holiday", "day-holiday".to_owned())
+        }
         DayStatus::Off => ("off", "day-off".to_owned()),
         DayStatus::Upcoming => match &d.arrival {
             Some(a) if a.kind == LapseKind::Late => {

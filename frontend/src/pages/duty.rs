@@ -67,8 +67,8 @@ struct Week {
     swaps: Vec<SwapView>,
 }
 
-async fn load_week(monday: NaiveDate) -> Result<Week, String> {
-    let next = monday + Duration::days(7);
+async fn load_week(monday: NaiveDate, days: i64) -> Result<Week, String> {
+    let next = monday + Duration::days(days);
     let msg = |e: crate::services::requests::ApiFailure| e.message();
     Ok(Week {
         shifts: people::shifts(start_of(monday), start_of(next))
@@ -76,8 +76,8 @@ async fn load_week(monday: NaiveDate) -> Result<Week, String> {
             .map_err(msg)?,
         gaps: people::coverage(monday, next).await.map_err(msg)?,
         clashes: people::clashes(monday, next).await.map_err(msg)?,
-        // The weekend rotation's counts over the four weeks up to this one's end.
-        fairness: people::fairness(next - Duration::days(28), next)
+        // The weekend rotation's counts over the four weeks up to the period's end (or the month).
+        fairness: people::fairness(next - Duration::days(days.max(28)), next)
             .await
             .map_err(msg)?,
         swaps: people::swaps().await.map_err(msg)?,
@@ -94,15 +94,17 @@ pub fn duty_page() -> Html {
         t - Duration::days(i64::from(t.weekday().num_days_from_monday()))
     };
     let monday = use_state(|| this_monday);
+    // A week, or five weeks at a glance.
+    let span = use_state(|| 7i64);
     let week = use_state(|| None::<Result<Week, String>>);
     let staff = use_state(Vec::<UserView>::new);
     let reload = use_state(|| 0u32);
     {
         let (week, staff) = (week.clone(), staff.clone());
-        use_effect_with((*monday, *reload), move |(monday, _)| {
-            let (week, staff, monday) = (week.clone(), staff.clone(), *monday);
+        use_effect_with((*monday, *span, *reload), move |(monday, span, _)| {
+            let (week, staff, monday, span) = (week.clone(), staff.clone(), *monday, *span);
             wasm_bindgen_futures::spawn_local(async move {
-                week.set(Some(load_week(monday).await));
+                week.set(Some(load_week(monday, span).await));
                 if let Ok(list) = users::active(None).await {
                     staff.set(list);
                 }
@@ -128,7 +130,7 @@ pub fn duty_page() -> Html {
         .iter()
         .map(|u| (u.id, u.display_name.clone()))
         .collect();
-    let days: Vec<NaiveDate> = (0..7).map(|i| *monday + Duration::days(i)).collect();
+    let days: Vec<NaiveDate> = (0..*span).map(|i| *monday + Duration::days(i)).collect();
     let on_cancel = {
         let (toast, refresh) = (toast.clone(), refresh.clone());
         Callback::from(move |id: Uuid| {
@@ -177,27 +179,30 @@ pub fn duty_page() -> Html {
     html! {
         <>
         <section class="card wide" data-testid="duty">
-            <h2>{ format!("{} · {} – {}", lang.t("duty-title"), days[0], days[6]) }</h2>
+            <h2>{ format!("{} · {} – {}", lang.t("duty-title"), days[0], days[days.len() - 1]) }</h2>
             <div class="actions">
-                <button type="button" class="secondary" data-testid="prev-week" onclick={step(-7)}>{ lang.t("prev-week") }</button>
+                <button type="button" class="secondary" data-testid="prev-week" onclick={step(-*span)}>{ lang.t(if *span == 7 { "prev-week" } else { "prev-weeks" }) }</button>
                 <button type="button" class="secondary" data-testid="this-week" onclick={{ let m = monday.clone(); Callback::from(move |_| m.set(this_monday)) }}>{ lang.t("this-week") }</button>
-                <button type="button" class="secondary" data-testid="next-week" onclick={step(7)}>{ lang.t("next-week") }</button>
+                <button type="button" class="secondary" data-testid="next-week" onclick={step(*span)}>{ lang.t(if *span == 7 { "next-week" } else { "next-weeks" }) }</button>
+                <button type="button" class="secondary" data-testid="span" onclick={{ let s = span.clone(); Callback::from(move |_| s.set(if *s == 7 { 35 } else { 7 })) }}>
+                    { lang.t(if *span == 7 { "show-five-weeks" } else { "show-one-week" }) }</button>
             </div>
             { match &*week {
                 None => html! { <p class="muted">{ lang.t("loading") }</p> },
                 Some(Err(m)) => html! { <div class="error" role="alert">{ m.clone() }</div> },
                 Some(Ok(w)) => html! {
                     <>
+                    { for days.chunks(7).map(|week_days| html! {
                     <table class="roster" data-testid="roster">
                         <thead><tr>
                             <th>{ lang.t("duty") }</th>
-                            { for days.iter().map(|d| html! { <th key={d.to_string()}>{ format!("{} {}", lang.t(&format!("wd-{}", weekday_key(*d))), d.format("%m-%d")) }</th> }) }
+                            { for week_days.iter().map(|d| html! { <th key={d.to_string()}>{ format!("{} {}", lang.t(&format!("wd-{}", weekday_key(*d))), d.format("%m-%d")) }</th> }) }
                         </tr></thead>
                         <tbody>
                         { for KINDS.iter().map(|k| html! {
                             <tr key={duty_key(*k)} data-testid={format!("roster-{}", duty_key(*k))}>
                                 <th scope="row">{ lang.t(&format!("duty-{}", duty_key(*k))) }</th>
-                                { for days.iter().map(|d| {
+                                { for week_days.iter().map(|d| {
                                     let here: Vec<&ShiftView> = w.shifts.iter().filter(|s| s.kind == *k && local_day(s.starts_at) == *d).collect();
                                     let gaps: Vec<&CoverageGap> = w.gaps.iter().filter(|g| g.kind == *k && g.day == *d).collect();
                                     html! {
@@ -225,6 +230,7 @@ pub fn duty_page() -> Html {
                         }) }
                         </tbody>
                     </table>
+                    }) }
                     if !w.clashes.is_empty() {
                         <h3>{ lang.t("leave-clashes") }</h3>
                         <ul class="plain" data-testid="clashes">

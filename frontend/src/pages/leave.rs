@@ -28,13 +28,45 @@ fn state_key(s: ApprovalState) -> &'static str {
     super::approvals::state_key(s)
 }
 
+/// Where a request's approval chain stands: the roles it waits for, or who decided.
+fn chain_text(lang: Lang, d: Option<&ecops_api_types::ApprovalDetail>) -> Html {
+    let Some(d) = d else {
+        return html! {};
+    };
+    let role = |r: &ecops_api_types::JobRole| lang.t(&format!("role-{}", r.as_str()));
+    let text = if d.waiting_for.is_empty() {
+        d.decisions
+            .iter()
+            .map(|x| format!("{} {}", role(&x.role), datetime(x.decided_at)))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    } else {
+        lang.t1(
+            "waiting-for",
+            "roles",
+            &d.waiting_for
+                .iter()
+                .map(role)
+                .collect::<Vec<_>>()
+                .join(" + "),
+        )
+    };
+    html! { <div class="muted" data-testid="leave-chain">{ text }</div> }
+}
+
 #[function_component(LeavePage)]
 pub fn leave_page() -> Html {
     let session = use_context::<Session>();
     let lang = session.as_ref().map(|s| s.lang).unwrap_or(Lang::Zh);
     let toast = use_toast();
     let staff = use_state(Vec::<UserView>::new);
-    let mine = use_state(|| None::<Result<Vec<LeaveView>, String>>);
+    let me_query = session
+        .as_ref()
+        .and_then(|s| s.user.as_ref())
+        .map(|u| format!("user_id={}", u.id))
+        .unwrap_or_default();
+    let mine = crate::components::paged::use_paged(me_query, |q| Box::pin(people::leave_page(q)));
+    let chains = use_state(HashMap::<Uuid, ecops_api_types::ApprovalDetail>::new);
     let away = use_state(Vec::<LeaveView>::new);
     let reload = use_state(|| 0u32);
     let tomorrow = (Utc::now() + Duration::days(1))
@@ -62,16 +94,21 @@ pub fn leave_page() -> Html {
         .as_ref()
         .is_some_and(|u| u.roles.iter().any(|r| MANAGERS.contains(r)));
     {
-        let (staff, mine, away) = (staff.clone(), mine.clone(), away.clone());
-        let me_id = me.as_ref().map(|u| u.id);
+        let (staff, chains, away, again) = (
+            staff.clone(),
+            chains.clone(),
+            away.clone(),
+            mine.reload.clone(),
+        );
         use_effect_with(*reload, move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 if let Ok(list) = users::active(None).await {
                     staff.set(list);
                 }
-                mine.set(Some(
-                    people::leave(me_id, None).await.map_err(|e| e.message()),
-                ));
+                if let Ok(p) = crate::services::approvals::list("mine").await {
+                    chains.set(p.items.into_iter().map(|d| (d.request.id, d)).collect());
+                }
+                again.emit(());
                 if manager {
                     let now = Utc::now();
                     let week_start = now.with_timezone(&company_tz()).date_naive()
@@ -242,11 +279,9 @@ pub fn leave_page() -> Html {
         </section>
         <section class="card wide">
             <h3>{ lang.t("my-leave") }</h3>
-            { match &*mine {
-                None => html! { <p class="muted">{ lang.t("loading") }</p> },
-                Some(Err(m)) => html! { <div class="error" role="alert">{ m.clone() }</div> },
-                Some(Ok(list)) if list.is_empty() => html! { <p class="empty" data-testid="leave-empty">{ lang.t("no-leave") }</p> },
-                Some(Ok(list)) => html! {
+            if let Some(state) = mine.status(lang, "no-leave", "leave-empty") {
+                { state }
+            } else {
                     <table class="queue" data-testid="my-leave">
                         <thead><tr>
                             <th>{ lang.t("leave-kind") }</th>
@@ -256,7 +291,7 @@ pub fn leave_page() -> Html {
                             <th>{ lang.t("col-state") }</th>
                         </tr></thead>
                         <tbody>
-                        { for list.iter().map(|l| html! {
+                        { for mine.items().iter().map(|l| html! {
                             <tr key={l.id.to_string()} data-testid="leave-row">
                                 <td>{ lang.t(&format!("leave-{}", l.kind.as_str())) }</td>
                                 <td>{ datetime(l.starts_at) }</td>
@@ -266,13 +301,14 @@ pub fn leave_page() -> Html {
                                     <a href={format!("/approvals/{}", l.approval_request_id)}>
                                         <span class={classes!("badge", state_key(l.status))} data-testid="leave-state">{ lang.t(&format!("state-{}", state_key(l.status))) }</span>
                                     </a>
+                                    { chain_text(lang, chains.get(&l.approval_request_id)) }
                                 </td>
                             </tr>
                         }) }
                         </tbody>
                     </table>
-                },
-            } }
+                    { mine.more(lang) }
+            }
         </section>
         if manager {
             <section class="card wide" data-testid="away-this-week">

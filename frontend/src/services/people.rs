@@ -321,3 +321,13 @@ pub async fn reopen_month(month: &str, reason: &str) -> Result<(), ApiFailure> {
     )
     .await
 }
+
+/// One page of leave requests for `query` (filters and cursor).
+pub async fn leave_page(query: String) -> Result<Page<LeaveView>, ApiFailure> {
+    request::<(), Page<LeaveView>>(
+        Method::GET,
+        &format!("/api/v1/leave-requests?limit=50&{query}"),
+        None,
+    )
+    .await
+}
