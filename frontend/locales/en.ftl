@@ -359,3 +359,4 @@ tab-delegated = Handed over to me
 tab-unattended = Nobody at work can take
 delegated-to-you = a colleague on leave handed it to you
 on-behalf = on behalf of a colleague on leave
+nav-reports = Daily report

@@ -359,3 +359,4 @@ tab-delegated = 请假同事交给我的
 tab-unattended = 无人可审批
 delegated-to-you = 请假同事交由你审批
 on-behalf = 代请假同事审批
+nav-reports = 工作日报

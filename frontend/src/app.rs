@@ -67,6 +67,8 @@ pub enum Route {
     Duty,
     #[at("/departures")]
     Departures,
+    #[at("/reports")]
+    Reports,
     #[at("/policies")]
     Policies,
     #[at("/admin/users")]

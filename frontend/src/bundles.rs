@@ -16,13 +16,14 @@ pub const CATALOGUE_PATHS: [&str; 4] =
     ["/products", "/promotions", "/stocktakes", "/page-revisions"];
 
 /// Paths (and everything under them) served by the people bundle.
-pub const PEOPLE_PATHS: [&str; 6] = [
+pub const PEOPLE_PATHS: [&str; 7] = [
     "/my-day",
     "/my-month",
     "/attendance",
     "/leave",
     "/duty",
     "/departures",
+    "/reports",
 ];
 
 /// Paths (and everything under them) served by the administration bundle.

@@ -193,7 +193,16 @@ mod tests {
             // The screens of a bundle with its own table also read from that table.
             let name = f.file_stem().and_then(|n| n.to_str()).unwrap_or_default();
             let mut known = keys(EN);
-            if ["attendance", "leave", "duty", "departures", "people"].contains(&name) {
+            if [
+                "attendance",
+                "leave",
+                "duty",
+                "departures",
+                "reports",
+                "people",
+            ]
+            .contains(&name)
+            {
                 known.extend(keys(PEOPLE.1));
             }
             if name == "admin" || name == "policies" {

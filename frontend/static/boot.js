@@ -10,7 +10,7 @@ const under = (paths) => paths
   .some((p) => location.pathname === p || location.pathname.startsWith(`${p}/`));
 if (under(['/products', '/promotions', '/stocktakes', '/page-revisions'])) {
   initCatalogue('/pkg/catalogue_bg.wasm');
-} else if (under(['/my-day', '/my-month', '/attendance', '/leave', '/duty', '/departures'])) {
+} else if (under(['/my-day', '/my-month', '/attendance', '/leave', '/duty', '/departures', '/reports'])) {
   initPeople('/pkg/people_bg.wasm');
 } else if (under(['/admin', '/policies'])) {
   initAdmin('/pkg/admin_bg.wasm');

@@ -24,6 +24,7 @@ mod passwords;
 mod products;
 mod promotions;
 mod punch_import;
+mod reports;
 mod rosters;
 mod stocktakes;
 mod swaps;

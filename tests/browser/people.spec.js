@@ -345,3 +345,22 @@ test("the manager checks and records a clocking device's file; the unknown emplo
   const punches = await call(request, 'GET', `/attendance/punches?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`, token);
   expect(punches.body.map((p) => p.source)).toEqual(['device']);
 });
+
+test('the daily report saves as one types and is there after a reload', async ({ page, request }) => {
+  const admin = await login(request, 'admin', password);
+  const me = await staff(request, admin, 'writer', '唐宁', ['customer_service']);
+  await signIn(page, me.username, PW);
+  await page.getByTestId('language').selectOption('en');
+  await page.getByTestId('nav-reports').click();
+  await page.getByTestId('report-done').fill('answered 40 chats, 3 refunds');
+  await page.getByTestId('report-plan').fill('call back the Hangzhou customer');
+  await expect(page.getByTestId('report-save-state')).toContainText('Saved at');
+  await page.reload();
+  await expect(page.getByTestId('report-done')).toHaveValue('answered 40 chats, 3 refunds');
+  await expect(page.getByTestId('report-plan')).toHaveValue('call back the Hangzhou customer');
+  await screens(page, 'daily-report');
+  await accessible(page, 'the daily report');
+  // The manager reads it among the day's reports.
+  const list = await call(request, 'GET', `/reports/daily?from=${cnDay()}&to=${cnDay()}`, admin);
+  expect(list.body.find((r) => r.user_id === me.id).done).toBe('answered 40 chats, 3 refunds');
+});

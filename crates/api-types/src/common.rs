@@ -184,6 +184,8 @@ error_codes! {
     PublishThroughSubject => "publish_through_subject",
     RateLimited => "rate_limited",
     RefundExceedsPaid => "refund_exceeds_paid",
+    ReportDayOver => "report_day_over",
+    ReportDayToCome => "report_day_to_come",
     RequestNotPending => "request_not_pending",
     RevisionNotApproved => "revision_not_approved",
     Scheduled => "scheduled",

@@ -10,6 +10,7 @@ pub mod common;
 pub mod duty;
 pub mod orders;
 pub mod products;
+pub mod reports;
 pub mod revisions;
 pub mod users;
 
@@ -20,5 +21,6 @@ pub use common::*;
 pub use duty::*;
 pub use orders::*;
 pub use products::*;
+pub use reports::*;
 pub use revisions::*;
 pub use users::*;

@@ -20,7 +20,7 @@ pub const JOB_ROLES: [&str; 10] = [
 ];
 
 /// Scopes an API token can carry.
-pub const API_SCOPES: [&str; 15] = [
+pub const API_SCOPES: [&str; 16] = [
     "users:read",
     "users:write",
     "audit:read",
@@ -35,6 +35,7 @@ pub const API_SCOPES: [&str; 15] = [
     "attendance:read",
     "attendance:write",
     "reports:read",
+    "reports:write",
     // R-SEC-5: taking customer and order data out of the system (export files).
     "exports:read",
 ];

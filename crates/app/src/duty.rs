@@ -305,17 +305,19 @@ pub struct Clash {
     pub suggested: Option<Uuid>,
 }
 
-/// The shifts released for leave that start in `[from_day, to_day)`, each with whoever filled it
-/// or a suggestion. The rotation's order is read from the duty's shifts four weeks either side.
+/// The shifts released for leave that start in `[from_day, to_day)` and are not over at `now`
+/// (a past one is history, not a gap to fill), each with whoever filled it or a suggestion. The
+/// rotation's order is read from the duty's shifts four weeks either side.
 pub fn clashes(
     conn: &mut AnyConnection,
     (from_day, to_day): (NaiveDate, NaiveDate),
     tz: Tz,
+    now: DateTime<Utc>,
 ) -> AppResult<Vec<Clash>> {
     let (from, to) = (day_start(tz, from_day), day_start(tz, to_day));
     let mut out = Vec::new();
     for s in duty::released_between(conn, from, to)? {
-        if s.starts_at < from {
+        if s.starts_at < from || s.ends_at <= now {
             continue;
         }
         let Some(leave_id) = s.released_for_leave else {

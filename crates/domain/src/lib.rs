@@ -13,6 +13,7 @@ pub mod leave;
 pub mod order;
 pub mod password;
 pub mod product;
+pub mod report;
 pub mod revision;
 pub mod workdays;
 

@@ -5,7 +5,7 @@
 use crate::routes::{
     aftersales, api_tokens, approvals, attendance, audit, auth, bootstrap, customers, deadlines,
     departures, duty, exports, health, leave, me, order_import, order_stream, orders,
-    page_revisions, product_import, product_requests, products, promotions, punch_import,
+    page_revisions, product_import, product_requests, products, promotions, punch_import, reports,
     stocktakes, users, workdays,
 };
 use ecops_api_types::Problem;
@@ -40,6 +40,7 @@ use utoipa_actix_web::AppExt;
         (name = "orders", description = "Orders: immutable core, events, queue, hash chain, daily exports"),
         (name = "customers", description = "Customers and the bad-customer flag"),
         (name = "aftersales", description = "After-sales cases and reports"),
+        (name = "reports", description = "Daily work reports, written on their day"),
         (name = "attendance", description = "Punches from the dashboard and clocking devices, corrections, notices, the month of each person and of the department, closing, policy versions, the working-day calendar, employment dates"),
         (name = "leave", description = "Leave requests with handover, approved by the department manager"),
         (name = "duty", description = "Duty rosters: shifts, the weekend rotation, who is on duty now"),
@@ -123,6 +124,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(departures::withdraw_departure)
                 .service(duty::duty_coverage)
                 .service(duty::duty_clashes)
+                .service(reports::put_daily_report)
+                .service(reports::list_daily_reports)
                 .service(duty::duty_fairness)
                 .service(duty::create_swap)
                 .service(duty::answer_swap)

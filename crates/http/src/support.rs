@@ -244,6 +244,22 @@ pub fn actor(who: &Identity, meta: &RequestMeta) -> ecops_app::approvals::Actor 
     }
 }
 
+/// A cell a spreadsheet program will not run as a formula: text starting with `=`, `+`, `@`, a
+/// tab or a carriage return (or `-` when it is no number) gets a leading `'`. Cells can hold what
+/// anyone typed (a username tried at the login), and the files are opened in Excel or WPS.
+fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = match cell.chars().next() {
+        Some('=' | '+' | '@' | '\t' | '\r') => true,
+        Some('-') => cell.parse::<f64>().is_err(),
+        _ => false,
+    };
+    if risky {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
 /// A CSV download: `rows` with the first as the header, named `{name}.csv`. `bom` starts the
 /// file with a UTF-8 byte-order mark, which spreadsheet programs need to read Chinese names.
 pub fn csv_response(
@@ -258,7 +274,8 @@ pub fn csv_response(
     };
     let mut w = csv::Writer::from_writer(start);
     for r in rows {
-        w.write_record(&r).map_err(ApiError::internal)?;
+        w.write_record(r.iter().map(|c| inert(c).into_owned()))
+            .map_err(ApiError::internal)?;
     }
     let bytes = w.into_inner().map_err(ApiError::internal)?;
     Ok(actix_web::HttpResponse::Ok()
@@ -273,6 +290,16 @@ pub fn csv_response(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_cells_never_run_as_formulas() {
+        assert_eq!(inert("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(inert("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(inert("+86 138"), "'+86 138");
+        assert_eq!(inert("-cmd"), "'-cmd");
+        assert_eq!(inert("-89000"), "-89000");
+        assert_eq!(inert("王梅"), "王梅");
+    }
 
     #[test]
     fn cursors_round_trip_and_garbage_or_edits_are_refused() {

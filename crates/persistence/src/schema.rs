@@ -601,7 +601,22 @@ diesel::joinable!(order_events -> orders (order_id));
 diesel::joinable!(orders -> customers (customer_id));
 diesel::joinable!(aftersales_lines -> aftersales_cases (case_id));
 
+diesel::table! {
+    daily_reports (id) {
+        id -> Text,
+        user_id -> Text,
+        day -> Date,
+        done -> Text,
+        problems -> Text,
+        plan -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    daily_reports,
     attendance_policies,
     attendance_calendar,
     employments,

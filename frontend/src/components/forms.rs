@@ -26,3 +26,8 @@ pub fn chosen(h: &UseStateHandle<String>) -> Callback<Event> {
 pub fn changed(e: &Event) -> String {
     value_of(e.target())
 }
+
+/// The value an `oninput` event carries, for handlers that do more than store it.
+pub fn value_of_input(e: &InputEvent) -> String {
+    value_of(e.target())
+}

@@ -36,12 +36,13 @@ pub fn nav() -> Html {
     let products = true;
     let manages_people = holds(&crate::pages::attendance::MANAGERS);
     let administers = holds(&[JobRole::ItAdmin]);
-    let items: [(bool, Route, &str); 19] = [
+    let items: [(bool, Route, &str); 20] = [
         (true, Route::MyDay, "my-day"),
         (true, Route::MyMonth, "my-month"),
         (true, Route::Leave, "leave"),
         (true, Route::Duty, "duty"),
         (true, Route::Departures, "departures"),
+        (true, Route::Reports, "reports"),
         (manages_people, Route::DeptMonth, "dept-month"),
         (orders, Route::Orders, "orders"),
         (takes_orders, Route::NewOrder, "new-order"),

@@ -395,6 +395,12 @@ fn user_panel(p: &PanelProps) -> Html {
             p.on_done.clone(),
             p.user.version,
         );
+        // Only what changed is sent: an unchanged wage is not audited as a wage change.
+        let before = (
+            p.user.staff_level.as_str().to_owned(),
+            p.user.monthly_wage_fen,
+            p.user.phone.clone().unwrap_or_default(),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let wage_fen = if wage.trim().is_empty() {
@@ -410,10 +416,15 @@ fn user_panel(p: &PanelProps) -> Html {
             };
             let body = ecops_api_types::UpdateUserRequest {
                 display_name: None,
-                staff_level: Some((*staff_level).clone()),
-                monthly_wage_fen: wage_fen,
-                phone: Some(phone.trim().to_owned()),
+                staff_level: Some((*staff_level).clone()).filter(|l| *l != before.0),
+                monthly_wage_fen: wage_fen.filter(|w| Some(*w) != before.1),
+                phone: Some(phone.trim().to_owned()).filter(|p| *p != before.2),
             };
+            if body.staff_level.is_none() && body.monthly_wage_fen.is_none() && body.phone.is_none()
+            {
+                toast.emit((Tone::Ok, lang.t("profile-saved")));
+                return;
+            }
             let (toast, done) = (toast.clone(), done.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match admin::update_user(id, version, &body).await {

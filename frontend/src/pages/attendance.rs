@@ -318,7 +318,8 @@ pub fn month_page(p: &MonthProps) -> Html {
     let Some(me) = session.user.clone() else {
         return html! { <Redirect<Route> to={Route::Login} /> };
     };
-    let manager = me.roles.iter().any(|r| MANAGERS.contains(r));
+    // Corrections and telephone notices are the department manager's (the server says so too).
+    let manager = me.roles.contains(&JobRole::DeptManager);
     let step = |by: i32| {
         let (month, picked) = (month.clone(), picked.clone());
         Callback::from(move |_| {
@@ -358,7 +359,7 @@ pub fn month_page(p: &MonthProps) -> Html {
                             { month_figures(lang, m) }
                             { calendar(lang, m, pick) }
                             if let Some(d) = chosen_day {
-                                <div class="card inset">
+                                <div class="card inset" key={d.day.to_string()}>
                                     <h3>{ d.day.to_string() }</h3>
                                     { day_detail(lang, &d) }
                                     if manager && user.is_some_and(|u| u != me.id) {
@@ -446,28 +447,38 @@ fn calendar(lang: Lang, m: &MonthView, pick: Callback<NaiveDate>) -> Html {
     let weekdays = [
         "wd-mon", "wd-tue", "wd-wed", "wd-thu", "wd-fri", "wd-sat", "wd-sun",
     ];
+    // The days in weeks from Monday, padded at the start.
+    let cells: Vec<Option<&DayView>> = (0..lead)
+        .map(|_| None)
+        .chain(m.days.iter().map(Some))
+        .collect();
     html! {
         <div class="calendar" role="grid" aria-label={lang.t("calendar")} data-testid="calendar">
             <div class="week head" role="row">
                 { for weekdays.iter().map(|k| html! { <div role="columnheader">{ lang.t(k) }</div> }) }
             </div>
-            <div class="days" role="row">
-                { for (0..lead).map(|i| html! { <div key={format!("lead{i}")} class="pad" role="gridcell"></div> }) }
-                { for m.days.iter().map(|d| {
-                    let (class, key) = day_class(d);
-                    let day = d.day;
-                    let onclick = pick.reform(move |_| day);
-                    html! {
-                        <button type="button" key={d.day.to_string()} role="gridcell"
-                                class={classes!("cal-day", class)} data-testid={format!("day-{}", d.day)}
-                                title={lang.t(&key)} {onclick}>
-                            <span class="date">{ d.day.day() }</span>
-                            <span class="what">{ lang.t(&key) }</span>
-                            if d.deduction_fen > 0 { <span class="fine">{ money(d.deduction_fen) }</span> }
-                        </button>
-                    }
-                }) }
-            </div>
+            { for cells.chunks(7).enumerate().map(|(w, week)| html! {
+                <div class="days" role="row" key={format!("w{w}")}>
+                    { for week.iter().map(|c| match c {
+                        None => html! { <div class="pad" role="gridcell"></div> },
+                        Some(d) => {
+                            let (class, key) = day_class(d);
+                            let day = d.day;
+                            let onclick = pick.reform(move |_| day);
+                            html! {
+                                <div role="gridcell" key={d.day.to_string()}>
+                                    <button type="button" class={classes!("cal-day", class)} data-testid={format!("day-{}", d.day)}
+                                            title={lang.t(&key)} {onclick}>
+                                        <span class="date">{ d.day.day() }</span>
+                                        <span class="what">{ lang.t(&key) }</span>
+                                        if d.deduction_fen > 0 { <span class="fine">{ money(d.deduction_fen) }</span> }
+                                    </button>
+                                </div>
+                            }
+                        }
+                    }) }
+                </div>
+            }) }
         </div>
     }
 }
@@ -594,7 +605,9 @@ fn phone_notice(p: &NoticeProps) -> Html {
     let toast = use_toast();
     let note = use_state(String::new);
     let errors = use_state(Vec::<(String, String)>::new);
+    let sending = use_mut_ref(|| false);
     let onsubmit = {
+        let sending = sending.clone();
         let (note, errors, toast, done, user, day) = (
             note.clone(),
             errors.clone(),
@@ -605,12 +618,17 @@ fn phone_notice(p: &NoticeProps) -> Html {
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
+            if *sending.borrow() {
+                return;
+            }
             let (text, errors, toast, done) = (
                 note.trim().to_owned(),
                 errors.clone(),
                 toast.clone(),
                 done.clone(),
             );
+            *sending.borrow_mut() = true;
+            let sending = sending.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 match people::record_notice(user, day, &text).await {
                     Ok(_) => {
@@ -626,6 +644,7 @@ fn phone_notice(p: &NoticeProps) -> Html {
                         errors.set(fields);
                     }
                 }
+                *sending.borrow_mut() = false;
             });
         })
     };
@@ -817,7 +836,7 @@ pub fn dept_month() -> Html {
     let header = |key: &'static str, text: &str, num: bool| {
         let here = *sort == key;
         html! {
-            <th class={classes!(num.then_some("num"))} aria-sort={if here { "descending" } else { "none" }}>
+            <th class={classes!(num.then_some("num"))} aria-sort={match (here, key) { (false, _) => "none", (true, "name") => "ascending", _ => "descending" }}>
                 <button type="button" class="link" data-testid={format!("sort-{key}")} onclick={sort_by(key)}>{ text.to_owned() }</button>
             </th>
         }
@@ -857,7 +876,9 @@ pub fn dept_month() -> Html {
                    <button type="button" class="secondary" data-testid="next-month" onclick={step(1)}>{ lang.t("next-month") }</button>
                    <button type="button" class="secondary" data-testid="download-csv" onclick={on_csv}>{ lang.t("download-csv") }</button>
     <Link<Route> to={Route::Policies} classes="button-link">{ lang.t("policies-title") }</Link<Route>>
-                   <button type="button" data-testid="close-month" onclick={{ let c = closing.clone(); Callback::from(move |_| c.set(true)) }}>{ lang.t("close-month") }</button>
+                   if me.roles.contains(&JobRole::DeptManager) {
+                    <button type="button" data-testid="close-month" onclick={{ let c = closing.clone(); Callback::from(move |_| c.set(true)) }}>{ lang.t("close-month") }</button>
+                }
                </div>
                if *closing {
                    <div class="dialog-backdrop">

@@ -224,7 +224,9 @@ fn new_departure(p: &NewProps) -> Html {
             roles.set(v);
         })
     };
+    let sending = use_mut_ref(|| false);
     let onsubmit = {
+        let sending = sending.clone();
         let (kind, effective, reason, successor, items, roles, errors, toast, done) = (
             kind.clone(),
             effective.clone(),
@@ -238,6 +240,9 @@ fn new_departure(p: &NewProps) -> Html {
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
+            if *sending.borrow() {
+                return;
+            }
             let (Ok(on), Ok(next)) = (
                 effective.parse::<chrono::NaiveDate>(),
                 Uuid::parse_str(&successor),
@@ -268,6 +273,8 @@ fn new_departure(p: &NewProps) -> Html {
                 },
             };
             let (errors, toast, done) = (errors.clone(), toast.clone(), done.clone());
+            *sending.borrow_mut() = true;
+            let sending = sending.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 match people::request_departure(&body).await {
                     Ok(_) => {
@@ -283,6 +290,7 @@ fn new_departure(p: &NewProps) -> Html {
                         errors.set(fields);
                     }
                 }
+                *sending.borrow_mut() = false;
             });
         })
     };

@@ -67,7 +67,8 @@ struct Week {
     swaps: Vec<SwapView>,
 }
 
-async fn load_week(monday: NaiveDate, days: i64) -> Result<Week, String> {
+/// The roster of `days` from `monday`; the leave clashes only for those who see them.
+async fn load_week(monday: NaiveDate, days: i64, sees_clashes: bool) -> Result<Week, String> {
     let next = monday + Duration::days(days);
     let msg = |e: crate::services::requests::ApiFailure| e.message();
     Ok(Week {
@@ -75,7 +76,11 @@ async fn load_week(monday: NaiveDate, days: i64) -> Result<Week, String> {
             .await
             .map_err(msg)?,
         gaps: people::coverage(monday, next).await.map_err(msg)?,
-        clashes: people::clashes(monday, next).await.map_err(msg)?,
+        clashes: if sees_clashes {
+            people::clashes(monday, next).await.map_err(msg)?
+        } else {
+            Vec::new()
+        },
         // The weekend rotation's counts over the four weeks up to the period's end (or the month).
         fairness: people::fairness(next - Duration::days(days.max(28)), next)
             .await
@@ -99,12 +104,27 @@ pub fn duty_page() -> Html {
     let week = use_state(|| None::<Result<Week, String>>);
     let staff = use_state(Vec::<UserView>::new);
     let reload = use_state(|| 0u32);
+    // Answers for a week no longer shown are dropped.
+    let shown = use_mut_ref(|| (this_monday, 7i64));
+    let sees_clashes = session
+        .as_ref()
+        .and_then(|s| s.user.as_ref())
+        .is_some_and(|u| {
+            u.roles.iter().any(|r| {
+                ROSTERERS.contains(r) || matches!(r, JobRole::GeneralManager | JobRole::ItAdmin)
+            })
+        });
     {
-        let (week, staff) = (week.clone(), staff.clone());
+        let (week, staff, shown) = (week.clone(), staff.clone(), shown.clone());
         use_effect_with((*monday, *span, *reload), move |(monday, span, _)| {
             let (week, staff, monday, span) = (week.clone(), staff.clone(), *monday, *span);
+            *shown.borrow_mut() = (monday, span);
             wasm_bindgen_futures::spawn_local(async move {
-                week.set(Some(load_week(monday, span).await));
+                let loaded = load_week(monday, span, sees_clashes).await;
+                if *shown.borrow() != (monday, span) {
+                    return;
+                }
+                week.set(Some(loaded));
                 if let Ok(list) = users::active(None).await {
                     staff.set(list);
                 }
@@ -549,7 +569,9 @@ fn swaps(p: &SwapProps) -> Html {
         .iter()
         .map(|u| (u.id, u.display_name.clone()))
         .collect();
+    let sending = use_mut_ref(|| false);
     let onsubmit = {
+        let sending = sending.clone();
         let (shift, colleague, reason, errors, toast, done) = (
             shift.clone(),
             colleague.clone(),
@@ -560,6 +582,9 @@ fn swaps(p: &SwapProps) -> Html {
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
+            if *sending.borrow() {
+                return;
+            }
             let (Ok(s), Ok(c)) = (Uuid::parse_str(&shift), Uuid::parse_str(&colleague)) else {
                 errors.set(vec![("shift_id".to_owned(), lang.t("fill-all"))]);
                 return;
@@ -571,6 +596,8 @@ fn swaps(p: &SwapProps) -> Html {
                 reason: reason.trim().to_owned(),
             };
             let (errors, toast, done) = (errors.clone(), toast.clone(), done.clone());
+            *sending.borrow_mut() = true;
+            let sending = sending.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 match people::request_swap(&body).await {
                     Ok(_) => {
@@ -586,6 +613,7 @@ fn swaps(p: &SwapProps) -> Html {
                         errors.set(fields);
                     }
                 }
+                *sending.borrow_mut() = false;
             });
         })
     };

@@ -148,7 +148,9 @@ pub fn leave_page() -> Html {
         .iter()
         .filter(|u| u.id != me.id && u.active)
         .filter(|u| {
+            // The colleague already chosen stays in the list whatever the search says.
             needle.is_empty()
+                || *handover == u.id.to_string()
                 || u.display_name.to_lowercase().contains(&needle)
                 || u.username.to_lowercase().contains(&needle)
         })

@@ -17,3 +17,4 @@ pub mod orders;
 pub mod password;
 pub mod policies;
 pub mod products;
+pub mod reports;

@@ -54,6 +54,8 @@ pub fn policies() -> Html {
     if !me.roles.iter().any(|r| MANAGERS.contains(r)) {
         return html! { <section class="card"><p class="error" role="alert">{ lang.t("managers-only") }</p></section> };
     }
+    // Versions and the calendar are changed by the department manager; others read them.
+    let editor = me.roles.contains(&ecops_api_types::JobRole::DeptManager);
     let refresh = {
         let reload = reload.clone();
         Callback::from(move |_: ()| reload.set(*reload + 1))
@@ -102,7 +104,9 @@ pub fn policies() -> Html {
                 },
             } }
             if let Some(base) = latest {
-                <NewVersion base={base} on_done={refresh.clone()} />
+                if editor {
+                    <NewVersion base={base} on_done={refresh.clone()} />
+                }
             }
         </section>
         <section class="card wide" data-testid="calendar-entries">
@@ -146,7 +150,7 @@ pub fn policies() -> Html {
                                         <td>{ e.day.to_string() }</td>
                                         <td>{ lang.t(if e.kind == CalendarKind::Holiday { "calendar-holiday" } else { "calendar-workday" }) }</td>
                                         <td>{ &e.name }</td>
-                                        <td><button type="button" class="link" onclick={remove.reform(move |_| day)}>{ lang.t("remove") }</button></td>
+                                        <td>if editor { <button type="button" class="link" onclick={remove.reform(move |_| day)}>{ lang.t("remove") }</button> }</td>
                                     </tr>
                                 }
                             }) }
@@ -155,7 +159,9 @@ pub fn policies() -> Html {
                     }
                 }
             } }
-            <NewCalendarEntries on_done={refresh} />
+            if editor {
+                <NewCalendarEntries on_done={refresh} />
+            }
         </section>
         </>
     }

@@ -331,3 +331,31 @@ pub async fn leave_page(query: String) -> Result<Page<LeaveView>, ApiFailure> {
     )
     .await
 }
+
+/// Daily reports of `[from, to]`: one person's, or everyone's (managers, `None`).
+pub async fn daily_reports(
+    user: Option<Uuid>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<ecops_api_types::DailyReportView>, ApiFailure> {
+    let who = user.map(|u| format!("&user_id={u}")).unwrap_or_default();
+    request::<(), _>(
+        Method::GET,
+        &format!("/api/v1/reports/daily?from={from}&to={to}{who}"),
+        None,
+    )
+    .await
+}
+
+/// Saves my report of `day` (today).
+pub async fn save_daily_report(
+    day: NaiveDate,
+    body: &ecops_api_types::DailyReportBody,
+) -> Result<ecops_api_types::DailyReportView, ApiFailure> {
+    request(
+        Method::PUT,
+        &format!("/api/v1/reports/daily/{day}"),
+        Some(body),
+    )
+    .await
+}

@@ -78,7 +78,8 @@ const EXPORT_MAX: usize = 100_000;
 
 /// The audit entries the filters select, newest first, as CSV (UTF-8 with a byte-order mark, so
 /// spreadsheet programs read the names right): when, who, what, subject, outcome, from where, and
-/// the entry's detail as JSON. At most 100,000 entries: a wider selection is refused.
+/// the entry's detail as JSON. At most 100,000 entries: a wider selection is refused. Cells that
+/// a spreadsheet would run as a formula are made inert. The export is audited (`audit.export`).
 #[utoipa::path(
     tag = "audit",
     security(("bearer" = [])),
@@ -92,10 +93,13 @@ const EXPORT_MAX: usize = 100_000;
 #[get("/audit/export")]
 pub async fn export_audit(
     state: web::Data<AppState>,
+    meta: crate::support::RequestMeta,
     who: Caller,
     query: crate::extract::Query<AuditExportQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
+    let now = state.clock.now();
+    let asked = serde_json::to_value(&q).unwrap_or_default();
     if let (Some(from), Some(to)) = (q.from, q.to) {
         if to < from {
             return Err(ApiError::bad_field(
@@ -132,6 +136,9 @@ pub async fn export_audit(
                     ));
                 }
                 if done {
+                    // Taking the log out is itself on record (R-SEC-4/5).
+                    let a = crate::support::actor(&who, &meta);
+                    ecops_app::audit_log::record_export(conn, &a, asked, out.len(), now)?;
                     return Ok(out);
                 }
             }

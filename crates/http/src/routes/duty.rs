@@ -68,7 +68,9 @@ fn views(conn: &mut AnyConnection, rows: &[ShiftRow]) -> ApiResult<Vec<ShiftView
         .collect())
 }
 
-/// Who needs the phone numbers of the people on duty: the hotline's staff and the managers.
+/// Who needs the phone numbers of the people on duty: the hotline's staff (the hotline manager's)
+/// and the managers (anyone's). From the second on they see leave clashes too (rosterers and
+/// managers); from the third on they are managers.
 const REACH_DUTY: [ecops_domain::JobRole; 5] = [
     ecops_domain::JobRole::CustomerService,
     ecops_domain::JobRole::CsSupervisor,
@@ -264,9 +266,13 @@ pub async fn duty_now(
             who.require_scope("attendance:read")?;
             let rows = duty::live_between(conn, None, at, at + Duration::microseconds(1))?;
             let mut shifts = views(conn, &rows)?;
+            // The hotline's staff reach the hotline manager; managers reach anyone on duty.
+            let managers = REACH_DUTY[2..].iter().any(|r| who.has_role(*r));
             if REACH_DUTY.iter().any(|r| who.has_role(*r)) {
                 for s in &mut shifts {
-                    s.phone = users::find(conn, s.user_id)?.and_then(|u| u.phone);
+                    if managers || s.kind == DutyKindView::HotlineManager {
+                        s.phone = users::find(conn, s.user_id)?.and_then(|u| u.phone);
+                    }
                 }
             }
             Ok(shifts)
@@ -491,8 +497,8 @@ pub async fn duty_coverage(
     Ok(web::Json(v))
 }
 
-/// Leave clashes over a period (R-DUT-4): the shifts released because their person's leave was
-/// approved after the roster was made, each with whoever took it over or, while open, the next
+/// Leave clashes over a period (R-DUT-4), for the rosterers and managers: the shifts not yet
+/// over that were released because their person's leave was approved after the roster was made, each with whoever took it over or, while open, the next
 /// free person of the duty's rotation.
 #[utoipa::path(
     tag = "duty",
@@ -500,7 +506,8 @@ pub async fn duty_coverage(
     params(DayPeriodQuery),
     responses(
         (status = 200, description = "Released shifts by start", body = Vec<LeaveClash>),
-        (status = 400, description = "A bad period", body = Problem, content_type = "application/problem+json")
+        (status = 400, description = "A bad period", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a rosterer or manager", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[get("/duty/clashes")]
@@ -511,10 +518,18 @@ pub async fn duty_clashes(
 ) -> ApiResult<web::Json<Vec<LeaveClash>>> {
     let period = day_period(&query.into_inner())?;
     let tz = state.config.orders.timezone;
+    let now = state.clock.now();
     let v = state
         .run_as(who, move |conn, who| {
             who.require_scope("attendance:read")?;
-            let clashes = ecops_app::duty::clashes(conn, period, tz)?;
+            // Whose leave clashes with what is for the rosterers and managers to see.
+            if !REACH_DUTY[1..].iter().any(|r| who.has_role(*r)) {
+                return Err(ApiError::forbidden(
+                    "missing_role",
+                    "leave clashes are for the rosterers and managers",
+                ));
+            }
+            let clashes = ecops_app::duty::clashes(conn, period, tz, now)?;
             let shifts: Vec<ShiftRow> = clashes.iter().map(|c| c.shift.clone()).collect();
             let shift_views = views(conn, &shifts)?;
             let ids: Vec<Uuid> = clashes.iter().filter_map(|c| c.suggested).collect();

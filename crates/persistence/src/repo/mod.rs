@@ -17,6 +17,7 @@ pub mod orders;
 pub mod page_revisions;
 pub mod products;
 pub mod promotions;
+pub mod reports;
 pub mod sessions;
 pub mod stock;
 pub mod stocktakes;

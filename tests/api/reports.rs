@@ -1,0 +1,158 @@
+//! R-REP-1: each person writes a daily report of their own on its day; it is immutable after.
+
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use ecops_domain::{JobRole, PermissionLevel};
+use ecops_tests::{dual, TestApp};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+fn local(s: &str) -> DateTime<Utc> {
+    let naive =
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap_or_else(|e| panic!("{s}: {e}"));
+    chrono_tz::Asia::Shanghai
+        .from_local_datetime(&naive)
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|| panic!("{s}"))
+}
+
+async fn put(app: &TestApp, token: &str, day: &str, body: &Value) -> ecops_tests::Reply {
+    app.send(
+        app.request(
+            Method::PUT,
+            &format!("/api/v1/reports/daily/{day}"),
+            Some(token),
+        )
+        .json(body),
+    )
+    .await
+}
+
+async fn r_rep_1_a_daily_report_is_written_on_its_day_and_immutable_after(app: TestApp) {
+    app.clock.set(local("2026-12-01 17:50"));
+    let op = PermissionLevel::Operator;
+    let (_, manager) = app.user_token("de.pt", &[JobRole::DeptManager], op).await;
+    let (me, token) = app
+        .user_token("cs.a", &[JobRole::CustomerService], PermissionLevel::Viewer)
+        .await;
+    let (other, other_token) = app
+        .user_token("cs.b", &[JobRole::CustomerService], op)
+        .await;
+    let first =
+        json!({"done": "answered 42 chats", "problems": "", "plan": "follow up the refunds"});
+    let r = put(&app, &token, "2026-12-01", &first).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    assert_eq!(r.body["editable"], true);
+    assert_eq!(r.body["user_id"], me.to_string());
+    // Saved again (a draft as one types): rewritten, still one report.
+    let second = json!({"done": "answered 45 chats", "problems": "the printer jammed", "plan": "follow up the refunds"});
+    let r = put(&app, &token, "2026-12-01", &second).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["done"], "answered 45 chats");
+    // Bad input: nothing written, a day to come, a body over the limit.
+    put(
+        &app,
+        &token,
+        "2026-12-01",
+        &json!({"done": " ", "problems": "", "plan": ""}),
+    )
+    .await
+    .assert_problem(422, "validation_failed");
+    put(&app, &token, "2026-12-02", &first)
+        .await
+        .assert_problem(422, "report_day_to_come");
+    let long = json!({"done": "x".repeat(10_001)});
+    let r = put(&app, &token, "2026-12-01", &long).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert_eq!(r.error_fields(), vec!["done".to_owned()]);
+
+    // The next morning the report is immutable, and yesterday cannot be filed late.
+    app.clock.set(local("2026-12-02 08:10"));
+    put(&app, &token, "2026-12-01", &first)
+        .await
+        .assert_problem(422, "report_day_over");
+    put(&app, &other_token, "2026-12-01", &first)
+        .await
+        .assert_problem(422, "report_day_over");
+    let mine = app
+        .get(
+            "/api/v1/reports/daily?from=2026-11-25&to=2026-12-02",
+            &token,
+        )
+        .await;
+    assert_eq!(mine.status, StatusCode::OK, "{}", mine.text);
+    assert_eq!(mine.body.as_array().map(Vec::len), Some(1), "{}", mine.text);
+    assert_eq!(mine.body[0]["done"], "answered 45 chats");
+    assert_eq!(mine.body[0]["editable"], false);
+    // Another person's reports are for managers only.
+    app.get(
+        &format!("/api/v1/reports/daily?user_id={me}&from=2026-11-25&to=2026-12-02"),
+        &other_token,
+    )
+    .await
+    .assert_problem(403, "not_yours");
+    let all = app
+        .get(
+            "/api/v1/reports/daily?from=2026-11-25&to=2026-12-02",
+            &manager,
+        )
+        .await;
+    assert_eq!(all.body.as_array().map(Vec::len), Some(1), "{}", all.text);
+    assert_eq!(all.body[0]["display_name"], "cs.a");
+    let _ = other;
+    app.get(
+        "/api/v1/reports/daily?from=2026-12-02&to=2026-11-25",
+        &token,
+    )
+    .await
+    .assert_problem(400, "invalid_query");
+    // Filed and revised are audited.
+    let audit = app
+        .get(
+            "/api/v1/audit?action=report.daily_revised",
+            &app.admin_token().await,
+        )
+        .await;
+    assert_eq!(
+        audit.body["items"].as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        audit.text
+    );
+}
+dual!(
+    r_rep_1_a_daily_report_is_written_on_its_day_and_immutable_after,
+    |c: &mut ecops_server::config::Config| c.auth.access_ttl_secs = 60 * 86_400
+);
+
+/// R-REP-1 under load: twenty saves of one person's report at once make one report, no 5xx.
+async fn r_rep_1_twenty_saves_at_once_make_one_report(app: TestApp) {
+    app.clock.set(local("2026-12-01 17:50"));
+    let (_, token) = app
+        .user_token("cs.a", &[JobRole::CustomerService], PermissionLevel::Viewer)
+        .await;
+    let bodies: Vec<Value> = (0..20)
+        .map(|i| json!({"done": format!("draft {i}"), "problems": "", "plan": ""}))
+        .collect();
+    let replies =
+        futures_util::future::join_all(bodies.iter().map(|b| put(&app, &token, "2026-12-01", b)))
+            .await;
+    let texts: Vec<&String> = replies.iter().map(|r| &r.text).collect();
+    assert!(replies.iter().all(|r| r.status.is_success()), "{texts:?}");
+    assert_eq!(
+        replies
+            .iter()
+            .filter(|r| r.status == StatusCode::CREATED)
+            .count(),
+        1,
+        "{texts:?}"
+    );
+    let mine = app
+        .get(
+            "/api/v1/reports/daily?from=2026-12-01&to=2026-12-01",
+            &token,
+        )
+        .await;
+    assert_eq!(mine.body.as_array().map(Vec::len), Some(1), "{}", mine.text);
+}
+dual!(r_rep_1_twenty_saves_at_once_make_one_report);
