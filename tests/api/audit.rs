@@ -136,11 +136,19 @@ async fn r_sec_4_the_audit_log_exports_one_users_failed_logins_as_csv(app: TestA
     }
     // Taking the log out is itself on record.
     let trail = app.get("/api/v1/audit?action=audit.export", &admin).await;
-    assert_eq!(trail.body["items"][0]["detail"]["rows"], 2, "{}", trail.text);
+    assert_eq!(
+        trail.body["items"][0]["detail"]["rows"], 2,
+        "{}",
+        trail.text
+    );
     // A name tried at the login cannot become a formula in a spreadsheet.
-    app.login("=HYPERLINK(\"http://x\")", "Wrong-Password-9").await;
+    app.login("=HYPERLINK(\"http://x\")", "Wrong-Password-9")
+        .await;
     let planted = app
-        .get("/api/v1/audit/export?action=auth.login&outcome=failure", &admin)
+        .get(
+            "/api/v1/audit/export?action=auth.login&outcome=failure",
+            &admin,
+        )
         .await;
     assert!(planted.text.contains("'=HYPERLINK"), "{}", planted.text);
     // The same filters through the paged log give the same entries.

@@ -372,9 +372,12 @@ async fn r_dut_2_weekend_service_rotates_and_r_dut_4_never_during_leave(app: Tes
     let found = clashes().await;
     assert_eq!(found.as_array().map(Vec::len), Some(2), "{found}");
     // Whose leave clashes with what is for rosterers and managers.
-    app.get("/api/v1/duty/clashes?from=2026-11-23&to=2026-12-14", &b_token)
-        .await
-        .assert_problem(403, "missing_role");
+    app.get(
+        "/api/v1/duty/clashes?from=2026-11-23&to=2026-12-14",
+        &b_token,
+    )
+    .await
+    .assert_problem(403, "missing_role");
     assert_eq!(found[0]["shift"]["id"], storefront_shift);
     assert_eq!(found[0]["shift"]["kind"], "storefront");
     assert_eq!(found[0]["filled_by"], Value::Null);
