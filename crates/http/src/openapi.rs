@@ -40,11 +40,10 @@ use utoipa_actix_web::AppExt;
         (name = "orders", description = "Orders: immutable core, events, queue, hash chain, daily exports"),
         (name = "customers", description = "Customers and the bad-customer flag"),
         (name = "aftersales", description = "After-sales cases and reports"),
-        (name = "reports", description = "Daily work reports, written on their day"),
         (name = "attendance", description = "Punches from the dashboard and clocking devices, corrections, notices, the month of each person and of the department, closing, policy versions, the working-day calendar, employment dates"),
         (name = "leave", description = "Leave requests with handover, approved by the department manager"),
         (name = "duty", description = "Duty rosters: shifts, the weekend rotation, who is on duty now"),
-        (name = "reports", description = "Department figures: deadlines met and missed per person")
+        (name = "reports", description = "Daily work reports written on their day, who has not filed, and the department figures: deadlines met and missed per person")
     )
 )]
 struct ApiDoc;
