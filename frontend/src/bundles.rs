@@ -16,15 +16,18 @@ pub const CATALOGUE_PATHS: [&str; 4] =
     ["/products", "/promotions", "/stocktakes", "/page-revisions"];
 
 /// Paths (and everything under them) served by the people bundle.
-pub const PEOPLE_PATHS: [&str; 7] = [
+pub const PEOPLE_PATHS: [&str; 6] = [
     "/my-day",
     "/my-month",
     "/attendance",
     "/leave",
     "/duty",
     "/departures",
-    "/reports",
 ];
+
+/// Paths (and everything under them) served by the work bundle: reports and, with the content
+/// issue, publishing and the department's figures.
+pub const WORK_PATHS: [&str; 1] = ["/reports"];
 
 /// Paths (and everything under them) served by the administration bundle.
 pub const ADMIN_PATHS: [&str; 2] = ["/admin", "/policies"];
@@ -35,6 +38,7 @@ pub enum Kind {
     Catalogue,
     People,
     Admin,
+    Work,
 }
 
 /// The bundle a path belongs to.
@@ -46,6 +50,8 @@ pub fn kind_of(path: &str) -> Kind {
         Kind::People
     } else if ADMIN_PATHS.iter().any(|p| under(p)) {
         Kind::Admin
+    } else if WORK_PATHS.iter().any(|p| under(p)) {
+        Kind::Work
     } else {
         Kind::Desk
     }
@@ -116,7 +122,12 @@ mod tests {
     #[test]
     fn boot_js_loads_each_bundle_for_the_same_paths() {
         let boot = include_str!("../static/boot.js");
-        for paths in [&CATALOGUE_PATHS[..], &PEOPLE_PATHS[..], &ADMIN_PATHS[..]] {
+        for paths in [
+            &CATALOGUE_PATHS[..],
+            &PEOPLE_PATHS[..],
+            &ADMIN_PATHS[..],
+            &WORK_PATHS[..],
+        ] {
             let list = paths
                 .iter()
                 .map(|p| format!("'{p}'"))

@@ -121,6 +121,10 @@ mod tests {
         include_str!("../locales/admin.zh.ftl"),
         include_str!("../locales/admin.en.ftl"),
     );
+    const WORK: Texts = (
+        include_str!("../locales/work.zh.ftl"),
+        include_str!("../locales/work.en.ftl"),
+    );
 
     fn resolves(lang: Lang, extra: Texts, key: &str) -> bool {
         let b = bundle_of(lang, extra);
@@ -136,7 +140,7 @@ mod tests {
 
     #[test]
     fn both_tables_have_the_same_keys_and_every_text_resolves() {
-        for table in [ZH, EN, PEOPLE.0, PEOPLE.1, ADMIN.0, ADMIN.1] {
+        for table in [ZH, EN, PEOPLE.0, PEOPLE.1, ADMIN.0, ADMIN.1, WORK.0, WORK.1] {
             let mut seen = std::collections::HashSet::new();
             for k in keys(table) {
                 assert!(seen.insert(k), "{k} is defined twice in one table");
@@ -148,7 +152,7 @@ mod tests {
             assert_ne!(Lang::En.t(k), k, "en {k}");
         }
         // Each bundle's own table: the same keys in both languages, none shadowing a shared one.
-        for extra in [PEOPLE, ADMIN] {
+        for extra in [PEOPLE, ADMIN, WORK] {
             assert_eq!(keys(extra.0), keys(extra.1));
             for k in keys(extra.0) {
                 assert!(!keys(ZH).contains(&k), "{k} is in the shared table too");
@@ -193,20 +197,14 @@ mod tests {
             // The screens of a bundle with its own table also read from that table.
             let name = f.file_stem().and_then(|n| n.to_str()).unwrap_or_default();
             let mut known = keys(EN);
-            if [
-                "attendance",
-                "leave",
-                "duty",
-                "departures",
-                "reports",
-                "people",
-            ]
-            .contains(&name)
-            {
+            if ["attendance", "leave", "duty", "departures", "people"].contains(&name) {
                 known.extend(keys(PEOPLE.1));
             }
             if name == "admin" || name == "policies" {
                 known.extend(keys(ADMIN.1));
+            }
+            if name == "reports" {
+                known.extend(keys(WORK.1));
             }
             let mut used = Vec::new();
             for marker in [".t(\"", ".t1(\"", "status(lang, \""] {

@@ -156,3 +156,103 @@ async fn r_rep_1_twenty_saves_at_once_make_one_report(app: TestApp) {
     assert_eq!(mine.body.as_array().map(Vec::len), Some(1), "{}", mine.text);
 }
 dual!(r_rep_1_twenty_saves_at_once_make_one_report);
+
+/// R-REP-3: managers see who has not filed, day by day: working days only, never for a day of
+/// approved leave, today as still due.
+async fn r_rep_3_who_has_not_filed_respects_leave_and_the_working_days(app: TestApp) {
+    app.clock.set(local("2026-11-23 10:00"));
+    let op = PermissionLevel::Operator;
+    let (_, manager) = app.user_token("de.pt", &[JobRole::DeptManager], op).await;
+    let (a, a_token) = app
+        .user_token("cs.a", &[JobRole::CustomerService], op)
+        .await;
+    let (b, b_token) = app
+        .user_token("cs.b", &[JobRole::CustomerService], op)
+        .await;
+    let (c, c_token) = app
+        .user_token("cs.c", &[JobRole::CustomerService], op)
+        .await;
+    let filed = json!({"done": "chats", "problems": "", "plan": ""});
+    // B is away all of Tuesday the 24th.
+    let l = app
+        .post(
+            "/api/v1/leave-requests",
+            Some(&b_token),
+            &json!({"kind": "annual", "starts_at": local("2026-11-24 00:00"),
+                    "ends_at": local("2026-11-25 00:00"), "reason": "trip",
+                    "handover_to": a, "handover_note": "chats"}),
+        )
+        .await;
+    assert_eq!(l.status, StatusCode::ACCEPTED, "{}", l.text);
+    let req = l.body["approval_request"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(
+        app.decide(&req, &manager, "approve").await.status,
+        StatusCode::OK
+    );
+    app.clock.set(local("2026-11-23 17:30"));
+    assert_eq!(
+        put(&app, &a_token, "2026-11-23", &filed).await.status,
+        StatusCode::CREATED
+    );
+    app.clock.set(local("2026-11-24 17:30"));
+    assert_eq!(
+        put(&app, &a_token, "2026-11-24", &filed).await.status,
+        StatusCode::CREATED
+    );
+    app.clock.set(local("2026-11-25 10:00"));
+    assert_eq!(
+        put(&app, &c_token, "2026-11-25", &filed).await.status,
+        StatusCode::CREATED
+    );
+
+    let r = app
+        .get(
+            "/api/v1/reports/daily/missing?from=2026-11-21&to=2026-11-30",
+            &manager,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let ours = [a.to_string(), b.to_string(), c.to_string()];
+    let got: Vec<(String, String, bool)> = r
+        .body
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .filter(|m| ours.contains(&m["user_id"].as_str().unwrap_or_default().to_owned()))
+        .map(|m| {
+            (
+                m["day"].as_str().unwrap_or_default().to_owned(),
+                m["display_name"].as_str().unwrap_or_default().to_owned(),
+                m["due_today"].as_bool().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let want: Vec<(String, String, bool)> = [
+        ("2026-11-25", "cs.a", true),
+        ("2026-11-25", "cs.b", true),
+        ("2026-11-24", "cs.c", false),
+        ("2026-11-23", "cs.b", false),
+        ("2026-11-23", "cs.c", false),
+    ]
+    .iter()
+    .map(|(d, n, t)| ((*d).to_owned(), (*n).to_owned(), *t))
+    .collect();
+    assert_eq!(
+        got, want,
+        "the weekend before and the days to come are not counted"
+    );
+    app.get(
+        "/api/v1/reports/daily/missing?from=2026-11-21&to=2026-11-30",
+        &c_token,
+    )
+    .await
+    .assert_problem(403, "missing_role");
+}
+dual!(
+    r_rep_3_who_has_not_filed_respects_leave_and_the_working_days,
+    |c: &mut ecops_server::config::Config| c.auth.access_ttl_secs = 60 * 86_400
+);

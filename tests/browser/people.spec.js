@@ -360,7 +360,10 @@ test('the daily report saves as one types and is there after a reload', async ({
   await expect(page.getByTestId('report-plan')).toHaveValue('call back the Hangzhou customer');
   await screens(page, 'daily-report');
   await accessible(page, 'the daily report');
-  // The manager reads it among the day's reports.
+  // The manager sees it among the day's reports, and the writer no longer among those due.
+  const due = await call(request, 'GET', `/reports/daily/missing?from=${cnDay()}&to=${cnDay()}`, admin);
+  expect(due.status).toBe(200);
+  expect(due.body.some((m) => m.user_id === me.id)).toBe(false);
   const list = await call(request, 'GET', `/reports/daily?from=${cnDay()}&to=${cnDay()}`, admin);
   expect(list.body.find((r) => r.user_id === me.id).done).toBe('answered 40 chats, 3 refunds');
 });

@@ -54,3 +54,26 @@ pub struct DailyReportQuery {
     /// Last day (inclusive), at most 92 days after `from`.
     pub to: NaiveDate,
 }
+
+/// A working day someone has not filed their daily report of (R-REP-3).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MissingReport {
+    pub day: NaiveDate,
+    pub user_id: Uuid,
+    pub display_name: String,
+    /// Today: still to be filed before the day is over.
+    pub due_today: bool,
+}
+
+/// `GET /reports/daily/missing`: a period of days (company time).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct MissingReportQuery {
+    /// First day (inclusive).
+    pub from: NaiveDate,
+    /// Last day (inclusive), at most 62 days after `from`; days after today are not counted.
+    pub to: NaiveDate,
+}

@@ -108,3 +108,63 @@ pub fn file_daily(
         Ok((report, created))
     })
 }
+
+/// A working day someone has not filed their report of (R-REP-3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Missing {
+    pub day: NaiveDate,
+    pub user_id: Uuid,
+    pub display_name: String,
+    /// Today: still to be filed before the day is over.
+    pub due_today: bool,
+}
+
+/// R-REP-3: who has not filed a daily report, for each day of `[from, to]` up to today: the
+/// people employed that day for whom it is a working day (the policy's weekdays and the
+/// calendar) and who are not on approved leave all of it (today: any approved leave that day).
+pub fn missing(
+    conn: &mut AnyConnection,
+    (from, to): (NaiveDate, NaiveDate),
+    now: DateTime<Utc>,
+) -> AppResult<Vec<Missing>> {
+    use crate::attendance_month::{month, DayStatus, Scope};
+    let today = crate::workdays::company_date(conn, now)?;
+    let to = to.min(today);
+    if to < from {
+        return Ok(Vec::new());
+    }
+    let filed: std::collections::HashSet<(Uuid, NaiveDate)> =
+        reports::between(conn, None, (from, to))?
+            .into_iter()
+            .map(|r| (r.user_id, r.day))
+            .collect();
+    let mut out = Vec::new();
+    let mut m = ecops_domain::workdays::Month::of(from);
+    while m.first() <= to {
+        let figures = month(conn, Scope::Everyone, m, now)?;
+        for p in &figures.people {
+            for d in p.days.iter().filter(|d| d.day >= from && d.day <= to) {
+                let works = d.kind.is_working()
+                    && d.status != DayStatus::NotEmployed
+                    && !d.verdict.as_ref().is_some_and(|v| v.on_leave)
+                    // Today is not over: any approved leave that day excuses it.
+                    && (d.day != today || d.leave.is_empty());
+                if works && !filed.contains(&(p.user_id, d.day)) {
+                    out.push(Missing {
+                        day: d.day,
+                        user_id: p.user_id,
+                        display_name: p.display_name.clone(),
+                        due_today: d.day == today,
+                    });
+                }
+            }
+        }
+        m = m.next();
+    }
+    out.sort_by(|a, b| {
+        b.day
+            .cmp(&a.day)
+            .then_with(|| a.display_name.cmp(&b.display_name))
+    });
+    Ok(out)
+}

@@ -123,6 +123,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(departures::withdraw_departure)
                 .service(duty::duty_coverage)
                 .service(duty::duty_clashes)
+                .service(reports::missing_daily_reports)
                 .service(reports::put_daily_report)
                 .service(reports::list_daily_reports)
                 .service(duty::duty_fairness)

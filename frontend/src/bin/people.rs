@@ -9,7 +9,6 @@ use ecops_dashboard::pages::{
     duty::DutyPage,
     leave::LeavePage,
     not_found::NotFound,
-    reports::Reports,
 };
 use yew::prelude::*;
 
@@ -22,7 +21,6 @@ fn render(route: Route) -> Html {
         Route::Leave => html! { <LeavePage /> },
         Route::Duty => html! { <DutyPage /> },
         Route::Departures => html! { <Departures /> },
-        Route::Reports => html! { <Reports /> },
         Route::NotFound => html! { <NotFound /> },
         _ => html! { <Elsewhere here={Kind::People} /> },
     }

@@ -35,6 +35,7 @@ pub fn reports() -> Html {
     let mine = use_state(Vec::<DailyReportView>::new);
     let team_day = use_state(|| day.to_string());
     let team = use_state(|| None::<Result<Vec<DailyReportView>, String>>);
+    let not_filed = use_state(Vec::<ecops_api_types::MissingReport>::new);
     let me = session.as_ref().and_then(|s| s.user.clone());
     let manager = me
         .as_ref()
@@ -64,9 +65,10 @@ pub fn reports() -> Html {
         });
     }
     {
-        let team = team.clone();
+        let (team, not_filed) = (team.clone(), not_filed.clone());
         use_effect_with(((*team_day).clone(), manager), move |(d, manager)| {
-            let (team, d, manager) = (team.clone(), d.clone(), *manager);
+            let (team, not_filed, d, manager) =
+                (team.clone(), not_filed.clone(), d.clone(), *manager);
             if manager {
                 wasm_bindgen_futures::spawn_local(async move {
                     let Ok(d) = d.parse::<NaiveDate>() else {
@@ -77,6 +79,7 @@ pub fn reports() -> Html {
                             .await
                             .map_err(|e| e.message()),
                     ));
+                    not_filed.set(people::missing_reports(d, d).await.unwrap_or_default());
                 });
             }
         });
@@ -175,6 +178,20 @@ pub fn reports() -> Html {
                 <h3>{ lang.t("team-reports") }</h3>
                 <label for="team-day">{ lang.t("day") }</label>
                 <input id="team-day" type="date" value={(*team_day).clone()} oninput={typed(&team_day)} />
+                <h4>{ lang.t("not-filed") }</h4>
+                if not_filed.is_empty() {
+                    <p class="empty" data-testid="all-filed">{ lang.t("all-filed") }</p>
+                } else {
+                    <ul class="plain" data-testid="not-filed">
+                        { for not_filed.iter().map(|m| html! {
+                            <li key={m.user_id.to_string()}>
+                                { &m.display_name }
+                                if m.due_today { { " " }<span class="badge soon">{ lang.t("due-today") }</span> }
+                            </li>
+                        }) }
+                    </ul>
+                }
+                <h4>{ lang.t("filed") }</h4>
                 { match &*team {
                     None => html! { <p class="muted">{ lang.t("loading") }</p> },
                     Some(Err(m)) => html! { <div class="error" role="alert">{ m.clone() }</div> },

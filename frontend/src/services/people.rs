@@ -359,3 +359,16 @@ pub async fn save_daily_report(
     )
     .await
 }
+
+/// Who has not filed a daily report, per day of `[from, to]` (managers).
+pub async fn missing_reports(
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<ecops_api_types::MissingReport>, ApiFailure> {
+    request::<(), _>(
+        Method::GET,
+        &format!("/api/v1/reports/daily/missing?from={from}&to={to}"),
+        None,
+    )
+    .await
+}

@@ -9,7 +9,9 @@ use crate::state::AppState;
 use crate::support::RequestMeta;
 use actix_web::{get, put, web, HttpResponse};
 use chrono::NaiveDate;
-use ecops_api_types::{DailyReportBody, DailyReportQuery, DailyReportView, Problem};
+use ecops_api_types::{
+    DailyReportBody, DailyReportQuery, DailyReportView, MissingReport, MissingReportQuery, Problem,
+};
 use ecops_app::reports::DailyText;
 use ecops_persistence::repo::reports::{self, DailyReport};
 use ecops_persistence::repo::users;
@@ -139,6 +141,57 @@ pub async fn list_daily_reports(
             let today = ecops_app::workdays::company_date(conn, now)?;
             let rows = reports::between(conn, whose, (q.from, q.to))?;
             views(conn, &rows, today)
+        })
+        .await?;
+    Ok(web::Json(v))
+}
+
+/// R-REP-3: who has not filed their daily report, for each day of a period up to today (newest
+/// first): the people employed then, on their working days (the policy's weekdays and the
+/// calendar), not on approved leave all day. For those who see staff records.
+#[utoipa::path(
+    tag = "reports",
+    security(("bearer" = [])),
+    params(MissingReportQuery),
+    responses(
+        (status = 200, description = "One row per person and day not filed", body = Vec<MissingReport>),
+        (status = 400, description = "A bad period", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/reports/daily/missing")]
+pub async fn missing_daily_reports(
+    state: web::Data<AppState>,
+    who: Caller,
+    query: Query<MissingReportQuery>,
+) -> ApiResult<web::Json<Vec<MissingReport>>> {
+    let q = query.into_inner();
+    if q.to < q.from || (q.to - q.from).num_days() > 62 {
+        return Err(ApiError::bad_field(
+            "invalid_query",
+            "to",
+            "must be on or after `from` and at most 62 days after it",
+        ));
+    }
+    let now = state.clock.now();
+    let v = state
+        .run_as(who, move |conn, who| {
+            who.require_scope("reports:read")?;
+            if !sees_staff_records(&who) {
+                return Err(ApiError::forbidden(
+                    "missing_role",
+                    "who has not filed is for the managers",
+                ));
+            }
+            Ok(ecops_app::reports::missing(conn, (q.from, q.to), now)?
+                .into_iter()
+                .map(|m| MissingReport {
+                    day: m.day,
+                    user_id: m.user_id,
+                    display_name: m.display_name,
+                    due_today: m.due_today,
+                })
+                .collect::<Vec<_>>())
         })
         .await?;
     Ok(web::Json(v))

@@ -1,0 +1,26 @@
+//! The work bundle: daily work reports (and, with the content issue, publishing and the
+//! department's figures).
+
+use ecops_dashboard::app::Route;
+use ecops_dashboard::bundles::{Bundle, Elsewhere, Kind};
+use ecops_dashboard::pages::{not_found::NotFound, reports::Reports};
+use yew::prelude::*;
+
+fn render(route: Route) -> Html {
+    match route {
+        Route::Reports => html! { <Reports /> },
+        Route::NotFound => html! { <NotFound /> },
+        _ => html! { <Elsewhere here={Kind::Work} /> },
+    }
+}
+
+fn main() {
+    ecops_dashboard::start(Bundle {
+        kind: Kind::Work,
+        render,
+        texts: (
+            include_str!("../../locales/work.zh.ftl"),
+            include_str!("../../locales/work.en.ftl"),
+        ),
+    });
+}
