@@ -321,6 +321,20 @@ impl PermissionLevel {
 }
 
 impl JobRole {
+    /// Every role, in the order of SPEC §1.
+    pub const ALL: [JobRole; 10] = [
+        JobRole::GeneralManager,
+        JobRole::MarketingDirector,
+        JobRole::DeptManager,
+        JobRole::Planner,
+        JobRole::StorefrontSpecialist,
+        JobRole::Designer,
+        JobRole::CustomerService,
+        JobRole::CsSupervisor,
+        JobRole::Warehouse,
+        JobRole::ItAdmin,
+    ];
+
     /// The wire spelling.
     pub fn as_str(self) -> &'static str {
         match self {

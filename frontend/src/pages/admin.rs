@@ -18,19 +18,6 @@ use uuid::Uuid;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-const ROLES: [JobRole; 10] = [
-    JobRole::GeneralManager,
-    JobRole::MarketingDirector,
-    JobRole::DeptManager,
-    JobRole::Planner,
-    JobRole::StorefrontSpecialist,
-    JobRole::Designer,
-    JobRole::CustomerService,
-    JobRole::CsSupervisor,
-    JobRole::Warehouse,
-    JobRole::ItAdmin,
-];
-
 /// The tabs of the administration screens.
 fn tabs(lang: Lang, here: &Route) -> Html {
     let tab = |route: Route, key: &str| {
@@ -294,7 +281,7 @@ fn new_user(p: &DoneProps) -> Html {
             </div>
             <fieldset class="people">
                 <legend>{ lang.t("roles") }</legend>
-                { for ROLES.iter().map(|r| {
+                { for JobRole::ALL.iter().map(|r| {
                     let r = *r;
                     html! {
                         <label class="check" key={r.as_str()}>
@@ -499,7 +486,7 @@ fn user_panel(p: &PanelProps) -> Html {
             </dl>
             <fieldset class="people" data-testid="role-editor">
                 <legend>{ lang.t("roles") }</legend>
-                { for ROLES.iter().map(|r| {
+                { for JobRole::ALL.iter().map(|r| {
                     let r = *r;
                     html! {
                         <label class="check" key={r.as_str()}>

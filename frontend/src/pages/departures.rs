@@ -19,19 +19,6 @@ use uuid::Uuid;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-const ROLES: [JobRole; 10] = [
-    JobRole::GeneralManager,
-    JobRole::MarketingDirector,
-    JobRole::DeptManager,
-    JobRole::Planner,
-    JobRole::StorefrontSpecialist,
-    JobRole::Designer,
-    JobRole::CustomerService,
-    JobRole::CsSupervisor,
-    JobRole::Warehouse,
-    JobRole::ItAdmin,
-];
-
 fn state_key(s: DepartureState) -> &'static str {
     match s {
         DepartureState::Requested => "requested",
@@ -331,7 +318,7 @@ fn new_departure(p: &NewProps) -> Html {
                 if *kind == "transfer" {
                     <fieldset class="people">
                         <legend>{ lang.t("new-roles") }</legend>
-                        { for ROLES.iter().map(|r| {
+                        { for JobRole::ALL.iter().map(|r| {
                             let r = *r;
                             html! {
                                 <label class="check" key={r.as_str()}>
