@@ -69,6 +69,10 @@ pub enum Route {
     Departures,
     #[at("/reports")]
     Reports,
+    #[at("/content")]
+    Content,
+    #[at("/content/:id")]
+    ContentItem { id: String },
     #[at("/policies")]
     Policies,
     #[at("/admin/users")]

@@ -131,6 +131,27 @@ pub fn countdown(due: DateTime<Utc>, now: DateTime<Utc>) -> Countdown {
     Countdown { text, urgency }
 }
 
+/// R-APR-5: time left to a publish-by deadline in hours and minutes (`47 h 05 min`, negative
+/// once overdue); amber in its last six hours, red once missed.
+pub fn hours_left(due: DateTime<Utc>, now: DateTime<Utc>) -> Countdown {
+    let mins = (due - now).num_minutes();
+    let abs = mins.unsigned_abs();
+    let text = format!(
+        "{}{} h {:02} min",
+        if mins < 0 { "-" } else { "" },
+        abs / 60,
+        abs % 60
+    );
+    let urgency = if due < now {
+        Urgency::Missed
+    } else if mins <= 6 * 60 {
+        Urgency::Soon
+    } else {
+        Urgency::Calm
+    };
+    Countdown { text, urgency }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,6 +173,23 @@ mod tests {
         let at = Utc.with_ymd_and_hms(2026, 11, 30, 16, 5, 9).single();
         let at = at.unwrap_or_default();
         assert_eq!(datetime(at), "2026-12-01 00:05");
+    }
+
+    #[test]
+    fn r_apr_5_the_publish_by_countdown_shows_hours_and_turns_red_when_missed() {
+        let now = Utc
+            .with_ymd_and_hms(2026, 12, 1, 10, 0, 0)
+            .single()
+            .unwrap_or_default();
+        let c = hours_left(now + chrono::Duration::minutes(48 * 60 - 1), now);
+        assert_eq!((c.text.as_str(), c.urgency), ("47 h 59 min", Urgency::Calm));
+        let c = hours_left(now + chrono::Duration::minutes(300), now);
+        assert_eq!((c.text.as_str(), c.urgency), ("5 h 00 min", Urgency::Soon));
+        let c = hours_left(now - chrono::Duration::minutes(65), now);
+        assert_eq!(
+            (c.text.as_str(), c.urgency),
+            ("-1 h 05 min", Urgency::Missed)
+        );
     }
 
     #[test]

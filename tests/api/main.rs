@@ -9,6 +9,7 @@ mod audit;
 mod auth;
 mod bootstrap;
 mod concurrency;
+mod content;
 mod contract;
 mod correction_requests;
 mod dashboard;

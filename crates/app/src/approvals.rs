@@ -243,7 +243,9 @@ pub fn decide(
             }
             Effect::Approved => {
                 effects::on_approved(conn, &req, actor.id, now)?;
-                let publish_by = rules::needs_publication(req.kind).then(|| now + publish_within);
+                let publish_by = (rules::needs_publication(req.kind)
+                    || req.subject_type == crate::content::SUBJECT)
+                    .then(|| now + publish_within);
                 close(conn, &req, ApprovalState::Approved, now, publish_by)?;
             }
             Effect::StepWaits { .. } | Effect::NextStep { .. } => {}
@@ -378,6 +380,12 @@ pub fn mark_published(
     write_tx(conn, |conn| {
         let req = approvals::find(conn, request_id)?
             .ok_or_else(|| AppError::not_found("no such request"))?;
+        if req.subject_type == crate::content::SUBJECT {
+            return Err(AppError::conflict(
+                "publish_through_subject",
+                "content is published by POST /content/{id}/publish",
+            ));
+        }
         if rules::published_by_subject(req.kind) {
             return Err(AppError::conflict(
                 "publish_through_subject",

@@ -126,6 +126,11 @@ pub fn on_approved(
     approver: Uuid,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
+    // Content goes through the chain of its kind (news, page revision, confidential) but its
+    // effect is the content's own.
+    if req.subject_type == crate::content::SUBJECT {
+        return crate::content::on_approved(conn, req, approver, now);
+    }
     match req.kind {
         ApprovalKind::PermissionLevel => {
             let p: PermissionLevelChange = payload(req)?;
@@ -425,6 +430,9 @@ pub fn on_closed(
     actor: Uuid,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
+    if req.subject_type == crate::content::SUBJECT {
+        return crate::content::on_closed(conn, req, state, actor, now);
+    }
     match req.kind {
         ApprovalKind::Listing => {
             let p: Listing = payload(req)?;

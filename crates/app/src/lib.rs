@@ -17,6 +17,7 @@ pub mod attendance;
 pub mod attendance_month;
 pub mod audit_log;
 pub mod bootstrap;
+pub mod content;
 pub mod customers;
 pub mod departures;
 pub mod duty;

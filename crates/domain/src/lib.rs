@@ -7,6 +7,7 @@ pub mod access;
 pub mod aftersales;
 pub mod approval;
 pub mod attendance;
+pub mod content;
 pub mod delegation;
 pub mod duty;
 pub mod leave;

@@ -98,22 +98,7 @@ impl Default for OrderSettings {
 }
 
 /// Size limits of uploads by kind (R-PUB-3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct UploadLimits {
-    pub image_bytes: i64,
-    pub video_bytes: i64,
-    pub document_bytes: i64,
-}
-
-impl Default for UploadLimits {
-    fn default() -> Self {
-        UploadLimits {
-            image_bytes: 5 * 1024 * 1024,
-            video_bytes: 200 * 1024 * 1024,
-            document_bytes: 20 * 1024 * 1024,
-        }
-    }
-}
+pub use ecops_domain::content::UploadLimits;
 
 impl HttpConfig {
     /// Defaults for a given secret (used by tests and as the base of the server's config).

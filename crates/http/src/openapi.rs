@@ -3,8 +3,8 @@
 //! can give.
 
 use crate::routes::{
-    aftersales, api_tokens, approvals, attendance, audit, auth, bootstrap, customers, deadlines,
-    departures, duty, exports, health, leave, me, order_import, order_stream, orders,
+    aftersales, api_tokens, approvals, attendance, audit, auth, bootstrap, content, customers,
+    deadlines, departures, duty, exports, health, leave, me, order_import, order_stream, orders,
     page_revisions, product_import, product_requests, products, promotions, punch_import, reports,
     stocktakes, users, workdays,
 };
@@ -35,6 +35,7 @@ use utoipa_actix_web::AppExt;
         (name = "approvals", description = "The approvals engine: inboxes, decisions, chains, publication deadlines"),
         (name = "products", description = "Products: drafts, edits, listing, prices, stock, history, import"),
         (name = "promotions", description = "Promotions with their approval"),
+        (name = "content", description = "News, notices, banners and product copy: drafts, their approval chain, publication by the deadline, takedowns, revisions and attachments"),
         (name = "page-revisions", description = "Home-page revision plans: approval, execution, the two-week or monthly rhythm"),
         (name = "stocktakes", description = "Stock counts every two days"),
         (name = "orders", description = "Orders: immutable core, events, queue, hash chain, daily exports"),
@@ -135,6 +136,19 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(duty::list_shifts)
                 .service(duty::create_rotation)
                 .service(duty::duty_now)
+                .service(content::due_content)
+                .service(content::list_takedowns)
+                .service(content::download_content_attachment)
+                .service(content::create_content)
+                .service(content::list_content)
+                .service(content::get_content)
+                .service(content::update_content)
+                .service(content::submit_content)
+                .service(content::publish_content)
+                .service(content::take_down_content)
+                .service(content::revise_content)
+                .service(content::upload_content_attachment)
+                .service(content::delete_content_attachment)
                 .service(page_revisions::page_revision_schedule)
                 .service(page_revisions::create_page_revision)
                 .service(page_revisions::list_page_revisions)

@@ -615,7 +615,84 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    content_items (id) {
+        id -> Text,
+        kind -> Text,
+        author_id -> Text,
+        page_revision_id -> Nullable<Text>,
+        latest_revision -> Integer,
+        live_revision -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    content_revisions (item_id, number) {
+        item_id -> Text,
+        number -> Integer,
+        title -> Text,
+        body -> Text,
+        confidential -> Integer,
+        status -> Text,
+        author_id -> Text,
+        approval_request_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    content_events (id) {
+        id -> Text,
+        item_id -> Text,
+        revision -> Integer,
+        action -> Text,
+        actor_id -> Nullable<Text>,
+        note -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    content_blobs (sha256) {
+        sha256 -> Text,
+        size_bytes -> BigInt,
+        content_type -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    content_blob_chunks (sha256, seq) {
+        sha256 -> Text,
+        seq -> Integer,
+        data -> Binary,
+    }
+}
+
+diesel::table! {
+    content_attachments (id) {
+        id -> Text,
+        item_id -> Text,
+        revision -> Integer,
+        sha256 -> Text,
+        file_name -> Text,
+        media -> Text,
+        uploaded_by -> Text,
+        uploaded_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    content_items,
+    content_revisions,
+    content_events,
+    content_attachments,
+    content_blobs,
+    content_blob_chunks,
     daily_reports,
     attendance_policies,
     attendance_calendar,

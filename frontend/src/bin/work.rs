@@ -1,14 +1,17 @@
-//! The work bundle: daily work reports (and, with the content issue, publishing and the
-//! department's figures).
+//! The work bundle: daily work reports and content publishing (and, with the figures, the
+//! department's charts).
 
 use ecops_dashboard::app::Route;
 use ecops_dashboard::bundles::{Bundle, Elsewhere, Kind};
+use ecops_dashboard::pages::content::{ContentItem, ContentList};
 use ecops_dashboard::pages::{not_found::NotFound, reports::Reports};
 use yew::prelude::*;
 
 fn render(route: Route) -> Html {
     match route {
         Route::Reports => html! { <Reports /> },
+        Route::Content => html! { <ContentList /> },
+        Route::ContentItem { id } => html! { <ContentItem {id} /> },
         Route::NotFound => html! { <NotFound /> },
         _ => html! { <Elsewhere here={Kind::Work} /> },
     }

@@ -26,6 +26,7 @@ enum Referred {
     Promotion(PromotionView),
     Revision(PageRevisionView),
     Leave(LeaveView),
+    Content(Box<approvals::ContentBrief>),
 }
 
 fn text(v: &Value, key: &str) -> String {
@@ -51,6 +52,37 @@ fn rows(lang: Lang, r: &ApprovalRequestView, referred: &Referred) -> Vec<Row> {
     let t = |k: &str| lang.t(k);
     let status = |s: &str| lang.t(&format!("product-{s}"));
     match (r.kind, referred) {
+        // Content (news, a banner, confidential copy): this revision against the live one.
+        (_, Referred::Content(c)) => {
+            let number = p.get("revision").and_then(Value::as_i64).unwrap_or(0);
+            let rev = |n: Option<i64>| c.revisions.iter().find(|x| Some(x.number) == n);
+            let (live, this) = (rev(c.item.live_revision), rev(Some(number)));
+            let field = |f: fn(&approvals::RevisionBrief) -> String| {
+                (
+                    live.map(f).unwrap_or_default(),
+                    this.map(f).unwrap_or_default(),
+                )
+            };
+            let (tb, ta) = field(|x| x.title.clone());
+            let (bb, ba) = field(|x| x.body.clone());
+            let (nb, na) = field(|x| {
+                x.attachments
+                    .iter()
+                    .map(|a| a.file_name.clone())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            });
+            vec![
+                (
+                    t("content-kind"),
+                    String::new(),
+                    lang.t(&format!("content-{}", c.item.kind)),
+                ),
+                (t("content-title"), tb, ta),
+                (t("content-body"), bb, ba),
+                (t("content-attachments"), nb, na),
+            ]
+        }
         (ApprovalKind::Listing, _) => {
             vec![(t("col-status"), status(&text(p, "from")), status("listed"))]
         }
@@ -214,6 +246,12 @@ pub fn proposed_change(p: &Props) -> Html {
         use_effect_with(r.id, move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 let id = |key: &str| text(&r.payload, key);
+                if r.subject_type == "content_revision" {
+                    if let Some(c) = approvals::content(&id("item_id")).await {
+                        referred.set(Referred::Content(Box::new(c)));
+                    }
+                    return;
+                }
                 let got = match r.kind {
                     ApprovalKind::ConfidentialInfo => approvals::product(&r.subject_id)
                         .await

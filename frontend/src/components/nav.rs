@@ -36,13 +36,14 @@ pub fn nav() -> Html {
     let products = true;
     let manages_people = holds(&crate::pages::attendance::MANAGERS);
     let administers = holds(&[JobRole::ItAdmin]);
-    let items: [(bool, Route, &str); 20] = [
+    let items: [(bool, Route, &str); 21] = [
         (true, Route::MyDay, "my-day"),
         (true, Route::MyMonth, "my-month"),
         (true, Route::Leave, "leave"),
         (true, Route::Duty, "duty"),
         (true, Route::Departures, "departures"),
         (true, Route::Reports, "reports"),
+        (true, Route::Content, "content"),
         (manages_people, Route::DeptMonth, "dept-month"),
         (orders, Route::Orders, "orders"),
         (takes_orders, Route::NewOrder, "new-order"),

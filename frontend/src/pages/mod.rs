@@ -3,6 +3,7 @@ pub mod aftersales;
 pub mod approvals;
 pub mod attendance;
 pub mod catalogue;
+pub mod content;
 pub mod customers;
 pub mod departures;
 pub mod duty;

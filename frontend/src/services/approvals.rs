@@ -44,6 +44,40 @@ pub async fn withdraw(id: Uuid) -> Result<ApprovalDetail, ApiFailure> {
     .await
 }
 
+/// What the approval screen reads of a content item (`GET /content/{id}`): only these fields are
+/// decoded, which keeps the order desk's bundle small.
+#[derive(Clone, PartialEq, serde::Deserialize)]
+pub struct ContentBrief {
+    pub item: ItemBrief,
+    pub revisions: Vec<RevisionBrief>,
+}
+
+#[derive(Clone, PartialEq, serde::Deserialize)]
+pub struct ItemBrief {
+    pub kind: String,
+    pub live_revision: Option<i64>,
+}
+
+#[derive(Clone, PartialEq, serde::Deserialize)]
+pub struct RevisionBrief {
+    pub number: i64,
+    pub title: String,
+    pub body: String,
+    pub attachments: Vec<AttachmentBrief>,
+}
+
+#[derive(Clone, PartialEq, serde::Deserialize)]
+pub struct AttachmentBrief {
+    pub file_name: String,
+}
+
+/// The content item a request's revision belongs to.
+pub async fn content(id: &str) -> Option<ContentBrief> {
+    request::<(), _>(Method::GET, &format!("/api/v1/content/{id}"), None)
+        .await
+        .ok()
+}
+
 /// What a request refers to, fetched to show its change readably.
 pub async fn promotion(id: &str) -> Option<ecops_api_types::PromotionView> {
     request::<(), _>(Method::GET, &format!("/api/v1/promotions/{id}"), None)

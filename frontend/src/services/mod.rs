@@ -2,6 +2,7 @@ pub mod admin;
 pub mod aftersales;
 pub mod approvals;
 pub mod auth;
+pub mod content;
 pub mod customers;
 pub mod orders;
 pub mod people;

@@ -227,6 +227,29 @@ async fn authorized_response(
     Ok(resp)
 }
 
+/// Uploads a file chosen in the page as the raw body (its bytes pass untouched), with the type
+/// the browser gives it, as the logged-in user.
+pub async fn upload_file<T: DeserializeOwned>(
+    path: &str,
+    file: &web_sys::File,
+) -> Result<T, ApiFailure> {
+    if session::expiring() {
+        refresh().await;
+    }
+    let token = session::load().map(|t| t.access_token).unwrap_or_default();
+    let kind = file.type_();
+    let mut rb = RequestBuilder::new(path)
+        .method(Method::POST)
+        .header("Authorization", &format!("Bearer {token}"));
+    if !kind.is_empty() {
+        rb = rb.header("Content-Type", &kind);
+    }
+    let req = rb
+        .body(wasm_bindgen::JsValue::from(file.clone()))
+        .map_err(transport)?;
+    parse(answer(req.send().await.map_err(transport)?).await)
+}
+
 /// Calls the API without credentials, as the dashboard (login).
 pub async fn request_dashboard<B: Serialize, T: DeserializeOwned>(
     method: Method,

@@ -8,6 +8,7 @@ pub mod attendance;
 pub mod audit;
 pub mod auth;
 pub mod bootstrap;
+pub mod content;
 pub mod customers;
 pub mod deadlines;
 pub mod departures;

@@ -5,6 +5,7 @@ pub mod api_tokens;
 pub mod approvals;
 pub mod attendance;
 pub mod audit;
+pub mod content;
 pub mod customers;
 pub mod departures;
 pub mod duty;
