@@ -360,6 +360,7 @@ tab-unattended = Nobody at work can take
 delegated-to-you = a colleague on leave handed it to you
 on-behalf = on behalf of a colleague on leave
 nav-content = Content
+nav-figures = Figures
 nav-reports = Daily report
 content-kind = Kind of content
 content-title = Title

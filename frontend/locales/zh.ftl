@@ -360,6 +360,7 @@ tab-unattended = 无人可审批
 delegated-to-you = 请假同事交由你审批
 on-behalf = 代请假同事审批
 nav-content = 内容发布
+nav-figures = 部门数据
 nav-reports = 工作日报
 content-kind = 内容类型
 content-title = 标题

@@ -71,6 +71,8 @@ pub enum Route {
     Reports,
     #[at("/content")]
     Content,
+    #[at("/figures")]
+    Figures,
     #[at("/content/:id")]
     ContentItem { id: String },
     #[at("/policies")]

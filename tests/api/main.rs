@@ -16,6 +16,7 @@ mod dashboard;
 mod delegation;
 mod departures;
 mod duty;
+mod figures;
 mod late_leave;
 mod migrations;
 mod openapi;

@@ -77,3 +77,137 @@ pub struct MissingReportQuery {
     /// Last day (inclusive), at most 62 days after `from`; days after today are not counted.
     pub to: NaiveDate,
 }
+
+/// One table of the department's figures, for its CSV.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum FigureTable {
+    OrdersByDay,
+    OrdersByStatus,
+    Contact,
+    Aftersales,
+    Approvals,
+    Attendance,
+}
+
+impl FigureTable {
+    pub const ALL: [FigureTable; 6] = [
+        FigureTable::OrdersByDay,
+        FigureTable::OrdersByStatus,
+        FigureTable::Contact,
+        FigureTable::Aftersales,
+        FigureTable::Approvals,
+        FigureTable::Attendance,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FigureTable::OrdersByDay => "orders_by_day",
+            FigureTable::OrdersByStatus => "orders_by_status",
+            FigureTable::Contact => "contact",
+            FigureTable::Aftersales => "aftersales",
+            FigureTable::Approvals => "approvals",
+            FigureTable::Attendance => "attendance",
+        }
+    }
+}
+
+/// `GET /reports/figures`: the period, and for a CSV the table.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct FiguresQuery {
+    /// First day (company time, inclusive).
+    pub from: NaiveDate,
+    /// Last day (inclusive), at most 366 days after `from`.
+    pub to: NaiveDate,
+    /// `json` (the default) or `csv`; a CSV needs `table`.
+    pub format: Option<String>,
+    pub table: Option<FigureTable>,
+}
+
+/// Orders taken on one day (company time) through one channel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrdersDayRow {
+    pub day: NaiveDate,
+    pub channel: String,
+    pub orders: i64,
+    pub total_fen: i64,
+}
+
+/// Orders of one channel in one status now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrdersStatusRow {
+    pub channel: String,
+    pub status: String,
+    pub orders: i64,
+}
+
+/// R-ORD-3 for one person: orders they took, customers contacted within the deadline, and not
+/// (contacted late, or past the deadline and not yet contacted).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ContactRow {
+    pub user_id: Uuid,
+    pub username: String,
+    pub display_name: String,
+    pub orders: i64,
+    pub met: i64,
+    pub missed: i64,
+}
+
+/// After-sales cases of one kind opened in the period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AftersalesRow {
+    pub kind: String,
+    pub opened: i64,
+    pub closed: i64,
+    pub refund_fen: i64,
+    pub gift_fen: i64,
+}
+
+/// Approval requests of one kind submitted in the period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApprovalRow {
+    pub kind: String,
+    pub requests: i64,
+    pub approved: i64,
+    pub rejected: i64,
+    pub pending: i64,
+    /// Approved content published after its deadline, or not yet and past it.
+    pub publish_overdue: i64,
+    /// Median hours from submission to the final decision; `null` when none is decided.
+    pub median_hours_to_decision: Option<f64>,
+}
+
+/// One week (from its Monday) of the department's attendance as judged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AttendanceWeekRow {
+    pub week_start: NaiveDate,
+    pub days_judged: i64,
+    pub late: i64,
+    pub early: i64,
+    pub absent: i64,
+    pub deduction_fen: i64,
+}
+
+/// The department's figures for a period (R-REP-4).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DepartmentFigures {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub orders_by_day: Vec<OrdersDayRow>,
+    pub orders_by_status: Vec<OrdersStatusRow>,
+    pub contact: Vec<ContactRow>,
+    pub aftersales: Vec<AftersalesRow>,
+    pub approvals: Vec<ApprovalRow>,
+    pub attendance: Vec<AttendanceWeekRow>,
+}

@@ -24,6 +24,7 @@ pub mod duty;
 pub mod effects;
 pub mod error;
 pub mod exports;
+pub mod figures;
 pub mod leave;
 pub mod orders;
 pub mod page_revisions;

@@ -4,9 +4,9 @@
 
 use crate::routes::{
     aftersales, api_tokens, approvals, attendance, audit, auth, bootstrap, content, customers,
-    deadlines, departures, duty, exports, health, leave, me, order_import, order_stream, orders,
-    page_revisions, product_import, product_requests, products, promotions, punch_import, reports,
-    stocktakes, users, workdays,
+    deadlines, departures, duty, exports, figures, health, leave, me, order_import, order_stream,
+    orders, page_revisions, product_import, product_requests, products, promotions, punch_import,
+    reports, stocktakes, users, workdays,
 };
 use ecops_api_types::Problem;
 use utoipa::openapi::path::Operation;
@@ -24,7 +24,12 @@ use utoipa_actix_web::AppExt;
                        attendance, back office. Errors are RFC 9457 problem documents with a stable `code`.",
         license(name = "MIT")
     ),
-    components(schemas(Problem, ecops_api_types::FieldError, ecops_api_types::ErrorCode)),
+    components(schemas(
+        Problem,
+        ecops_api_types::FieldError,
+        ecops_api_types::ErrorCode,
+        ecops_api_types::FigureTable
+    )),
     tags(
         (name = "health", description = "Liveness and readiness"),
         (name = "auth", description = "Login, token refresh and logout"),
@@ -124,6 +129,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(departures::withdraw_departure)
                 .service(duty::duty_coverage)
                 .service(duty::duty_clashes)
+                .service(figures::department_figures)
                 .service(reports::missing_daily_reports)
                 .service(reports::put_daily_report)
                 .service(reports::list_daily_reports)

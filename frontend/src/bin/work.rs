@@ -4,13 +4,14 @@
 use ecops_dashboard::app::Route;
 use ecops_dashboard::bundles::{Bundle, Elsewhere, Kind};
 use ecops_dashboard::pages::content::{ContentItem, ContentList};
-use ecops_dashboard::pages::{not_found::NotFound, reports::Reports};
+use ecops_dashboard::pages::{figures::Figures, not_found::NotFound, reports::Reports};
 use yew::prelude::*;
 
 fn render(route: Route) -> Html {
     match route {
         Route::Reports => html! { <Reports /> },
         Route::Content => html! { <ContentList /> },
+        Route::Figures => html! { <Figures /> },
         Route::ContentItem { id } => html! { <ContentItem {id} /> },
         Route::NotFound => html! { <NotFound /> },
         _ => html! { <Elsewhere here={Kind::Work} /> },

@@ -36,7 +36,13 @@ pub fn nav() -> Html {
     let products = true;
     let manages_people = holds(&crate::pages::attendance::MANAGERS);
     let administers = holds(&[JobRole::ItAdmin]);
-    let items: [(bool, Route, &str); 21] = [
+    let reads_figures = holds(&[
+        JobRole::DeptManager,
+        JobRole::CsSupervisor,
+        JobRole::GeneralManager,
+        JobRole::MarketingDirector,
+    ]);
+    let items: [(bool, Route, &str); 22] = [
         (true, Route::MyDay, "my-day"),
         (true, Route::MyMonth, "my-month"),
         (true, Route::Leave, "leave"),
@@ -44,6 +50,7 @@ pub fn nav() -> Html {
         (true, Route::Departures, "departures"),
         (true, Route::Reports, "reports"),
         (true, Route::Content, "content"),
+        (reads_figures, Route::Figures, "figures"),
         (manages_people, Route::DeptMonth, "dept-month"),
         (orders, Route::Orders, "orders"),
         (takes_orders, Route::NewOrder, "new-order"),

@@ -14,6 +14,7 @@ pub mod deadlines;
 pub mod departures;
 pub mod duty;
 pub mod exports;
+pub mod figures;
 pub mod health;
 pub mod leave;
 pub mod me;

@@ -10,6 +10,7 @@ pub mod customers;
 pub mod departures;
 pub mod duty;
 pub mod exports;
+pub mod figures;
 pub mod idempotency;
 pub mod installation;
 pub mod jobs;
