@@ -256,3 +256,166 @@ dual!(
     r_rep_3_who_has_not_filed_respects_leave_and_the_working_days,
     |c: &mut ecops_server::config::Config| c.auth.access_ttl_secs = 60 * 86_400
 );
+
+/// R-REP-2: the monthly summary is filed from the month's last working day and is immutable once
+/// the next month's 5th has passed.
+async fn r_rep_2_the_monthly_summary_window_opens_on_the_last_working_day(app: TestApp) {
+    app.clock.set(local("2026-11-27 09:00"));
+    let op = PermissionLevel::Operator;
+    let (_, manager) = app.user_token("de.pt", &[JobRole::DeptManager], op).await;
+    let (me, token) = app
+        .user_token("cs.a", &[JobRole::CustomerService], op)
+        .await;
+    let body = json!({"done": "answered 900 chats", "unfinished": "the refund backlog",
+                      "plan": "train the new colleague"});
+    let put_month = |t: String, b: Value| {
+        let app = &app;
+        async move {
+            app.send(
+                app.request(Method::PUT, "/api/v1/reports/monthly/2026-11", Some(&t))
+                    .json(&b),
+            )
+            .await
+        }
+    };
+    // Friday the 27th: November's last working day is Monday the 30th.
+    app.clock.set(local("2026-11-27 17:00"));
+    put_month(token.clone(), body.clone())
+        .await
+        .assert_problem(422, "summary_too_early");
+    app.clock.set(local("2026-11-30 17:00"));
+    let r = put_month(token.clone(), body.clone()).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    assert_eq!(r.body["user_id"], me.to_string());
+    let mut later = body.clone();
+    later["unfinished"] = json!("none: the backlog is cleared");
+    app.clock.set(local("2026-12-05 21:00"));
+    let r = put_month(token.clone(), later.clone()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    app.clock.set(local("2026-12-06 08:30"));
+    put_month(token.clone(), body.clone())
+        .await
+        .assert_problem(422, "summary_closed");
+    let r = put_month(token.clone(), json!({"done": ""})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert_eq!(r.error_fields(), vec!["done".to_owned()]);
+    let list = app
+        .get("/api/v1/reports/monthly?month=2026-11", &manager)
+        .await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.text);
+    assert_eq!(list.body["opens_on"], "2026-11-30");
+    assert_eq!(list.body["closes_after"], "2026-12-05");
+    assert_eq!(list.body["open"], false);
+    assert_eq!(
+        list.body["summaries"][0]["unfinished"],
+        "none: the backlog is cleared"
+    );
+    app.get("/api/v1/reports/monthly?month=2026-13", &token)
+        .await
+        .assert_problem(400, "invalid_query");
+    app.send(
+        app.request(
+            Method::PUT,
+            "/api/v1/reports/monthly/november",
+            Some(&token),
+        )
+        .json(&body),
+    )
+    .await
+    .assert_problem(400, "invalid_query");
+}
+dual!(
+    r_rep_2_the_monthly_summary_window_opens_on_the_last_working_day,
+    |c: &mut ecops_server::config::Config| c.auth.access_ttl_secs = 60 * 86_400
+);
+
+/// R-REP-1 and R-REP-3: a manager's note beside a past day, and the week's reports exported for
+/// the weekly collection with who did not file.
+async fn r_rep_3_a_weeks_reports_export_with_the_managers_notes(app: TestApp) {
+    let op = PermissionLevel::Operator;
+    app.clock.set(local("2026-11-23 09:00"));
+    let (_, manager) = app.user_token("de.pt", &[JobRole::DeptManager], op).await;
+    let (_, a_token) = app
+        .user_token("cs.a", &[JobRole::CustomerService], op)
+        .await;
+    let (b, b_token) = app
+        .user_token("cs.b", &[JobRole::CustomerService], op)
+        .await;
+    app.clock.set(local("2026-11-23 17:30"));
+    let filed =
+        json!({"done": "answered = 42 chats", "problems": "slow printer", "plan": "refunds"});
+    assert_eq!(
+        put(&app, &a_token, "2026-11-23", &filed).await.status,
+        StatusCode::CREATED
+    );
+    app.clock.set(local("2026-11-24 09:00"));
+    let note = json!({"user_id": b, "day": "2026-11-23", "note": "handed in on paper"});
+    let r = app
+        .post("/api/v1/reports/daily/notes", Some(&manager), &note)
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    app.post("/api/v1/reports/daily/notes", Some(&b_token), &note)
+        .await
+        .assert_problem(403, "missing_role");
+    let today = json!({"user_id": b, "day": "2026-11-24", "note": "x"});
+    app.post("/api/v1/reports/daily/notes", Some(&manager), &today)
+        .await
+        .assert_problem(422, "report_day_not_over");
+    // B sees the note beside their own day.
+    let mine = app
+        .get(
+            "/api/v1/reports/daily/notes?from=2026-11-23&to=2026-11-24",
+            &b_token,
+        )
+        .await;
+    assert_eq!(mine.body[0]["note"], "handed in on paper", "{}", mine.text);
+
+    let md = app
+        .get(
+            "/api/v1/reports/daily/export?from=2026-11-23&to=2026-11-23",
+            &manager,
+        )
+        .await;
+    assert_eq!(md.status, StatusCode::OK, "{}", md.text);
+    assert!(md.headers["content-type"]
+        .to_str()
+        .unwrap_or("")
+        .starts_with("text/markdown"));
+    assert!(md.text.contains("## 2026-11-23"), "{}", md.text);
+    assert!(md.text.contains("### cs.a"), "{}", md.text);
+    assert!(md.text.contains("slow printer"), "{}", md.text);
+    assert!(md.text.contains("**Not filed:**"), "{}", md.text);
+    assert!(md.text.contains("cs.b (handed in on paper)"), "{}", md.text);
+    let csv = app
+        .get(
+            "/api/v1/reports/daily/export?from=2026-11-23&to=2026-11-23&format=csv",
+            &manager,
+        )
+        .await;
+    assert_eq!(csv.status, StatusCode::OK, "{}", csv.text);
+    // A cell starting with `=` never runs as a formula; this one does not start with it.
+    assert!(
+        csv.text
+            .contains("2026-11-23,cs.a,answered = 42 chats,slow printer,refunds,"),
+        "{}",
+        csv.text
+    );
+    // Staff export only their own.
+    let own = app
+        .get(
+            "/api/v1/reports/daily/export?from=2026-11-23&to=2026-11-23",
+            &b_token,
+        )
+        .await;
+    assert!(!own.text.contains("cs.a"), "{}", own.text);
+    app.get(
+        "/api/v1/reports/daily/export?from=2026-11-01&to=2026-12-20",
+        &manager,
+    )
+    .await
+    .assert_problem(400, "invalid_query");
+}
+dual!(
+    r_rep_3_a_weeks_reports_export_with_the_managers_notes,
+    |c: &mut ecops_server::config::Config| c.auth.access_ttl_secs = 60 * 86_400
+);

@@ -211,3 +211,104 @@ pub struct DepartmentFigures {
     pub approvals: Vec<ApprovalRow>,
     pub attendance: Vec<AttendanceWeekRow>,
 }
+
+/// `PUT /reports/monthly/{month}`: the caller's monthly summary (R-REP-2).
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MonthlySummaryBody {
+    /// This month's work.
+    #[validate(length(min = 1, max = 20000))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 20000))]
+    pub done: String,
+    /// Work not finished, and why.
+    #[serde(default)]
+    #[validate(length(max = 20000))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 20000))]
+    pub unfinished: String,
+    /// Next month's plan.
+    #[serde(default)]
+    #[validate(length(max = 20000))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 20000))]
+    pub plan: String,
+}
+
+/// A monthly summary.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MonthlySummaryView {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub display_name: String,
+    /// `YYYY-MM`.
+    pub month: String,
+    pub done: String,
+    pub unfinished: String,
+    pub plan: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// `GET /reports/monthly`: a month's window and its summaries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MonthlySummaries {
+    pub month: String,
+    /// The first day the summaries may be filed: the month's last working day.
+    pub opens_on: NaiveDate,
+    /// The last day they may be filed or changed.
+    pub closes_after: NaiveDate,
+    /// Today is inside the window.
+    pub open: bool,
+    pub summaries: Vec<MonthlySummaryView>,
+}
+
+/// `GET /reports/monthly` filters.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct MonthlySummaryQuery {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// One person's; the caller's own for staff, everyone's for managers when omitted.
+    pub user_id: Option<Uuid>,
+}
+
+/// `POST /reports/daily/notes`: a manager's note beside someone's report of a past day.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LateNoteRequest {
+    pub user_id: Uuid,
+    /// A day before today.
+    pub day: NaiveDate,
+    #[validate(length(min = 1, max = 2000))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 2000))]
+    pub note: String,
+}
+
+/// A note beside a day's report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LateNoteView {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub day: NaiveDate,
+    pub note: String,
+    pub written_by: Uuid,
+    pub written_at: DateTime<Utc>,
+}
+
+/// `GET /reports/daily/export`: a period's reports for the weekly collection.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct DailyExportQuery {
+    pub from: NaiveDate,
+    /// At most 31 days after `from`.
+    pub to: NaiveDate,
+    /// `markdown` (default) or `csv`.
+    pub format: Option<String>,
+}

@@ -168,3 +168,197 @@ pub fn missing(
     });
     Ok(out)
 }
+
+/// What a monthly summary says (R-REP-2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonthlyText {
+    pub done: String,
+    pub unfinished: String,
+    pub plan: String,
+}
+
+/// The last working day of `month` by the policy in force on each day and the calendar.
+pub fn last_working_day(
+    conn: &mut AnyConnection,
+    month: ecops_domain::workdays::Month,
+) -> AppResult<NaiveDate> {
+    let versions = crate::attendance_month::versions(conn)?;
+    let (first, next) = (month.first(), month.next().first());
+    let calendar: std::collections::HashMap<NaiveDate, ecops_domain::workdays::CalendarEntry> =
+        ecops_persistence::repo::workdays::calendar(conn, first, next)?
+            .into_iter()
+            .map(|e| (e.entry.day, e.entry))
+            .collect();
+    let mut day = next.pred_opt().unwrap_or(first);
+    while day > first {
+        let kind =
+            ecops_domain::workdays::day_kind(&versions.on(day).policy, calendar.get(&day), day);
+        if kind.is_working() {
+            break;
+        }
+        day = day.pred_opt().unwrap_or(first);
+    }
+    Ok(day)
+}
+
+/// R-REP-2: when the month's summaries may be filed: `(opens, closes)`, both included.
+pub fn monthly_window(
+    conn: &mut AnyConnection,
+    month: ecops_domain::workdays::Month,
+    close_day: u32,
+) -> AppResult<(NaiveDate, NaiveDate)> {
+    let last = last_working_day(conn, month)?;
+    Ok(ecops_domain::report::monthly_window(
+        month.first(),
+        last,
+        close_day,
+    ))
+}
+
+/// R-REP-2: files or rewrites the actor's summary of `month`, from the month's last working day
+/// through the `close_day`th of the next month (company time); immutable after. Returns the
+/// summary and whether it was created now. One person's saves take turns (a lock).
+pub fn file_monthly(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    month: ecops_domain::workdays::Month,
+    text: MonthlyText,
+    close_day: u32,
+    now: DateTime<Utc>,
+) -> AppResult<(ecops_persistence::repo::reports::MonthlySummary, bool)> {
+    use ecops_domain::report::{check_monthly, MonthlyRefusal};
+    use ecops_persistence::repo::reports::MonthlySummary;
+    let today = crate::workdays::company_date(conn, now)?;
+    let window = monthly_window(conn, month, close_day)?;
+    check_monthly(today, window).map_err(|r| match r {
+        MonthlyRefusal::TooEarly { .. } => AppError::rule("summary_too_early", r.to_string()),
+        MonthlyRefusal::Closed { .. } => AppError::rule("summary_closed", r.to_string()),
+    })?;
+    let text = MonthlyText {
+        done: text.done.trim().to_owned(),
+        unfinished: text.unfinished.trim().to_owned(),
+        plan: text.plan.trim().to_owned(),
+    };
+    if text.done.is_empty() {
+        return Err(AppError::invalid("done", "write this month's work"));
+    }
+    let label = month.label();
+    write_tx(conn, |conn| {
+        if users::get(conn, actor.id)?.is_special {
+            return Err(AppError::forbidden(
+                "not_staff",
+                "service accounts file no reports",
+            ));
+        }
+        lock_subject(conn, "monthly_summary", &actor.id.to_string())?;
+        let (summary, created) = match reports::find_monthly(conn, actor.id, &label)? {
+            Some(s)
+                if s.done == text.done
+                    && s.unfinished == text.unfinished
+                    && s.plan == text.plan =>
+            {
+                return Ok((s, false));
+            }
+            Some(s) => {
+                if !reports::update_monthly(
+                    conn,
+                    s.id,
+                    s.version,
+                    (&text.done, &text.unfinished, &text.plan),
+                    now,
+                )? {
+                    return Err(AppError::Stale(
+                        "the summary changed meanwhile: reload it".to_owned(),
+                    ));
+                }
+                let s = reports::find_monthly(conn, actor.id, &label)?
+                    .ok_or_else(|| AppError::not_found("the summary vanished"))?;
+                (s, false)
+            }
+            None => {
+                let s = MonthlySummary {
+                    id: Uuid::now_v7(),
+                    user_id: actor.id,
+                    month: label.clone(),
+                    done: text.done.clone(),
+                    unfinished: text.unfinished.clone(),
+                    plan: text.plan.clone(),
+                    created_at: now,
+                    updated_at: now,
+                    version: 1,
+                };
+                reports::insert_monthly(conn, &s)?;
+                (s, true)
+            }
+        };
+        audit::append(
+            conn,
+            &actor.audit_entry(
+                if created {
+                    "report.monthly_filed"
+                } else {
+                    "report.monthly_revised"
+                },
+                Some(("monthly_summary", summary.id.to_string())),
+                Outcome::Success,
+                json!({"month": label, "version": summary.version}),
+            ),
+            now,
+        )?;
+        Ok((summary, created))
+    })
+}
+
+/// R-REP-1: a manager's note beside someone's report of a past day (filed or not: "handed in on
+/// paper", "was at the trade fair"). The report itself never changes.
+pub fn late_note(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    (user, day): (Uuid, NaiveDate),
+    note: &str,
+    now: DateTime<Utc>,
+) -> AppResult<ecops_persistence::repo::reports::LateNote> {
+    actor.require(
+        ecops_domain::PermissionLevel::Operator,
+        &[
+            ecops_domain::JobRole::DeptManager,
+            ecops_domain::JobRole::GeneralManager,
+        ],
+    )?;
+    let note = note.trim();
+    if note.is_empty() {
+        return Err(AppError::invalid("note", "must not be empty"));
+    }
+    let today = crate::workdays::company_date(conn, now)?;
+    if day >= today {
+        return Err(AppError::rule(
+            "report_day_not_over",
+            "a note goes beside a past day's report; today's is still its author's to write",
+        ));
+    }
+    write_tx(conn, |conn| {
+        if users::find(conn, user)?.is_none() {
+            return Err(AppError::invalid("user_id", "names nobody"));
+        }
+        let n = ecops_persistence::repo::reports::LateNote {
+            id: Uuid::now_v7(),
+            user_id: user,
+            day,
+            note: note.to_owned(),
+            written_by: actor.id,
+            written_at: now,
+        };
+        reports::insert_note(conn, &n)?;
+        audit::append(
+            conn,
+            &actor.audit_entry(
+                "report.late_note",
+                Some(("user", user.to_string())),
+                Outcome::Success,
+                json!({"day": day, "note": note}),
+            ),
+            now,
+        )?;
+        Ok(n)
+    })
+}

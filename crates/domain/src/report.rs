@@ -1,6 +1,6 @@
 //! Work reports (R-REP-1..3): when a daily report may be filed and changed.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 /// Why a daily report cannot be filed or changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -25,6 +25,48 @@ pub fn check_daily(today: NaiveDate, day: NaiveDate) -> Result<(), DailyRefusal>
     }
 }
 
+/// Why a monthly summary cannot be filed or changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum MonthlyRefusal {
+    /// Filed from the month's last working day on.
+    #[error("the monthly summary is filed from the month's last working day, {opens}")]
+    TooEarly { opens: NaiveDate },
+    /// The month's summaries are closed: immutable.
+    #[error("the month's summaries closed after {closed_after}: the summary can no longer be filed or changed")]
+    Closed { closed_after: NaiveDate },
+}
+
+/// The days a month's summary may be filed and changed: from its last working day through the
+/// `close_day`th day of the next month (company time), both included.
+pub fn monthly_window(
+    month_first: NaiveDate,
+    last_working_day: NaiveDate,
+    close_day: u32,
+) -> (NaiveDate, NaiveDate) {
+    let next = month_first
+        .checked_add_months(chrono::Months::new(1))
+        .unwrap_or(NaiveDate::MAX);
+    let closes = next.with_day(close_day.clamp(1, 28)).unwrap_or(next);
+    (last_working_day, closes)
+}
+
+/// R-REP-2: a monthly summary is filed on the month's last working day or later, and is
+/// immutable once the window closes.
+pub fn check_monthly(
+    today: NaiveDate,
+    (opens, closes): (NaiveDate, NaiveDate),
+) -> Result<(), MonthlyRefusal> {
+    if today < opens {
+        Err(MonthlyRefusal::TooEarly { opens })
+    } else if today > closes {
+        Err(MonthlyRefusal::Closed {
+            closed_after: closes,
+        })
+    } else {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -43,6 +85,32 @@ mod tests {
         assert_eq!(
             check_daily(d("2026-12-01"), d("2026-12-02")),
             Err(DailyRefusal::DayToCome)
+        );
+    }
+
+    #[test]
+    fn r_rep_2_the_monthly_summary_opens_on_the_last_working_day_and_closes_after_the_5th() {
+        // November 2026 ends on a Monday, its last working day.
+        let w = monthly_window(d("2026-11-01"), d("2026-11-30"), 5);
+        assert_eq!(w, (d("2026-11-30"), d("2026-12-05")));
+        assert_eq!(
+            check_monthly(d("2026-11-27"), w),
+            Err(MonthlyRefusal::TooEarly {
+                opens: d("2026-11-30")
+            })
+        );
+        assert_eq!(check_monthly(d("2026-11-30"), w), Ok(()));
+        assert_eq!(check_monthly(d("2026-12-05"), w), Ok(()));
+        assert_eq!(
+            check_monthly(d("2026-12-06"), w),
+            Err(MonthlyRefusal::Closed {
+                closed_after: d("2026-12-05")
+            })
+        );
+        // A December ending on a Thursday, closing day 3 of January.
+        assert_eq!(
+            monthly_window(d("2026-12-01"), d("2026-12-31"), 3),
+            (d("2026-12-31"), d("2027-01-03"))
         );
     }
 }

@@ -616,6 +616,31 @@ diesel::table! {
 }
 
 diesel::table! {
+    monthly_summaries (id) {
+        id -> Text,
+        user_id -> Text,
+        month -> Text,
+        done -> Text,
+        unfinished -> Text,
+        plan -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    daily_report_notes (id) {
+        id -> Text,
+        user_id -> Text,
+        day -> Date,
+        note -> Text,
+        written_by -> Text,
+        written_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     content_items (id) {
         id -> Text,
         kind -> Text,
@@ -687,6 +712,8 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(
+    monthly_summaries,
+    daily_report_notes,
     content_items,
     content_revisions,
     content_events,

@@ -52,6 +52,13 @@ pub struct ApprovalsSection {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct ReportsSection {
+    /// R-REP-2: a month's summaries may be filed or changed through this day of the next month.
+    pub monthly_close_day: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OrdersSection {
     /// R-ORD-3: minutes to contact the customer after accepting an order.
     pub contact_minutes: i64,
@@ -144,6 +151,7 @@ pub struct Config {
     pub auth: AuthSection,
     pub password: PasswordSection,
     pub approvals: ApprovalsSection,
+    pub reports: ReportsSection,
     pub uploads: UploadsSection,
     pub orders: OrdersSection,
     pub attendance: AttendanceSection,
@@ -251,6 +259,9 @@ impl Default for Config {
             approvals: ApprovalsSection {
                 publish_within_hours: 48,
             },
+            reports: ReportsSection {
+                monthly_close_day: 5,
+            },
             uploads: UploadsSection {
                 max_image_bytes: 5 * 1024 * 1024,
                 max_video_bytes: 200 * 1024 * 1024,
@@ -324,6 +335,9 @@ impl Config {
                 "log_format must be text or json, not `{}`",
                 self.log_format
             ));
+        }
+        if !(1..=28).contains(&self.reports.monthly_close_day) {
+            return Err("reports.monthly_close_day must be 1-28".to_owned());
         }
         if self.orders.export_hour > 23 {
             return Err("orders.export_hour must be 0-23".to_owned());

@@ -178,6 +178,7 @@ pub fn http_config(config: &Config, secret: Vec<u8>) -> HttpConfig {
         dashboard_dir: config.dashboard_dir.clone(),
         idempotency_ttl_hours: config.idempotency_ttl_hours,
         publish_within_hours: config.approvals.publish_within_hours,
+        monthly_close_day: config.reports.monthly_close_day,
         data_dir: config.data_dir.clone(),
         shutdown_timeout_secs: config.shutdown_timeout_secs,
         max_in_flight: config.in_flight_limit(),

@@ -3,13 +3,17 @@
 
 use super::attendance::MANAGERS;
 use crate::app::{Route, Session};
+use crate::components::confirm::CommentDialog;
 use crate::components::forms::typed;
+use crate::components::toast::{use_toast, Tone};
 use crate::format::{company_tz, today};
 use crate::i18n::Lang;
 use crate::services::people;
-use chrono::{Duration, NaiveDate, Utc};
+use crate::services::reports as monthly_api;
+use chrono::{Datelike, Duration, NaiveDate, Utc};
 use ecops_api_types::{DailyReportBody, DailyReportView};
 use gloo_timers::callback::Timeout;
+use uuid::Uuid;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -36,6 +40,11 @@ pub fn reports() -> Html {
     let team_day = use_state(|| day.to_string());
     let team = use_state(|| None::<Result<Vec<DailyReportView>, String>>);
     let not_filed = use_state(Vec::<ecops_api_types::MissingReport>::new);
+    let notes = use_state(Vec::<ecops_api_types::LateNoteView>::new);
+    let noting = use_state(|| None::<(Uuid, NaiveDate)>);
+    let note_error = use_state(|| None::<String>);
+    let reload_team = use_state(|| 0u32);
+    let toast = use_toast();
     let me = session.as_ref().and_then(|s| s.user.clone());
     let manager = me
         .as_ref()
@@ -65,24 +74,33 @@ pub fn reports() -> Html {
         });
     }
     {
-        let (team, not_filed) = (team.clone(), not_filed.clone());
-        use_effect_with(((*team_day).clone(), manager), move |(d, manager)| {
-            let (team, not_filed, d, manager) =
-                (team.clone(), not_filed.clone(), d.clone(), *manager);
-            if manager {
-                wasm_bindgen_futures::spawn_local(async move {
-                    let Ok(d) = d.parse::<NaiveDate>() else {
-                        return;
-                    };
-                    team.set(Some(
-                        people::daily_reports(None, d, d)
-                            .await
-                            .map_err(|e| e.message()),
-                    ));
-                    not_filed.set(people::missing_reports(d, d).await.unwrap_or_default());
-                });
-            }
-        });
+        let (team, not_filed, notes) = (team.clone(), not_filed.clone(), notes.clone());
+        use_effect_with(
+            ((*team_day).clone(), manager, *reload_team),
+            move |(d, manager, _)| {
+                let (team, not_filed, notes, d, manager) = (
+                    team.clone(),
+                    not_filed.clone(),
+                    notes.clone(),
+                    d.clone(),
+                    *manager,
+                );
+                if manager {
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let Ok(d) = d.parse::<NaiveDate>() else {
+                            return;
+                        };
+                        team.set(Some(
+                            people::daily_reports(None, d, d)
+                                .await
+                                .map_err(|e| e.message()),
+                        ));
+                        not_filed.set(people::missing_reports(d, d).await.unwrap_or_default());
+                        notes.set(monthly_api::notes(d, d).await.unwrap_or_default());
+                    });
+                }
+            },
+        );
     }
     let Some(_) = me else {
         return html! { <Redirect<Route> to={Route::Login} /> };
@@ -131,6 +149,47 @@ pub fn reports() -> Html {
             *timer.borrow_mut() = Some(save);
         }
     };
+    let save_note = {
+        let (noting, note_error, reload_team, toast) = (
+            noting.clone(),
+            note_error.clone(),
+            reload_team.clone(),
+            toast.clone(),
+        );
+        Callback::from(move |text: String| {
+            let Some((user, d)) = *noting else { return };
+            let (noting, note_error, reload_team, toast) = (
+                noting.clone(),
+                note_error.clone(),
+                reload_team.clone(),
+                toast.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                match monthly_api::late_note(user, d, &text).await {
+                    Ok(_) => {
+                        noting.set(None);
+                        note_error.set(None);
+                        toast.emit((Tone::Ok, lang.t("note-recorded")));
+                        reload_team.set(*reload_team + 1);
+                    }
+                    Err(e) => note_error.set(Some(e.message())),
+                }
+            });
+        })
+    };
+    let week = team_day.parse::<NaiveDate>().ok().map(|d| {
+        let monday = d - Duration::days(i64::from(d.weekday().num_days_from_monday()));
+        (monday, monday + Duration::days(6))
+    });
+    let export = |csv: bool| {
+        Callback::from(move |_| {
+            if let Some((from, to)) = week {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let _ = monthly_api::export(from, to, csv).await;
+                });
+            }
+        })
+    };
     let on = |field: &'static str, h: &UseStateHandle<String>| {
         let (h, schedule) = (h.clone(), schedule.clone());
         Callback::from(move |e: InputEvent| {
@@ -163,6 +222,7 @@ pub fn reports() -> Html {
                 <p class="muted">{ lang.t("loading") }</p>
             }
         </section>
+        <MonthlySummary />
         <section class="card wide">
             <h3>{ lang.t("my-reports") }</h3>
             if mine.iter().all(|r| r.day == day) {
@@ -183,13 +243,35 @@ pub fn reports() -> Html {
                     <p class="empty" data-testid="all-filed">{ lang.t("all-filed") }</p>
                 } else {
                     <ul class="plain" data-testid="not-filed">
-                        { for not_filed.iter().map(|m| html! {
-                            <li key={m.user_id.to_string()}>
-                                { &m.display_name }
-                                if m.due_today { { " " }<span class="badge soon">{ lang.t("due-today") }</span> }
-                            </li>
+                        { for not_filed.iter().map(|m| {
+                            let ask = { let noting = noting.clone(); let key = (m.user_id, m.day); Callback::from(move |_| noting.set(Some(key))) };
+                            html! {
+                                <li key={m.user_id.to_string()}>
+                                    { &m.display_name }
+                                    if m.due_today { { " " }<span class="badge soon">{ lang.t("due-today") }</span> }
+                                    if !m.due_today { { " " }<button class="link" data-testid="add-note" onclick={ask}>{ lang.t("add-note") }</button> }
+                                </li>
+                            }
                         }) }
                     </ul>
+                }
+                if !notes.is_empty() {
+                    <h4>{ lang.t("notes-of-day") }</h4>
+                    <ul class="plain" data-testid="late-notes">
+                        { for notes.iter().map(|n| html! { <li key={n.id.to_string()}><q>{ &n.note }</q></li> }) }
+                    </ul>
+                }
+                if let Some((from, to)) = week {
+                    <p class="actions">
+                        <span class="muted">{ lang.t1("week-of", "from", &from.to_string()) }{ format!(" – {to} ") }</span>
+                        <button class="secondary" data-testid="export-md" onclick={export(false)}>{ lang.t("export-markdown") }</button>
+                        <button class="secondary" data-testid="export-csv" onclick={export(true)}>{ lang.t("export-csv") }</button>
+                    </p>
+                }
+                if noting.is_some() {
+                    <CommentDialog {lang} title={lang.t("add-note")} label={lang.t("late-note")}
+                        confirm={lang.t("add-note")} busy=false error={(*note_error).clone()}
+                        on_confirm={save_note} on_cancel={let n = noting.clone(); Callback::from(move |()| n.set(None))} />
                 }
                 <h4>{ lang.t("filed") }</h4>
                 { match &*team {
@@ -216,5 +298,123 @@ fn report_item(lang: Lang, r: &DailyReportView) -> Html {
                 if !r.plan.is_empty() { <dt>{ lang.t("report-plan") }</dt><dd>{ &r.plan }</dd> }
             </dl>
         </li>
+    }
+}
+
+/// R-REP-2: my summary of the month (from its last working day to the next month's closing
+/// day), and for managers everyone's.
+#[function_component(MonthlySummary)]
+fn monthly_summary() -> Html {
+    let session = use_context::<Session>();
+    let lang = session.as_ref().map(|s| s.lang).unwrap_or(Lang::Zh);
+    let me = session.as_ref().and_then(|s| s.user.as_ref()).map(|u| u.id);
+    let toast = use_toast();
+    let now = today(Utc::now());
+    // Early in a month the summary due is the last month's.
+    let default = if now.day() <= 5 {
+        now - Duration::days(i64::from(now.day()))
+    } else {
+        now
+    };
+    let month = use_state(|| default.format("%Y-%m").to_string());
+    let data = use_state(|| None::<ecops_api_types::MonthlySummaries>);
+    let done = use_state(String::new);
+    let unfinished = use_state(String::new);
+    let plan = use_state(String::new);
+    let error = use_state(|| None::<String>);
+    {
+        let (data, done, unfinished, plan) =
+            (data.clone(), done.clone(), unfinished.clone(), plan.clone());
+        use_effect_with((*month).clone(), move |m| {
+            let m = m.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(d) = monthly_api::monthly(&m).await {
+                    let mine = d.summaries.iter().find(|s| Some(s.user_id) == me);
+                    done.set(mine.map(|s| s.done.clone()).unwrap_or_default());
+                    unfinished.set(mine.map(|s| s.unfinished.clone()).unwrap_or_default());
+                    plan.set(mine.map(|s| s.plan.clone()).unwrap_or_default());
+                    data.set(Some(d));
+                }
+            });
+        });
+    }
+    let save = {
+        let (month, done, unfinished, plan, error, data, toast) = (
+            month.clone(),
+            done.clone(),
+            unfinished.clone(),
+            plan.clone(),
+            error.clone(),
+            data.clone(),
+            toast.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let body = ecops_api_types::MonthlySummaryBody {
+                done: (*done).clone(),
+                unfinished: (*unfinished).clone(),
+                plan: (*plan).clone(),
+            };
+            let (m, error, data, toast) =
+                ((*month).clone(), error.clone(), data.clone(), toast.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match monthly_api::save_monthly(&m, &body).await {
+                    Ok(_) => {
+                        error.set(None);
+                        toast.emit((Tone::Ok, lang.t("summary-saved")));
+                        if let Ok(d) = monthly_api::monthly(&m).await {
+                            data.set(Some(d));
+                        }
+                    }
+                    Err(e) => error.set(Some(e.message())),
+                }
+            });
+        })
+    };
+    let Some(d) = &*data else {
+        return html! { <section class="card wide"><p class="muted">{ lang.t("loading") }</p></section> };
+    };
+    let others: Vec<_> = d
+        .summaries
+        .iter()
+        .filter(|s| Some(s.user_id) != me)
+        .collect();
+    html! {
+        <section class="card wide" data-testid="monthly-summary">
+            <h3>{ lang.t1("monthly-title", "month", &d.month) }</h3>
+            <label for="sum-month">{ lang.t("month") }</label>
+            <input id="sum-month" type="month" value={(*month).clone()} oninput={typed(&month)} />
+            <p class="muted" data-testid="summary-window">
+                { lang.t1("summary-window-from", "day", &d.opens_on.to_string()) }{ " " }
+                { lang.t1("summary-window-to", "day", &d.closes_after.to_string()) }
+                { " " }
+                if d.open { <span class="badge ok">{ lang.t("summary-open") }</span> } else { <span class="badge">{ lang.t("summary-shut") }</span> }
+            </p>
+            <form onsubmit={save}>
+                <label for="sum-done">{ lang.t("summary-done") }</label>
+                <textarea id="sum-done" rows="4" data-testid="summary-done" value={(*done).clone()} oninput={typed(&done)} readonly={!d.open} />
+                <label for="sum-unfinished">{ lang.t("summary-unfinished") }</label>
+                <textarea id="sum-unfinished" rows="3" data-testid="summary-unfinished" value={(*unfinished).clone()} oninput={typed(&unfinished)} readonly={!d.open} />
+                <label for="sum-plan">{ lang.t("summary-plan") }</label>
+                <textarea id="sum-plan" rows="3" data-testid="summary-plan" value={(*plan).clone()} oninput={typed(&plan)} readonly={!d.open} />
+                if let Some(m) = &*error { <div class="error" role="alert">{ m.clone() }</div> }
+                if d.open { <div class="actions"><button type="submit" data-testid="save-summary">{ lang.t("save-summary") }</button></div> }
+            </form>
+            if !others.is_empty() {
+                <h4>{ lang.t("team-summaries") }</h4>
+                <ul class="plain" data-testid="team-summaries">
+                    { for others.iter().map(|s| html! {
+                        <li key={s.id.to_string()} class="report">
+                            <strong>{ &s.display_name }</strong>
+                            <dl class="facts">
+                                <dt>{ lang.t("summary-done") }</dt><dd>{ &s.done }</dd>
+                                if !s.unfinished.is_empty() { <dt>{ lang.t("summary-unfinished") }</dt><dd>{ &s.unfinished }</dd> }
+                                if !s.plan.is_empty() { <dt>{ lang.t("summary-plan") }</dt><dd>{ &s.plan }</dd> }
+                            </dl>
+                        </li>
+                    }) }
+                </ul>
+            }
+        </section>
     }
 }

@@ -7,10 +7,12 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Query, ValidJson};
 use crate::state::AppState;
 use crate::support::RequestMeta;
-use actix_web::{get, put, web, HttpResponse};
+use actix_web::{get, post, put, web, HttpResponse};
 use chrono::NaiveDate;
 use ecops_api_types::{
-    DailyReportBody, DailyReportQuery, DailyReportView, MissingReport, MissingReportQuery, Problem,
+    DailyExportQuery, DailyReportBody, DailyReportQuery, DailyReportView, LateNoteRequest,
+    LateNoteView, MissingReport, MissingReportQuery, MonthlySummaries, MonthlySummaryBody,
+    MonthlySummaryQuery, MonthlySummaryView, Problem,
 };
 use ecops_app::reports::DailyText;
 use ecops_persistence::repo::reports::{self, DailyReport};
@@ -195,4 +197,367 @@ pub async fn missing_daily_reports(
         })
         .await?;
     Ok(web::Json(v))
+}
+
+fn month_of(label: &str, field: &str) -> ApiResult<ecops_domain::workdays::Month> {
+    ecops_domain::workdays::Month::parse(label)
+        .ok_or_else(|| ApiError::bad_field("invalid_query", field, "is a month, `YYYY-MM`"))
+}
+
+fn monthly_views(
+    conn: &mut AnyConnection,
+    rows: &[ecops_persistence::repo::reports::MonthlySummary],
+) -> ApiResult<Vec<MonthlySummaryView>> {
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.user_id).collect();
+    let names: HashMap<Uuid, String> = users::display_names(conn, &ids)?;
+    Ok(rows
+        .iter()
+        .map(|s| MonthlySummaryView {
+            id: s.id,
+            user_id: s.user_id,
+            display_name: names.get(&s.user_id).cloned().unwrap_or_default(),
+            month: s.month.clone(),
+            done: s.done.clone(),
+            unfinished: s.unfinished.clone(),
+            plan: s.plan.clone(),
+            created_at: s.created_at,
+            updated_at: s.updated_at,
+        })
+        .collect())
+}
+
+/// R-REP-2: files or rewrites the caller's summary of `month` (this month's work, unfinished
+/// work, next month's plan), from the month's last working day through the closing day of the
+/// next month (`reports.monthly_close_day`, the 5th by default); immutable after. 201 when filed
+/// now, 200 when rewritten.
+#[utoipa::path(
+    tag = "reports",
+    security(("bearer" = [])),
+    params(("month" = String, Path, description = "`YYYY-MM`")),
+    request_body = MonthlySummaryBody,
+    responses(
+        (status = 200, description = "Rewritten", body = MonthlySummaryView),
+        (status = 201, description = "Filed", body = MonthlySummaryView),
+        (status = 400, description = "Not a month", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A service account", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Before the month's last working day (`summary_too_early`), after its window (`summary_closed`), or nothing written", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[put("/reports/monthly/{month}")]
+pub async fn put_monthly_summary(
+    state: web::Data<AppState>,
+    meta: RequestMeta,
+    who: Caller,
+    month: web::Path<String>,
+    body: ValidJson<MonthlySummaryBody>,
+) -> ApiResult<HttpResponse> {
+    let month = month_of(&month.into_inner(), "month")?;
+    let body = body.into_inner();
+    let close_day = state.config.monthly_close_day;
+    let now = state.clock.now();
+    let (view, created) = state
+        .run_as(who, move |conn, who| {
+            who.require_scope("reports:write")?;
+            let a = crate::support::actor(&who, &meta);
+            let (s, created) = ecops_app::reports::file_monthly(
+                conn,
+                &a,
+                month,
+                ecops_app::reports::MonthlyText {
+                    done: body.done,
+                    unfinished: body.unfinished,
+                    plan: body.plan,
+                },
+                close_day,
+                now,
+            )?;
+            let mut v = monthly_views(conn, &[s])?;
+            Ok((v.remove(0), created))
+        })
+        .await?;
+    Ok(if created {
+        HttpResponse::Created().json(view)
+    } else {
+        HttpResponse::Ok().json(view)
+    })
+}
+
+/// A month's summaries with its filing window: the caller's own, or everyone's for those who see
+/// staff records.
+#[utoipa::path(
+    tag = "reports",
+    security(("bearer" = [])),
+    params(MonthlySummaryQuery),
+    responses(
+        (status = 200, description = "The window and the summaries", body = MonthlySummaries),
+        (status = 400, description = "Not a month", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Someone else's, and not a manager", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/reports/monthly")]
+pub async fn list_monthly_summaries(
+    state: web::Data<AppState>,
+    who: Caller,
+    query: Query<MonthlySummaryQuery>,
+) -> ApiResult<web::Json<MonthlySummaries>> {
+    let q = query.into_inner();
+    let month = month_of(&q.month, "month")?;
+    let close_day = state.config.monthly_close_day;
+    let now = state.clock.now();
+    let v = state
+        .run_as(who, move |conn, who| {
+            who.require_scope("reports:read")?;
+            let whose = match q.user_id {
+                Some(u) if u != who.user_id && !sees_staff_records(&who) => {
+                    return Err(ApiError::forbidden(
+                        "not_yours",
+                        "only managers read other people's summaries",
+                    ))
+                }
+                Some(u) => Some(u),
+                None if sees_staff_records(&who) => None,
+                None => Some(who.user_id),
+            };
+            let (opens, closes) = ecops_app::reports::monthly_window(conn, month, close_day)?;
+            let today = ecops_app::workdays::company_date(conn, now)?;
+            let rows = reports::monthly_of(conn, whose, &month.label())?;
+            Ok(MonthlySummaries {
+                month: month.label(),
+                opens_on: opens,
+                closes_after: closes,
+                open: today >= opens && today <= closes,
+                summaries: monthly_views(conn, &rows)?,
+            })
+        })
+        .await?;
+    Ok(web::Json(v))
+}
+
+fn note_view(n: &ecops_persistence::repo::reports::LateNote) -> LateNoteView {
+    LateNoteView {
+        id: n.id,
+        user_id: n.user_id,
+        day: n.day,
+        note: n.note.clone(),
+        written_by: n.written_by,
+        written_at: n.written_at,
+    }
+}
+
+/// R-REP-1: the department manager (or general manager) records a note beside someone's report of
+/// a past day; the report stays as its author left it.
+#[utoipa::path(
+    tag = "reports",
+    security(("bearer" = [])),
+    request_body = LateNoteRequest,
+    responses(
+        (status = 201, description = "Recorded", body = LateNoteView),
+        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Today or a day to come (`report_day_not_over`), an unknown person, an empty note", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/reports/daily/notes")]
+pub async fn create_late_note(
+    state: web::Data<AppState>,
+    meta: RequestMeta,
+    who: Caller,
+    body: ValidJson<LateNoteRequest>,
+) -> ApiResult<HttpResponse> {
+    let b = body.into_inner();
+    let now = state.clock.now();
+    let n = state
+        .run_as(who, move |conn, who| {
+            who.require_scope("reports:write")?;
+            let a = crate::support::actor(&who, &meta);
+            Ok(ecops_app::reports::late_note(
+                conn,
+                &a,
+                (b.user_id, b.day),
+                &b.note,
+                now,
+            )?)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(note_view(&n)))
+}
+
+/// Notes beside the reports of a period: on the caller's own days, or everyone's for managers.
+#[utoipa::path(
+    tag = "reports",
+    security(("bearer" = [])),
+    params(DailyReportQuery),
+    responses(
+        (status = 200, description = "The notes", body = Vec<LateNoteView>),
+        (status = 400, description = "A bad period", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Someone else's, and not a manager", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/reports/daily/notes")]
+pub async fn list_late_notes(
+    state: web::Data<AppState>,
+    who: Caller,
+    query: Query<DailyReportQuery>,
+) -> ApiResult<web::Json<Vec<LateNoteView>>> {
+    let q = query.into_inner();
+    if q.to < q.from || (q.to - q.from).num_days() > MAX_DAYS {
+        return Err(ApiError::bad_field(
+            "invalid_query",
+            "to",
+            format!("must be on or after `from` and at most {MAX_DAYS} days after it"),
+        ));
+    }
+    let v = state
+        .run_as(who, move |conn, who| {
+            who.require_scope("reports:read")?;
+            let whose = match q.user_id {
+                Some(u) if u != who.user_id && !sees_staff_records(&who) => {
+                    return Err(ApiError::forbidden(
+                        "not_yours",
+                        "only managers read the notes on other people's days",
+                    ))
+                }
+                Some(u) => Some(u),
+                None if sees_staff_records(&who) => None,
+                None => Some(who.user_id),
+            };
+            Ok(reports::notes_between(conn, whose, (q.from, q.to))?
+                .iter()
+                .map(note_view)
+                .collect::<Vec<_>>())
+        })
+        .await?;
+    Ok(web::Json(v))
+}
+
+/// R-REP-3: a period's daily reports for the weekly collection, as Markdown (default) or CSV:
+/// day by day, each person's work, problems and plan with the managers' notes, and who did not
+/// file. The caller's own, or everyone's for those who see staff records.
+#[utoipa::path(
+    tag = "reports",
+    security(("bearer" = [])),
+    params(DailyExportQuery),
+    responses(
+        (status = 200, description = "The reports", content((String = "text/markdown"), (String = "text/csv"))),
+        (status = 400, description = "A bad period or format", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/reports/daily/export")]
+pub async fn export_daily_reports(
+    state: web::Data<AppState>,
+    who: Caller,
+    query: Query<DailyExportQuery>,
+) -> ApiResult<HttpResponse> {
+    let q = query.into_inner();
+    if q.to < q.from || (q.to - q.from).num_days() > 31 {
+        return Err(ApiError::bad_field(
+            "invalid_query",
+            "to",
+            "must be on or after `from` and at most 31 days after it",
+        ));
+    }
+    let csv = match q.format.as_deref() {
+        None | Some("markdown") => false,
+        Some("csv") => true,
+        Some(_) => {
+            return Err(ApiError::bad_field(
+                "invalid_query",
+                "format",
+                "is markdown or csv",
+            ))
+        }
+    };
+    let now = state.clock.now();
+    let (rows, notes, missing, names) = state
+        .run_as(who, move |conn, who| {
+            who.require_scope("reports:read")?;
+            let all = sees_staff_records(&who);
+            let whose = (!all).then_some(who.user_id);
+            let rows = reports::between(conn, whose, (q.from, q.to))?;
+            let notes = reports::notes_between(conn, whose, (q.from, q.to))?;
+            let missing = if all {
+                ecops_app::reports::missing(conn, (q.from, q.to), now)?
+            } else {
+                Vec::new()
+            };
+            let ids: Vec<Uuid> = rows
+                .iter()
+                .map(|r| r.user_id)
+                .chain(notes.iter().map(|n| n.user_id))
+                .collect();
+            let names: HashMap<Uuid, String> = users::display_names(conn, &ids)?;
+            Ok((rows, notes, missing, names))
+        })
+        .await?;
+    let name = |u: &Uuid| names.get(u).cloned().unwrap_or_else(|| u.to_string());
+    let notes_of = |u: Uuid, d: NaiveDate| {
+        notes
+            .iter()
+            .filter(|n| n.user_id == u && n.day == d)
+            .map(|n| n.note.clone())
+            .collect::<Vec<_>>()
+    };
+    let file = format!("daily-reports-{}-{}", q.from, q.to);
+    if csv {
+        let mut out = vec![["day", "person", "done", "problems", "plan", "notes"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect::<Vec<_>>()];
+        for r in rows.iter().rev() {
+            out.push(vec![
+                r.day.to_string(),
+                name(&r.user_id),
+                r.done.clone(),
+                r.problems.clone(),
+                r.plan.clone(),
+                notes_of(r.user_id, r.day).join(" / "),
+            ]);
+        }
+        return crate::support::csv_response(&file, out, true);
+    }
+    let mut md = format!("# Daily reports {} – {}\n", q.from, q.to);
+    let mut days: Vec<NaiveDate> = rows.iter().map(|r| r.day).collect();
+    days.extend(missing.iter().map(|m| m.day));
+    days.sort();
+    days.dedup();
+    for d in days {
+        md.push_str(&format!("\n## {d}\n"));
+        for r in rows.iter().filter(|r| r.day == d) {
+            md.push_str(&format!(
+                "\n### {}\n\n**Done**\n\n{}\n",
+                name(&r.user_id),
+                r.done
+            ));
+            if !r.problems.is_empty() {
+                md.push_str(&format!("\n**Problems**\n\n{}\n", r.problems));
+            }
+            if !r.plan.is_empty() {
+                md.push_str(&format!("\n**Plan**\n\n{}\n", r.plan));
+            }
+            for n in notes_of(r.user_id, d) {
+                md.push_str(&format!("\n> Note: {n}\n"));
+            }
+        }
+        let absent: Vec<String> = missing
+            .iter()
+            .filter(|m| m.day == d)
+            .map(|m| {
+                let notes = notes_of(m.user_id, d);
+                if notes.is_empty() {
+                    m.display_name.clone()
+                } else {
+                    format!("{} ({})", m.display_name, notes.join(" / "))
+                }
+            })
+            .collect();
+        if !absent.is_empty() {
+            md.push_str(&format!("\n**Not filed:** {}\n", absent.join(", ")));
+        }
+    }
+    Ok(HttpResponse::Ok()
+        .content_type("text/markdown; charset=utf-8")
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{file}.md\""),
+        ))
+        .body(md))
 }

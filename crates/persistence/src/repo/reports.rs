@@ -130,3 +130,206 @@ pub fn between(
         .map(DailyReport::try_from)
         .collect()
 }
+
+/// A monthly summary (R-REP-2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonthlySummary {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    /// `YYYY-MM`.
+    pub month: String,
+    pub done: String,
+    pub unfinished: String,
+    pub plan: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+type MonthlyRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    NaiveDateTime,
+    NaiveDateTime,
+    i64,
+);
+
+fn monthly(r: MonthlyRow) -> StoreResult<MonthlySummary> {
+    Ok(MonthlySummary {
+        id: parse_uuid(&r.0)?,
+        user_id: parse_uuid(&r.1)?,
+        month: r.2,
+        done: r.3,
+        unfinished: r.4,
+        plan: r.5,
+        created_at: from_db(r.6),
+        updated_at: from_db(r.7),
+        version: r.8,
+    })
+}
+
+use crate::schema::{daily_report_notes as n, monthly_summaries as m};
+
+const MONTHLY_COLUMNS: (
+    m::id,
+    m::user_id,
+    m::month,
+    m::done,
+    m::unfinished,
+    m::plan,
+    m::created_at,
+    m::updated_at,
+    m::version,
+) = (
+    m::id,
+    m::user_id,
+    m::month,
+    m::done,
+    m::unfinished,
+    m::plan,
+    m::created_at,
+    m::updated_at,
+    m::version,
+);
+
+pub fn find_monthly(
+    conn: &mut AnyConnection,
+    user: Uuid,
+    month: &str,
+) -> StoreResult<Option<MonthlySummary>> {
+    m::table
+        .filter(m::user_id.eq(user.to_string()))
+        .filter(m::month.eq(month))
+        .select(MONTHLY_COLUMNS)
+        .first::<MonthlyRow>(conn)
+        .optional()?
+        .map(monthly)
+        .transpose()
+}
+
+/// A month's summaries, of one person or everyone.
+pub fn monthly_of(
+    conn: &mut AnyConnection,
+    user: Option<Uuid>,
+    month: &str,
+) -> StoreResult<Vec<MonthlySummary>> {
+    let mut q = m::table
+        .filter(m::month.eq(month))
+        .select(MONTHLY_COLUMNS)
+        .into_boxed();
+    if let Some(u) = user {
+        q = q.filter(m::user_id.eq(u.to_string()));
+    }
+    q.order(m::user_id.asc())
+        .load::<MonthlyRow>(conn)?
+        .into_iter()
+        .map(monthly)
+        .collect()
+}
+
+pub fn insert_monthly(conn: &mut AnyConnection, s: &MonthlySummary) -> StoreResult<()> {
+    diesel::insert_into(m::table)
+        .values((
+            m::id.eq(s.id.to_string()),
+            m::user_id.eq(s.user_id.to_string()),
+            m::month.eq(&s.month),
+            m::done.eq(&s.done),
+            m::unfinished.eq(&s.unfinished),
+            m::plan.eq(&s.plan),
+            m::created_at.eq(to_db(s.created_at)),
+            m::updated_at.eq(to_db(s.updated_at)),
+            m::version.eq(s.version),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Rewrites a summary still at `version`; false when it changed meanwhile.
+pub fn update_monthly(
+    conn: &mut AnyConnection,
+    id: Uuid,
+    version: i64,
+    (done, unfinished, plan): (&str, &str, &str),
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let k = diesel::update(
+        m::table
+            .filter(m::id.eq(id.to_string()))
+            .filter(m::version.eq(version)),
+    )
+    .set((
+        m::done.eq(done),
+        m::unfinished.eq(unfinished),
+        m::plan.eq(plan),
+        m::updated_at.eq(to_db(now)),
+        m::version.eq(version + 1),
+    ))
+    .execute(conn)?;
+    Ok(k == 1)
+}
+
+/// A manager's note beside a past day's report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LateNote {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub day: NaiveDate,
+    pub note: String,
+    pub written_by: Uuid,
+    pub written_at: DateTime<Utc>,
+}
+
+pub fn insert_note(conn: &mut AnyConnection, x: &LateNote) -> StoreResult<()> {
+    diesel::insert_into(n::table)
+        .values((
+            n::id.eq(x.id.to_string()),
+            n::user_id.eq(x.user_id.to_string()),
+            n::day.eq(x.day),
+            n::note.eq(&x.note),
+            n::written_by.eq(x.written_by.to_string()),
+            n::written_at.eq(to_db(x.written_at)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Notes on days of `[from, to]`, of one person or everyone, newest day first.
+pub fn notes_between(
+    conn: &mut AnyConnection,
+    user: Option<Uuid>,
+    (from, to): (NaiveDate, NaiveDate),
+) -> StoreResult<Vec<LateNote>> {
+    let mut q = n::table
+        .filter(n::day.ge(from))
+        .filter(n::day.le(to))
+        .select((
+            n::id,
+            n::user_id,
+            n::day,
+            n::note,
+            n::written_by,
+            n::written_at,
+        ))
+        .into_boxed();
+    if let Some(u) = user {
+        q = q.filter(n::user_id.eq(u.to_string()));
+    }
+    q.order((n::day.desc(), n::written_at.asc()))
+        .load::<(String, String, NaiveDate, String, String, NaiveDateTime)>(conn)?
+        .into_iter()
+        .map(|r| {
+            Ok(LateNote {
+                id: parse_uuid(&r.0)?,
+                user_id: parse_uuid(&r.1)?,
+                day: r.2,
+                note: r.3,
+                written_by: parse_uuid(&r.4)?,
+                written_at: from_db(r.5),
+            })
+        })
+        .collect()
+}

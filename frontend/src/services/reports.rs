@@ -1,0 +1,69 @@
+//! The calls of the reports screen beyond the daily report: the monthly summary, managers' notes
+//! beside past days, and the weekly collection's export.
+
+use super::requests::{download_text, request, ApiFailure};
+use chrono::NaiveDate;
+use ecops_api_types::{
+    LateNoteRequest, LateNoteView, MonthlySummaries, MonthlySummaryBody, MonthlySummaryView,
+};
+use gloo_net::http::Method;
+use uuid::Uuid;
+
+/// A month's window and summaries (mine, or everyone's for managers).
+pub async fn monthly(month: &str) -> Result<MonthlySummaries, ApiFailure> {
+    request::<(), _>(
+        Method::GET,
+        &format!("/api/v1/reports/monthly?month={month}"),
+        None,
+    )
+    .await
+}
+
+pub async fn save_monthly(
+    month: &str,
+    body: &MonthlySummaryBody,
+) -> Result<MonthlySummaryView, ApiFailure> {
+    request(
+        Method::PUT,
+        &format!("/api/v1/reports/monthly/{month}"),
+        Some(body),
+    )
+    .await
+}
+
+pub async fn late_note(
+    user_id: Uuid,
+    day: NaiveDate,
+    note: &str,
+) -> Result<LateNoteView, ApiFailure> {
+    let body = LateNoteRequest {
+        user_id,
+        day,
+        note: note.to_owned(),
+    };
+    request(Method::POST, "/api/v1/reports/daily/notes", Some(&body)).await
+}
+
+pub async fn notes(from: NaiveDate, to: NaiveDate) -> Result<Vec<LateNoteView>, ApiFailure> {
+    request::<(), _>(
+        Method::GET,
+        &format!("/api/v1/reports/daily/notes?from={from}&to={to}"),
+        None,
+    )
+    .await
+}
+
+/// The reports of `[from, to]` as a Markdown or CSV file for the weekly collection.
+pub async fn export(from: NaiveDate, to: NaiveDate, csv: bool) -> Result<(), ApiFailure> {
+    let (format, ext, mime) = if csv {
+        ("csv", "csv", "text/csv")
+    } else {
+        ("markdown", "md", "text/markdown")
+    };
+    download_text(
+        &format!("/api/v1/reports/daily/export?from={from}&to={to}&format={format}"),
+        &format!("daily-reports-{from}-{to}.{ext}"),
+        mime,
+    )
+    .await
+}

@@ -1,0 +1,2 @@
+DROP TABLE daily_report_notes;
+DROP TABLE monthly_summaries;

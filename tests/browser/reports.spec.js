@@ -1,0 +1,46 @@
+// The reports screen beyond the daily report: the monthly summary within its window, and the
+// manager's export of the week for the weekly collection.
+const { test, expect } = require('@playwright/test');
+const { accessible, call, login, screens, signIn } = require('./helpers');
+
+const password = process.env.ECOPS_ADMIN_PASSWORD;
+const run = Date.now().toString(36);
+
+function cnDay(days = 0) {
+  return new Date(Date.now() + 8 * 3600e3 + days * 86400e3).toISOString().slice(0, 10);
+}
+
+test('the monthly summary shows its window, saves inside it, and the week exports', async ({ page, request }) => {
+  const admin = await login(request, 'admin', password);
+  const today = cnDay();
+  const day = Number(today.slice(8, 10));
+  // The summary the screen opens: the last month's early in a month, this month's after.
+  const month = day <= 5 ? cnDay(-day).slice(0, 7) : today.slice(0, 7);
+  const window = await call(request, 'GET', `/reports/monthly?month=${month}`, admin);
+  expect(window.status, JSON.stringify(window.body)).toBe(200);
+
+  await signIn(page, 'admin', password);
+  await page.getByTestId('nav-reports').click();
+  const section = page.getByTestId('monthly-summary');
+  await expect(section.getByTestId('summary-window')).toContainText(window.body.opens_on);
+  await expect(section.getByTestId('summary-window')).toContainText(window.body.closes_after);
+  if (window.body.open) {
+    await section.getByTestId('summary-done').fill(`月度工作 ${run}`);
+    await section.getByTestId('summary-plan').fill('下月计划');
+    await section.getByTestId('save-summary').click();
+    await expect(page.getByTestId('toasts')).toContainText('总结已保存');
+    const after = await call(request, 'GET', `/reports/monthly?month=${month}`, admin);
+    expect(after.body.summaries.some((s) => s.done === `月度工作 ${run}`)).toBe(true);
+  } else {
+    // Outside the window the form is read-only and offers no save.
+    await expect(section.getByTestId('summary-done')).toHaveAttribute('readonly', '');
+    await expect(section.getByTestId('save-summary')).toHaveCount(0);
+  }
+  await screens(page, 'monthly-summary');
+  // The manager exports the week of the chosen day.
+  const download = page.waitForEvent('download');
+  await page.getByTestId('export-md').click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/^daily-reports-\d{4}-\d\d-\d\d-\d{4}-\d\d-\d\d\.md$/);
+  await accessible(page, 'reports with the monthly summary');
+});
