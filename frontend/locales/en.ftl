@@ -361,6 +361,7 @@ delegated-to-you = a colleague on leave handed it to you
 on-behalf = on behalf of a colleague on leave
 nav-content = Content
 nav-figures = Figures
+nav-meetings = Meeting minutes
 nav-reports = Daily report
 content-kind = Kind of content
 content-title = Title

@@ -361,6 +361,7 @@ delegated-to-you = 请假同事交由你审批
 on-behalf = 代请假同事审批
 nav-content = 内容发布
 nav-figures = 部门数据
+nav-meetings = 会议记录
 nav-reports = 工作日报
 content-kind = 内容类型
 content-title = 标题

@@ -73,6 +73,8 @@ pub enum Route {
     Content,
     #[at("/figures")]
     Figures,
+    #[at("/meetings")]
+    Meetings,
     #[at("/content/:id")]
     ContentItem { id: String },
     #[at("/policies")]

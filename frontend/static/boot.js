@@ -15,7 +15,7 @@ if (under(['/products', '/promotions', '/stocktakes', '/page-revisions'])) {
   initPeople('/pkg/people_bg.wasm');
 } else if (under(['/admin', '/policies'])) {
   initAdmin('/pkg/admin_bg.wasm');
-} else if (under(['/reports', '/content', '/figures'])) {
+} else if (under(['/reports', '/content', '/figures', '/meetings'])) {
   initWork('/pkg/work_bg.wasm');
 } else {
   initDesk('/pkg/desk_bg.wasm');

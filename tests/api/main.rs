@@ -18,6 +18,7 @@ mod departures;
 mod duty;
 mod figures;
 mod late_leave;
+mod meetings;
 mod migrations;
 mod openapi;
 mod orders;

@@ -44,3 +44,31 @@ test('the monthly summary shows its window, saves inside it, and the week export
   expect(file.suggestedFilename()).toMatch(/^daily-reports-\d{4}-\d\d-\d\d-\d{4}-\d\d-\d\d\.md$/);
   await accessible(page, 'reports with the monthly summary');
 });
+
+test('minutes are recorded with an action item that stays on the owner\'s report until done', async ({ page, request }) => {
+  const admin = await login(request, 'admin', password);
+  await signIn(page, 'admin', password);
+  await page.getByTestId('nav-meetings').click();
+  const form = page.getByTestId('new-minutes');
+  await expect(form).toBeVisible();
+  await form.getByTestId('minutes-title').fill(`周例会 ${run}`);
+  await form.locator('label.check', { hasText: 'Administrator' }).getByTestId('attendee').check();
+  await form.getByTestId('minutes-decisions').fill('五十元以下的退款当场处理。');
+  await form.getByTestId('add-item').click();
+  const row = form.getByTestId('item-row').first();
+  await row.getByTestId('item-owner').selectOption({ label: 'Administrator' });
+  await row.getByTestId('item-text').fill(`清理退款积压 ${run}`);
+  await row.getByTestId('item-due').fill(cnDay(1));
+  await form.getByTestId('record-minutes').click();
+  await expect(page.getByTestId('meetings').getByTestId('meeting').filter({ hasText: `周例会 ${run}` })).toBeVisible();
+  await screens(page, 'meetings');
+  await accessible(page, 'meeting minutes');
+  // On the daily report until done.
+  await page.getByTestId('nav-reports').click();
+  const item = page.getByTestId('action-item').filter({ hasText: `清理退款积压 ${run}` });
+  await expect(item).toBeVisible();
+  await item.getByTestId('item-done').click();
+  await expect(item).toHaveCount(0);
+  const mine = await call(request, 'GET', '/action-items/mine', admin);
+  expect(mine.body.some((i) => i.text === `清理退款积压 ${run}`)).toBe(false);
+});

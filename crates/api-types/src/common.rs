@@ -146,6 +146,7 @@ error_codes! {
     InvalidStatus => "invalid_status",
     InvalidTransition => "invalid_transition",
     ItemConfirmed => "item_confirmed",
+    ItemDone => "item_done",
     KindNotAvailable => "kind_not_available",
     LaterMonthClosed => "later_month_closed",
     LeaveOverlap => "leave_overlap",

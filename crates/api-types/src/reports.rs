@@ -312,3 +312,82 @@ pub struct DailyExportQuery {
     /// `markdown` (default) or `csv`.
     pub format: Option<String>,
 }
+
+/// An action item as written in the minutes.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewActionItem {
+    /// One of the attendees.
+    pub owner_id: Uuid,
+    #[validate(length(min = 1, max = 2000))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 2000))]
+    pub text: String,
+    /// The meeting's day or later.
+    pub due_on: NaiveDate,
+}
+
+/// `POST /meetings`: a meeting's minutes (R-REP-5).
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateMeetingRequest {
+    /// Today or before.
+    pub held_on: NaiveDate,
+    #[validate(length(min = 1, max = 200))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
+    pub title: String,
+    #[validate(length(min = 1, max = 100))]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 100))]
+    pub attendee_ids: Vec<Uuid>,
+    #[validate(length(max = 20000))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 20000))]
+    pub decisions: String,
+    #[serde(default)]
+    #[validate(length(max = 100), nested)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 100))]
+    pub action_items: Vec<NewActionItem>,
+}
+
+/// An action item and where it stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ActionItemView {
+    pub id: Uuid,
+    pub meeting_id: Uuid,
+    pub meeting_title: String,
+    pub owner_id: Uuid,
+    pub owner_name: String,
+    pub text: String,
+    pub due_on: NaiveDate,
+    /// Past its day and not done.
+    pub overdue: bool,
+    pub done_at: Option<DateTime<Utc>>,
+    pub done_by: Option<Uuid>,
+}
+
+/// A meeting's minutes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MeetingView {
+    pub id: Uuid,
+    pub held_on: NaiveDate,
+    pub title: String,
+    pub attendees: Vec<Uuid>,
+    pub attendee_names: Vec<String>,
+    pub decisions: String,
+    pub written_by: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub action_items: Vec<ActionItemView>,
+}
+
+/// `GET /meetings` period.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct MeetingQuery {
+    pub from: NaiveDate,
+    /// At most 366 days after `from`.
+    pub to: NaiveDate,
+}

@@ -26,6 +26,7 @@ pub mod error;
 pub mod exports;
 pub mod figures;
 pub mod leave;
+pub mod meetings;
 pub mod orders;
 pub mod page_revisions;
 pub mod passwords;

@@ -4,9 +4,9 @@
 
 use crate::routes::{
     aftersales, api_tokens, approvals, attendance, audit, auth, bootstrap, content, customers,
-    deadlines, departures, duty, exports, figures, health, leave, me, order_import, order_stream,
-    orders, page_revisions, product_import, product_requests, products, promotions, punch_import,
-    reports, stocktakes, users, workdays,
+    deadlines, departures, duty, exports, figures, health, leave, me, meetings, order_import,
+    order_stream, orders, page_revisions, product_import, product_requests, products, promotions,
+    punch_import, reports, stocktakes, users, workdays,
 };
 use ecops_api_types::Problem;
 use utoipa::openapi::path::Operation;
@@ -130,6 +130,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(duty::duty_coverage)
                 .service(duty::duty_clashes)
                 .service(figures::department_figures)
+                .service(meetings::create_meeting)
+                .service(meetings::list_meetings)
+                .service(meetings::my_action_items)
+                .service(meetings::complete_action_item)
                 .service(reports::missing_daily_reports)
                 .service(reports::export_daily_reports)
                 .service(reports::list_late_notes)

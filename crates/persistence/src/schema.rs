@@ -616,6 +616,30 @@ diesel::table! {
 }
 
 diesel::table! {
+    meetings (id) {
+        id -> Text,
+        held_on -> Date,
+        title -> Text,
+        attendees -> Text,
+        decisions -> Text,
+        written_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    action_items (id) {
+        id -> Text,
+        meeting_id -> Text,
+        owner_id -> Text,
+        text -> Text,
+        due_on -> Date,
+        done_at -> Nullable<Timestamp>,
+        done_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     monthly_summaries (id) {
         id -> Text,
         user_id -> Text,
@@ -712,6 +736,8 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(
+    meetings,
+    action_items,
     monthly_summaries,
     daily_report_notes,
     content_items,

@@ -4,7 +4,9 @@
 use ecops_dashboard::app::Route;
 use ecops_dashboard::bundles::{Bundle, Elsewhere, Kind};
 use ecops_dashboard::pages::content::{ContentItem, ContentList};
-use ecops_dashboard::pages::{figures::Figures, not_found::NotFound, reports::Reports};
+use ecops_dashboard::pages::{
+    figures::Figures, meetings::Meetings, not_found::NotFound, reports::Reports,
+};
 use yew::prelude::*;
 
 fn render(route: Route) -> Html {
@@ -12,6 +14,7 @@ fn render(route: Route) -> Html {
         Route::Reports => html! { <Reports /> },
         Route::Content => html! { <ContentList /> },
         Route::Figures => html! { <Figures /> },
+        Route::Meetings => html! { <Meetings /> },
         Route::ContentItem { id } => html! { <ContentItem {id} /> },
         Route::NotFound => html! { <NotFound /> },
         _ => html! { <Elsewhere here={Kind::Work} /> },

@@ -42,13 +42,14 @@ pub fn nav() -> Html {
         JobRole::GeneralManager,
         JobRole::MarketingDirector,
     ]);
-    let items: [(bool, Route, &str); 22] = [
+    let items: [(bool, Route, &str); 23] = [
         (true, Route::MyDay, "my-day"),
         (true, Route::MyMonth, "my-month"),
         (true, Route::Leave, "leave"),
         (true, Route::Duty, "duty"),
         (true, Route::Departures, "departures"),
         (true, Route::Reports, "reports"),
+        (true, Route::Meetings, "meetings"),
         (true, Route::Content, "content"),
         (reads_figures, Route::Figures, "figures"),
         (manages_people, Route::DeptMonth, "dept-month"),

@@ -11,6 +11,7 @@ pub mod figures;
 pub mod home;
 pub mod leave;
 pub mod login;
+pub mod meetings;
 pub mod not_found;
 pub mod order;
 pub mod order_import;

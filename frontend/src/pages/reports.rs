@@ -222,6 +222,7 @@ pub fn reports() -> Html {
                 <p class="muted">{ lang.t("loading") }</p>
             }
         </section>
+        <ActionItems />
         <MonthlySummary />
         <section class="card wide">
             <h3>{ lang.t("my-reports") }</h3>
@@ -415,6 +416,57 @@ fn monthly_summary() -> Html {
                     }) }
                 </ul>
             }
+        </section>
+    }
+}
+
+/// R-REP-5: the action items of meetings that are mine and still open, on my daily report until
+/// each is done.
+#[function_component(ActionItems)]
+fn action_items() -> Html {
+    let session = use_context::<Session>();
+    let lang = session.as_ref().map(|s| s.lang).unwrap_or(Lang::Zh);
+    let items = use_state(Vec::<ecops_api_types::ActionItemView>::new);
+    let reload = use_state(|| 0u32);
+    let toast = use_toast();
+    {
+        let items = items.clone();
+        use_effect_with(*reload, move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                items.set(monthly_api::my_items().await.unwrap_or_default());
+            });
+        });
+    }
+    if items.is_empty() {
+        return html! {};
+    }
+    let done = |id: Uuid| {
+        let (reload, toast) = (reload.clone(), toast.clone());
+        Callback::from(move |_| {
+            let (reload, toast) = (reload.clone(), toast.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match monthly_api::item_done(id).await {
+                    Ok(_) => {
+                        toast.emit((Tone::Ok, lang.t("item-done")));
+                        reload.set(*reload + 1);
+                    }
+                    Err(e) => toast.emit((Tone::Bad, e.message())),
+                }
+            });
+        })
+    };
+    html! {
+        <section class="card wide" data-testid="action-items">
+            <h3>{ lang.t("my-action-items") }</h3>
+            <ul class="plain">
+                { for items.iter().map(|i| html! {
+                    <li key={i.id.to_string()} data-testid="action-item">
+                        { &i.text }{ " · " }<span class="muted">{ &i.meeting_title }</span>{ " · " }
+                        <span class={classes!("badge", i.overdue.then_some("missed"))}>{ lang.t1("due-on", "day", &i.due_on.to_string()) }</span>
+                        { " " }<button class="link" data-testid="item-done" onclick={done(i.id)}>{ lang.t("mark-done") }</button>
+                    </li>
+                }) }
+            </ul>
         </section>
     }
 }

@@ -67,3 +67,35 @@ pub async fn export(from: NaiveDate, to: NaiveDate, csv: bool) -> Result<(), Api
     )
     .await
 }
+
+/// My action items still open.
+pub async fn my_items() -> Result<Vec<ecops_api_types::ActionItemView>, ApiFailure> {
+    request::<(), _>(Method::GET, "/api/v1/action-items/mine", None).await
+}
+
+pub async fn item_done(id: Uuid) -> Result<ecops_api_types::ActionItemView, ApiFailure> {
+    request::<(), _>(
+        Method::POST,
+        &format!("/api/v1/action-items/{id}/done"),
+        None,
+    )
+    .await
+}
+
+pub async fn meetings(
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<ecops_api_types::MeetingView>, ApiFailure> {
+    request::<(), _>(
+        Method::GET,
+        &format!("/api/v1/meetings?from={from}&to={to}"),
+        None,
+    )
+    .await
+}
+
+pub async fn record_meeting(
+    body: &ecops_api_types::CreateMeetingRequest,
+) -> Result<ecops_api_types::MeetingView, ApiFailure> {
+    request(Method::POST, "/api/v1/meetings", Some(body)).await
+}

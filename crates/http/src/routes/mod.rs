@@ -18,6 +18,7 @@ pub mod figures;
 pub mod health;
 pub mod leave;
 pub mod me;
+pub mod meetings;
 pub mod order_import;
 pub mod order_stream;
 pub mod orders;

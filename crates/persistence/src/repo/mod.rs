@@ -15,6 +15,7 @@ pub mod idempotency;
 pub mod installation;
 pub mod jobs;
 pub mod leave;
+pub mod meetings;
 pub mod orders;
 pub mod page_revisions;
 pub mod products;
