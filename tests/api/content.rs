@@ -717,3 +717,70 @@ async fn r_pub_1_twenty_publications_at_once_publish_once(app: TestApp) {
     assert_eq!(published, 1);
 }
 dual!(r_pub_1_twenty_publications_at_once_publish_once);
+
+async fn r_prd_8_drafts_and_confidential_content_are_seen_only_by_those_who_work_on_them(
+    app: TestApp,
+) {
+    app.clock.set(at(2026, 12, 1, 2));
+    let c = cast(&app).await;
+    let (_, cs) = app
+        .user_token("cs.a", &[JobRole::CustomerService], PermissionLevel::Viewer)
+        .await;
+    let (_, other_author) = app.user_token("pl.anner2", &[JobRole::Planner], OP).await;
+    let public = draft(
+        &app,
+        &c.author.1,
+        json!({"kind": "notice", "title": "Opening hours"}),
+    )
+    .await;
+    let req = submit(&app, &c.author.1, &public).await;
+    app.decide(&req, &c.director, "approve").await;
+    assert_eq!(
+        publish(&app, &c.specialist, &public).await.status,
+        StatusCode::OK
+    );
+    // A new draft on top of the live notice: readers still see the live revision.
+    app.post(
+        &format!("/api/v1/content/{public}/revisions"),
+        Some(&c.author.1),
+        &json!({}),
+    )
+    .await;
+    let secret = draft(
+        &app,
+        &c.author.1,
+        json!({"kind": "product_copy", "title": "Unreleased photos", "confidential_or_copyright": true}),
+    )
+    .await;
+    let r = upload(&app, &c.author.1, &secret, "s.png", "image/png", png(1000)).await;
+    let href = r.body["href"].as_str().unwrap_or_default().to_owned();
+
+    // Customer service: the live notice only, as published.
+    let list = app.get("/api/v1/content", &cs).await;
+    let items = list.body["items"].as_array().cloned().unwrap_or_default();
+    assert_eq!(items.len(), 1, "{}", list.text);
+    assert_eq!(items[0]["status"], "published");
+    assert_eq!(items[0]["latest"]["number"], 1);
+    app.get(&format!("/api/v1/content/{secret}"), &cs)
+        .await
+        .assert_problem(404, "not_found");
+    app.get(&href, &cs).await.assert_problem(404, "not_found");
+    app.get("/api/v1/content/due", &cs)
+        .await
+        .assert_problem(403, "missing_role");
+    let d = detail(&app, &cs, &public).await;
+    assert_eq!(d["revisions"].as_array().map(Vec::len), Some(1));
+    assert!(d["approval"].is_null());
+    // Another author does not see the confidential draft; its approvers do.
+    app.get(&format!("/api/v1/content/{secret}"), &other_author)
+        .await
+        .assert_problem(404, "not_found");
+    assert_eq!(
+        app.get(&format!("/api/v1/content/{secret}"), &c.general)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(app.get(&href, &c.author.1).await.status, StatusCode::OK);
+}
+dual!(r_prd_8_drafts_and_confidential_content_are_seen_only_by_those_who_work_on_them);

@@ -396,7 +396,13 @@ async fn r_rep_3_a_weeks_reports_export_with_the_managers_notes(app: TestApp) {
     // A cell starting with `=` never runs as a formula; this one does not start with it.
     assert!(
         csv.text
-            .contains("2026-11-23,cs.a,answered = 42 chats,slow printer,refunds,"),
+            .contains("2026-11-23,cs.a,yes,answered = 42 chats,slow printer,refunds,"),
+        "{}",
+        csv.text
+    );
+    assert!(
+        csv.text
+            .contains("2026-11-23,cs.b,no,,,,handed in on paper"),
         "{}",
         csv.text
     );
@@ -417,5 +423,92 @@ async fn r_rep_3_a_weeks_reports_export_with_the_managers_notes(app: TestApp) {
 }
 dual!(
     r_rep_3_a_weeks_reports_export_with_the_managers_notes,
+    |c: &mut ecops_server::config::Config| c.auth.access_ttl_secs = 60 * 86_400
+);
+
+/// R-REP-5: on Monday each person confirms last week's figures as the system assembled them and
+/// sends them to their superior; they are kept as sent.
+async fn r_rep_5_last_weeks_figures_are_confirmed_and_sent_once(app: TestApp) {
+    app.clock.set(local("2026-11-24 10:00"));
+    let cast = app.cast().await;
+    app.listed(&cast, "ST-1", 2000, 50).await;
+    let mut ids = Vec::new();
+    for no in ["st-1", "st-2"] {
+        let r = app.order(&cast, &app.order_body(no, "ST-1", 1)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        ids.push(r.body["id"].as_str().unwrap_or_default().to_owned());
+    }
+    app.clock.set(local("2026-11-24 10:05"));
+    let contact = json!({"kind": "customer_contacted", "outcome": "confirmed", "note": "called"});
+    assert_eq!(
+        app.event(&ids[0], &cast.cs.1, contact).await.status,
+        StatusCode::CREATED
+    );
+    // Monday the 30th: last week is the 23rd to the 29th.
+    app.clock.set(local("2026-11-30 09:00"));
+    let draft = app
+        .get("/api/v1/reports/statements/mine?kind=week", &cast.cs.1)
+        .await;
+    assert_eq!(draft.status, StatusCode::OK, "{}", draft.text);
+    assert_eq!(draft.body["period_start"], "2026-11-23");
+    assert_eq!(draft.body["period_end"], "2026-11-29");
+    assert!(draft.body["submitted_at"].is_null());
+    let f = &draft.body["figures"];
+    assert_eq!(
+        (
+            f["orders_taken"].clone(),
+            f["orders_total_fen"].clone(),
+            f["contact_met"].clone(),
+            f["contact_missed"].clone()
+        ),
+        (json!(2), json!(4000), json!(1), json!(1)),
+        "{f}"
+    );
+    let sent = app
+        .post(
+            "/api/v1/reports/statements",
+            Some(&cast.cs.1),
+            &json!({"kind": "week", "comment": "one call was late: the line was down"}),
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::CREATED, "{}", sent.text);
+    assert_eq!(sent.body["figures"], *f);
+    app.post(
+        "/api/v1/reports/statements",
+        Some(&cast.cs.1),
+        &json!({"kind": "week"}),
+    )
+    .await
+    .assert_problem(409, "statement_sent");
+    let mine = app
+        .get("/api/v1/reports/statements/mine?kind=week", &cast.cs.1)
+        .await;
+    assert!(mine.body["submitted_at"].is_string(), "{}", mine.text);
+    assert_eq!(mine.body["comment"], "one call was late: the line was down");
+    // The superior sees who sent and who has not.
+    let all = app
+        .get("/api/v1/reports/statements?kind=week", &cast.dept.1)
+        .await;
+    assert_eq!(all.status, StatusCode::OK, "{}", all.text);
+    assert_eq!(all.body["sent"].as_array().map(Vec::len), Some(1));
+    assert_eq!(all.body["sent"][0]["user_id"], cast.cs.0.to_string());
+    assert!(all.body["not_sent"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|p| p["user_id"] == cast.planner.0.to_string()));
+    app.get("/api/v1/reports/statements?kind=week", &cast.cs.1)
+        .await
+        .assert_problem(403, "missing_role");
+    // On the 1st, last month.
+    app.clock.set(local("2026-12-01 09:00"));
+    let month = app
+        .get("/api/v1/reports/statements/mine?kind=month", &cast.cs.1)
+        .await;
+    assert_eq!(month.body["period_start"], "2026-11-01");
+    assert_eq!(month.body["figures"]["orders_taken"], 2);
+}
+dual!(
+    r_rep_5_last_weeks_figures_are_confirmed_and_sent_once,
     |c: &mut ecops_server::config::Config| c.auth.access_ttl_secs = 60 * 86_400
 );

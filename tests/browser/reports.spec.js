@@ -72,3 +72,24 @@ test('minutes are recorded with an action item that stays on the owner\'s report
   const mine = await call(request, 'GET', '/action-items/mine', admin);
   expect(mine.body.some((i) => i.text === `清理退款积压 ${run}`)).toBe(false);
 });
+
+test('last week\'s figures are confirmed and sent to the superior', async ({ page, request }) => {
+  const admin = await login(request, 'admin', password);
+  const draft = await call(request, 'GET', '/reports/statements/mine?kind=week', admin);
+  expect(draft.status, JSON.stringify(draft.body)).toBe(200);
+  await signIn(page, 'admin', password);
+  await page.getByTestId('nav-reports').click();
+  const section = page.getByTestId('statement');
+  await section.getByTestId('statement-week').click();
+  await expect(section).toContainText(`${draft.body.period_start} – ${draft.body.period_end}`);
+  await expect(section.getByTestId('statement-figures')).toContainText(String(draft.body.figures.orders_taken));
+  if (draft.body.submitted_at === null) {
+    await section.getByTestId('statement-comment').fill(`本周无异常 ${run}`);
+    await section.getByTestId('send-statement').click();
+  }
+  await expect(section.getByTestId('statement-sent')).toBeVisible();
+  await expect(section.getByTestId('statements-sent')).toContainText('Administrator');
+  await screens(page, 'statement');
+  const sent = await call(request, 'GET', '/reports/statements/mine?kind=week', admin);
+  expect(sent.body.submitted_at).not.toBeNull();
+});

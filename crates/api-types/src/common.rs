@@ -202,6 +202,7 @@ error_codes! {
     SessionRequired => "session_required",
     ShiftCancelled => "shift_cancelled",
     ShiftStarted => "shift_started",
+    StatementSent => "statement_sent",
     StocktakePosted => "stocktake_posted",
     SubjectChanged => "subject_changed",
     SummaryClosed => "summary_closed",

@@ -391,3 +391,87 @@ pub struct MeetingQuery {
     /// At most 366 days after `from`.
     pub to: NaiveDate,
 }
+
+/// Which statement: the past week's (sent on Mondays) or the past month's (sent on the 1st).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum StatementKind {
+    Week,
+    Month,
+}
+
+/// One person's figures of a period, as the system assembles them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StatementFigures {
+    pub orders_taken: i64,
+    pub orders_total_fen: i64,
+    pub contact_met: i64,
+    pub contact_missed: i64,
+    pub cases_opened: i64,
+    pub cases_closed: i64,
+    pub days_judged: i64,
+    pub late: i64,
+    pub early: i64,
+    pub absent: i64,
+    pub deduction_fen: i64,
+    pub daily_reports_filed: i64,
+}
+
+/// `GET /reports/statements/mine`: my statement of the last week or month: sent (as it was sent)
+/// or a draft of the figures as they stand.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StatementView {
+    pub user_id: Uuid,
+    pub display_name: String,
+    pub kind: StatementKind,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub figures: StatementFigures,
+    pub comment: String,
+    /// When it was sent; `null` for a draft.
+    pub submitted_at: Option<DateTime<Utc>>,
+}
+
+/// `GET /reports/statements/mine` and `GET /reports/statements`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct StatementQuery {
+    pub kind: StatementKind,
+}
+
+/// `POST /reports/statements`: I confirm the figures and send them, with a comment.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SendStatementRequest {
+    pub kind: StatementKind,
+    #[serde(default)]
+    #[validate(length(max = 5000))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 5000))]
+    pub comment: String,
+}
+
+/// `GET /reports/statements` (managers): the last period's statements sent, and who has not.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StatementsOfPeriod {
+    pub kind: StatementKind,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub sent: Vec<StatementView>,
+    /// Active staff who have not sent theirs.
+    pub not_sent: Vec<StaffName>,
+}
+
+/// A colleague by id and name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffName {
+    pub user_id: Uuid,
+    pub display_name: String,
+}

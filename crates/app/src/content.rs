@@ -571,6 +571,29 @@ pub fn judge_upload(
     })
 }
 
+/// How many leading bytes tell a file's kind.
+pub const SNIFF_BYTES: usize = 8192;
+
+/// R-PUB-3: the size limit of a file by its first [`SNIFF_BYTES`] bytes (so a large upload is
+/// cut off at its own kind's limit); an unrecognised head is refused at once.
+pub fn limit_for_head(head: &[u8], limits: &UploadLimits) -> Result<usize, UploadRefusal> {
+    let mime = infer::get(head).map(|t| t.mime_type());
+    let media = mime
+        .and_then(Media::of_mime)
+        .ok_or_else(|| UploadRefusal::Unsupported {
+            found: mime.unwrap_or("unrecognised content").to_owned(),
+        })?;
+    Ok(usize::try_from(limits.of(media)).unwrap_or(usize::MAX))
+}
+
+/// Whether the actor may attach a file to the item now (an author, the latest revision their
+/// own draft): checked before an upload's body is read.
+pub fn check_attach(conn: &mut AnyConnection, actor: &Actor, id: Uuid) -> AppResult<()> {
+    actor.require(PermissionLevel::Operator, rules::CONTENT_AUTHORS)?;
+    let (_, rev) = latest(conn, id)?;
+    own_draft(actor, &rev)
+}
+
 /// Attaches an upload to the latest revision while it is a draft, by its author. The bytes are
 /// stored once however many revisions or items carry them.
 pub fn attach(

@@ -35,6 +35,7 @@ pub mod promotions;
 pub mod reports;
 pub mod sessions;
 pub mod staff;
+pub mod statements;
 pub mod stocktakes;
 pub mod users;
 pub mod workdays;

@@ -75,7 +75,7 @@ pub fn record(
         }
     }
     write_tx(conn, |conn| {
-        for (i, a) in attendees.iter().enumerate() {
+        for (i, a) in minutes.attendees.iter().enumerate() {
             if !users::find(conn, *a)?.is_some_and(|u| u.is_active()) {
                 return Err(AppError::invalid(
                     format!("attendee_ids.{i}"),

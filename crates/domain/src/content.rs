@@ -202,6 +202,30 @@ pub const PUBLISHERS: &[JobRole] = &[
 /// R-PUB-2: who takes content down at once.
 pub const TAKEDOWN: &[JobRole] = &[JobRole::StorefrontSpecialist, JobRole::DeptManager];
 
+/// Who sees content before it is live: its authors, publishers and approvers at operator level.
+/// Everyone else reads only what is published.
+pub fn sees_workflow(level: crate::PermissionLevel, roles: &[JobRole]) -> bool {
+    level >= crate::PermissionLevel::Operator
+        && roles.iter().any(|r| {
+            CONTENT_AUTHORS.contains(r)
+                || PUBLISHERS.contains(r)
+                || TAKEDOWN.contains(r)
+                || *r == JobRole::GeneralManager
+        })
+}
+
+/// R-PRD-8: a confidential or copyrighted revision that is not live is seen only by its author,
+/// those who approve such material and those who publish it.
+pub fn sees_confidential(roles: &[JobRole], is_author: bool) -> bool {
+    is_author
+        || roles.iter().any(|r| {
+            matches!(
+                r,
+                JobRole::MarketingDirector | JobRole::GeneralManager | JobRole::DeptManager
+            ) || PUBLISHERS.contains(r)
+        })
+}
+
 /// What an attachment is, by its sniffed type (R-PUB-3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -397,6 +421,17 @@ mod tests {
                 )
             );
         }
+    }
+
+    #[test]
+    fn r_prd_8_drafts_are_for_the_workflow_and_confidential_ones_for_few() {
+        use crate::PermissionLevel::{Operator, Viewer};
+        assert!(sees_workflow(Operator, &[JobRole::Planner]));
+        assert!(!sees_workflow(Viewer, &[JobRole::Planner]));
+        assert!(!sees_workflow(Operator, &[JobRole::CustomerService]));
+        assert!(sees_confidential(&[JobRole::Planner], true));
+        assert!(!sees_confidential(&[JobRole::Planner], false));
+        assert!(sees_confidential(&[JobRole::GeneralManager], false));
     }
 
     #[test]

@@ -67,6 +67,40 @@ pub fn check_monthly(
     }
 }
 
+/// The period a statement covers (R-REP-5): on Mondays the week before, on the 1st the month
+/// before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatementPeriod {
+    Week,
+    Month,
+}
+
+impl StatementPeriod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatementPeriod::Week => "week",
+            StatementPeriod::Month => "month",
+        }
+    }
+
+    /// The last complete period before `today`: the Monday-to-Sunday week before this one, or
+    /// the calendar month before this one. Both days included.
+    pub fn last_before(self, today: NaiveDate) -> (NaiveDate, NaiveDate) {
+        match self {
+            StatementPeriod::Week => {
+                let monday =
+                    today - chrono::Days::new(u64::from(today.weekday().num_days_from_monday()));
+                (monday - chrono::Days::new(7), monday - chrono::Days::new(1))
+            }
+            StatementPeriod::Month => {
+                let first = today.with_day(1).unwrap_or(today);
+                let end = first.pred_opt().unwrap_or(first);
+                (end.with_day(1).unwrap_or(end), end)
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,6 +145,28 @@ mod tests {
         assert_eq!(
             monthly_window(d("2026-12-01"), d("2026-12-31"), 3),
             (d("2026-12-31"), d("2027-01-03"))
+        );
+    }
+
+    #[test]
+    fn r_rep_5_statements_cover_the_week_or_month_before() {
+        // Monday 30 November: the week of the 23rd.
+        assert_eq!(
+            StatementPeriod::Week.last_before(d("2026-11-30")),
+            (d("2026-11-23"), d("2026-11-29"))
+        );
+        // Any day of that week gives the same week before it.
+        assert_eq!(
+            StatementPeriod::Week.last_before(d("2026-12-06")),
+            (d("2026-11-23"), d("2026-11-29"))
+        );
+        assert_eq!(
+            StatementPeriod::Month.last_before(d("2026-12-01")),
+            (d("2026-11-01"), d("2026-11-30"))
+        );
+        assert_eq!(
+            StatementPeriod::Month.last_before(d("2027-01-15")),
+            (d("2026-12-01"), d("2026-12-31"))
         );
     }
 }

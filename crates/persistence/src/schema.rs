@@ -616,6 +616,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    statements (id) {
+        id -> Text,
+        user_id -> Text,
+        period_kind -> Text,
+        period_start -> Date,
+        period_end -> Date,
+        figures -> Text,
+        comment -> Text,
+        submitted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     meetings (id) {
         id -> Text,
         held_on -> Date,
@@ -736,6 +749,7 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(
+    statements,
     meetings,
     action_items,
     monthly_summaries,

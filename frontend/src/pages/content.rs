@@ -123,13 +123,13 @@ pub fn content_list() -> Html {
                     .await
                     .map(|p| p.items),
                     Tab::Due => api::due().await,
-                    Tab::Takedowns => {
-                        match api::takedowns().await {
-                            Ok(d) => downs.set(d),
-                            Err(e) => items.set(Some(Err(e.message()))),
+                    Tab::Takedowns => match api::takedowns().await {
+                        Ok(d) => {
+                            downs.set(d);
+                            Ok(Vec::new())
                         }
-                        Ok(Vec::new())
-                    }
+                        Err(e) => Err(e),
+                    },
                 };
                 items.set(Some(got.map_err(|e| e.message())));
             });
@@ -199,7 +199,9 @@ pub fn content_list() -> Html {
                 { tab_button(Tab::Due, "due") }
                 { tab_button(Tab::Takedowns, "takedowns") }
             </div>
-            if *tab == Tab::Takedowns {
+            if let (Tab::Takedowns, Some(Err(m))) = (*tab, &*items) {
+                <div class="error" role="alert">{ m.clone() }</div>
+            } else if *tab == Tab::Takedowns {
                 if downs.is_empty() {
                     <p class="empty">{ lang.t("no-takedowns") }</p>
                 } else {

@@ -49,6 +49,15 @@ pub fn reports() -> Html {
     let manager = me
         .as_ref()
         .is_some_and(|u| u.roles.iter().any(|r| MANAGERS.contains(r)));
+    // Notes beside past days are the department and general managers' (the server's rule).
+    let notes_past = me.as_ref().is_some_and(|u| {
+        u.roles.iter().any(|r| {
+            matches!(
+                r,
+                ecops_api_types::JobRole::DeptManager | ecops_api_types::JobRole::GeneralManager
+            )
+        })
+    });
     {
         let (done, problems, plan, loaded, mine) = (
             done.clone(),
@@ -222,6 +231,7 @@ pub fn reports() -> Html {
                 <p class="muted">{ lang.t("loading") }</p>
             }
         </section>
+        <Statements />
         <ActionItems />
         <MonthlySummary />
         <section class="card wide">
@@ -250,7 +260,7 @@ pub fn reports() -> Html {
                                 <li key={m.user_id.to_string()}>
                                     { &m.display_name }
                                     if m.due_today { { " " }<span class="badge soon">{ lang.t("due-today") }</span> }
-                                    if !m.due_today { { " " }<button class="link" data-testid="add-note" onclick={ask}>{ lang.t("add-note") }</button> }
+                                    if !m.due_today && notes_past { { " " }<button class="link" data-testid="add-note" onclick={ask}>{ lang.t("add-note") }</button> }
                                 </li>
                             }
                         }) }
@@ -259,7 +269,12 @@ pub fn reports() -> Html {
                 if !notes.is_empty() {
                     <h4>{ lang.t("notes-of-day") }</h4>
                     <ul class="plain" data-testid="late-notes">
-                        { for notes.iter().map(|n| html! { <li key={n.id.to_string()}><q>{ &n.note }</q></li> }) }
+                        { for notes.iter().map(|n| {
+                            let who = not_filed.iter().find(|m| m.user_id == n.user_id).map(|m| m.display_name.clone())
+                                .or_else(|| team.as_ref().and_then(|t| t.as_ref().ok()).and_then(|l| l.iter().find(|r| r.user_id == n.user_id)).map(|r| r.display_name.clone()))
+                                .unwrap_or_default();
+                            html! { <li key={n.id.to_string()}>{ who }{ ": " }<q>{ &n.note }</q></li> }
+                        }) }
                     </ul>
                 }
                 if let Some((from, to)) = week {
@@ -467,6 +482,130 @@ fn action_items() -> Html {
                     </li>
                 }) }
             </ul>
+        </section>
+    }
+}
+
+/// R-REP-5: every Monday (and on the 1st) my figures of the past week (month) as the system
+/// assembled them, to confirm and send to my superior; for managers, who has sent.
+#[function_component(Statements)]
+fn statements() -> Html {
+    use crate::format::{datetime, money};
+    use ecops_api_types::StatementKind;
+    let session = use_context::<Session>();
+    let lang = session.as_ref().map(|s| s.lang).unwrap_or(Lang::Zh);
+    let manager = session
+        .as_ref()
+        .and_then(|s| s.user.as_ref())
+        .is_some_and(|u| u.roles.iter().any(|r| MANAGERS.contains(r)));
+    let toast = use_toast();
+    let kind = use_state(|| {
+        if today(Utc::now()).day() == 1 {
+            StatementKind::Month
+        } else {
+            StatementKind::Week
+        }
+    });
+    let mine = use_state(|| None::<ecops_api_types::StatementView>);
+    let all = use_state(|| None::<ecops_api_types::StatementsOfPeriod>);
+    let comment = use_state(String::new);
+    let reload = use_state(|| 0u32);
+    let error = use_state(|| None::<String>);
+    {
+        let (mine, all) = (mine.clone(), all.clone());
+        use_effect_with((*kind, *reload), move |(k, _)| {
+            let k = *k;
+            wasm_bindgen_futures::spawn_local(async move {
+                mine.set(monthly_api::my_statement(k).await.ok());
+                if manager {
+                    all.set(monthly_api::statements(k).await.ok());
+                }
+            });
+        });
+    }
+    let send = {
+        let (kind, comment, reload, error, toast) = (
+            kind.clone(),
+            comment.clone(),
+            reload.clone(),
+            error.clone(),
+            toast.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let (k, c, reload, error, toast) = (
+                *kind,
+                (*comment).clone(),
+                reload.clone(),
+                error.clone(),
+                toast.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                match monthly_api::send_statement(k, &c).await {
+                    Ok(_) => {
+                        error.set(None);
+                        toast.emit((Tone::Ok, lang.t("statement-sent")));
+                        reload.set(*reload + 1);
+                    }
+                    Err(e) => error.set(Some(e.message())),
+                }
+            });
+        })
+    };
+    let tab = |k: StatementKind, key: &str| {
+        let h = kind.clone();
+        html! {
+            <button type="button" class={classes!("tab", (*kind == k).then_some("here"))}
+                data-testid={format!("statement-{key}")} onclick={Callback::from(move |_| h.set(k))}>{ lang.t(&format!("statement-{key}")) }</button>
+        }
+    };
+    let Some(s) = &*mine else {
+        return html! {};
+    };
+    let f = &s.figures;
+    let rows = [
+        ("st-orders", f.orders_taken.to_string()),
+        ("st-orders-value", money(f.orders_total_fen)),
+        ("st-contact-met", f.contact_met.to_string()),
+        ("st-contact-missed", f.contact_missed.to_string()),
+        ("st-cases-opened", f.cases_opened.to_string()),
+        ("st-cases-closed", f.cases_closed.to_string()),
+        ("st-days", f.days_judged.to_string()),
+        ("st-late", f.late.to_string()),
+        ("st-early", f.early.to_string()),
+        ("st-absent", f.absent.to_string()),
+        ("st-deductions", money(f.deduction_fen)),
+        ("st-reports", f.daily_reports_filed.to_string()),
+    ];
+    html! {
+        <section class="card wide" data-testid="statement">
+            <h3>{ lang.t("statement-title") }</h3>
+            <div class="tabs">{ tab(StatementKind::Week, "week") }{ tab(StatementKind::Month, "month") }</div>
+            <p class="muted">{ format!("{} – {}", s.period_start, s.period_end) }</p>
+            <table class="lines" data-testid="statement-figures">
+                <tbody>
+                { for rows.iter().map(|(k, v)| html! {
+                    <tr><th scope="row" class="muted">{ lang.t(k) }</th><td>{ v.clone() }</td></tr>
+                }) }
+                </tbody>
+            </table>
+            if let Some(at) = s.submitted_at {
+                <p data-testid="statement-sent"><span class="badge ok">{ lang.t1("statement-sent-at", "at", &datetime(at)) }</span>
+                    if !s.comment.is_empty() { { " " }<q>{ &s.comment }</q> }</p>
+            } else {
+                <form onsubmit={send}>
+                    <label for="st-comment">{ lang.t("statement-comment") }</label>
+                    <textarea id="st-comment" rows="2" data-testid="statement-comment" value={(*comment).clone()} oninput={typed(&comment)} />
+                    if let Some(m) = &*error { <div class="error" role="alert">{ m.clone() }</div> }
+                    <div class="actions"><button type="submit" data-testid="send-statement">{ lang.t("send-statement") }</button></div>
+                </form>
+            }
+            if let Some(a) = &*all {
+                <h4>{ lang.t("statements-sent") }</h4>
+                <p data-testid="statements-sent">{ a.sent.iter().map(|x| x.display_name.clone()).collect::<Vec<_>>().join("、") }</p>
+                <h4>{ lang.t("statements-not-sent") }</h4>
+                <p data-testid="statements-not-sent">{ a.not_sent.iter().map(|x| x.display_name.clone()).collect::<Vec<_>>().join("、") }</p>
+            }
         </section>
     }
 }

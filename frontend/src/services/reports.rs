@@ -99,3 +99,45 @@ pub async fn record_meeting(
 ) -> Result<ecops_api_types::MeetingView, ApiFailure> {
     request(Method::POST, "/api/v1/meetings", Some(body)).await
 }
+
+/// My statement of the last week or month: as sent, or a draft of the figures now.
+pub async fn my_statement(
+    kind: ecops_api_types::StatementKind,
+) -> Result<ecops_api_types::StatementView, ApiFailure> {
+    request::<(), _>(
+        Method::GET,
+        &format!("/api/v1/reports/statements/mine?kind={}", kind_key(kind)),
+        None,
+    )
+    .await
+}
+
+pub async fn send_statement(
+    kind: ecops_api_types::StatementKind,
+    comment: &str,
+) -> Result<ecops_api_types::StatementView, ApiFailure> {
+    let body = ecops_api_types::SendStatementRequest {
+        kind,
+        comment: comment.to_owned(),
+    };
+    request(Method::POST, "/api/v1/reports/statements", Some(&body)).await
+}
+
+/// The period's statements sent, and who has not sent (managers).
+pub async fn statements(
+    kind: ecops_api_types::StatementKind,
+) -> Result<ecops_api_types::StatementsOfPeriod, ApiFailure> {
+    request::<(), _>(
+        Method::GET,
+        &format!("/api/v1/reports/statements?kind={}", kind_key(kind)),
+        None,
+    )
+    .await
+}
+
+fn kind_key(kind: ecops_api_types::StatementKind) -> &'static str {
+    match kind {
+        ecops_api_types::StatementKind::Week => "week",
+        ecops_api_types::StatementKind::Month => "month",
+    }
+}

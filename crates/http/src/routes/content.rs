@@ -21,7 +21,9 @@ use ecops_api_types::{
 };
 use ecops_api_types::{ContentKind as KindView, ContentStatus as StatusView, MediaKind};
 use ecops_app::content::{self as app, Text};
-use ecops_domain::content::{ContentKind, ContentStatus, Media, UploadRefusal};
+use ecops_domain::content::{
+    sees_confidential, sees_workflow, ContentKind, ContentStatus, Media, UploadRefusal,
+};
 use ecops_persistence::repo::approvals;
 use ecops_persistence::repo::content::{
     self as repo, Attachment, Filter, Item, Revision, CHUNK_BYTES,
@@ -157,6 +159,41 @@ fn one(
         .ok_or_else(|| ApiError::internal("a view went missing"))
 }
 
+/// Whether `who` may read this revision: readers outside the workflow only what is live; a
+/// confidential revision that is not live only its author, its approvers and the publishers.
+fn may_read(who: &crate::auth::Identity, item: &Item, rev: &Revision) -> bool {
+    let live = item.live_revision == Some(rev.number);
+    if !sees_workflow(who.level, &who.roles) {
+        return live;
+    }
+    live || !rev.confidential || sees_confidential(&who.roles, rev.author_id == who.user_id)
+}
+
+/// Items as `who` may see them: readers outside the workflow get each item with its live
+/// revision.
+fn visible(
+    conn: &mut AnyConnection,
+    who: &crate::auth::Identity,
+    rows: Vec<(Item, Revision)>,
+) -> ApiResult<Vec<(Item, Revision)>> {
+    let mut out = Vec::with_capacity(rows.len());
+    for (item, rev) in rows {
+        let rev = match item.live_revision {
+            Some(n) if !sees_workflow(who.level, &who.roles) && n != rev.number => {
+                match repo::find_revision(conn, item.id, n)? {
+                    Some(r) => r,
+                    None => continue,
+                }
+            }
+            _ => rev,
+        };
+        if may_read(who, &item, &rev) {
+            out.push((item, rev));
+        }
+    }
+    Ok(out)
+}
+
 fn text(title: String, body: String, confidential: bool) -> Text {
     Text {
         title,
@@ -220,19 +257,22 @@ pub async fn list_content(
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
     let before = state.cursors.decode(q.cursor.as_deref())?;
-    let filter = Filter {
+    let mut filter = Filter {
         kind: q.kind.map(kind_in),
         status: q.status.map(status_in),
         author: q.author_id,
+        live_only: false,
     };
     let now = state.clock.now();
     let cursors = state.cursors.clone();
     let (items, next_cursor) = state
         .run_as(who, move |conn, who| {
             who.require_scope("content:read")?;
+            filter.live_only = !sees_workflow(who.level, &who.roles);
             ecops_app::read(conn, |conn| {
                 let rows = repo::list(conn, &filter, before.as_deref(), limit + 1)?;
                 let (rows, next) = cursors.paginate(rows, limit, |(i, _)| i.id.to_string());
+                let rows = visible(conn, &who, rows)?;
                 Ok((item_views(conn, &rows, now)?, next))
             })
         })
@@ -256,8 +296,15 @@ pub async fn due_content(
     let mut out = state
         .run_as(who, move |conn, who| {
             who.require_scope("content:read")?;
+            if !sees_workflow(who.level, &who.roles) {
+                return Err(ApiError::forbidden(
+                    "missing_role",
+                    "what awaits publication is for the authors, publishers and approvers",
+                ));
+            }
             ecops_app::read(conn, |conn| {
                 let rows = repo::in_status(conn, ContentStatus::Approved)?;
+                let rows = visible(conn, &who, rows)?;
                 item_views(conn, &rows, now)
             })
         })
@@ -281,6 +328,12 @@ pub async fn list_takedowns(
     let out = state
         .run_as(who, move |conn, who| {
             who.require_scope("content:read")?;
+            if !sees_workflow(who.level, &who.roles) {
+                return Err(ApiError::forbidden(
+                    "missing_role",
+                    "the takedowns are for the authors, publishers and approvers",
+                ));
+            }
             ecops_app::read(conn, |conn| {
                 let mut out = Vec::new();
                 for e in repo::recent_events(conn, "taken_down", 200)? {
@@ -332,13 +385,19 @@ pub async fn get_content(
             who.require_scope("content:read")?;
             ecops_app::read(conn, |conn| {
                 let (item, rev) = app::latest(conn, id)?;
+                let Some((item, rev)) = visible(conn, &who, vec![(item, rev)])?.pop() else {
+                    return Err(ApiError::not_found("no such content item"));
+                };
+                let workflow = sees_workflow(who.level, &who.roles);
                 let attachments = repo::attachments_of(conn, id, None)?;
                 let revisions = repo::revisions_of(conn, id)?
                     .iter()
+                    .filter(|r| may_read(&who, &item, r))
                     .map(|r| revision_view(r, &attachments))
                     .collect();
                 let events = repo::events_of(conn, id)?
                     .into_iter()
+                    .filter(|e| workflow || Some(e.revision) == item.live_revision)
                     .map(|e| ContentEventView {
                         revision: e.revision,
                         action: e.action,
@@ -347,7 +406,7 @@ pub async fn get_content(
                         at: e.at,
                     })
                     .collect();
-                let approval = match rev.approval_request_id {
+                let approval = match rev.approval_request_id.filter(|_| workflow) {
                     Some(r) => {
                         let reqs = approvals::find_many(conn, &[r])?;
                         details_of(conn, reqs, now)?.pop()
@@ -430,6 +489,12 @@ pub async fn submit_content(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let reason = body.into_inner().reason.trim().to_owned();
+    if reason.is_empty() {
+        return Err(ApiError::invalid_field(
+            "reason",
+            "say why it should go out",
+        ));
+    }
     let now = state.clock.now();
     let v = state
         .run_as(who, move |conn, who| {
@@ -616,23 +681,37 @@ pub async fn upload_content_attachment(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    // Who may attach is settled before the body is read.
+    let checked = meta.clone();
+    let who = state
+        .run_as(who, move |conn, who| {
+            who.require_scope("content:write")?;
+            app::check_attach(conn, &actor(&who, &checked), id)?;
+            Ok(who)
+        })
+        .await?;
+    // The limit of the file's own kind applies as soon as its head tells the kind.
+    let mut cap = largest;
+    let mut sniffed = false;
     let mut bytes = Vec::with_capacity(declared.unwrap_or(0).min(largest));
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| ApiError::bad_request("invalid_body", e.to_string()))?;
-        if bytes.len() + chunk.len() > largest {
-            return Err(too_large);
-        }
         bytes.extend_from_slice(&chunk);
+        if !sniffed && bytes.len() >= app::SNIFF_BYTES {
+            sniffed = true;
+            cap = app::limit_for_head(&bytes[..app::SNIFF_BYTES], &limits)
+                .map_err(upload_refused)?
+                .min(largest);
+        }
+        if bytes.len() > cap {
+            return Err(ApiError::PayloadTooLarge { limit: cap });
+        }
     }
     let upload = app::judge_upload(&file_name, bytes, claimed.as_deref(), &limits)
         .map_err(upload_refused)?;
     let now = state.clock.now();
     let a = state
-        .run_as(who, move |conn, who| {
-            who.require_scope("content:write")?;
-            let a = actor(&who, &meta);
-            Ok(app::attach(conn, &a, id, upload, now)?)
-        })
+        .run(move |conn| Ok(app::attach(conn, &actor(&who, &meta), id, upload, now)?))
         .await?;
     Ok(HttpResponse::Created().json(attachment_view(&a)))
 }
@@ -695,8 +774,14 @@ pub async fn download_content_attachment(
     let a = state
         .run_as(who, move |conn, who| {
             who.require_scope("content:read")?;
-            repo::find_attachment(conn, id)?
-                .ok_or_else(|| ApiError::not_found("no such attachment"))
+            let missing = || ApiError::not_found("no such attachment");
+            let a = repo::find_attachment(conn, id)?.ok_or_else(missing)?;
+            let item = repo::find_item(conn, a.item_id)?.ok_or_else(missing)?;
+            let rev = repo::find_revision(conn, a.item_id, a.revision)?.ok_or_else(missing)?;
+            if !may_read(&who, &item, &rev) {
+                return Err(missing());
+            }
+            Ok(a)
         })
         .await?;
     let len = u64::try_from(a.size_bytes).unwrap_or(0);
@@ -768,8 +853,11 @@ pub async fn download_content_attachment(
             let data = state
                 .run(move |conn| Ok(repo::chunks(conn, &sha, (seq, seq))?))
                 .await
-                .map(|mut c| c.pop().unwrap_or_default())
-                .map_err(|e| std::io::Error::other(e.to_string()));
+                .map_err(|e| std::io::Error::other(e.to_string()))
+                .and_then(|mut c| {
+                    c.pop()
+                        .ok_or_else(|| std::io::Error::other("a stored chunk is missing"))
+                });
             let out = data.map(|data| {
                 let base = u64::try_from(seq).unwrap_or(0) * chunk;
                 let from = usize::try_from(start.saturating_sub(base)).unwrap_or(0);

@@ -12,7 +12,8 @@ use chrono::NaiveDate;
 use ecops_api_types::{
     DailyExportQuery, DailyReportBody, DailyReportQuery, DailyReportView, LateNoteRequest,
     LateNoteView, MissingReport, MissingReportQuery, MonthlySummaries, MonthlySummaryBody,
-    MonthlySummaryQuery, MonthlySummaryView, Problem,
+    MonthlySummaryQuery, MonthlySummaryView, Problem, SendStatementRequest, StaffName,
+    StatementFigures, StatementKind, StatementQuery, StatementView, StatementsOfPeriod,
 };
 use ecops_app::reports::DailyText;
 use ecops_persistence::repo::reports::{self, DailyReport};
@@ -498,18 +499,32 @@ pub async fn export_daily_reports(
     };
     let file = format!("daily-reports-{}-{}", q.from, q.to);
     if csv {
-        let mut out = vec![["day", "person", "done", "problems", "plan", "notes"]
-            .iter()
-            .map(|s| (*s).to_owned())
-            .collect::<Vec<_>>()];
+        let mut out = vec![[
+            "day", "person", "filed", "done", "problems", "plan", "notes",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect::<Vec<_>>()];
         for r in rows.iter().rev() {
             out.push(vec![
                 r.day.to_string(),
                 name(&r.user_id),
+                "yes".to_owned(),
                 r.done.clone(),
                 r.problems.clone(),
                 r.plan.clone(),
                 notes_of(r.user_id, r.day).join(" / "),
+            ]);
+        }
+        for m in missing.iter().rev() {
+            out.push(vec![
+                m.day.to_string(),
+                m.display_name.clone(),
+                "no".to_owned(),
+                String::new(),
+                String::new(),
+                String::new(),
+                notes_of(m.user_id, m.day).join(" / "),
             ]);
         }
         return crate::support::csv_response(&file, out, true);
@@ -517,6 +532,7 @@ pub async fn export_daily_reports(
     let mut md = format!("# Daily reports {} – {}\n", q.from, q.to);
     let mut days: Vec<NaiveDate> = rows.iter().map(|r| r.day).collect();
     days.extend(missing.iter().map(|m| m.day));
+    days.extend(notes.iter().map(|n| n.day));
     days.sort();
     days.dedup();
     for d in days {
@@ -552,6 +568,14 @@ pub async fn export_daily_reports(
         if !absent.is_empty() {
             md.push_str(&format!("\n**Not filed:** {}\n", absent.join(", ")));
         }
+        // Notes on days without a report that the list above does not name (one's own).
+        for n in notes.iter().filter(|n| {
+            n.day == d
+                && !rows.iter().any(|r| r.user_id == n.user_id && r.day == d)
+                && !missing.iter().any(|m| m.user_id == n.user_id && m.day == d)
+        }) {
+            md.push_str(&format!("\n> Note on {}: {}\n", name(&n.user_id), n.note));
+        }
     }
     Ok(HttpResponse::Ok()
         .content_type("text/markdown; charset=utf-8")
@@ -560,4 +584,201 @@ pub async fn export_daily_reports(
             format!("attachment; filename=\"{file}.md\""),
         ))
         .body(md))
+}
+
+fn statement_kind(k: StatementKind) -> ecops_domain::report::StatementPeriod {
+    match k {
+        StatementKind::Week => ecops_domain::report::StatementPeriod::Week,
+        StatementKind::Month => ecops_domain::report::StatementPeriod::Month,
+    }
+}
+
+fn figures_view(f: &ecops_app::statements::PersonFigures) -> StatementFigures {
+    StatementFigures {
+        orders_taken: f.orders_taken,
+        orders_total_fen: f.orders_total_fen,
+        contact_met: f.contact_met,
+        contact_missed: f.contact_missed,
+        cases_opened: f.cases_opened,
+        cases_closed: f.cases_closed,
+        days_judged: f.days_judged,
+        late: f.late,
+        early: f.early,
+        absent: f.absent,
+        deduction_fen: f.deduction_fen,
+        daily_reports_filed: f.daily_reports_filed,
+    }
+}
+
+fn sent_view(
+    s: &ecops_persistence::repo::reports::Statement,
+    kind: StatementKind,
+    name: String,
+) -> ApiResult<StatementView> {
+    let figures: StatementFigures = serde_json::from_str(&s.figures)
+        .map_err(|e| ApiError::internal(format!("statement {} figures: {e}", s.id)))?;
+    Ok(StatementView {
+        user_id: s.user_id,
+        display_name: name,
+        kind,
+        period_start: s.period_start,
+        period_end: s.period_end,
+        figures,
+        comment: s.comment.clone(),
+        submitted_at: Some(s.submitted_at),
+    })
+}
+
+/// R-REP-5: my statement of the last complete week (Monday to Sunday) or month: as I sent it, or
+/// a draft of the figures the system has now (orders taken, contact deadlines met and missed,
+/// after-sales cases, attendance, daily reports filed) for me to confirm.
+#[utoipa::path(
+    tag = "reports",
+    security(("bearer" = [])),
+    params(StatementQuery),
+    responses((status = 200, description = "Sent, or the draft", body = StatementView))
+)]
+#[get("/reports/statements/mine")]
+pub async fn my_statement(
+    state: web::Data<AppState>,
+    who: Caller,
+    query: Query<StatementQuery>,
+) -> ApiResult<web::Json<StatementView>> {
+    let kind = query.into_inner().kind;
+    let now = state.clock.now();
+    let v = state
+        .run_as(who, move |conn, who| {
+            who.require_scope("reports:read")?;
+            let period = statement_kind(kind);
+            let (first, last) = ecops_app::statements::period(conn, period, now)?;
+            let name = users::display_names(conn, &[who.user_id])?
+                .remove(&who.user_id)
+                .unwrap_or_default();
+            if let Some(s) =
+                reports::statements_of(conn, Some(who.user_id), (period.as_str(), first))?.pop()
+            {
+                return sent_view(&s, kind, name);
+            }
+            let f = ecops_app::statements::assemble(conn, who.user_id, (first, last), now)?;
+            Ok(StatementView {
+                user_id: who.user_id,
+                display_name: name,
+                kind,
+                period_start: first,
+                period_end: last,
+                figures: figures_view(&f),
+                comment: String::new(),
+                submitted_at: None,
+            })
+        })
+        .await?;
+    Ok(web::Json(v))
+}
+
+/// R-REP-5: I confirm my figures of the last week or month and send them to my superior, with a
+/// comment. The figures are assembled again at this moment and kept exactly as sent; once per
+/// period.
+#[utoipa::path(
+    tag = "reports",
+    security(("bearer" = [])),
+    request_body = SendStatementRequest,
+    responses(
+        (status = 201, description = "Sent", body = StatementView),
+        (status = 403, description = "A service account", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Sent already (`statement_sent`)", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/reports/statements")]
+pub async fn send_statement(
+    state: web::Data<AppState>,
+    meta: RequestMeta,
+    who: Caller,
+    body: ValidJson<SendStatementRequest>,
+) -> ApiResult<HttpResponse> {
+    let b = body.into_inner();
+    let now = state.clock.now();
+    let v = state
+        .run_as(who, move |conn, who| {
+            who.require_scope("reports:write")?;
+            let a = crate::support::actor(&who, &meta);
+            let (s, _) =
+                ecops_app::statements::send(conn, &a, statement_kind(b.kind), &b.comment, now)?;
+            let name = users::display_names(conn, &[who.user_id])?
+                .remove(&who.user_id)
+                .unwrap_or_default();
+            sent_view(&s, b.kind, name)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(v))
+}
+
+/// R-REP-5 for the superiors (those who see staff records): the last week's or month's
+/// statements as sent, and the active staff who have not sent theirs.
+#[utoipa::path(
+    tag = "reports",
+    security(("bearer" = [])),
+    params(StatementQuery),
+    responses(
+        (status = 200, description = "Sent and not sent", body = StatementsOfPeriod),
+        (status = 403, description = "Not a manager", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/reports/statements")]
+pub async fn list_statements(
+    state: web::Data<AppState>,
+    who: Caller,
+    query: Query<StatementQuery>,
+) -> ApiResult<web::Json<StatementsOfPeriod>> {
+    let kind = query.into_inner().kind;
+    let now = state.clock.now();
+    let v = state
+        .run_as(who, move |conn, who| {
+            who.require_scope("reports:read")?;
+            if !sees_staff_records(&who) {
+                return Err(ApiError::forbidden(
+                    "missing_role",
+                    "the statements are for the managers",
+                ));
+            }
+            let period = statement_kind(kind);
+            let (first, last) = ecops_app::statements::period(conn, period, now)?;
+            let rows = reports::statements_of(conn, None, (period.as_str(), first))?;
+            let staff: Vec<_> = users::list(
+                conn,
+                &users::UserFilter {
+                    active: Some(true),
+                    role: None,
+                },
+                None,
+                10_000,
+            )?
+            .into_iter()
+            .filter(|u| !u.is_special)
+            .collect();
+            let names: HashMap<Uuid, String> = staff
+                .iter()
+                .map(|u| (u.id, u.display_name.clone()))
+                .collect();
+            let sent = rows
+                .iter()
+                .map(|s| sent_view(s, kind, names.get(&s.user_id).cloned().unwrap_or_default()))
+                .collect::<ApiResult<Vec<_>>>()?;
+            let not_sent = staff
+                .iter()
+                .filter(|u| !rows.iter().any(|s| s.user_id == u.id))
+                .map(|u| StaffName {
+                    user_id: u.id,
+                    display_name: u.display_name.clone(),
+                })
+                .collect();
+            Ok(StatementsOfPeriod {
+                kind,
+                period_start: first,
+                period_end: last,
+                sent,
+                not_sent,
+            })
+        })
+        .await?;
+    Ok(web::Json(v))
 }

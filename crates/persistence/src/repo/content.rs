@@ -191,6 +191,8 @@ pub struct Filter {
     /// The status of the item's latest revision.
     pub status: Option<ContentStatus>,
     pub author: Option<Uuid>,
+    /// Only items with a live revision (for readers outside the workflow).
+    pub live_only: bool,
 }
 
 /// Items with their latest revisions, newest first, `limit` of them before the cursor (an id).
@@ -212,6 +214,9 @@ pub fn list(
     }
     if let Some(u) = f.author {
         q = q.filter(i::author_id.eq(u.to_string()));
+    }
+    if f.live_only {
+        q = q.filter(i::live_revision.is_not_null());
     }
     if let Some(c) = before {
         q = q.filter(i::id.lt(c.to_owned()));

@@ -249,7 +249,7 @@ pub fn approval_throughput(
          decided AS (SELECT kind, {secs} AS secs, \
              ROW_NUMBER() OVER (PARTITION BY kind ORDER BY {secs}) AS rn, \
              COUNT(*) OVER (PARTITION BY kind) AS n \
-             FROM period WHERE decided_at IS NOT NULL), \
+             FROM period WHERE decided_at IS NOT NULL AND state IN ('approved', 'rejected')), \
          medians AS (SELECT kind, AVG(secs) AS median_secs FROM decided \
              WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY kind) \
          SELECT p.kind AS kind, COUNT(*) AS requests, \
@@ -263,4 +263,92 @@ pub fn approval_throughput(
          GROUP BY p.kind ORDER BY p.kind"
     );
     load(conn, &sql, period, Some(now))
+}
+
+/// One person's orders in the period: how many they took and their value.
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+pub struct PersonOrders {
+    #[diesel(sql_type = BigInt)]
+    pub orders: i64,
+    #[diesel(sql_type = BigInt)]
+    pub total_fen: i64,
+}
+
+/// Runs `sql` with the period's two binds and then the person as the third.
+fn load_for<T>(
+    conn: &mut AnyConnection,
+    sql: &str,
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
+    person: &str,
+) -> StoreResult<Vec<T>>
+where
+    T: QueryableByName<diesel::sqlite::Sqlite> + QueryableByName<diesel::pg::Pg> + 'static,
+{
+    let (from, to) = (to_db(from), to_db(to));
+    Ok(match conn {
+        AnyConnection::Sqlite(c) => diesel::sql_query(sql)
+            .bind::<Timestamp, _>(from)
+            .bind::<Timestamp, _>(to)
+            .bind::<Text, _>(person)
+            .load(c)?,
+        AnyConnection::Postgresql(c) => diesel::sql_query(sql)
+            .bind::<Timestamp, _>(from)
+            .bind::<Timestamp, _>(to)
+            .bind::<Text, _>(person)
+            .load(c)?,
+    })
+}
+
+pub fn person_orders(
+    conn: &mut AnyConnection,
+    period: (DateTime<Utc>, DateTime<Utc>),
+    person: uuid::Uuid,
+) -> StoreResult<PersonOrders> {
+    let d = dialect(conn);
+    let sql = format!(
+        "SELECT COUNT(*) AS orders, CAST(COALESCE(SUM(total_fen), 0) AS BIGINT) AS total_fen \
+         FROM orders WHERE created_at >= {} AND created_at < {} AND created_by = {}",
+        d.p(1),
+        d.p(2),
+        d.p(3)
+    );
+    Ok(load_for(conn, &sql, period, &person.to_string())?
+        .pop()
+        .unwrap_or(PersonOrders {
+            orders: 0,
+            total_fen: 0,
+        }))
+}
+
+/// One person's after-sales cases: opened by them in the period, and closed in the period among
+/// those they own.
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+pub struct PersonCases {
+    #[diesel(sql_type = BigInt)]
+    pub opened: i64,
+    #[diesel(sql_type = BigInt)]
+    pub closed: i64,
+}
+
+pub fn person_cases(
+    conn: &mut AnyConnection,
+    period: (DateTime<Utc>, DateTime<Utc>),
+    person: uuid::Uuid,
+) -> StoreResult<PersonCases> {
+    let d = dialect(conn);
+    let (from, to, who) = (d.p(1), d.p(2), d.p(3));
+    let sql = format!(
+        "SELECT \
+         CAST(COALESCE(SUM(CASE WHEN created_by = {who} AND created_at >= {from} AND created_at < {to} \
+              THEN 1 ELSE 0 END), 0) AS BIGINT) AS opened, \
+         CAST(COALESCE(SUM(CASE WHEN owner_id = {who} AND closed_at >= {from} AND closed_at < {to} \
+              THEN 1 ELSE 0 END), 0) AS BIGINT) AS closed \
+         FROM aftersales_cases WHERE created_by = {who} OR owner_id = {who}"
+    );
+    Ok(load_for(conn, &sql, period, &person.to_string())?
+        .pop()
+        .unwrap_or(PersonCases {
+            opened: 0,
+            closed: 0,
+        }))
 }

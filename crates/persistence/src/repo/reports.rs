@@ -333,3 +333,91 @@ pub fn notes_between(
         })
         .collect()
 }
+
+/// A person's statement of a week's or month's figures, as sent to their superior (R-REP-5).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    /// `week` or `month`.
+    pub period_kind: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    /// The figures as assembled and confirmed (JSON).
+    pub figures: String,
+    pub comment: String,
+    pub submitted_at: DateTime<Utc>,
+}
+
+use crate::schema::statements as st;
+
+type StatementRow = (
+    String,
+    String,
+    String,
+    NaiveDate,
+    NaiveDate,
+    String,
+    String,
+    NaiveDateTime,
+);
+
+fn statement(r: StatementRow) -> StoreResult<Statement> {
+    Ok(Statement {
+        id: parse_uuid(&r.0)?,
+        user_id: parse_uuid(&r.1)?,
+        period_kind: r.2,
+        period_start: r.3,
+        period_end: r.4,
+        figures: r.5,
+        comment: r.6,
+        submitted_at: from_db(r.7),
+    })
+}
+
+/// Sends a statement; a second for the same person and period is a unique violation.
+pub fn insert_statement(conn: &mut AnyConnection, s: &Statement) -> StoreResult<()> {
+    diesel::insert_into(st::table)
+        .values((
+            st::id.eq(s.id.to_string()),
+            st::user_id.eq(s.user_id.to_string()),
+            st::period_kind.eq(&s.period_kind),
+            st::period_start.eq(s.period_start),
+            st::period_end.eq(s.period_end),
+            st::figures.eq(&s.figures),
+            st::comment.eq(&s.comment),
+            st::submitted_at.eq(to_db(s.submitted_at)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The statements of one period, of one person or everyone.
+pub fn statements_of(
+    conn: &mut AnyConnection,
+    user: Option<Uuid>,
+    (kind, start): (&str, NaiveDate),
+) -> StoreResult<Vec<Statement>> {
+    let mut q = st::table
+        .filter(st::period_kind.eq(kind))
+        .filter(st::period_start.eq(start))
+        .select((
+            st::id,
+            st::user_id,
+            st::period_kind,
+            st::period_start,
+            st::period_end,
+            st::figures,
+            st::comment,
+            st::submitted_at,
+        ))
+        .into_boxed();
+    if let Some(u) = user {
+        q = q.filter(st::user_id.eq(u.to_string()));
+    }
+    q.order(st::submitted_at.asc())
+        .load::<StatementRow>(conn)?
+        .into_iter()
+        .map(statement)
+        .collect()
+}
