@@ -148,3 +148,7 @@ statement-sent = Figures sent
 statement-sent-at = Sent { $at }
 statements-sent = Sent
 statements-not-sent = Not sent yet
+span = Covering
+span-day = the day
+span-week = its week
+span-month = its month

@@ -148,3 +148,7 @@ statement-sent = 统计已提交
 statement-sent-at = 已于 { $at } 提交
 statements-sent = 已提交
 statements-not-sent = 未提交
+span = 范围
+span-day = 当天
+span-week = 当周
+span-month = 当月

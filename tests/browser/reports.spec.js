@@ -42,6 +42,16 @@ test('the monthly summary shows its window, saves inside it, and the week export
   await page.getByTestId('export-md').click();
   const file = await download;
   expect(file.suggestedFilename()).toMatch(/^daily-reports-\d{4}-\d\d-\d\d-\d{4}-\d\d-\d\d\.md$/);
+  // Who has not filed over the whole month: the same people the API lists.
+  await page.getByTestId('team-span').selectOption('month');
+  const monthStart = `${today.slice(0, 7)}-01`;
+  const missing = await call(request, 'GET', `/reports/daily/missing?from=${monthStart}&to=${today}`, admin);
+  const team = page.getByTestId('team-reports');
+  if (missing.body.length > 0) {
+    await expect(team.getByTestId('not-filed').locator('li')).toHaveCount(missing.body.length);
+  } else {
+    await expect(team.getByTestId('all-filed')).toBeVisible();
+  }
   await accessible(page, 'reports with the monthly summary');
 });
 

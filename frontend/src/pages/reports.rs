@@ -38,6 +38,8 @@ pub fn reports() -> Html {
     let timer = use_mut_ref(|| None::<Timeout>);
     let mine = use_state(Vec::<DailyReportView>::new);
     let team_day = use_state(|| day.to_string());
+    // The manager's view covers the chosen day, its week (Monday to Sunday) or its month.
+    let span = use_state(|| "day".to_owned());
     let team = use_state(|| None::<Result<Vec<DailyReportView>, String>>);
     let not_filed = use_state(Vec::<ecops_api_types::MissingReport>::new);
     let notes = use_state(Vec::<ecops_api_types::LateNoteView>::new);
@@ -85,13 +87,14 @@ pub fn reports() -> Html {
     {
         let (team, not_filed, notes) = (team.clone(), not_filed.clone(), notes.clone());
         use_effect_with(
-            ((*team_day).clone(), manager, *reload_team),
-            move |(d, manager, _)| {
-                let (team, not_filed, notes, d, manager) = (
+            ((*team_day).clone(), (*span).clone(), manager, *reload_team),
+            move |(d, span, manager, _)| {
+                let (team, not_filed, notes, d, span, manager) = (
                     team.clone(),
                     not_filed.clone(),
                     notes.clone(),
                     d.clone(),
+                    span.clone(),
                     *manager,
                 );
                 if manager {
@@ -99,13 +102,14 @@ pub fn reports() -> Html {
                         let Ok(d) = d.parse::<NaiveDate>() else {
                             return;
                         };
+                        let (from, to) = span_of(&span, d);
                         team.set(Some(
-                            people::daily_reports(None, d, d)
+                            people::daily_reports(None, from, to)
                                 .await
                                 .map_err(|e| e.message()),
                         ));
-                        not_filed.set(people::missing_reports(d, d).await.unwrap_or_default());
-                        notes.set(monthly_api::notes(d, d).await.unwrap_or_default());
+                        not_filed.set(people::missing_reports(from, to).await.unwrap_or_default());
+                        notes.set(monthly_api::notes(from, to).await.unwrap_or_default());
                     });
                 }
             },
@@ -249,6 +253,12 @@ pub fn reports() -> Html {
                 <h3>{ lang.t("team-reports") }</h3>
                 <label for="team-day">{ lang.t("day") }</label>
                 <input id="team-day" type="date" value={(*team_day).clone()} oninput={typed(&team_day)} />
+                <label for="team-span">{ lang.t("span") }</label>
+                <select id="team-span" data-testid="team-span" onchange={crate::components::forms::chosen(&span)}>
+                    { for ["day", "week", "month"].iter().map(|k| html! {
+                        <option value={*k} selected={span.as_str() == *k}>{ lang.t(&format!("span-{k}")) }</option>
+                    }) }
+                </select>
                 <h4>{ lang.t("not-filed") }</h4>
                 if not_filed.is_empty() {
                     <p class="empty" data-testid="all-filed">{ lang.t("all-filed") }</p>
@@ -257,7 +267,8 @@ pub fn reports() -> Html {
                         { for not_filed.iter().map(|m| {
                             let ask = { let noting = noting.clone(); let key = (m.user_id, m.day); Callback::from(move |_| noting.set(Some(key))) };
                             html! {
-                                <li key={m.user_id.to_string()}>
+                                <li key={format!("{}-{}", m.user_id, m.day)}>
+                                    if span.as_str() != "day" { { format!("{} · ", m.day) } }
                                     { &m.display_name }
                                     if m.due_today { { " " }<span class="badge soon">{ lang.t("due-today") }</span> }
                                     if !m.due_today && notes_past { { " " }<button class="link" data-testid="add-note" onclick={ask}>{ lang.t("add-note") }</button> }
@@ -301,6 +312,24 @@ pub fn reports() -> Html {
             </section>
         }
         </>
+    }
+}
+
+/// The days a manager's view covers: the day, its Monday-to-Sunday week, or its month.
+fn span_of(span: &str, d: NaiveDate) -> (NaiveDate, NaiveDate) {
+    match span {
+        "week" => {
+            let monday = d - Duration::days(i64::from(d.weekday().num_days_from_monday()));
+            (monday, monday + Duration::days(6))
+        }
+        "month" => {
+            let first = d.with_day(1).unwrap_or(d);
+            let next = first
+                .checked_add_months(chrono::Months::new(1))
+                .unwrap_or(first);
+            (first, next.pred_opt().unwrap_or(first))
+        }
+        _ => (d, d),
     }
 }
 
