@@ -22,6 +22,24 @@ use ecops_persistence::AnyConnection;
 use std::collections::HashMap;
 use uuid::Uuid;
 
+/// Whose records a read returns: the one person asked for, or when none is named the caller's
+/// own (staff) or everyone's (those who see staff records); another person's only for the
+/// latter (403 `not_yours`, saying `refused`).
+fn whose(
+    who: &crate::auth::Identity,
+    asked: Option<Uuid>,
+    refused: &str,
+) -> ApiResult<Option<Uuid>> {
+    match asked {
+        Some(u) if u != who.user_id && !sees_staff_records(who) => {
+            Err(ApiError::forbidden("not_yours", refused.to_owned()))
+        }
+        Some(u) => Ok(Some(u)),
+        None if sees_staff_records(who) => Ok(None),
+        None => Ok(Some(who.user_id)),
+    }
+}
+
 /// The longest period one listing covers.
 const MAX_DAYS: i64 = 92;
 
@@ -130,17 +148,7 @@ pub async fn list_daily_reports(
     let v = state
         .run_as(who, move |conn, who| {
             who.require_scope("reports:read")?;
-            let whose = match q.user_id {
-                Some(u) if u != who.user_id && !sees_staff_records(&who) => {
-                    return Err(ApiError::forbidden(
-                        "not_yours",
-                        "only managers read other people's reports",
-                    ))
-                }
-                Some(u) => Some(u),
-                None if sees_staff_records(&who) => None,
-                None => Some(who.user_id),
-            };
+            let whose = whose(&who, q.user_id, "only managers read other people's reports")?;
             let today = ecops_app::workdays::company_date(conn, now)?;
             let rows = reports::between(conn, whose, (q.from, q.to))?;
             views(conn, &rows, today)
@@ -308,17 +316,11 @@ pub async fn list_monthly_summaries(
     let v = state
         .run_as(who, move |conn, who| {
             who.require_scope("reports:read")?;
-            let whose = match q.user_id {
-                Some(u) if u != who.user_id && !sees_staff_records(&who) => {
-                    return Err(ApiError::forbidden(
-                        "not_yours",
-                        "only managers read other people's summaries",
-                    ))
-                }
-                Some(u) => Some(u),
-                None if sees_staff_records(&who) => None,
-                None => Some(who.user_id),
-            };
+            let whose = whose(
+                &who,
+                q.user_id,
+                "only managers read other people's summaries",
+            )?;
             let (opens, closes) = ecops_app::reports::monthly_window(conn, month, close_day)?;
             let today = ecops_app::workdays::company_date(conn, now)?;
             let rows = reports::monthly_of(conn, whose, &month.label())?;
@@ -410,17 +412,11 @@ pub async fn list_late_notes(
     let v = state
         .run_as(who, move |conn, who| {
             who.require_scope("reports:read")?;
-            let whose = match q.user_id {
-                Some(u) if u != who.user_id && !sees_staff_records(&who) => {
-                    return Err(ApiError::forbidden(
-                        "not_yours",
-                        "only managers read the notes on other people's days",
-                    ))
-                }
-                Some(u) => Some(u),
-                None if sees_staff_records(&who) => None,
-                None => Some(who.user_id),
-            };
+            let whose = whose(
+                &who,
+                q.user_id,
+                "only managers read the notes on other people's days",
+            )?;
             Ok(reports::notes_between(conn, whose, (q.from, q.to))?
                 .iter()
                 .map(note_view)
