@@ -361,7 +361,14 @@ where
             AnsiTransactionManager::begin_transaction(c).map_err(|e| E::from(e.into()))?;
         }
     }
-    match f(conn) {
+    // The audit entries the work appends are written, chained, after it (R-SEC-4).
+    let mut audit_entries = crate::repo::audit::Buffer::open(conn);
+    let outcome = f(conn).and_then(|value| {
+        crate::repo::audit::write_chained(conn, audit_entries.take())
+            .map_err(E::from)
+            .map(|()| value)
+    });
+    match outcome {
         Ok(value) => {
             if let Err(e) = Tm::commit_transaction(conn) {
                 let _ = Tm::rollback_transaction(conn);

@@ -23,6 +23,12 @@ pub enum StoreError {
     Migration(String),
     #[error("invalid stored data: {0}")]
     Corrupt(String),
+    /// A backup archive that cannot be read or restored: damaged, of an unknown format, made by a
+    /// newer schema, or aimed at a database that is not empty.
+    #[error("{0}")]
+    Archive(String),
+    #[error("file: {0}")]
+    Io(#[from] std::io::Error),
     /// A guarded stock update found less than it was to take.
     #[error("{sku} has {stock} in stock; {wanted} cannot be taken")]
     Shortage {

@@ -4,6 +4,7 @@
 //! function takes an [`db::AnyConnection`] and opens its own transaction, so SQL lives here and
 //! nowhere else.
 
+pub mod archive;
 pub mod db;
 pub mod error;
 pub mod repo;

@@ -88,6 +88,9 @@ diesel::table! {
         outcome -> Text,
         detail -> Text,
         request_id -> Nullable<Text>,
+        seq -> Nullable<BigInt>,
+        prev_hash -> Nullable<Text>,
+        hash -> Nullable<Text>,
     }
 }
 
@@ -748,6 +751,71 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    vault_entries (id) {
+        id -> Text,
+        name -> Text,
+        kind -> Text,
+        url -> Nullable<Text>,
+        login -> Nullable<Text>,
+        notes -> Text,
+        custodian_roles -> Text,
+        key_id -> Text,
+        secret_nonce -> Binary,
+        secret_cipher -> Binary,
+        version -> BigInt,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        secret_changed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    vault_custodians (entry_id, user_id) {
+        entry_id -> Text,
+        user_id -> Text,
+    }
+}
+
+diesel::table! {
+    vault_changes (id) {
+        id -> Text,
+        entry_id -> Text,
+        approval_request_id -> Text,
+        key_id -> Nullable<Text>,
+        secret_nonce -> Nullable<Binary>,
+        secret_cipher -> Nullable<Binary>,
+        custodian_roles -> Nullable<Text>,
+        custodian_users -> Nullable<Text>,
+        reason -> Text,
+        state -> Text,
+        proposed_by -> Text,
+        created_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    backups (id) {
+        id -> Text,
+        file_name -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        schema_version -> Text,
+        row_counts -> Text,
+        total_rows -> BigInt,
+        origin -> Text,
+        made_by -> Nullable<Text>,
+        node -> Text,
+        started_at -> Timestamp,
+        finished_at -> Timestamp,
+        removed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(vault_custodians -> vault_entries (entry_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     statements,
     meetings,
@@ -783,6 +851,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
     audit_log,
     idempotency_keys,
+    vault_entries,
+    vault_custodians,
+    vault_changes,
+    backups,
     approval_requests,
     approval_decisions,
     approval_chains,

@@ -71,24 +71,327 @@ struct Row {
 }
 
 /// Appends an entry; call it inside the transaction of the action it records.
+///
+/// Inside [`crate::db::write_tx`] the entry is held until the transaction's work is done and is
+/// then written, chained, just before the commit (see [`write_chained`]); outside one it is
+/// written in a transaction of its own.
 pub fn append(conn: &mut AnyConnection, entry: &NewEntry, now: DateTime<Utc>) -> StoreResult<Uuid> {
     let id = Uuid::now_v7();
-    diesel::insert_into(audit_log::table)
-        .values((
-            audit_log::id.eq(id.to_string()),
-            audit_log::at.eq(to_db(now)),
-            audit_log::actor_id.eq(entry.actor_id.map(|u| u.to_string())),
-            audit_log::actor_username.eq(&entry.actor_username),
-            audit_log::action.eq(&entry.action),
-            audit_log::subject_type.eq(&entry.subject_type),
-            audit_log::subject_id.eq(&entry.subject_id),
-            audit_log::client_addr.eq(&entry.client_addr),
-            audit_log::outcome.eq(entry.outcome.as_str()),
-            audit_log::detail.eq(entry.detail.to_string()),
-            audit_log::request_id.eq(&entry.request_id),
-        ))
-        .execute(conn)?;
+    let pending = Pending {
+        id,
+        at: to_db(now),
+        entry: entry.clone(),
+    };
+    let key = conn_key(conn);
+    let held = BUFFERS.with(|b| match b.borrow_mut().get_mut(&key) {
+        Some(buffer) => {
+            buffer.push(pending.clone());
+            true
+        }
+        None => false,
+    });
+    if !held {
+        crate::db::write_tx(conn, |conn| write_chained(conn, vec![pending]))?;
+    }
     Ok(id)
+}
+
+/// An entry waiting for its transaction's end.
+#[derive(Debug, Clone)]
+pub(crate) struct Pending {
+    id: Uuid,
+    at: NaiveDateTime,
+    entry: NewEntry,
+}
+
+thread_local! {
+    /// The entries of each open write transaction on this thread, by connection.
+    static BUFFERS: std::cell::RefCell<std::collections::HashMap<usize, Vec<Pending>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+fn conn_key(conn: &AnyConnection) -> usize {
+    conn as *const AnyConnection as usize
+}
+
+/// The audit entries of one write transaction, collected while it runs. Dropped, it forgets
+/// them (a transaction that failed or panicked leaves no entry behind).
+pub(crate) struct Buffer(Option<usize>);
+
+impl Buffer {
+    /// Starts collecting for `conn`, unless an enclosing transaction on it already does.
+    pub(crate) fn open(conn: &AnyConnection) -> Buffer {
+        let key = conn_key(conn);
+        let opened = BUFFERS.with(|b| {
+            let mut map = b.borrow_mut();
+            if map.contains_key(&key) {
+                false
+            } else {
+                map.insert(key, Vec::new());
+                true
+            }
+        });
+        Buffer(opened.then_some(key))
+    }
+
+    /// What was collected, for the owner of the buffer (nothing for a nested one).
+    pub(crate) fn take(&mut self) -> Vec<Pending> {
+        match self.0.take() {
+            Some(key) => BUFFERS.with(|b| b.borrow_mut().remove(&key).unwrap_or_default()),
+            None => Vec::new(),
+        }
+    }
+}
+
+impl Drop for Buffer {
+    fn drop(&mut self) {
+        self.take();
+    }
+}
+
+/// The `prev_hash` of the first entry of the chain.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The hash of one entry: SHA-256 over its position, the previous entry's hash and every stored
+/// field, serialized as one JSON array (unambiguous whatever the fields contain).
+#[allow(clippy::too_many_arguments)]
+fn entry_hash(
+    seq: i64,
+    prev_hash: &str,
+    id: &str,
+    at: NaiveDateTime,
+    actor_id: Option<&str>,
+    actor_username: Option<&str>,
+    action: &str,
+    subject_type: Option<&str>,
+    subject_id: Option<&str>,
+    client_addr: Option<&str>,
+    outcome: &str,
+    detail: &str,
+    request_id: Option<&str>,
+) -> String {
+    use sha2::{Digest, Sha256};
+    let canonical = serde_json::json!([
+        seq,
+        prev_hash,
+        id,
+        at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string(),
+        actor_id,
+        actor_username,
+        action,
+        subject_type,
+        subject_id,
+        client_addr,
+        outcome,
+        detail,
+        request_id
+    ]);
+    hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
+}
+
+/// Writes `entries` at the end of the chain. Called by `write_tx` as the last step before its
+/// commit: on PostgreSQL it takes the chain's lock there, so the lock is held only for the
+/// insert and the commit, and never while waiting for another lock (no deadlock with the
+/// subject locks the work took). On SQLite the write transaction already excludes other writers.
+pub(crate) fn write_chained(conn: &mut AnyConnection, entries: Vec<Pending>) -> StoreResult<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    crate::db::lock_subject(conn, "audit", "chain")?;
+    let last: Option<(Option<i64>, Option<String>)> = audit_log::table
+        .filter(audit_log::seq.is_not_null())
+        .select((audit_log::seq, audit_log::hash))
+        .order(audit_log::seq.desc())
+        .first(conn)
+        .optional()?;
+    let (mut seq, mut prev) = match last {
+        Some((Some(seq), Some(hash))) => (seq, hash),
+        _ => (0, GENESIS.to_owned()),
+    };
+    for p in entries {
+        seq += 1;
+        let e = &p.entry;
+        let id = p.id.to_string();
+        let actor_id = e.actor_id.map(|u| u.to_string());
+        let detail = e.detail.to_string();
+        let hash = entry_hash(
+            seq,
+            &prev,
+            &id,
+            p.at,
+            actor_id.as_deref(),
+            e.actor_username.as_deref(),
+            &e.action,
+            e.subject_type.as_deref(),
+            e.subject_id.as_deref(),
+            e.client_addr.as_deref(),
+            e.outcome.as_str(),
+            &detail,
+            e.request_id.as_deref(),
+        );
+        diesel::insert_into(audit_log::table)
+            .values((
+                audit_log::id.eq(&id),
+                audit_log::at.eq(p.at),
+                audit_log::actor_id.eq(&actor_id),
+                audit_log::actor_username.eq(&e.actor_username),
+                audit_log::action.eq(&e.action),
+                audit_log::subject_type.eq(&e.subject_type),
+                audit_log::subject_id.eq(&e.subject_id),
+                audit_log::client_addr.eq(&e.client_addr),
+                audit_log::outcome.eq(e.outcome.as_str()),
+                audit_log::detail.eq(&detail),
+                audit_log::request_id.eq(&e.request_id),
+                audit_log::seq.eq(Some(seq)),
+                audit_log::prev_hash.eq(Some(&prev)),
+                audit_log::hash.eq(Some(&hash)),
+            ))
+            .execute(conn)?;
+        prev = hash;
+    }
+    Ok(())
+}
+
+/// One thing wrong with the chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainProblem {
+    /// `altered` (the entry's content no longer gives its hash), `broken_link` (its `prev_hash`
+    /// is not the previous entry's hash), `gap` (positions missing before it: entries deleted),
+    /// `unchained` (an entry without a position written after the chain began).
+    pub kind: &'static str,
+    pub seq: Option<i64>,
+    pub entry_id: String,
+}
+
+/// What a walk along the chain found.
+#[derive(Debug, Clone, Default)]
+pub struct ChainReport {
+    pub entries_checked: i64,
+    /// Entries written before the chain existed (before this version); they carry no hash.
+    pub legacy_entries: i64,
+    pub last_seq: Option<i64>,
+    pub head_hash: Option<String>,
+    /// The first problems found (at most 100), in chain order.
+    pub problems: Vec<ChainProblem>,
+    /// How many problems in all.
+    pub problem_count: i64,
+}
+
+impl ChainReport {
+    pub fn intact(&self) -> bool {
+        self.problem_count == 0
+    }
+
+    fn problem(&mut self, kind: &'static str, seq: Option<i64>, entry_id: &str) {
+        self.problem_count += 1;
+        if self.problems.len() < 100 {
+            self.problems.push(ChainProblem {
+                kind,
+                seq,
+                entry_id: entry_id.to_owned(),
+            });
+        }
+    }
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = audit_log)]
+struct ChainRow {
+    id: String,
+    at: NaiveDateTime,
+    actor_id: Option<String>,
+    actor_username: Option<String>,
+    action: String,
+    subject_type: Option<String>,
+    subject_id: Option<String>,
+    client_addr: Option<String>,
+    outcome: String,
+    detail: String,
+    request_id: Option<String>,
+    seq: Option<i64>,
+    prev_hash: Option<String>,
+    hash: Option<String>,
+}
+
+/// Walks the whole chain in order, a page at a time (memory stays flat however long the log),
+/// recomputing every hash and link. Run it in a read transaction for one consistent view.
+pub fn verify_chain(conn: &mut AnyConnection) -> StoreResult<ChainReport> {
+    const PAGE: i64 = 2_000;
+    let mut report = ChainReport::default();
+    let mut expected_seq = 1_i64;
+    let mut prev = GENESIS.to_owned();
+    let mut first_at: Option<NaiveDateTime> = None;
+    loop {
+        let rows: Vec<ChainRow> = audit_log::table
+            .filter(audit_log::seq.ge(expected_seq))
+            .select(ChainRow::as_select())
+            .order(audit_log::seq.asc())
+            .limit(PAGE)
+            .load(conn)?;
+        let n = rows.len() as i64;
+        for r in rows {
+            let seq = r.seq.unwrap_or_default();
+            first_at.get_or_insert(r.at);
+            report.entries_checked += 1;
+            if seq != expected_seq {
+                report.problem("gap", Some(seq), &r.id);
+            }
+            let stored_prev = r.prev_hash.as_deref().unwrap_or_default();
+            if stored_prev != prev {
+                report.problem("broken_link", Some(seq), &r.id);
+            }
+            let hash = entry_hash(
+                seq,
+                stored_prev,
+                &r.id,
+                r.at,
+                r.actor_id.as_deref(),
+                r.actor_username.as_deref(),
+                &r.action,
+                r.subject_type.as_deref(),
+                r.subject_id.as_deref(),
+                r.client_addr.as_deref(),
+                &r.outcome,
+                &r.detail,
+                r.request_id.as_deref(),
+            );
+            if r.hash.as_deref() != Some(hash.as_str()) {
+                report.problem("altered", Some(seq), &r.id);
+            }
+            prev = r.hash.unwrap_or_default();
+            expected_seq = seq + 1;
+            report.last_seq = Some(seq);
+        }
+        if n < PAGE {
+            break;
+        }
+    }
+    report.head_hash = report.last_seq.map(|_| prev);
+    let unchained = audit_log::table.filter(audit_log::seq.is_null());
+    match first_at {
+        None => report.legacy_entries = unchained.count().get_result(conn)?,
+        Some(start) => {
+            report.legacy_entries = unchained
+                .filter(audit_log::at.lt(start))
+                .count()
+                .get_result(conn)?;
+            let late: Vec<String> = unchained
+                .filter(audit_log::at.ge(start))
+                .select(audit_log::id)
+                .order(audit_log::id.asc())
+                .limit(100)
+                .load(conn)?;
+            for id in late {
+                report.problem("unchained", None, &id);
+            }
+            let late_count: i64 = unchained
+                .filter(audit_log::at.ge(start))
+                .count()
+                .get_result(conn)?;
+            report.problem_count += (late_count - 100).max(0);
+        }
+    }
+    Ok(report)
 }
 
 /// Filters of the audit list.

@@ -5,6 +5,7 @@ pub mod api_tokens;
 pub mod approvals;
 pub mod attendance;
 pub mod audit;
+pub mod backups;
 pub mod content;
 pub mod customers;
 pub mod departures;
@@ -25,6 +26,7 @@ pub mod sessions;
 pub mod stock;
 pub mod stocktakes;
 pub mod users;
+pub mod vault;
 pub mod workdays;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
