@@ -131,6 +131,9 @@ pub fn on_approved(
     if req.subject_type == crate::content::SUBJECT {
         return crate::content::on_approved(conn, req, approver, now);
     }
+    if req.subject_type == crate::vault::SUBJECT {
+        return crate::vault::on_approved(conn, req, approver, now);
+    }
     match req.kind {
         ApprovalKind::PermissionLevel => {
             let p: PermissionLevelChange = payload(req)?;
@@ -432,6 +435,9 @@ pub fn on_closed(
 ) -> AppResult<()> {
     if req.subject_type == crate::content::SUBJECT {
         return crate::content::on_closed(conn, req, state, actor, now);
+    }
+    if req.subject_type == crate::vault::SUBJECT {
+        return crate::vault::on_closed(conn, req, state, now);
     }
     match req.kind {
         ApprovalKind::Listing => {

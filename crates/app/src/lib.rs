@@ -16,6 +16,7 @@ pub mod approvals;
 pub mod attendance;
 pub mod attendance_month;
 pub mod audit_log;
+pub mod backups;
 pub mod bootstrap;
 pub mod content;
 pub mod customers;
@@ -38,6 +39,7 @@ pub mod staff;
 pub mod statements;
 pub mod stocktakes;
 pub mod users;
+pub mod vault;
 pub mod workdays;
 
 pub use approvals::Actor;

@@ -16,6 +16,7 @@ pub mod password;
 pub mod product;
 pub mod report;
 pub mod revision;
+pub mod vault;
 pub mod workdays;
 
 pub use access::{JobRole, PermissionLevel, StaffLevel};
