@@ -14,6 +14,7 @@ pub mod products;
 pub mod reports;
 pub mod revisions;
 pub mod users;
+pub mod vault;
 
 pub use approvals::*;
 pub use attendance::*;
@@ -26,3 +27,4 @@ pub use products::*;
 pub use reports::*;
 pub use revisions::*;
 pub use users::*;
+pub use vault::*;

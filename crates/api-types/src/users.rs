@@ -20,7 +20,7 @@ pub const JOB_ROLES: [&str; 10] = [
 ];
 
 /// Scopes an API token can carry.
-pub const API_SCOPES: [&str; 16] = [
+pub const API_SCOPES: [&str; 17] = [
     "users:read",
     "users:write",
     "audit:read",
@@ -38,6 +38,8 @@ pub const API_SCOPES: [&str; 16] = [
     "reports:write",
     // R-SEC-5: taking customer and order data out of the system (export files).
     "exports:read",
+    // R-ACL-3: taking, listing, verifying and downloading backups (db_admin accounts only).
+    "backups:write",
 ];
 
 /// A staff account as others see it. `monthly_wage_fen` is present only for callers allowed to

@@ -110,15 +110,34 @@ pub fn take(
     now: DateTime<Utc>,
     progress: ProgressFn<'_>,
 ) -> AppResult<Backup> {
+    take_to(conn, origin, settings, None, now, progress)
+}
+
+/// [`take`], to an explicit file instead of the backup folder (the CLI's `--out`; the record
+/// then names the file by its full path).
+pub fn take_to(
+    conn: &mut AnyConnection,
+    origin: Origin<'_>,
+    settings: &Settings,
+    out: Option<&Path>,
+    now: DateTime<Utc>,
+    progress: ProgressFn<'_>,
+) -> AppResult<Backup> {
     if let Origin::Api(actor) = origin {
         authorize(actor)?;
     }
     let id = Uuid::now_v7();
-    let file_name = format!(
-        "ecops-{}-{}.tar.gz",
-        now.format("%Y%m%dT%H%M%SZ"),
-        &id.simple().to_string()[24..]
-    );
+    let file_name = match out {
+        Some(p) => std::path::absolute(p)
+            .map_err(|e| AppError::Store(StoreError::Io(e)))?
+            .display()
+            .to_string(),
+        None => format!(
+            "ecops-{}-{}.tar.gz",
+            now.format("%Y%m%dT%H%M%SZ"),
+            &id.simple().to_string()[24..]
+        ),
+    };
     let path = settings.dir.join(&file_name);
     let began = std::time::Instant::now();
     let written = match archive::write_archive(conn, &path, now, &settings.app_version, progress) {

@@ -482,6 +482,7 @@ pub fn propose_change(
                 .as_deref()
                 .map(|s| key.seal(id, s))
                 .transpose()?,
+            secret_proposed: input.secret.is_some(),
             custodian_roles: role_names,
             custodian_users: input.custodian_users.clone(),
             reason: input.reason.trim().to_owned(),

@@ -61,6 +61,10 @@ pub struct HttpConfig {
     /// Requests this node works on at once; beyond it a request is refused at once with 503 and
     /// `Retry-After` (health, readiness and metrics always answer). 0: no limit.
     pub max_in_flight: usize,
+    /// The key sealing the vault's secrets (R-SEC-1).
+    pub vault_key: ecops_app::vault::VaultKey,
+    /// Where backups go and their schedule (R-SEC-2).
+    pub backups: ecops_app::backups::Settings,
 }
 
 /// Deadlines and schedules of orders and after-sales (R-ORD-3, R-ORD-8, R-AFS-2).
@@ -130,6 +134,15 @@ impl HttpConfig {
             data_dir: PathBuf::from("data"),
             shutdown_timeout_secs: 30,
             max_in_flight: 512,
+            vault_key: ecops_app::vault::VaultKey::generate().0,
+            backups: ecops_app::backups::Settings {
+                dir: PathBuf::from("data/backups"),
+                keep: 8,
+                schedule: None,
+                timezone: chrono_tz::Asia::Shanghai,
+                node: "node".to_owned(),
+                app_version: env!("CARGO_PKG_VERSION").to_owned(),
+            },
         }
     }
 }

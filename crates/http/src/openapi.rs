@@ -3,10 +3,10 @@
 //! can give.
 
 use crate::routes::{
-    aftersales, api_tokens, approvals, attendance, audit, auth, bootstrap, content, customers,
-    deadlines, departures, duty, exports, figures, health, leave, me, meetings, order_import,
-    order_stream, orders, page_revisions, product_import, product_requests, products, promotions,
-    punch_import, reports, stocktakes, users, workdays,
+    aftersales, api_tokens, approvals, attendance, audit, auth, backups, bootstrap, content,
+    customers, deadlines, departures, duty, exports, figures, health, leave, me, meetings,
+    order_import, order_stream, orders, page_revisions, product_import, product_requests, products,
+    promotions, punch_import, reports, stocktakes, users, vault, workdays,
 };
 use ecops_api_types::Problem;
 use utoipa::openapi::path::Operation;
@@ -36,7 +36,9 @@ use utoipa_actix_web::AppExt;
         (name = "me", description = "The caller's own account"),
         (name = "users", description = "Staff accounts, job roles and permission levels"),
         (name = "api-tokens", description = "Tokens for integrations"),
-        (name = "audit", description = "The append-only audit log"),
+        (name = "audit", description = "The append-only audit log and its hash chain"),
+        (name = "vault", description = "The official-account vault: entries for their custodians, reveals with a reason, changes approved by the general manager"),
+        (name = "backups", description = "Portable backups: taken now or on a schedule, listed, verified, downloaded"),
         (name = "approvals", description = "The approvals engine: inboxes, decisions, chains, publication deadlines"),
         (name = "products", description = "Products: drafts, edits, listing, prices, stock, history, import"),
         (name = "promotions", description = "Promotions with their approval"),
@@ -79,7 +81,20 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(api_tokens::list_api_tokens)
                 .service(api_tokens::revoke_api_token)
                 .service(audit::export_audit)
+                .service(audit::verify_audit_chain)
                 .service(audit::list_audit)
+                .service(vault::create_vault_entry)
+                .service(vault::list_vault_entries)
+                .service(vault::get_vault_entry)
+                .service(vault::update_vault_entry)
+                .service(vault::reveal_vault_secret)
+                .service(vault::list_vault_reveals)
+                .service(vault::propose_vault_change)
+                .service(vault::list_vault_changes)
+                .service(backups::list_backups)
+                .service(backups::create_backup)
+                .service(backups::verify_backup)
+                .service(backups::download_backup)
                 .service(approvals::list_approvals)
                 .service(approvals::list_publications)
                 .service(approvals::get_approval)

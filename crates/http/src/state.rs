@@ -19,6 +19,8 @@ pub struct AppState {
     pub dummy_hash: String,
     /// Signs and checks list cursors.
     pub cursors: crate::support::Cursors,
+    /// The backup this node is taking through the API, if any (shown by `GET /backups`).
+    pub backup_progress: std::sync::Mutex<Option<ecops_api_types::BackupProgress>>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -43,6 +45,7 @@ impl AppState {
             clock,
             login_limiter,
             dummy_hash,
+            backup_progress: std::sync::Mutex::new(None),
         })
     }
 

@@ -25,6 +25,22 @@ pub fn job_role(r: JobRole) -> api::JobRole {
     }
 }
 
+/// A role named on the wire, as the domain knows it.
+pub fn role_to_domain(r: api::JobRole) -> JobRole {
+    match r {
+        api::JobRole::GeneralManager => JobRole::GeneralManager,
+        api::JobRole::MarketingDirector => JobRole::MarketingDirector,
+        api::JobRole::DeptManager => JobRole::DeptManager,
+        api::JobRole::Planner => JobRole::Planner,
+        api::JobRole::StorefrontSpecialist => JobRole::StorefrontSpecialist,
+        api::JobRole::Designer => JobRole::Designer,
+        api::JobRole::CustomerService => JobRole::CustomerService,
+        api::JobRole::CsSupervisor => JobRole::CsSupervisor,
+        api::JobRole::Warehouse => JobRole::Warehouse,
+        api::JobRole::ItAdmin => JobRole::ItAdmin,
+    }
+}
+
 pub fn permission_level(l: PermissionLevel) -> api::PermissionLevel {
     match l {
         PermissionLevel::Viewer => api::PermissionLevel::Viewer,

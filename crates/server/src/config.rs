@@ -103,6 +103,30 @@ pub struct UploadsSection {
     pub max_document_bytes: i64,
 }
 
+/// Backups (R-SEC-2).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackupsSection {
+    /// The folder of the archives (default: `<data_dir>/backups`).
+    pub dir: Option<PathBuf>,
+    /// When the schedule takes a backup: a cron expression (minute hour day-of-month month
+    /// day-of-week) in company time; empty: no scheduled backups.
+    pub schedule: String,
+    /// How many archives to keep (older files are removed after a scheduled backup).
+    pub keep: usize,
+}
+
+impl Default for BackupsSection {
+    fn default() -> Self {
+        BackupsSection {
+            dir: None,
+            // Weekly, Sunday 03:00 company time.
+            schedule: "0 3 * * 0".to_owned(),
+            keep: 8,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AttendanceSection {
@@ -155,6 +179,11 @@ pub struct Config {
     pub uploads: UploadsSection,
     pub orders: OrdersSection,
     pub attendance: AttendanceSection,
+    /// The vault key: 64 hexadecimal digits (`ECOPS_VAULT_KEY`). Unset: generated once into
+    /// `<data_dir>/vault_key` (mode 0600). Several nodes must share one key.
+    pub vault_key: Option<String>,
+    #[serde(default)]
+    pub backups: BackupsSection,
 }
 
 impl Config {
@@ -182,6 +211,7 @@ impl std::fmt::Debug for Config {
             .field("bind", &self.bind)
             .field("data_dir", &self.data_dir)
             .field("timezone", &self.timezone)
+            .field("backups", &self.backups)
             .finish_non_exhaustive()
     }
 }
@@ -199,7 +229,8 @@ pub fn redact_url(url: &str) -> String {
 }
 
 /// The keys settable as `ECOPS_<KEY>`.
-const TOP_LEVEL_KEYS: [&str; 16] = [
+const TOP_LEVEL_KEYS: [&str; 17] = [
+    "vault_key",
     "shutdown_timeout_secs",
     "max_in_flight_requests",
     "database_url",
@@ -288,6 +319,8 @@ impl Default for Config {
                     chrono::Weekday::Fri,
                 ],
             },
+            vault_key: None,
+            backups: BackupsSection::default(),
         }
     }
 }
@@ -323,6 +356,12 @@ impl Config {
     }
 
     pub fn validate(&self) -> Result<(), String> {
+        if !self.backups.schedule.trim().is_empty() {
+            ecops_app::backups::parse_schedule(self.backups.schedule.trim())?;
+        }
+        if let Some(k) = &self.vault_key {
+            ecops_app::vault::VaultKey::from_hex(k).map_err(|e| format!("ECOPS_VAULT_KEY: {e}"))?;
+        }
         self.timezone.parse::<chrono_tz::Tz>().map_err(|_| {
             format!(
                 "ECOPS_TIMEZONE `{}` is not an IANA time zone",

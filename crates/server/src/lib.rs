@@ -1,7 +1,7 @@
 //! Start-up of the ecops server: configuration, telemetry, the database, first-start bootstrap,
 //! and the HTTP server. `main` and the test suites build the application the same way.
 
-pub mod backup;
+pub mod cli;
 pub mod config;
 
 use config::Config;
@@ -66,7 +66,36 @@ pub fn jwt_secret(config: &Config) -> Result<Vec<u8>, StartupError> {
     Ok(secret.into_bytes())
 }
 
-fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+/// The vault key: configured (`ECOPS_VAULT_KEY`), or generated once into the data folder with
+/// mode 0600. A key file that exists but does not parse stops the start (never a new key over
+/// secrets sealed with the old one).
+pub fn vault_key(config: &Config) -> Result<ecops_app::vault::VaultKey, StartupError> {
+    use ecops_app::vault::VaultKey;
+    if let Some(k) = &config.vault_key {
+        return VaultKey::from_hex(k).map_err(StartupError::Config);
+    }
+    let path = vault_key_path(config);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => VaultKey::from_hex(&text)
+            .map_err(|e| StartupError::Config(format!("{}: {e}", path.display()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(&config.data_dir)?;
+            let (key, text) = VaultKey::generate();
+            write_private(&path, &text)?;
+            tracing::info!(path = %path.display(), "generated the vault key (back it up apart from the database; set ECOPS_VAULT_KEY for several nodes)");
+            Ok(key)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Where the generated vault key is kept.
+pub fn vault_key_path(config: &Config) -> std::path::PathBuf {
+    config.data_dir.join("vault_key")
+}
+
+/// Writes a file only its owner can read.
+pub fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
@@ -150,8 +179,20 @@ pub fn bootstrap_admin(
 }
 
 /// The HTTP layer's settings from the server's configuration.
-pub fn http_config(config: &Config, secret: Vec<u8>) -> HttpConfig {
+pub fn http_config(
+    config: &Config,
+    secret: Vec<u8>,
+    vault_key: ecops_app::vault::VaultKey,
+) -> HttpConfig {
+    let timezone = config.timezone.parse().unwrap_or(chrono_tz::Asia::Shanghai);
+    let node = config
+        .orders
+        .node
+        .clone()
+        .unwrap_or_else(|| format!("node-{}", std::process::id()));
     HttpConfig {
+        vault_key,
+        backups: backup_settings(config, timezone, node.clone()),
         jwt: JwtSettings {
             secret,
             issuer: "ecops".to_owned(),
@@ -183,16 +224,12 @@ pub fn http_config(config: &Config, secret: Vec<u8>) -> HttpConfig {
         shutdown_timeout_secs: config.shutdown_timeout_secs,
         max_in_flight: config.in_flight_limit(),
         orders: ecops_http::OrderSettings {
-            timezone: config.timezone.parse().unwrap_or(chrono_tz::Asia::Shanghai),
+            timezone,
             contact_minutes: config.orders.contact_minutes,
             complaint_hours: config.orders.complaint_hours,
             export_hour: config.orders.export_hour,
             scheduler_tick_ms: config.orders.scheduler_tick_ms,
-            node: config
-                .orders
-                .node
-                .clone()
-                .unwrap_or_else(|| format!("node-{}", std::process::id())),
+            node,
             discount_limits: ecops_domain::order::DiscountLimits {
                 customer_service_bp: config.orders.discount_limit_customer_service_bp,
                 cs_supervisor_bp: config.orders.discount_limit_cs_supervisor_bp,
@@ -206,6 +243,27 @@ pub fn http_config(config: &Config, secret: Vec<u8>) -> HttpConfig {
             video_bytes: config.uploads.max_video_bytes,
             document_bytes: config.uploads.max_document_bytes,
         },
+    }
+}
+
+/// Where backups go and when the schedule takes them.
+pub fn backup_settings(
+    config: &Config,
+    timezone: chrono_tz::Tz,
+    node: String,
+) -> ecops_app::backups::Settings {
+    let schedule = config.backups.schedule.trim();
+    ecops_app::backups::Settings {
+        dir: config
+            .backups
+            .dir
+            .clone()
+            .unwrap_or_else(|| config.data_dir.join("backups")),
+        keep: config.backups.keep.max(1),
+        schedule: (!schedule.is_empty()).then(|| schedule.to_owned()),
+        timezone,
+        node,
+        app_version: env!("CARGO_PKG_VERSION").to_owned(),
     }
 }
 
@@ -224,7 +282,7 @@ impl Application {
         config.validate().map_err(StartupError::Config)?;
         let db = open_database(config)?;
         let secret = jwt_secret(config)?;
-        let http = http_config(config, secret);
+        let http = http_config(config, secret, vault_key(config)?);
         let generated = bootstrap_admin(&db, config, &http.password_policy, clock.now())?;
         // The configuration's attendance policy becomes the first version once; after that the
         // versions are managed through the API.
@@ -265,8 +323,12 @@ impl Application {
         let scheduler = tokio::spawn(ecops_http::routes::exports::run_scheduler(
             self.state.clone(),
         ));
+        let backups = tokio::spawn(ecops_http::routes::backups::run_scheduler(
+            self.state.clone(),
+        ));
         let result = self.server.await;
         scheduler.abort();
+        backups.abort();
         result
     }
 }

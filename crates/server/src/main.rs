@@ -2,7 +2,7 @@
 
 use clap::{Parser, Subcommand};
 use ecops_server::config::{redact_url, Config};
-use ecops_server::{backup, Application};
+use ecops_server::{cli, Application};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -27,19 +27,61 @@ enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
-    /// Write a consistent, checksummed copy of the SQLite database.
+    /// Write a portable archive of the whole database while the server runs (SQLite or
+    /// PostgreSQL; it restores into either), recorded in the list of backups.
     Backup {
-        /// Target file (default: <data_dir>/backups/ecops-<timestamp>.db).
+        /// Target file (default: a new file in the backup folder, `<data_dir>/backups`).
         #[arg(long)]
         out: Option<PathBuf>,
+        #[command(subcommand)]
+        action: Option<BackupAction>,
     },
-    /// Restore the SQLite database from a backup after verifying its checksum (server stopped).
+    /// Restore an archive into an empty database, or with --replace over an existing one (stop
+    /// the server first). An older archive is migrated forward; a newer one is refused.
     Restore {
-        /// The backup file (its `.sha256` sidecar must sit beside it).
+        /// The archive (`ecops backup` or `POST /api/v1/backups` made it).
         from: PathBuf,
+        /// Replace a database that holds data (everything in it is lost).
+        #[arg(long)]
+        replace: bool,
+    },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
+    /// The official-account vault.
+    Vault {
+        #[command(subcommand)]
+        action: VaultAction,
     },
     /// Print the OpenAPI document.
     Openapi,
+}
+
+#[derive(Debug, Subcommand)]
+enum BackupAction {
+    /// Check an archive without restoring it: the manifest, every table against its checksum.
+    Verify {
+        /// The archive.
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditAction {
+    /// Walk the hash chain end to end; exit 1 when an entry was altered, deleted or slipped in.
+    Verify,
+}
+
+#[derive(Debug, Subcommand)]
+enum VaultAction {
+    /// Re-seal every secret under a new key, in one transaction.
+    RotateKey {
+        /// The new key (64 hexadecimal digits); default: a generated one.
+        #[arg(long)]
+        new_key: Option<String>,
+    },
 }
 
 fn init_tracing(format: &str) {
@@ -84,23 +126,18 @@ fn main() -> ExitCode {
         Command::Migrate => ecops_server::open_database(&config)
             .map(|_| ())
             .map_err(|e| e.to_string()),
-        Command::Backup { out } => {
-            let out = out.unwrap_or_else(|| {
-                config.data_dir.join("backups").join(format!(
-                    "ecops-{}.db",
-                    chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
-                ))
-            });
-            backup::backup(&config.database_url, &out)
-                .map(|sum| println!("{}  {}", sum, out.display()))
-        }
-        Command::Restore { from } => backup::restore(&config.database_url, &from).map(|()| {
-            println!(
-                "restored {} into {}",
-                from.display(),
-                redact_url(&config.database_url)
-            )
-        }),
+        Command::Backup {
+            action: Some(BackupAction::Verify { file }),
+            ..
+        } => cli::verify(&config, &file),
+        Command::Backup { out, action: None } => cli::backup(&config, out.as_deref()),
+        Command::Restore { from, replace } => cli::restore(&config, &from, replace),
+        Command::Audit {
+            action: AuditAction::Verify,
+        } => cli::audit_verify(&config),
+        Command::Vault {
+            action: VaultAction::RotateKey { new_key },
+        } => cli::rotate_vault_key(&config, new_key.as_deref()),
         Command::Openapi => Ok(()),
     };
     match result {

@@ -7,6 +7,7 @@ pub mod approvals;
 pub mod attendance;
 pub mod audit;
 pub mod auth;
+pub mod backups;
 pub mod bootstrap;
 pub mod content;
 pub mod customers;
@@ -31,6 +32,7 @@ pub mod punch_import;
 pub mod reports;
 pub mod stocktakes;
 pub mod users;
+pub mod vault;
 pub mod workdays;
 
 use crate::error::{ApiError, ApiResult};

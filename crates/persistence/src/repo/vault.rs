@@ -225,7 +225,10 @@ pub struct Change {
     pub id: Uuid,
     pub entry_id: Uuid,
     pub approval_request_id: Uuid,
+    /// The proposed secret, sealed, while the change is pending.
     pub secret: Option<Sealed>,
+    /// Whether the change proposed a new secret (kept after the sealed value is dropped).
+    pub secret_proposed: bool,
     pub custodian_roles: Option<Vec<String>>,
     pub custodian_users: Option<Vec<Uuid>>,
     pub reason: String,
@@ -254,6 +257,7 @@ struct ChangeRow {
 }
 
 fn change(r: ChangeRow) -> StoreResult<Change> {
+    let secret_proposed = r.key_id.is_some();
     let secret = match (r.key_id, r.secret_nonce, r.secret_cipher) {
         (Some(key_id), Some(nonce), Some(cipher)) => Some(Sealed {
             key_id,
@@ -267,6 +271,7 @@ fn change(r: ChangeRow) -> StoreResult<Change> {
         entry_id: parse_uuid(&r.entry_id)?,
         approval_request_id: parse_uuid(&r.approval_request_id)?,
         secret,
+        secret_proposed,
         custodian_roles: r
             .custodian_roles
             .as_deref()
@@ -354,7 +359,7 @@ pub fn set_change_secret(conn: &mut AnyConnection, id: Uuid, s: &Sealed) -> Stor
 }
 
 /// Closes a pending change as `state`; false when it was not pending. A closed change keeps no
-/// sealed secret.
+/// sealed secret (its `key_id` stays, as the mark that a secret was proposed).
 pub fn close_change(
     conn: &mut AnyConnection,
     id: Uuid,
@@ -369,7 +374,6 @@ pub fn close_change(
     .set((
         vault_changes::state.eq(state),
         vault_changes::decided_at.eq(Some(to_db(now))),
-        vault_changes::key_id.eq(None::<String>),
         vault_changes::secret_nonce.eq(None::<Vec<u8>>),
         vault_changes::secret_cipher.eq(None::<Vec<u8>>),
     ))
