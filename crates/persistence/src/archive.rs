@@ -258,18 +258,36 @@ fn catalog(conn: &mut AnyConnection) -> StoreResult<Vec<TableInfo>> {
     Ok(tables)
 }
 
+#[derive(QueryableByName)]
+struct Version {
+    #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
+    version: Option<String>,
+}
+
 /// The last migration applied (diesel's version string), or `None` for a database with none.
+/// Read from diesel's table directly: the harness would try to create it, which a read-only
+/// snapshot refuses.
 pub fn schema_version(conn: &mut AnyConnection) -> StoreResult<Option<String>> {
-    let applied = match conn {
-        AnyConnection::Sqlite(c) => c.applied_migrations(),
-        AnyConnection::Postgresql(c) => c.applied_migrations(),
+    let exists: Vec<Name> = match conn {
+        AnyConnection::Sqlite(c) => diesel::sql_query(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '__diesel_schema_migrations'",
+        )
+        .load(c)?,
+        AnyConnection::Postgresql(c) => diesel::sql_query(
+            "SELECT tablename::text AS name FROM pg_tables WHERE schemaname = current_schema() \
+             AND tablename = '__diesel_schema_migrations'",
+        )
+        .load(c)?,
     };
-    // A database that has never been migrated has no migrations table.
-    Ok(applied
-        .unwrap_or_default()
-        .into_iter()
-        .map(|v| v.to_string())
-        .max())
+    if exists.is_empty() {
+        return Ok(None);
+    }
+    let q = diesel::sql_query("SELECT MAX(version) AS version FROM __diesel_schema_migrations");
+    let v: Version = match conn {
+        AnyConnection::Sqlite(c) => q.get_result(c)?,
+        AnyConnection::Postgresql(c) => q.get_result(c)?,
+    };
+    Ok(v.version)
 }
 
 /// Every migration this build knows, oldest first (diesel's version strings).
