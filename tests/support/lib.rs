@@ -41,6 +41,8 @@ pub struct TestApp {
     pub backend: Backend,
     /// The URL of this test's database.
     pub database_url: String,
+    /// The server's data folder (generated keys, backups, exports).
+    pub data_dir: std::path::PathBuf,
     handle: actix_web::dev::ServerHandle,
     _dir: TempDir,
 }
@@ -99,7 +101,7 @@ pub fn fresh_postgres_database(base: &str) -> String {
     format!("{prefix}/{name}{query}")
 }
 
-fn temp_dir() -> TempDir {
+pub fn temp_dir() -> TempDir {
     let dir = std::env::temp_dir().join(format!("ecops-test-{}", Uuid::now_v7().simple()));
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("temp dir: {e}"));
     TempDir(dir)
@@ -156,6 +158,7 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -
         db,
         backend,
         database_url: config.database_url.clone(),
+        data_dir: config.data_dir.clone(),
         handle,
         _dir: dir,
     })

@@ -944,8 +944,9 @@ fn insert_batch(
 }
 
 /// Every row of every table in archive form, each row an object of its columns (so that the
-/// order of the columns, which may differ between backends, does not matter), table by table in
-/// primary-key order: the means of comparing two databases row by row (the round-trip tests).
+/// order of the columns, which may differ between backends, does not matter), the rows of each
+/// table sorted as text (the backends' collations order keys differently): the means of
+/// comparing two databases row by row (the round-trip tests).
 pub fn dump_all(conn: &mut AnyConnection) -> StoreResult<BTreeMap<String, Vec<String>>> {
     in_snapshot(conn, |conn| {
         let mut out = BTreeMap::new();
@@ -965,7 +966,9 @@ pub fn dump_all(conn: &mut AnyConnection) -> StoreResult<BTreeMap<String, Vec<St
                         .collect();
                     Ok(serde_json::to_string(&row)?)
                 })
-                .collect::<StoreResult<Vec<_>>>()?;
+                .collect::<StoreResult<Vec<String>>>()?;
+            let mut rows = rows;
+            rows.sort();
             out.insert(t.name.clone(), rows);
         }
         Ok(out)
