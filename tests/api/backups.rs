@@ -113,7 +113,7 @@ fn restore_into(url: &str, path: &Path, now: chrono::DateTime<chrono::Utc>) -> R
 async fn r_sec_2_a_backup_restores_into_sqlite_and_postgresql_with_nothing_lost(app: TestApp) {
     scenario(&app).await;
     let admin = app.admin_token().await;
-    let before = app.with_db(|c| dump(c)).await;
+    let before = app.with_db(dump).await;
     let (record, path) = backup_now(&app, &admin).await;
     let held = archive_rows(&path);
     for (table, rows) in &before {

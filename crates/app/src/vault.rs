@@ -311,10 +311,12 @@ pub fn update_details(
             conn,
             id,
             entry.version,
-            &input.name,
-            input.url.as_deref(),
-            input.login.as_deref(),
-            &input.notes,
+            repo::Details {
+                name: &input.name,
+                url: input.url.as_deref(),
+                login: input.login.as_deref(),
+                notes: &input.notes,
+            },
             now,
         )
         .map_err(crate::error::unique_as(|| {

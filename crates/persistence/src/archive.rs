@@ -764,7 +764,6 @@ fn read_archive(
     if entries.next().is_some() {
         return Err(refused("the archive holds more than its manifest lists"));
     }
-    drop(entries);
     // Read to the end of the compressed stream, so its own checksum is checked too.
     let mut rest = archive.into_inner();
     std::io::copy(&mut rest, &mut std::io::sink()).map_err(damaged)?;

@@ -122,12 +122,10 @@ impl Buffer {
     /// Starts collecting for `conn`, unless an enclosing transaction on it already does.
     pub(crate) fn open(conn: &AnyConnection) -> Buffer {
         let key = conn_key(conn);
-        let opened = BUFFERS.with(|b| {
-            let mut map = b.borrow_mut();
-            if map.contains_key(&key) {
-                false
-            } else {
-                map.insert(key, Vec::new());
+        let opened = BUFFERS.with(|b| match b.borrow_mut().entry(key) {
+            std::collections::hash_map::Entry::Occupied(_) => false,
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(Vec::new());
                 true
             }
         });
@@ -282,7 +280,7 @@ impl ChainReport {
         self.problem_count == 0
     }
 
-    fn problem(&mut self, kind: &'static str, seq: Option<i64>, entry_id: &str) {
+    fn found(&mut self, kind: &'static str, seq: Option<i64>, entry_id: &str) {
         self.problem_count += 1;
         if self.problems.len() < 100 {
             self.problems.push(ChainProblem {
@@ -334,11 +332,11 @@ pub fn verify_chain(conn: &mut AnyConnection) -> StoreResult<ChainReport> {
             first_at.get_or_insert(r.at);
             report.entries_checked += 1;
             if seq != expected_seq {
-                report.problem("gap", Some(seq), &r.id);
+                report.found("gap", Some(seq), &r.id);
             }
             let stored_prev = r.prev_hash.as_deref().unwrap_or_default();
             if stored_prev != prev {
-                report.problem("broken_link", Some(seq), &r.id);
+                report.found("broken_link", Some(seq), &r.id);
             }
             let hash = entry_hash(
                 seq,
@@ -356,7 +354,7 @@ pub fn verify_chain(conn: &mut AnyConnection) -> StoreResult<ChainReport> {
                 r.request_id.as_deref(),
             );
             if r.hash.as_deref() != Some(hash.as_str()) {
-                report.problem("altered", Some(seq), &r.id);
+                report.found("altered", Some(seq), &r.id);
             }
             prev = r.hash.unwrap_or_default();
             expected_seq = seq + 1;
@@ -382,7 +380,7 @@ pub fn verify_chain(conn: &mut AnyConnection) -> StoreResult<ChainReport> {
                 .limit(100)
                 .load(conn)?;
             for id in late {
-                report.problem("unchained", None, &id);
+                report.found("unchained", None, &id);
             }
             let late_count: i64 = unchained
                 .filter(audit_log::at.ge(start))

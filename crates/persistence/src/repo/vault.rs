@@ -143,17 +143,29 @@ fn set_custodian_users(conn: &mut AnyConnection, id: Uuid, users: &[Uuid]) -> St
     Ok(())
 }
 
+/// An entry's descriptive fields.
+#[derive(Debug, Clone, Copy)]
+pub struct Details<'a> {
+    pub name: &'a str,
+    pub url: Option<&'a str>,
+    pub login: Option<&'a str>,
+    pub notes: &'a str,
+}
+
 /// The descriptive fields, if the entry is still at `version`. False: it changed meanwhile.
 pub fn update_details(
     conn: &mut AnyConnection,
     id: Uuid,
     version: i64,
-    name: &str,
-    url: Option<&str>,
-    login: Option<&str>,
-    notes: &str,
+    d: Details<'_>,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
+    let Details {
+        name,
+        url,
+        login,
+        notes,
+    } = d;
     let n = diesel::update(
         vault_entries::table
             .filter(vault_entries::id.eq(id.to_string()))
