@@ -344,6 +344,7 @@ duty = Duty
 from-day = From
 to-day = Until (exclusive)
 nav-admin = Administration
+nav-vault = Vault
 username = Username
 roles = Job roles
 copy = Copy

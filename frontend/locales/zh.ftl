@@ -344,6 +344,7 @@ duty = 值班类型
 from-day = 开始日期
 to-day = 结束日期（不含）
 nav-admin = 系统管理
+nav-vault = 保管库
 username = 用户名
 roles = 岗位
 copy = 复制

@@ -87,6 +87,10 @@ pub enum Route {
     AdminAudit,
     #[at("/admin/exports")]
     AdminExports,
+    #[at("/admin/backups")]
+    AdminBackups,
+    #[at("/vault")]
+    Vault,
     #[not_found]
     #[at("/404")]
     NotFound,

@@ -30,7 +30,7 @@ pub const PEOPLE_PATHS: [&str; 6] = [
 pub const WORK_PATHS: [&str; 4] = ["/reports", "/content", "/figures", "/meetings"];
 
 /// Paths (and everything under them) served by the administration bundle.
-pub const ADMIN_PATHS: [&str; 2] = ["/admin", "/policies"];
+pub const ADMIN_PATHS: [&str; 3] = ["/admin", "/policies", "/vault"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {

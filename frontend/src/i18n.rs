@@ -200,7 +200,7 @@ mod tests {
             if ["attendance", "leave", "duty", "departures", "people"].contains(&name) {
                 known.extend(keys(PEOPLE.1));
             }
-            if name == "admin" || name == "policies" {
+            if name == "admin" || name == "policies" || name == "vault" {
                 known.extend(keys(ADMIN.1));
             }
             if ["reports", "content", "figures", "meetings"].contains(&name) {

@@ -13,7 +13,7 @@ if (under(['/products', '/promotions', '/stocktakes', '/page-revisions'])) {
   initCatalogue('/pkg/catalogue_bg.wasm');
 } else if (under(['/my-day', '/my-month', '/attendance', '/leave', '/duty', '/departures'])) {
   initPeople('/pkg/people_bg.wasm');
-} else if (under(['/admin', '/policies'])) {
+} else if (under(['/admin', '/policies', '/vault'])) {
   initAdmin('/pkg/admin_bg.wasm');
 } else if (under(['/reports', '/content', '/figures', '/meetings'])) {
   initWork('/pkg/work_bg.wasm');

@@ -42,7 +42,8 @@ pub fn nav() -> Html {
         JobRole::GeneralManager,
         JobRole::MarketingDirector,
     ]);
-    let items: [(bool, Route, &str); 23] = [
+    let keeps_vault = holds(&crate::pages::vault::KEEPERS);
+    let items: [(bool, Route, &str); 24] = [
         (true, Route::MyDay, "my-day"),
         (true, Route::MyMonth, "my-month"),
         (true, Route::Leave, "leave"),
@@ -65,6 +66,7 @@ pub fn nav() -> Html {
         (products, Route::PageRevisions, "page-revisions"),
         (true, Route::Approvals, "approvals"),
         (administers, Route::AdminUsers, "admin"),
+        (keeps_vault, Route::Vault, "vault"),
         (true, Route::Password, "password"),
     ];
     html! {

@@ -34,6 +34,7 @@ fn tabs(lang: Lang, here: &Route) -> Html {
             { tab(Route::AdminTokens, "tokens") }
             { tab(Route::AdminAudit, "audit") }
             { tab(Route::AdminExports, "exports") }
+            { tab(Route::AdminBackups, "backups") }
         </nav>
     }
 }
@@ -801,6 +802,7 @@ pub fn admin_audit() -> Html {
     let from = use_state(String::new);
     let to = use_state(String::new);
     let people = use_state(Vec::<UserView>::new);
+    let chain = use_state(|| None::<ecops_api_types::AuditChainReport>);
     let rows = use_paged(filters.query(), |q| Box::pin(admin::audit(q)));
     {
         let people = people.clone();
@@ -847,10 +849,49 @@ pub fn admin_audit() -> Html {
             });
         })
     };
+    let check_chain = {
+        let (chain, toast, reload) = (chain.clone(), toast.clone(), rows.reload.clone());
+        Callback::from(move |_| {
+            let (chain, toast, reload) = (chain.clone(), toast.clone(), reload.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match admin::verify_audit_chain().await {
+                    Ok(r) => {
+                        chain.set(Some(r));
+                        reload.emit(());
+                    }
+                    Err(e) => toast.emit((Tone::Bad, e.message())),
+                }
+            });
+        })
+    };
     html! {
         <section class="card wide" data-testid="admin-audit">
             <h2>{ lang.t("admin-title") }</h2>
             { tabs(lang, &Route::AdminAudit) }
+            <div class="action" data-testid="audit-chain">
+                <button type="button" class="secondary" data-testid="audit-chain-check" onclick={check_chain}>{ lang.t("audit-chain-check") }</button>
+                { match &*chain {
+                    Some(r) if r.intact => html! {
+                        <p class="notice" role="status" data-testid="audit-chain-result">
+                            <span class="badge ok">{ lang.t("audit-chain-intact") }</span>{ " " }
+                            { lang.t1("audit-chain-checked", "count", &r.entries_checked.to_string()) }{ " " }
+                            <code title={r.head_hash.clone().unwrap_or_default()}>{ r.head_hash.as_deref().map(|h| format!("{}…", &h[..h.len().min(16)])).unwrap_or_default() }</code>
+                        </p>
+                    },
+                    Some(r) => html! {
+                        <div class="error" role="alert" data-testid="audit-chain-result">
+                            <span class="badge bad">{ lang.t("audit-chain-broken") }</span>{ " " }
+                            { lang.t1("audit-chain-problems", "count", &r.problem_count.to_string()) }
+                            <ul>
+                                { for r.problems.iter().map(|p| html! {
+                                    <li>{ format!("{} · #{} · {}", lang.t(&format!("chain-{}", p.kind)), p.seq.map(|s| s.to_string()).unwrap_or_else(|| "-".into()), p.entry_id) }</li>
+                                }) }
+                            </ul>
+                        </div>
+                    },
+                    None => html! { <p class="muted">{ lang.t("audit-chain-explain") }</p> },
+                } }
+            </div>
             <form class="filters" data-testid="audit-filters" onsubmit={apply}>
                 <label>{ lang.t("audit-who") }
                     <select data-testid="audit-actor" onchange={chosen(&actor)}>
@@ -974,6 +1015,184 @@ pub fn admin_exports() -> Html {
                 </table>
                 { rows.more(lang) }
             }
+        </section>
+    }
+}
+
+/// A size for people: bytes, KB or MB.
+fn size_text(bytes: i64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    } else if bytes >= 1024 {
+        format!("{:.1} KB", bytes as f64 / 1024.0)
+    } else {
+        format!("{bytes} B")
+    }
+}
+
+/// Backups (R-SEC-2), for database administrators: the list with size, checksum, row counts and
+/// origin, "back up now" with its progress, verify, download, and the schedule. Restoring is
+/// done with `ecops restore` while the server is stopped.
+#[function_component(AdminBackups)]
+pub fn admin_backups() -> Html {
+    let session = use_context::<Session>();
+    let lang = session.as_ref().map(|s| s.lang).unwrap_or(Lang::Zh);
+    let toast = use_toast();
+    let list = use_state(|| None::<Result<ecops_api_types::BackupList, String>>);
+    let reload = use_state(|| 0_u32);
+    let busy = use_state(bool::default);
+    let verdicts = use_state(HashMap::<Uuid, ecops_api_types::BackupVerification>::new);
+    {
+        let list = list.clone();
+        use_effect_with(*reload, move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                list.set(Some(admin::backups().await.map_err(|e| e.message())));
+            });
+        });
+    }
+    {
+        // While a backup runs, its progress every half second.
+        let list = list.clone();
+        use_effect_with(*busy, move |busy| {
+            let tick = busy.then(|| {
+                gloo_timers::callback::Interval::new(500, move || {
+                    let list = list.clone();
+                    wasm_bindgen_futures::spawn_local(async move {
+                        if let Ok(l) = admin::backups().await {
+                            list.set(Some(Ok(l)));
+                        }
+                    });
+                })
+            });
+            move || drop(tick)
+        });
+    }
+    let Some(user) = session.as_ref().and_then(|s| s.user.clone()) else {
+        return html! { <Redirect<Route> to={Route::Login} /> };
+    };
+    if user.permission_level != ecops_api_types::PermissionLevel::DbAdmin {
+        return html! {
+            <section class="card"><p class="error" role="alert" data-testid="db-admin-only">{ lang.t("db-admin-only") }</p></section>
+        };
+    }
+    let now_backup = {
+        let (busy, toast, reload) = (busy.clone(), toast.clone(), reload.clone());
+        Callback::from(move |_| {
+            busy.set(true);
+            let (busy, toast, reload) = (busy.clone(), toast.clone(), reload.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match admin::back_up_now().await {
+                    Ok(b) => toast.emit((
+                        Tone::Ok,
+                        lang.t1("backup-done", "rows", &b.total_rows.to_string()),
+                    )),
+                    Err(e) => toast.emit((Tone::Bad, e.message())),
+                }
+                busy.set(false);
+                reload.set(*reload + 1);
+            });
+        })
+    };
+    let verify = {
+        let (verdicts, toast) = (verdicts.clone(), toast.clone());
+        Callback::from(move |id: Uuid| {
+            let (verdicts, toast) = (verdicts.clone(), toast.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match admin::verify_backup(id).await {
+                    Ok(v) => {
+                        let mut m = (*verdicts).clone();
+                        m.insert(id, v);
+                        verdicts.set(m);
+                    }
+                    Err(e) => toast.emit((Tone::Bad, e.message())),
+                }
+            });
+        })
+    };
+    let download = {
+        let toast = toast.clone();
+        Callback::from(move |(id, name): (Uuid, String)| {
+            let toast = toast.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Err(e) = admin::download_backup(id, &name).await {
+                    toast.emit((Tone::Bad, e.message()));
+                }
+            });
+        })
+    };
+    let body = match &*list {
+        None => html! { <p class="loading">{ lang.t("loading") }</p> },
+        Some(Err(e)) => html! { <p class="error" role="alert">{ e.clone() }</p> },
+        Some(Ok(l)) => html! {
+            <>
+            <p class="muted" data-testid="backup-schedule">
+                { match &l.schedule {
+                    Some(cron) => lang.t1("backup-schedule", "cron", &format!("{cron} ({})", l.timezone)),
+                    None => lang.t("backup-no-schedule"),
+                } }
+                { " " }{ lang.t1("backup-keep", "count", &l.keep.to_string()) }
+                if let Some(due) = l.next_due { { " " }{ lang.t1("backup-next", "at", &datetime(due)) } }
+            </p>
+            if let Some(r) = &l.running {
+                <p class="notice" role="status" data-testid="backup-progress">
+                    { lang.t1("backup-running", "table", &r.table) }{ " · " }{ lang.t1("backup-rows-done", "rows", &r.rows_done.to_string()) }
+                </p>
+            }
+            if l.items.is_empty() {
+                <p class="muted" data-testid="backups-empty">{ lang.t("no-backups") }</p>
+            } else {
+                <table class="queue" data-testid="backup-list">
+                    <thead><tr>
+                        <th>{ lang.t("backup-when") }</th>
+                        <th>{ lang.t("backup-file") }</th>
+                        <th class="num">{ lang.t("backup-size") }</th>
+                        <th class="num">{ lang.t("backup-rows") }</th>
+                        <th>{ lang.t("checksums") }</th>
+                        <th>{ lang.t("backup-origin") }</th>
+                        <th></th>
+                    </tr></thead>
+                    <tbody>
+                    { for l.items.iter().map(|b| {
+                        let id = b.id;
+                        let name = b.file_name.clone();
+                        let counts = b.row_counts.iter().filter(|(_, n)| **n > 0).map(|(t, n)| format!("{t}: {n}")).collect::<Vec<_>>().join("\n");
+                        html! {
+                            <tr key={id.to_string()} data-testid="backup-row">
+                                <td>{ datetime(b.finished_at) }</td>
+                                <td><code>{ b.file_name.rsplit('/').next().unwrap_or_default().to_owned() }</code></td>
+                                <td class="num">{ size_text(b.size_bytes) }</td>
+                                <td class="num" title={counts} data-testid="backup-total-rows">{ b.total_rows }</td>
+                                <td><code title={b.sha256.clone()}>{ format!("{}…", &b.sha256[..b.sha256.len().min(12)]) }</code></td>
+                                <td>{ format!("{} {}", lang.t(&format!("backup-origin-{}", b.origin)), b.made_by_name.clone().unwrap_or_default()) }</td>
+                                <td>
+                                    if b.removed_at.is_some() {
+                                        <span class="badge">{ lang.t("backup-removed") }</span>
+                                    } else {
+                                        <button type="button" class="secondary" data-testid="verify-backup" onclick={verify.reform(move |_| id)}>{ lang.t("verify") }</button>{ " " }
+                                        <button type="button" class="secondary" data-testid="download-backup" onclick={download.reform(move |_| (id, name.clone()))}>{ lang.t("download") }</button>
+                                    }
+                                    { match verdicts.get(&id) {
+                                        Some(v) if v.ok => html! { <span class="badge ok" data-testid="backup-verdict">{ lang.t("backup-intact") }</span> },
+                                        Some(v) => html! { <span class="badge bad" data-testid="backup-verdict" title={v.problem.clone().unwrap_or_default()}>{ lang.t("backup-damaged") }</span> },
+                                        None => html! {},
+                                    } }
+                                </td>
+                            </tr>
+                        }
+                    }) }
+                    </tbody>
+                </table>
+            }
+            </>
+        },
+    };
+    html! {
+        <section class="card wide" data-testid="admin-backups">
+            <h2>{ lang.t("admin-title") }</h2>
+            { tabs(lang, &Route::AdminBackups) }
+            <p class="muted">{ lang.t("backups-explain") }</p>
+            <button type="button" data-testid="backup-now" disabled={*busy} onclick={now_backup}>{ lang.t(if *busy { "backup-working" } else { "backup-now" }) }</button>
+            { body }
         </section>
     }
 }

@@ -21,3 +21,4 @@ pub mod password;
 pub mod policies;
 pub mod products;
 pub mod reports;
+pub mod vault;

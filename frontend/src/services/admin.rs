@@ -149,3 +149,32 @@ pub async fn update_user(
     )
     .await
 }
+
+/// The backups with the schedule and the one this node is taking now.
+pub async fn backups() -> Result<ecops_api_types::BackupList, ApiFailure> {
+    request::<(), _>(Method::GET, "/api/v1/backups", None).await
+}
+
+/// Takes a backup now; answers when it is complete.
+pub async fn back_up_now() -> Result<ecops_api_types::BackupView, ApiFailure> {
+    request::<(), _>(Method::POST, "/api/v1/backups", None).await
+}
+
+pub async fn verify_backup(id: Uuid) -> Result<ecops_api_types::BackupVerification, ApiFailure> {
+    request::<(), _>(Method::POST, &format!("/api/v1/backups/{id}/verify"), None).await
+}
+
+/// The archive, handed to the browser as a download.
+pub async fn download_backup(id: Uuid, file_name: &str) -> Result<(), ApiFailure> {
+    download_text(
+        &format!("/api/v1/backups/{id}/download"),
+        file_name,
+        "application/gzip",
+    )
+    .await
+}
+
+/// Walks the audit log's hash chain.
+pub async fn verify_audit_chain() -> Result<ecops_api_types::AuditChainReport, ApiFailure> {
+    request::<(), _>(Method::GET, "/api/v1/audit/verify", None).await
+}

@@ -12,3 +12,4 @@ pub mod requests;
 pub mod session;
 pub mod stream;
 pub mod users;
+pub mod vault;
