@@ -138,6 +138,7 @@ vault-state-pending = pending
 vault-state-applied = applied
 vault-state-rejected = rejected
 vault-state-withdrawn = withdrawn
+vault-change-operators = Changing the secret or the custodians needs the operator level; you can read.
 vault-new = New entry
 vault-create = Save
 vault-created = Saved; the secret is encrypted.

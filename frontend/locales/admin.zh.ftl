@@ -138,6 +138,7 @@ vault-state-pending = 待审批
 vault-state-applied = 已生效
 vault-state-rejected = 已驳回
 vault-state-withdrawn = 已撤回
+vault-change-operators = 更换密码或保管人需要操作员（operator）及以上权限；您可以查看。
 vault-new = 新建账号条目
 vault-create = 保存
 vault-created = 已保存；密码已加密。

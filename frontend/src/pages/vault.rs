@@ -80,6 +80,7 @@ pub fn vault_page() -> Html {
         return html! { <Redirect<Route> to={Route::Login} /> };
     };
     let keeper = user.roles.iter().any(|r| KEEPERS.contains(r));
+    let operator = user.permission_level != ecops_api_types::PermissionLevel::Viewer;
     let refresh = {
         let reload = reload.clone();
         Callback::from(move |_: ()| reload.set(*reload + 1))
@@ -133,9 +134,9 @@ pub fn vault_page() -> Html {
             <p class="muted">{ lang.t("vault-explain") }</p>
             { list }
             if let Some(entry) = current {
-                <EntryPanel key={format!("{}-{}-{}", entry.id, entry.version, entry.pending_change.is_some())} entry={entry.clone()} on_change={refresh.clone()} />
+                <EntryPanel key={format!("{}-{}-{}", entry.id, entry.version, entry.pending_change.is_some())} entry={entry.clone()} operator={operator} on_change={refresh.clone()} />
             }
-            if keeper {
+            if keeper && operator {
                 <NewEntry on_done={refresh} />
             }
         </section>
@@ -145,6 +146,8 @@ pub fn vault_page() -> Html {
 #[derive(Properties, PartialEq)]
 struct PanelProps {
     entry: VaultEntryView,
+    /// Whether the user may send changes (operators and above; viewers read).
+    operator: bool,
     on_change: Callback<()>,
 }
 
@@ -354,11 +357,13 @@ fn entry_panel(p: &PanelProps) -> Html {
             <h4>{ lang.t("vault-change-title") }</h4>
             if let Some(c) = &e.pending_change {
                 <p class="notice" data-testid="vault-change-waiting">{ lang.t1("vault-change-waiting", "reason", &c.reason) }</p>
+            } else if !p.operator {
+                <p class="muted" data-testid="vault-change-operators">{ lang.t("vault-change-operators") }</p>
             } else {
                 <form class="action" data-testid="vault-change-form" onsubmit={onchange}>
                     <p class="muted">{ lang.t("vault-change-explain") }</p>
                     <label for="vault-new-secret">{ lang.t("vault-new-secret") }</label>
-                    <input id="vault-new-secret" type="password" autocomplete="new-password" data-testid="vault-new-secret" value={(*new_secret).clone()} oninput={typed(&new_secret)} />
+                    <input id="vault-new-secret" type="password" autocomplete="new-password" data-testid="vault-change-secret" value={(*new_secret).clone()} oninput={typed(&new_secret)} />
                     { role_boxes(lang, "change", &change_roles) }
                     <label for="vault-change-reason">{ lang.t("vault-change-reason") }</label>
                     <input id="vault-change-reason" data-testid="vault-change-reason" value={(*change_reason).clone()} oninput={typed(&change_reason)} required=true />
