@@ -4,6 +4,7 @@
 #   BENCH_QUEUE_ORDERS=100000 scripts/bench.sh    orders: API throughput and latency next to a raw diesel loop
 #   scripts/bench.sh month                        the department's attendance month for 200 staff next to a raw GROUP BY
 #   scripts/bench.sh figures                      the department's figures for a month of 100,000 orders next to the same SQL run directly
+#   scripts/bench.sh backup                       backup and restore of 25,000 and 100,000 orders (time, peak memory) next to VACUUM INTO / pg_dump
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -12,8 +13,8 @@ if [ -z "${ECOPS_TEST_DATABASE_URL:-}" ] && url="$(ensure_postgres)"; then
 fi
 which="${1:-orders}"
 case "$which" in
-  orders|month|figures) ;;
-  *) echo "usage: scripts/bench.sh [orders|month|figures]" >&2; exit 2 ;;
+  orders|month|figures|backup) ;;
+  *) echo "usage: scripts/bench.sh [orders|month|figures|backup]" >&2; exit 2 ;;
 esac
 cargo build --locked --release -p ecops-tests --bin "bench-$which"
 exec "$CARGO_TARGET_DIR/release/bench-$which"

@@ -318,31 +318,59 @@ async fn r_sec_2_a_corrupted_archive_is_refused_and_nothing_is_written(app: Test
 }
 dual!(r_sec_2_a_corrupted_archive_is_refused_and_nothing_is_written);
 
-/// Rewrites an archive's manifest (the rows and their checksums stay).
-fn with_manifest(path: &Path, out: &Path, edit: impl Fn(&mut archive::Manifest)) {
+/// Rewrites an archive: `table` edits one table's rows (its count and checksum in the manifest
+/// follow, so the archive stays self-consistent), then `edit` changes the manifest.
+fn rewrite(
+    path: &Path,
+    out: &Path,
+    table: Option<(&str, &dyn Fn(&mut Vec<String>))>,
+    edit: &dyn Fn(&mut archive::Manifest),
+) {
+    use sha2::Digest;
     use std::io::Read;
     let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{e}"));
     let mut input = tar::Archive::new(flate2::read::GzDecoder::new(file));
+    let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
+    for entry in input.entries().unwrap_or_else(|e| panic!("{e}")) {
+        let mut entry = entry.unwrap_or_else(|e| panic!("{e}"));
+        let name = entry
+            .path()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        let mut body = Vec::new();
+        entry.read_to_end(&mut body).unwrap_or_default();
+        parts.push((name, body));
+    }
+    let mut m: archive::Manifest =
+        serde_json::from_slice(&parts[0].1).unwrap_or_else(|e| panic!("{e}"));
+    if let Some((name, f)) = table {
+        let part = parts
+            .iter_mut()
+            .find(|(n, _)| *n == format!("tables/{name}.ndjson"))
+            .unwrap_or_else(|| panic!("no table {name}"));
+        let mut lines: Vec<String> = String::from_utf8_lossy(&part.1)
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        f(&mut lines);
+        part.1 = lines
+            .iter()
+            .map(|l| format!("{l}\n"))
+            .collect::<String>()
+            .into_bytes();
+        if let Some(t) = m.tables.iter_mut().find(|t| t.name == name) {
+            t.rows = lines.len() as i64;
+            t.sha256 = hex::encode(sha2::Sha256::digest(&part.1));
+        }
+    }
+    edit(&mut m);
+    parts[0].1 = serde_json::to_vec(&m).unwrap_or_default();
     let gz = flate2::write::GzEncoder::new(
         std::fs::File::create(out).unwrap_or_else(|e| panic!("{e}")),
         flate2::Compression::fast(),
     );
     let mut output = tar::Builder::new(gz);
-    for (i, entry) in input
-        .entries()
-        .unwrap_or_else(|e| panic!("{e}"))
-        .enumerate()
-    {
-        let mut entry = entry.unwrap_or_else(|e| panic!("{e}"));
-        let name = entry.path().map(|p| p.to_path_buf()).unwrap_or_default();
-        let mut body = Vec::new();
-        entry.read_to_end(&mut body).unwrap_or_default();
-        if i == 0 {
-            let mut m: archive::Manifest =
-                serde_json::from_slice(&body).unwrap_or_else(|e| panic!("{e}"));
-            edit(&mut m);
-            body = serde_json::to_vec(&m).unwrap_or_default();
-        }
+    for (name, body) in parts {
         let mut header = tar::Header::new_gnu();
         header.set_size(body.len() as u64);
         header.set_mode(0o600);
@@ -357,43 +385,67 @@ fn with_manifest(path: &Path, out: &Path, edit: impl Fn(&mut archive::Manifest))
 }
 
 /// R-SEC-3: an archive made by a newer schema is refused with a clear error; a database that
-/// holds data is replaced only when asked.
+/// holds data is replaced only when asked, and a replacement that fails half-way (a row the
+/// database refuses) leaves it exactly as it was.
 async fn r_sec_3_a_newer_archive_is_refused_and_a_full_database_is_replaced_only_when_asked(
     app: TestApp,
 ) {
+    scenario(&app).await;
     let admin = app.admin_token().await;
     let (_, path) = backup_now(&app, &admin).await;
     let newer = path.with_extension("newer.tar.gz");
-    with_manifest(&path, &newer, |m| {
+    rewrite(&path, &newer, None, &|m| {
         m.schema_version = "99991231000000".into()
     });
-    let url = app.database_url.clone();
+    // Self-consistent checksums, but one account twice: the load fails on its primary key.
+    let twice = path.with_extension("twice.tar.gz");
+    rewrite(
+        &path,
+        &twice,
+        Some(("users", &|rows: &mut Vec<String>| {
+            rows.push(rows[0].clone())
+        })),
+        &|_| {},
+    );
+    let backend = app.backend;
     let now = app.clock.now_utc();
-    let (newer_refusal, full_refusal, replaced) = tokio::task::spawn_blocking(move || {
+    tokio::task::spawn_blocking(move || {
         let dir = temp_dir();
-        let target = fresh_database_url(Backend::Sqlite, &dir.0).unwrap_or_default();
+        let target = fresh_database_url(backend, &dir.0).unwrap_or_default();
         let db = connect(&target);
         let mut conn = db.conn().unwrap_or_else(|e| panic!("{e}"));
-        let newer_refusal = ecops_app::backups::restore(&mut conn, &newer, false, now, &mut |_| {})
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
-        let source = connect(&url);
-        let mut source = source.conn().unwrap_or_else(|e| panic!("{e}"));
-        let full_refusal = ecops_app::backups::restore(&mut source, &path, false, now, &mut |_| {})
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
-        drop(source);
-        let replaced =
-            ecops_app::backups::restore(&mut conn, &path, true, now, &mut |_| {}).is_ok();
-        (newer_refusal, full_refusal, replaced)
+        let restore = |conn: &mut AnyConnection, p: &Path, replace: bool| {
+            ecops_app::backups::restore(conn, p, replace, now, &mut |_| {})
+                .err()
+                .map(|e| e.to_string())
+        };
+        let newer_refusal = restore(&mut conn, &newer, false).unwrap_or_default();
+        assert!(newer_refusal.contains("newer schema"), "{newer_refusal}");
+        assert_eq!(archive::schema_version(&mut conn).ok().flatten(), None);
+        assert_eq!(restore(&mut conn, &path, false), None);
+        let held = dump(&mut conn);
+        let full_refusal = restore(&mut conn, &path, false).unwrap_or_default();
+        assert!(full_refusal.contains("not empty"), "{full_refusal}");
+        let failed = restore(&mut conn, &twice, true);
+        assert!(failed.is_some(), "a duplicate account was restored");
+        assert_eq!(
+            dump(&mut conn),
+            held,
+            "a failed replacement changed the database"
+        );
+        assert_eq!(restore(&mut conn, &path, true), None);
+        let mut after = dump(&mut conn);
+        let mut before = held;
+        // Each restore appends its own audit entry; the rest is as it was.
+        for rows in [&mut after, &mut before] {
+            if let Some(a) = rows.get_mut("audit_log") {
+                a.retain(|e| !e.contains("\"backup.restore\""));
+            }
+        }
+        assert_eq!(after, before);
     })
     .await
     .unwrap_or_else(|e| panic!("{e}"));
-    assert!(newer_refusal.contains("newer schema"), "{newer_refusal}");
-    assert!(full_refusal.contains("not empty"), "{full_refusal}");
-    assert!(replaced);
 }
 dual!(r_sec_3_a_newer_archive_is_refused_and_a_full_database_is_replaced_only_when_asked);
 
@@ -449,11 +501,10 @@ async fn r_sec_3_backups_of_every_earlier_schema_restore_into_the_current_one(ap
                 for old_row in rows {
                     let old: BTreeMap<String, Value> =
                         serde_json::from_str(old_row).unwrap_or_default();
-                    // Every value of the old row is in one row of the new table (columns a
-                    // later migration dropped aside).
+                    // Every column and value of the old row is in one row of the new table.
                     let kept = now_rows.iter().any(|new| {
                         old.iter()
-                            .all(|(column, value)| new.get(column).is_none_or(|v| v == value))
+                            .all(|(column, value)| new.get(column) == Some(value))
                     });
                     assert!(kept, "level {level}: {table} lost or changed {old_row}");
                 }

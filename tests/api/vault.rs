@@ -188,7 +188,15 @@ async fn r_sec_1_only_custodians_see_an_entry_others_get_404_and_every_reveal_is
     assert_eq!(history.body[0]["client_addr"], "127.0.0.1");
     let admin = app.admin_token().await;
     let audit = app.get("/api/v1/audit?action=vault.reveal", &admin).await;
-    let entries = audit.body["items"].as_array().cloned().unwrap_or_default();
+    let all = audit.body["items"].as_array().cloned().unwrap_or_default();
+    // The two refused attempts are recorded too (R-SEC-4), with whoever asked.
+    let refused: Vec<_> = all.iter().filter(|e| e["outcome"] == "refused").collect();
+    assert_eq!(refused.len(), 2, "{}", audit.text);
+    assert!(refused.iter().all(|e| e["actor_username"] == "cs.agent"));
+    let entries: Vec<_> = all
+        .into_iter()
+        .filter(|e| e["outcome"] == "success")
+        .collect();
     assert_eq!(entries.len(), 1, "one reveal, one entry: {}", audit.text);
     assert_eq!(entries[0]["actor_id"], json!(leader));
     assert_eq!(entries[0]["detail"]["reason"], "renew the mail certificate");
@@ -295,6 +303,13 @@ async fn r_sec_1_key_rotation_keeps_every_secret_readable(app: TestApp) {
     let (dept_id, dept) = app
         .user_token("de.pt", &[JobRole::DeptManager], PermissionLevel::Operator)
         .await;
+    let (_, gm) = app
+        .user_token(
+            "gm.boss",
+            &[JobRole::GeneralManager],
+            PermissionLevel::Operator,
+        )
+        .await;
     let mut ids = Vec::new();
     for (i, name) in ["Domain registrar", "Trademark office", "Code hosting"]
         .iter()
@@ -312,21 +327,29 @@ async fn r_sec_1_key_rotation_keeps_every_secret_readable(app: TestApp) {
         );
     }
     // A pending change's sealed secret is re-sealed too.
-    app.post(
-        &format!("/api/v1/vault/entries/{}/changes", ids[0]),
-        Some(&dept),
-        &json!({"secret": NEW_SECRET, "reason": "renewal"}),
-    )
-    .await;
+    let pending = app
+        .post(
+            &format!("/api/v1/vault/entries/{}/changes", ids[0]),
+            Some(&dept),
+            &json!({"secret": NEW_SECRET, "reason": "renewal"}),
+        )
+        .await;
+    let request = pending.body["id"].as_str().unwrap_or_default().to_owned();
     let key_text = std::fs::read_to_string(app.data_dir.join("vault_key"))
         .unwrap_or_else(|e| panic!("the generated key file: {e}"));
     let old = VaultKey::from_hex(&key_text).unwrap_or_else(|e| panic!("{e}"));
     let (new, _) = VaultKey::generate();
     let now = app.clock.now_utc();
     let ids2 = ids.clone();
-    let (n, secrets, stale) = app
+    let (old2, new2) = (old.clone(), new.clone());
+    let n = app
+        .with_db(move |c| vault::rotate_key(c, &old2, &new2, now).unwrap_or_else(|e| panic!("{e}")))
+        .await;
+    // The change approved after the rotation puts the re-sealed secret on the entry.
+    let r = app.decide(&request, &gm, "approve").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let (secrets, stale, keyed) = app
         .with_db(move |c| {
-            let n = vault::rotate_key(c, &old, &new, now).unwrap_or_else(|e| panic!("{e}"));
             let actor = ecops_app::approvals::Actor {
                 id: dept_id,
                 roles: vec![JobRole::DeptManager],
@@ -353,15 +376,26 @@ async fn r_sec_1_key_rotation_keeps_every_secret_readable(app: TestApp) {
                 .collect();
             let id = ids2[0].parse().unwrap_or_default();
             let stale = vault::reveal(c, &actor, &old, id, "old key", now).is_err();
-            (n, secrets, stale)
+            // The server would not start with the old key, nor with a new generated one.
+            let keyed = (
+                vault::check_key(c, &new).is_ok(),
+                vault::check_key(c, &old).is_err(),
+                vault::check_key(c, &VaultKey::generate().0).is_err(),
+            );
+            (secrets, stale, keyed)
         })
         .await;
     assert_eq!(n, 4, "three entries and one pending change");
     assert_eq!(
         secrets,
-        (0..3).map(|i| format!("{SECRET}-{i}")).collect::<Vec<_>>()
+        [
+            NEW_SECRET.to_owned(),
+            format!("{SECRET}-1"),
+            format!("{SECRET}-2")
+        ]
     );
     assert!(stale, "the old key no longer opens the secrets");
+    assert_eq!(keyed, (true, true, true));
 }
 dual!(r_sec_1_key_rotation_keeps_every_secret_readable);
 

@@ -195,8 +195,22 @@ fn recorded(conn: &mut AnyConnection, id: Uuid) -> AppResult<Backup> {
     })
 }
 
-/// Where a recorded backup's file is, if this node has it.
+/// Whether a record names a file of the backup folder (not one written elsewhere with `--out`).
+fn in_folder(b: &Backup) -> bool {
+    !b.file_name.is_empty() && !b.file_name.contains(['/', '\\']) && b.file_name != ".."
+}
+
+/// Where a recorded backup's file is, if this node has it in its backup folder.
 fn file_of(b: &Backup, settings: &Settings) -> AppResult<PathBuf> {
+    if !in_folder(b) {
+        return Err(AppError::conflict(
+            "backup_file_missing",
+            format!(
+                "the archive was written outside the backup folder, to {}; it is served from there only by hand",
+                b.file_name
+            ),
+        ));
+    }
     if b.removed_at.is_some() {
         return Err(AppError::conflict(
             "backup_removed",
@@ -428,19 +442,25 @@ pub fn run_due(
     } else {
         Ok(None)
     };
-    jobs::release(conn, "backup", &settings.node)?;
+    // A failed backup keeps the lease until it expires: the next attempt comes two hours later,
+    // not at every tick.
+    if result.is_ok() {
+        jobs::release(conn, "backup", &settings.node)?;
+    }
     result
 }
 
-/// Keeps the newest `keep` archives; removes the files of older ones (their records stay,
-/// marked removed), each removal audited.
+/// Keeps the newest `keep` archives of the backup folder; removes the files of older ones (their
+/// records stay, marked removed), each removal audited. Archives written elsewhere (`--out`) are
+/// never touched.
 pub fn prune(
     conn: &mut AnyConnection,
     settings: &Settings,
     now: DateTime<Utc>,
 ) -> AppResult<usize> {
     let mut removed = 0;
-    for b in repo::kept(conn)?.into_iter().skip(settings.keep.max(1)) {
+    let in_folder_kept: Vec<Backup> = repo::kept(conn)?.into_iter().filter(in_folder).collect();
+    for b in in_folder_kept.into_iter().skip(settings.keep.max(1)) {
         let path = settings.dir.join(&b.file_name);
         match std::fs::remove_file(&path) {
             Ok(()) => {}

@@ -190,6 +190,17 @@ pub struct NewEntryInput {
     pub custodian_users: Vec<Uuid>,
 }
 
+/// The same role or person named twice counts once (the first mention keeps its place).
+fn dedup<T: PartialEq>(items: Vec<T>) -> Vec<T> {
+    let mut out: Vec<T> = Vec::with_capacity(items.len());
+    for i in items {
+        if !out.contains(&i) {
+            out.push(i);
+        }
+    }
+    out
+}
+
 fn check_people(conn: &mut AnyConnection, users: &[Uuid]) -> AppResult<()> {
     for (i, u) in users.iter().enumerate() {
         match ecops_persistence::repo::users::get(conn, *u) {
@@ -216,10 +227,16 @@ pub fn create(
     now: DateTime<Utc>,
 ) -> AppResult<EntryView> {
     actor.require(PermissionLevel::Operator, rules::KEEPERS)?;
-    let roles = input
-        .custodian_roles
-        .clone()
-        .unwrap_or_else(|| rules::DEFAULT_CUSTODIAN_ROLES.to_vec());
+    let roles = dedup(
+        input
+            .custodian_roles
+            .clone()
+            .unwrap_or_else(|| rules::DEFAULT_CUSTODIAN_ROLES.to_vec()),
+    );
+    let input = NewEntryInput {
+        custodian_users: dedup(input.custodian_users),
+        ..input
+    };
     rules::check_custodians(&roles, &input.custodian_users)
         .map_err(|m| AppError::invalid("custodian_roles", m))?;
     let id = Uuid::now_v7();
@@ -360,8 +377,22 @@ pub fn reveal(
             "must say why (at least 4 characters)",
         ));
     }
+    let entry = match kept(conn, actor, id) {
+        Ok(e) => e,
+        Err(refusal @ AppError::NotFound(_)) => {
+            // Asking for a secret one does not keep is itself security-relevant (R-SEC-4).
+            let entry = actor.audit_entry(
+                "vault.reveal",
+                Some((SUBJECT, id.to_string())),
+                Outcome::Refused,
+                json!({"reason": reason}),
+            );
+            write_tx(conn, |conn| audit::append(conn, &entry, now).map(|_| ()))?;
+            return Err(refusal);
+        }
+        Err(other) => return Err(other),
+    };
     write_tx(conn, |conn| {
-        let entry = kept(conn, actor, id)?;
         let secret = key.open(id, &entry.secret)?;
         audit::append(
             conn,
@@ -438,7 +469,14 @@ pub fn propose_change(
     if input.reason.trim().is_empty() {
         return Err(AppError::invalid("reason", "must say why"));
     }
+    let input = ChangeInput {
+        custodian_roles: input.custodian_roles.map(dedup),
+        custodian_users: input.custodian_users.map(dedup),
+        ..input
+    };
     write_tx(conn, |conn| {
+        // A key rotation re-seals every pending secret; a proposal waits for it.
+        lock_subject(conn, "vault", "key")?;
         lock_subject(conn, SUBJECT, &id.to_string())?;
         let entry = kept(conn, actor, id)?;
         let roles = match &input.custodian_roles {
@@ -597,6 +635,7 @@ pub fn rotate_key(
     now: DateTime<Utc>,
 ) -> AppResult<usize> {
     write_tx(conn, |conn| {
+        lock_subject(conn, "vault", "key")?;
         let mut n = 0;
         for entry in repo::list(conn)? {
             if entry.secret.key_id == new.id {
@@ -633,4 +672,31 @@ pub fn rotate_key(
         )?;
         Ok(n)
     })
+}
+
+/// Whether `key` opens the vault: every sealed secret names the key that sealed it. A database
+/// whose secrets name another key is refused at start-up, before a generated or mistyped key
+/// could seal new secrets beside them.
+pub fn check_key(conn: &mut AnyConnection, key: &VaultKey) -> AppResult<()> {
+    let others: Vec<String> = repo::list(conn)?
+        .into_iter()
+        .map(|e| e.secret.key_id)
+        .chain(
+            repo::pending_with_secret(conn)?
+                .into_iter()
+                .filter_map(|c| c.secret.map(|s| s.key_id)),
+        )
+        .filter(|k| *k != key.id)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if others.is_empty() {
+        return Ok(());
+    }
+    Err(AppError::Internal(format!(
+        "the vault's secrets are sealed with the key {}, and the configured key is {}: configure \
+         the key this database was sealed with (ECOPS_VAULT_KEY, or the data folder's vault_key)",
+        others.join(", "),
+        key.id
+    )))
 }

@@ -67,10 +67,15 @@ pub fn is_custodian(
     entry_users.contains(&person) || roles.iter().any(|r| entry_roles.contains(r))
 }
 
-/// The set of custodians must leave someone able to act: at least one role or one person.
+/// R-SEC-1: the custodian roles are among the shop-operations lead, IT and the general manager
+/// (others, such as the supervising leader, are named one by one), and someone is left able to
+/// act: at least one role or one person.
 pub fn check_custodians(roles: &[JobRole], users: &[Uuid]) -> Result<(), &'static str> {
     if roles.is_empty() && users.is_empty() {
         return Err("an entry needs at least one custodian role or person");
+    }
+    if roles.iter().any(|r| !DEFAULT_CUSTODIAN_ROLES.contains(r)) {
+        return Err("custodian roles are dept_manager, it_admin and general_manager; name anyone else as a custodian person");
     }
     Ok(())
 }
@@ -100,6 +105,7 @@ mod tests {
         assert!(!is_custodian(&[], &[], leader, &[JobRole::ItAdmin]));
         assert!(check_custodians(&[], &[]).is_err());
         assert!(check_custodians(&[], &[leader]).is_ok());
+        assert!(check_custodians(&[JobRole::CustomerService], &[]).is_err());
     }
 
     #[test]

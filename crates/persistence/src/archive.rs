@@ -226,7 +226,8 @@ fn catalog(conn: &mut AnyConnection) -> StoreResult<Vec<TableInfo>> {
             .load(c)?,
             AnyConnection::Postgresql(c) => diesel::sql_query(
                 "SELECT a.attname::text AS name, format_type(a.atttypid, NULL) AS kind, \
-                 COALESCE(array_position(i.indkey::int2[], a.attnum), 0)::bigint AS pk \
+                 COALESCE((SELECT k.n FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, n) \
+                 WHERE k.attnum = a.attnum), 0)::bigint AS pk \
                  FROM pg_attribute a LEFT JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary \
                  WHERE a.attrelid = (quote_ident(current_schema()) || '.' || quote_ident($1))::regclass \
                  AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
@@ -619,18 +620,38 @@ pub fn write_archive(
         tables: tables.iter().map(|(t, _)| t.clone()).collect(),
     };
     let partial = folder.join(format!(".{file_name}.partial"));
+    let written = write_tar(&partial, &manifest, &tables, created_at);
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&partial);
+        return Err(e);
+    }
+    std::fs::rename(&partial, out)?;
+    Ok(Written {
+        size_bytes: std::fs::metadata(out)?.len(),
+        sha256: sha256_file(out)?,
+        manifest,
+    })
+}
+
+/// The archive file: the manifest first, then each table's rows.
+fn write_tar(
+    partial: &Path,
+    manifest: &Manifest,
+    tables: &[(TableManifest, PathBuf)],
+    created_at: DateTime<Utc>,
+) -> StoreResult<()> {
     {
-        let file = std::fs::File::create(&partial)?;
+        let file = std::fs::File::create(partial)?;
         let gz = flate2::write::GzEncoder::new(BufWriter::new(file), flate2::Compression::fast());
         let mut tar = tar::Builder::new(gz);
         let mtime = created_at.timestamp().max(0) as u64;
-        let body = serde_json::to_vec_pretty(&manifest)?;
+        let body = serde_json::to_vec_pretty(manifest)?;
         let mut header = tar::Header::new_gnu();
         header.set_size(body.len() as u64);
         header.set_mode(0o600);
         header.set_mtime(mtime);
         tar.append_data(&mut header, MANIFEST, body.as_slice())?;
-        for (t, path) in &tables {
+        for (t, path) in tables {
             let file = std::fs::File::open(path)?;
             let mut header = tar::Header::new_gnu();
             header.set_size(file.metadata()?.len());
@@ -643,12 +664,7 @@ pub fn write_archive(
         writer.flush()?;
         writer.get_ref().sync_all()?;
     }
-    std::fs::rename(&partial, out)?;
-    Ok(Written {
-        size_bytes: std::fs::metadata(out)?.len(),
-        sha256: sha256_file(out)?,
-        manifest,
-    })
+    Ok(())
 }
 
 fn refused(msg: impl Into<String>) -> StoreError {
@@ -840,12 +856,29 @@ pub fn restore_archive(
              replace it (everything in it is lost)",
         ));
     }
-    if schema_version(conn)?.is_some() {
-        revert_all(conn)?;
-    }
-    migrate_to(conn, Some(&manifest.schema_version))?;
     let pg = matches!(conn, AnyConnection::Postgresql(_));
+    // One transaction for all of it, the schema's rebuild included (both backends' DDL is
+    // transactional): a restore that fails at any point leaves the database as it was.
     crate::db::write_tx(conn, |conn| -> StoreResult<()> {
+        if let AnyConnection::Sqlite(c) = conn {
+            // The rebuild drops and re-creates tables that rows refer to; the references are
+            // checked once, at the commit.
+            diesel::sql_query("PRAGMA defer_foreign_keys = ON").execute(c)?;
+        }
+        if schema_version(conn)?.is_some() {
+            revert_all(conn)?;
+        }
+        migrate_to(conn, Some(&manifest.schema_version))?;
+        let tables: BTreeSet<String> = catalog(conn)?.into_iter().map(|t| t.name).collect();
+        let held: BTreeSet<String> = manifest.tables.iter().map(|t| t.name.clone()).collect();
+        if tables != held {
+            return Err(refused(format!(
+                "the archive's tables do not match schema {}: missing {:?}, unknown {:?}",
+                manifest.schema_version,
+                tables.difference(&held).collect::<Vec<_>>(),
+                held.difference(&tables).collect::<Vec<_>>()
+            )));
+        }
         // Migrations seed some tables (the approval chains); the archive holds their rows.
         for t in manifest.tables.iter().rev() {
             if t.name != "audit_log" {
@@ -857,13 +890,12 @@ pub fn restore_archive(
             }
         }
         read_archive(path, progress, |t, batch| insert_batch(conn, pg, t, batch))?;
-        Ok(())
+        migrate_to(conn, None)
     })?;
     let before = known
         .iter()
         .filter(|v| **v <= manifest.schema_version)
         .count();
-    migrate_to(conn, None)?;
     Ok(Restored {
         manifest,
         migrated_forward: known.len() - before,

@@ -199,23 +199,37 @@ pub fn rotate_vault_key(config: &Config, new_key: Option<&str>) -> Result<(), St
     let mut conn = db.conn().map_err(|e| e.to_string())?;
     let path = crate::vault_key_path(config);
     let from_file = config.vault_key.is_none();
+    // The new key is on disk before any secret is sealed with it, and the old one stays until
+    // the re-sealing has committed.
+    let next = config.data_dir.join("vault_key.next");
     if from_file {
-        // Keep the old key until the re-sealing has committed.
+        crate::write_private_atomic(&next, &text).map_err(|e| e.to_string())?;
+    }
+    let n = match ecops_app::vault::rotate_key(&mut conn, &old, &new, Utc::now()) {
+        Ok(n) => n,
+        Err(e) => {
+            let _ = std::fs::remove_file(&next);
+            return Err(format!("nothing was re-sealed: {e}"));
+        }
+    };
+    if from_file {
         let previous = config.data_dir.join("vault_key.previous");
         std::fs::copy(&path, &previous).map_err(|e| e.to_string())?;
-    }
-    let n = ecops_app::vault::rotate_key(&mut conn, &old, &new, Utc::now())
-        .map_err(|e| e.to_string())?;
-    if from_file {
-        crate::write_private(&path, &text).map_err(|e| e.to_string())?;
+        std::fs::rename(&next, &path).map_err(|e| {
+            format!(
+                "re-sealed {n} secrets under the new key, which is in {} (rename it to {}): {e}",
+                next.display(),
+                path.display()
+            )
+        })?;
         println!(
-            "re-sealed {n} secrets under key {}; {} now holds it (the old key is in vault_key.previous until you delete it)",
+            "re-sealed {n} secrets under key {}; {} now holds it (the old key is in vault_key.previous until you delete it). Restart every server.",
             new.id,
             path.display()
         );
     } else {
         println!(
-            "re-sealed {n} secrets under key {}. Set ECOPS_VAULT_KEY to the new key now:\n\n    {text}\n",
+            "re-sealed {n} secrets under key {}. Set ECOPS_VAULT_KEY to the new key on every node and restart them:\n\n    {text}\n",
             new.id
         );
     }

@@ -468,8 +468,24 @@ mod tests {
                 .map_err(|e| e.to_string())?;
             assert_eq!(c.validate(), Ok(()));
             assert_eq!(c.attendance.working_days.len(), 5);
+            assert_eq!(c.backups.schedule, "0 3 * * 0");
+            assert_eq!(c.backups.keep, 8);
             Ok(())
         });
+    }
+
+    #[test]
+    fn a_bad_backup_schedule_or_vault_key_is_refused_at_start() {
+        let mut c = Config::default();
+        c.backups.schedule = "every sunday".to_owned();
+        assert!(c.validate().is_err_and(|e| e.contains("backup schedule")));
+        let mut c = Config::default();
+        c.vault_key = Some("abc".to_owned());
+        assert!(c.validate().is_err_and(|e| e.contains("ECOPS_VAULT_KEY")));
+        c.vault_key = Some("ab".repeat(32));
+        assert_eq!(c.validate(), Ok(()));
+        c.backups.schedule = String::new();
+        assert_eq!(c.validate(), Ok(()));
     }
 
     #[test]

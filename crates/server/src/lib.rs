@@ -81,7 +81,7 @@ pub fn vault_key(config: &Config) -> Result<ecops_app::vault::VaultKey, StartupE
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             std::fs::create_dir_all(&config.data_dir)?;
             let (key, text) = VaultKey::generate();
-            write_private(&path, &text)?;
+            write_private_atomic(&path, &text)?;
             tracing::info!(path = %path.display(), "generated the vault key (back it up apart from the database; set ECOPS_VAULT_KEY for several nodes)");
             Ok(key)
         }
@@ -92,6 +92,17 @@ pub fn vault_key(config: &Config) -> Result<ecops_app::vault::VaultKey, StartupE
 /// Where the generated vault key is kept.
 pub fn vault_key_path(config: &Config) -> std::path::PathBuf {
     config.data_dir.join("vault_key")
+}
+
+/// Writes a file only its owner can read, atomically: a temporary file beside it, flushed to
+/// disk, then renamed over it (a crash leaves the old content or the new, never a torn file).
+pub fn write_private_atomic(path: &Path, contents: &str) -> std::io::Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = std::path::PathBuf::from(tmp);
+    write_private(&tmp, contents)?;
+    std::fs::File::open(&tmp)?.sync_all()?;
+    std::fs::rename(&tmp, path)
 }
 
 /// Writes a file only its owner can read.
@@ -282,7 +293,10 @@ impl Application {
         config.validate().map_err(StartupError::Config)?;
         let db = open_database(config)?;
         let secret = jwt_secret(config)?;
-        let http = http_config(config, secret, vault_key(config)?);
+        let key = vault_key(config)?;
+        ecops_app::vault::check_key(&mut *db.conn()?, &key)
+            .map_err(|e| StartupError::Config(e.to_string()))?;
+        let http = http_config(config, secret, key);
         let generated = bootstrap_admin(&db, config, &http.password_policy, clock.now())?;
         // The configuration's attendance policy becomes the first version once; after that the
         // versions are managed through the API.
