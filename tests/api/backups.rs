@@ -318,12 +318,15 @@ async fn r_sec_2_a_corrupted_archive_is_refused_and_nothing_is_written(app: Test
 }
 dual!(r_sec_2_a_corrupted_archive_is_refused_and_nothing_is_written);
 
+/// A table's name and what to do to its rows.
+type TableEdit<'a> = (&'a str, &'a dyn Fn(&mut Vec<String>));
+
 /// Rewrites an archive: `table` edits one table's rows (its count and checksum in the manifest
 /// follow, so the archive stays self-consistent), then `edit` changes the manifest.
 fn rewrite(
     path: &Path,
     out: &Path,
-    table: Option<(&str, &dyn Fn(&mut Vec<String>))>,
+    table: Option<TableEdit<'_>>,
     edit: &dyn Fn(&mut archive::Manifest),
 ) {
     use sha2::Digest;

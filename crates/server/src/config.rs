@@ -479,8 +479,10 @@ mod tests {
         let mut c = Config::default();
         c.backups.schedule = "every sunday".to_owned();
         assert!(c.validate().is_err_and(|e| e.contains("backup schedule")));
-        let mut c = Config::default();
-        c.vault_key = Some("abc".to_owned());
+        let mut c = Config {
+            vault_key: Some("abc".to_owned()),
+            ..Config::default()
+        };
         assert!(c.validate().is_err_and(|e| e.contains("ECOPS_VAULT_KEY")));
         c.vault_key = Some("ab".repeat(32));
         assert_eq!(c.validate(), Ok(()));
