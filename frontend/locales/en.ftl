@@ -107,6 +107,7 @@ role-storefront_specialist = Storefront specialist
 role-designer = Designer
 role-customer_service = Customer service
 role-cs_supervisor = CS supervisor
+role-qa_inspector = Quality inspector
 role-warehouse = Warehouse
 role-it_admin = IT administrator
 new-order-title = Enter a phone order

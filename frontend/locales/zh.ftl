@@ -107,6 +107,7 @@ role-storefront_specialist = 版块维护专员
 role-designer = 设计文案
 role-customer_service = 客服
 role-cs_supervisor = 客服主管
+role-qa_inspector = 质检专员
 role-warehouse = 仓库物流
 role-it_admin = IT 管理员
 new-order-title = 录入电话订单

@@ -97,6 +97,8 @@ error_codes! {
     AlreadyFlagged => "already_flagged",
     AlreadyInForce => "already_in_force",
     AlreadyInactive => "already_inactive",
+    AlreadyResponded => "already_responded",
+    AlreadyReviewed => "already_reviewed",
     AlreadyRevoked => "already_revoked",
     AlreadyRostered => "already_rostered",
     BackupFileMissing => "backup_file_missing",
@@ -145,6 +147,7 @@ error_codes! {
     InvalidHeader => "invalid_header",
     InvalidIdempotencyKey => "invalid_idempotency_key",
     InvalidLimit => "invalid_limit",
+    InvalidMarks => "invalid_marks",
     InvalidPath => "invalid_path",
     InvalidPathParameter => "invalid_path_parameter",
     InvalidQuery => "invalid_query",
@@ -172,6 +175,7 @@ error_codes! {
     NotForSale => "not_for_sale",
     NotFound => "not_found",
     NotProposer => "not_proposer",
+    NotReviewedPerson => "not_reviewed_person",
     NotStaff => "not_staff",
     NotYetEffective => "not_yet_effective",
     NotYourDeparture => "not_your_departure",
@@ -185,6 +189,7 @@ error_codes! {
     OutOfStock => "out_of_stock",
     Overloaded => "overloaded",
     OwnAttendance => "own_attendance",
+    OwnContact => "own_contact",
     OwnRequest => "own_request",
     PasswordExpired => "password_expired",
     PasswordPolicy => "password_policy",
@@ -257,6 +262,7 @@ pub enum JobRole {
     Designer,
     CustomerService,
     CsSupervisor,
+    QaInspector,
     Warehouse,
     ItAdmin,
 }
@@ -339,7 +345,7 @@ impl PermissionLevel {
 
 impl JobRole {
     /// Every role, in the order of SPEC §1.
-    pub const ALL: [JobRole; 10] = [
+    pub const ALL: [JobRole; 11] = [
         JobRole::GeneralManager,
         JobRole::MarketingDirector,
         JobRole::DeptManager,
@@ -348,6 +354,7 @@ impl JobRole {
         JobRole::Designer,
         JobRole::CustomerService,
         JobRole::CsSupervisor,
+        JobRole::QaInspector,
         JobRole::Warehouse,
         JobRole::ItAdmin,
     ];
@@ -363,6 +370,7 @@ impl JobRole {
             JobRole::Designer => "designer",
             JobRole::CustomerService => "customer_service",
             JobRole::CsSupervisor => "cs_supervisor",
+            JobRole::QaInspector => "qa_inspector",
             JobRole::Warehouse => "warehouse",
             JobRole::ItAdmin => "it_admin",
         }

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use validator::Validate;
 
-/// The ten job role keys (SPEC §1).
-pub const JOB_ROLES: [&str; 10] = [
+/// The job role keys (SPEC §1, and the quality inspector of R-QA-2).
+pub const JOB_ROLES: [&str; 11] = [
     "general_manager",
     "marketing_director",
     "dept_manager",
@@ -15,6 +15,7 @@ pub const JOB_ROLES: [&str; 10] = [
     "designer",
     "customer_service",
     "cs_supervisor",
+    "qa_inspector",
     "warehouse",
     "it_admin",
 ];

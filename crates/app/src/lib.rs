@@ -33,6 +33,7 @@ pub mod page_revisions;
 pub mod passwords;
 pub mod products;
 pub mod promotions;
+pub mod quality;
 pub mod reports;
 pub mod sessions;
 pub mod staff;

@@ -16,13 +16,15 @@ pub enum JobRole {
     Designer,
     CustomerService,
     CsSupervisor,
+    /// 质检专员: reviews customer-service contacts against the service checklist (R-QA-2).
+    QaInspector,
     Warehouse,
     ItAdmin,
 }
 
 impl JobRole {
     /// Every role, in the order of SPEC §1.
-    pub const ALL: [JobRole; 10] = [
+    pub const ALL: [JobRole; 11] = [
         JobRole::GeneralManager,
         JobRole::MarketingDirector,
         JobRole::DeptManager,
@@ -31,6 +33,7 @@ impl JobRole {
         JobRole::Designer,
         JobRole::CustomerService,
         JobRole::CsSupervisor,
+        JobRole::QaInspector,
         JobRole::Warehouse,
         JobRole::ItAdmin,
     ];
@@ -46,6 +49,7 @@ impl JobRole {
             JobRole::Designer => "designer",
             JobRole::CustomerService => "customer_service",
             JobRole::CsSupervisor => "cs_supervisor",
+            JobRole::QaInspector => "qa_inspector",
             JobRole::Warehouse => "warehouse",
             JobRole::ItAdmin => "it_admin",
         }

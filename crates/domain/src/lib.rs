@@ -14,6 +14,7 @@ pub mod leave;
 pub mod order;
 pub mod password;
 pub mod product;
+pub mod quality;
 pub mod report;
 pub mod revision;
 pub mod vault;

@@ -6,7 +6,7 @@ use crate::routes::{
     aftersales, api_tokens, approvals, attendance, audit, auth, backups, bootstrap, content,
     customers, deadlines, departures, duty, exports, figures, health, leave, me, meetings,
     order_import, order_stream, orders, page_revisions, product_import, product_requests, products,
-    promotions, punch_import, reports, stocktakes, users, vault, workdays,
+    promotions, punch_import, quality, reports, stocktakes, users, vault, workdays,
 };
 use ecops_api_types::Problem;
 use utoipa::openapi::path::Operation;
@@ -38,6 +38,7 @@ use utoipa_actix_web::AppExt;
         (name = "api-tokens", description = "Tokens for integrations"),
         (name = "audit", description = "The append-only audit log and its hash chain"),
         (name = "vault", description = "The official-account vault: entries for their custodians, reveals with a reason, changes approved by the general manager"),
+        (name = "quality", description = "Service quality: customer-service contacts, the service checklist, reviews with the reviewed person's response, the weekly sample, pass rates per person and item"),
         (name = "backups", description = "Portable backups: taken now or on a schedule, listed, verified, downloaded"),
         (name = "approvals", description = "The approvals engine: inboxes, decisions, chains, publication deadlines"),
         (name = "products", description = "Products: drafts, edits, listing, prices, stock, history, import"),
@@ -91,6 +92,17 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(vault::list_vault_reveals)
                 .service(vault::propose_vault_change)
                 .service(vault::list_vault_changes)
+                .service(quality::create_contact)
+                .service(quality::list_contacts)
+                .service(quality::get_contact)
+                .service(quality::get_checklist)
+                .service(quality::set_checklist)
+                .service(quality::create_review)
+                .service(quality::list_reviews)
+                .service(quality::get_review)
+                .service(quality::respond_to_review)
+                .service(quality::sample_contacts)
+                .service(quality::quality_figures)
                 .service(backups::list_backups)
                 .service(backups::create_backup)
                 .service(backups::verify_backup)

@@ -20,6 +20,7 @@ pub fn job_role(r: JobRole) -> api::JobRole {
         JobRole::Designer => api::JobRole::Designer,
         JobRole::CustomerService => api::JobRole::CustomerService,
         JobRole::CsSupervisor => api::JobRole::CsSupervisor,
+        JobRole::QaInspector => api::JobRole::QaInspector,
         JobRole::Warehouse => api::JobRole::Warehouse,
         JobRole::ItAdmin => api::JobRole::ItAdmin,
     }
@@ -36,6 +37,7 @@ pub fn role_to_domain(r: api::JobRole) -> JobRole {
         api::JobRole::Designer => JobRole::Designer,
         api::JobRole::CustomerService => JobRole::CustomerService,
         api::JobRole::CsSupervisor => JobRole::CsSupervisor,
+        api::JobRole::QaInspector => JobRole::QaInspector,
         api::JobRole::Warehouse => JobRole::Warehouse,
         api::JobRole::ItAdmin => JobRole::ItAdmin,
     }

@@ -814,6 +814,51 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    contacts (id) {
+        id -> Text,
+        staff_id -> Text,
+        order_id -> Nullable<Text>,
+        customer_id -> Nullable<Text>,
+        channel -> Text,
+        direction -> Text,
+        started_at -> Timestamp,
+        ended_at -> Timestamp,
+        summary -> Text,
+        transcript -> Nullable<Text>,
+        outcome -> Text,
+        feedback -> Nullable<Text>,
+        recorded_by -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    qa_checklists (version) {
+        version -> BigInt,
+        items -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    qa_reviews (id) {
+        id -> Text,
+        contact_id -> Text,
+        staff_id -> Text,
+        reviewer_id -> Text,
+        checklist_version -> BigInt,
+        marks -> Text,
+        score -> Integer,
+        comment -> Text,
+        submitted_at -> Timestamp,
+        response -> Nullable<Text>,
+        responded_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(qa_reviews -> contacts (contact_id));
 diesel::joinable!(vault_custodians -> vault_entries (entry_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -853,6 +898,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     vault_entries,
     vault_custodians,
+    contacts,
+    qa_checklists,
+    qa_reviews,
     vault_changes,
     backups,
     approval_requests,

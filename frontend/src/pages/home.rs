@@ -15,6 +15,7 @@ fn role_label(key: &str) -> &'static str {
         "designer" => "设计文案",
         "customer_service" => "客服",
         "cs_supervisor" => "客服主管",
+        "qa_inspector" => "质检专员",
         "warehouse" => "仓库物流",
         "it_admin" => "IT 管理员",
         _ => "",

@@ -29,6 +29,7 @@ pub mod product_requests;
 pub mod products;
 pub mod promotions;
 pub mod punch_import;
+pub mod quality;
 pub mod reports;
 pub mod stocktakes;
 pub mod users;

@@ -21,6 +21,7 @@ pub mod orders;
 pub mod page_revisions;
 pub mod products;
 pub mod promotions;
+pub mod quality;
 pub mod reports;
 pub mod sessions;
 pub mod stock;

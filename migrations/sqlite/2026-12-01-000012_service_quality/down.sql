@@ -1,0 +1,3 @@
+DROP TABLE qa_reviews;
+DROP TABLE qa_checklists;
+DROP TABLE contacts;
