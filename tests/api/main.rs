@@ -28,6 +28,7 @@ mod passwords;
 mod products;
 mod promotions;
 mod punch_import;
+mod quality;
 mod reports;
 mod rosters;
 mod stocktakes;
