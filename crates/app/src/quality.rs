@@ -339,7 +339,7 @@ pub fn respond(
         )?;
         Ok(())
     })?;
-    Ok(found(repo::get_review(conn, id), "review")?)
+    found(repo::get_review(conn, id), "review")
 }
 
 /// R-QA-2 sampling: for each person who had contacts in `[from, to)`, `per_person` of their
