@@ -75,6 +75,8 @@ pub enum Route {
     Figures,
     #[at("/meetings")]
     Meetings,
+    #[at("/quality")]
+    Quality,
     #[at("/content/:id")]
     ContentItem { id: String },
     #[at("/policies")]

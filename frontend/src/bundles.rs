@@ -27,7 +27,7 @@ pub const PEOPLE_PATHS: [&str; 6] = [
 
 /// Paths (and everything under them) served by the work bundle: reports and, with the content
 /// issue, publishing and the department's figures.
-pub const WORK_PATHS: [&str; 4] = ["/reports", "/content", "/figures", "/meetings"];
+pub const WORK_PATHS: [&str; 5] = ["/reports", "/content", "/figures", "/meetings", "/quality"];
 
 /// Paths (and everything under them) served by the administration bundle.
 pub const ADMIN_PATHS: [&str; 3] = ["/admin", "/policies", "/vault"];

@@ -203,7 +203,7 @@ mod tests {
             if name == "admin" || name == "policies" || name == "vault" {
                 known.extend(keys(ADMIN.1));
             }
-            if ["reports", "content", "figures", "meetings"].contains(&name) {
+            if ["reports", "content", "figures", "meetings", "quality"].contains(&name) {
                 known.extend(keys(WORK.1));
             }
             let mut used = Vec::new();

@@ -15,7 +15,7 @@ if (under(['/products', '/promotions', '/stocktakes', '/page-revisions'])) {
   initPeople('/pkg/people_bg.wasm');
 } else if (under(['/admin', '/policies', '/vault'])) {
   initAdmin('/pkg/admin_bg.wasm');
-} else if (under(['/reports', '/content', '/figures', '/meetings'])) {
+} else if (under(['/reports', '/content', '/figures', '/meetings', '/quality'])) {
   initWork('/pkg/work_bg.wasm');
 } else {
   initDesk('/pkg/desk_bg.wasm');

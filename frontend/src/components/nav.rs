@@ -43,7 +43,14 @@ pub fn nav() -> Html {
         JobRole::MarketingDirector,
     ]);
     let keeps_vault = holds(&crate::pages::vault::KEEPERS);
-    let items: [(bool, Route, &str); 24] = [
+    let serves = holds(&[
+        JobRole::CustomerService,
+        JobRole::CsSupervisor,
+        JobRole::QaInspector,
+        JobRole::DeptManager,
+        JobRole::GeneralManager,
+    ]);
+    let items: [(bool, Route, &str); 25] = [
         (true, Route::MyDay, "my-day"),
         (true, Route::MyMonth, "my-month"),
         (true, Route::Leave, "leave"),
@@ -51,6 +58,7 @@ pub fn nav() -> Html {
         (true, Route::Departures, "departures"),
         (true, Route::Reports, "reports"),
         (true, Route::Meetings, "meetings"),
+        (serves, Route::Quality, "quality"),
         (true, Route::Content, "content"),
         (reads_figures, Route::Figures, "figures"),
         (manages_people, Route::DeptMonth, "dept-month"),

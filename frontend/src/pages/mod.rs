@@ -20,5 +20,6 @@ pub mod orders;
 pub mod password;
 pub mod policies;
 pub mod products;
+pub mod quality;
 pub mod reports;
 pub mod vault;

@@ -7,6 +7,7 @@ pub mod customers;
 pub mod orders;
 pub mod people;
 pub mod products;
+pub mod quality;
 pub mod reports;
 pub mod requests;
 pub mod session;
