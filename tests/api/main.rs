@@ -23,6 +23,7 @@ mod meetings;
 mod migrations;
 mod openapi;
 mod orders;
+mod org;
 mod page_revisions;
 mod passwords;
 mod products;

@@ -348,3 +348,30 @@ pub fn phone_number(p: &str) -> Result<(), validator::ValidationError> {
             .with_message("digits with +, spaces, - or parentheses, at most 32 characters".into()))
     }
 }
+
+/// `PUT /users/{id}/manager`: whom the person reports to (R-EVAL-1); `null`: the top.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SetManagerRequest {
+    pub manager_id: Option<Uuid>,
+}
+
+/// A person's place in the org chart: the manager and the chain above up to the top.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ManagerView {
+    pub user_id: Uuid,
+    pub manager_id: Option<Uuid>,
+    /// The manager, the manager's manager, … up to the top.
+    pub chain: Vec<Uuid>,
+}
+
+/// One active account in the org chart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrgChartEntry {
+    pub user_id: Uuid,
+    pub display_name: String,
+    pub manager_id: Option<Uuid>,
+}

@@ -296,3 +296,69 @@ pub fn set_roles(
         Ok(users::get(conn, id)?)
     })
 }
+
+/// R-EVAL-1: sets whom `id` reports to (`None`: the top of the chart), refusing a cycle. For the
+/// department manager and IT. The chart is locked while the chain is checked, so two changes at
+/// once cannot close a cycle between them. Returns the chain from the new manager to the top.
+pub fn set_manager(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: Uuid,
+    manager: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<Uuid>> {
+    actor.require(
+        ecops_domain::PermissionLevel::Operator,
+        &[JobRole::DeptManager, JobRole::ItAdmin],
+    )?;
+    write_tx(conn, |conn| {
+        ecops_persistence::db::lock_subject(conn, "org_chart", "tree")?;
+        let person = users::find(conn, id)?.ok_or_else(|| AppError::not_found("no such user"))?;
+        let before = users::manager_of(conn, id)?;
+        let chain = match manager {
+            None => Vec::new(),
+            Some(m) => {
+                match users::find(conn, m)? {
+                    Some(u) if u.deactivated_at.is_none() => {}
+                    _ => {
+                        return Err(AppError::invalid(
+                            "manager_id",
+                            "is not an active user of this system",
+                        ))
+                    }
+                }
+                let mut known = std::collections::HashMap::new();
+                for (p, _, up) in users::org_chart(conn)? {
+                    if let Some(up) = up {
+                        known.insert(p, up);
+                    }
+                }
+                ecops_domain::org::check_manager(id, m, |p| known.get(&p).copied()).map_err(
+                    |cycle| {
+                        AppError::invalid(
+                            "manager_id",
+                            format!(
+                                "would put {} above themselves (through {} people)",
+                                person.username,
+                                cycle.len()
+                            ),
+                        )
+                    },
+                )?
+            }
+        };
+        fail::fail_point!("users::manager::checked");
+        users::set_manager(conn, id, manager)?;
+        audit::append(
+            conn,
+            &actor.audit_entry(
+                "user.reports_to_set",
+                subject(id),
+                Outcome::Success,
+                json!({"from": before, "to": manager}),
+            ),
+            now,
+        )?;
+        Ok(chain)
+    })
+}

@@ -12,6 +12,7 @@ pub mod delegation;
 pub mod duty;
 pub mod leave;
 pub mod order;
+pub mod org;
 pub mod password;
 pub mod product;
 pub mod quality;

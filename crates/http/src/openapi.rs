@@ -74,6 +74,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(users::update_user)
                 .service(users::deactivate_user)
                 .service(users::set_user_roles)
+                .service(users::set_user_manager)
+                .service(users::org_chart)
                 .service(users::request_permission_level)
                 .service(users::list_permission_level_requests)
                 .service(bootstrap::get_bootstrap)

@@ -18,6 +18,7 @@ diesel::table! {
         updated_at -> Timestamp,
         version -> BigInt,
         phone -> Nullable<Text>,
+        reports_to -> Nullable<Text>,
     }
 }
 

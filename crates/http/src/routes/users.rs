@@ -428,3 +428,71 @@ pub async fn list_permission_level_requests(
             .collect(),
     ))
 }
+
+/// Sets whom a person reports to (R-EVAL-1; the department manager or IT). A change that would
+/// put someone above themselves is refused with 422 on `manager_id`. Audited.
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "User id")),
+    request_body = ecops_api_types::SetManagerRequest,
+    responses(
+        (status = 200, description = "Set", body = ecops_api_types::ManagerView),
+        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A cycle, or an unknown or inactive manager", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[put("/users/{id}/manager")]
+pub async fn set_user_manager(
+    state: web::Data<AppState>,
+    meta: RequestMeta,
+    who: Caller,
+    id: web::Path<Uuid>,
+    body: ValidJson<ecops_api_types::SetManagerRequest>,
+) -> ApiResult<web::Json<ecops_api_types::ManagerView>> {
+    let id = id.into_inner();
+    let manager = body.into_inner().manager_id;
+    let now = state.clock.now();
+    let chain = state
+        .run_as(who, move |conn, who| {
+            who.require_scope("users:write")?;
+            let a = crate::support::actor(&who, &meta);
+            Ok(ecops_app::users::set_manager(conn, &a, id, manager, now)?)
+        })
+        .await?;
+    Ok(web::Json(ecops_api_types::ManagerView {
+        user_id: id,
+        manager_id: manager,
+        chain,
+    }))
+}
+
+/// The org chart: every active account with its direct manager.
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    responses((status = 200, description = "The chart", body = Vec<ecops_api_types::OrgChartEntry>))
+)]
+#[get("/org-chart")]
+pub async fn org_chart(
+    state: web::Data<AppState>,
+    who: Caller,
+) -> ApiResult<web::Json<Vec<ecops_api_types::OrgChartEntry>>> {
+    let rows = state
+        .run_as(who, move |conn, who| {
+            who.require_scope("users:read")?;
+            Ok(ecops_persistence::repo::users::org_chart(conn)?)
+        })
+        .await?;
+    Ok(web::Json(
+        rows.into_iter()
+            .map(
+                |(user_id, display_name, manager_id)| ecops_api_types::OrgChartEntry {
+                    user_id,
+                    display_name,
+                    manager_id,
+                },
+            )
+            .collect(),
+    ))
+}

@@ -487,3 +487,42 @@ pub fn set_password(
         .execute(conn)?;
     push_password_history(conn, user_id, hash, now)
 }
+
+/// R-EVAL-1: whom `id` reports to.
+pub fn manager_of(conn: &mut AnyConnection, id: Uuid) -> StoreResult<Option<Uuid>> {
+    let m: Option<Option<String>> = users::table
+        .find(id.to_string())
+        .select(users::reports_to)
+        .first(conn)
+        .optional()?;
+    m.ok_or(StoreError::NotFound)?
+        .as_deref()
+        .map(super::parse_uuid)
+        .transpose()
+}
+
+/// Sets whom `id` reports to (`None`: the top of the chart).
+pub fn set_manager(conn: &mut AnyConnection, id: Uuid, manager: Option<Uuid>) -> StoreResult<()> {
+    diesel::update(users::table.find(id.to_string()))
+        .set(users::reports_to.eq(manager.map(|m| m.to_string())))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The org chart: every active account with its manager, by username.
+pub fn org_chart(conn: &mut AnyConnection) -> StoreResult<Vec<(Uuid, String, Option<Uuid>)>> {
+    let rows: Vec<(String, String, Option<String>)> = users::table
+        .filter(users::deactivated_at.is_null())
+        .select((users::id, users::display_name, users::reports_to))
+        .order(users::username)
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(id, name, m)| {
+            Ok((
+                super::parse_uuid(&id)?,
+                name,
+                m.as_deref().map(super::parse_uuid).transpose()?,
+            ))
+        })
+        .collect()
+}
