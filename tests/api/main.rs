@@ -17,6 +17,7 @@ mod dashboard;
 mod delegation;
 mod departures;
 mod duty;
+mod evaluations;
 mod figures;
 mod late_leave;
 mod meetings;

@@ -24,6 +24,7 @@ pub mod departures;
 pub mod duty;
 pub mod effects;
 pub mod error;
+pub mod evaluations;
 pub mod exports;
 pub mod figures;
 pub mod leave;

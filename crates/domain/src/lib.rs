@@ -10,6 +10,7 @@ pub mod attendance;
 pub mod content;
 pub mod delegation;
 pub mod duty;
+pub mod evaluation;
 pub mod leave;
 pub mod order;
 pub mod org;

@@ -4,9 +4,9 @@
 
 use crate::routes::{
     aftersales, api_tokens, approvals, attendance, audit, auth, backups, bootstrap, content,
-    customers, deadlines, departures, duty, exports, figures, health, leave, me, meetings,
-    order_import, order_stream, orders, page_revisions, product_import, product_requests, products,
-    promotions, punch_import, quality, reports, stocktakes, users, vault, workdays,
+    customers, deadlines, departures, duty, evaluations, exports, figures, health, leave, me,
+    meetings, order_import, order_stream, orders, page_revisions, product_import, product_requests,
+    products, promotions, punch_import, quality, reports, stocktakes, users, vault, workdays,
 };
 use ecops_api_types::Problem;
 use utoipa::openapi::path::Operation;
@@ -38,6 +38,7 @@ use utoipa_actix_web::AppExt;
         (name = "api-tokens", description = "Tokens for integrations"),
         (name = "audit", description = "The append-only audit log and its hash chain"),
         (name = "vault", description = "The official-account vault: entries for their custodians, reveals with a reason, changes approved by the general manager"),
+        (name = "evaluations", description = "The monthly staff evaluation: the weighted form, drafts per direct report prefilled with the month's figures, scores, acknowledgement or dispute to the manager's manager, closed months"),
         (name = "quality", description = "Service quality: customer-service contacts, the service checklist, reviews with the reviewed person's response, the weekly sample, pass rates per person and item"),
         (name = "backups", description = "Portable backups: taken now or on a schedule, listed, verified, downloaded"),
         (name = "approvals", description = "The approvals engine: inboxes, decisions, chains, publication deadlines"),
@@ -94,6 +95,16 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(vault::list_vault_reveals)
                 .service(vault::propose_vault_change)
                 .service(vault::list_vault_changes)
+                .service(evaluations::get_evaluation_form)
+                .service(evaluations::set_evaluation_form)
+                .service(evaluations::draft_evaluations)
+                .service(evaluations::list_evaluations)
+                .service(evaluations::get_evaluation)
+                .service(evaluations::score_evaluation)
+                .service(evaluations::submit_evaluation)
+                .service(evaluations::acknowledge_evaluation)
+                .service(evaluations::dispute_evaluation)
+                .service(evaluations::close_evaluation_month)
                 .service(quality::create_contact)
                 .service(quality::list_contacts)
                 .service(quality::get_contact)

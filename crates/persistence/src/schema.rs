@@ -859,6 +859,43 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    evaluation_forms (version) {
+        version -> BigInt,
+        items -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    evaluations (id) {
+        id -> Text,
+        person_id -> Text,
+        manager_id -> Text,
+        month -> Text,
+        form_version -> BigInt,
+        items -> Text,
+        figures -> Text,
+        comment -> Text,
+        state -> Text,
+        submitted_at -> Nullable<Timestamp>,
+        answered_at -> Nullable<Timestamp>,
+        dispute_comment -> Nullable<Text>,
+        escalated_to -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    evaluation_closings (month) {
+        month -> Text,
+        closed_by -> Text,
+        closed_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(qa_reviews -> contacts (contact_id));
 diesel::joinable!(vault_custodians -> vault_entries (entry_id));
 
@@ -902,6 +939,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     contacts,
     qa_checklists,
     qa_reviews,
+    evaluation_forms,
+    evaluations,
+    evaluation_closings,
     vault_changes,
     backups,
     approval_requests,

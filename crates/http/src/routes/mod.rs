@@ -14,6 +14,7 @@ pub mod customers;
 pub mod deadlines;
 pub mod departures;
 pub mod duty;
+pub mod evaluations;
 pub mod exports;
 pub mod figures;
 pub mod health;

@@ -10,6 +10,7 @@ pub mod content;
 pub mod customers;
 pub mod departures;
 pub mod duty;
+pub mod evaluations;
 pub mod exports;
 pub mod figures;
 pub mod idempotency;

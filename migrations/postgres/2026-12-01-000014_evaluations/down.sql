@@ -1,0 +1,3 @@
+DROP TABLE evaluation_closings;
+DROP TABLE evaluations;
+DROP TABLE evaluation_forms;

@@ -1,0 +1,299 @@
+//! R-EVAL-1: the monthly staff evaluation.
+
+use chrono::Duration;
+use ecops_domain::workdays::Month;
+use ecops_domain::{JobRole, PermissionLevel};
+use ecops_tests::{dual, ClockExt, TestApp};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+struct Chart {
+    dept: (uuid::Uuid, String),
+    sup: (uuid::Uuid, String),
+    agent: (uuid::Uuid, String),
+    other: (uuid::Uuid, String),
+}
+
+/// The department manager at the top, the supervisor under her, the agent under him; another
+/// supervisor beside.
+async fn chart(app: &TestApp) -> Chart {
+    let op = PermissionLevel::Operator;
+    let c = Chart {
+        dept: app.user_token("de.pt", &[JobRole::DeptManager], op).await,
+        sup: app
+            .user_token("cs.boss", &[JobRole::CsSupervisor], op)
+            .await,
+        agent: app
+            .user_token("cs.wang", &[JobRole::CustomerService], op)
+            .await,
+        other: app
+            .user_token("cs.other", &[JobRole::CsSupervisor], op)
+            .await,
+    };
+    for (person, manager) in [
+        (c.sup.0, c.dept.0),
+        (c.agent.0, c.sup.0),
+        (c.other.0, c.dept.0),
+    ] {
+        let r = app
+            .put(
+                &format!("/api/v1/users/{person}/manager"),
+                &c.dept.1,
+                &json!({"manager_id": manager}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    }
+    c
+}
+
+fn month_label(app: &TestApp) -> String {
+    Month::of(
+        app.clock
+            .now_utc()
+            .with_timezone(&chrono_tz::Asia::Shanghai)
+            .date_naive(),
+    )
+    .label()
+}
+
+async fn r_eval_1_the_prefill_equals_the_months_figures(app: TestApp) {
+    let c = chart(&app).await;
+    // The agent's month so far: a contact reviewed by the supervisor (one item missed).
+    let start = app.clock.now_utc() - Duration::minutes(30);
+    let contact = app
+        .post(
+            "/api/v1/contacts",
+            Some(&c.agent.1),
+            &json!({"channel": "online_chat", "direction": "inbound", "started_at": start,
+                    "ended_at": start + Duration::minutes(2), "summary": "咨询", "outcome": "ok"}),
+        )
+        .await;
+    assert_eq!(contact.status, StatusCode::CREATED, "{}", contact.text);
+    let checklist = app.get("/api/v1/qa/checklist", &c.sup.1).await;
+    let marks: Vec<Value> = checklist.body["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|i| {
+            let mark = if i["phone_only"] == true {
+                "not_applicable"
+            } else if i["key"] == "closing_phrase" {
+                "not_met"
+            } else {
+                "met"
+            };
+            json!({"item": i["key"], "mark": mark})
+        })
+        .collect();
+    let review = app
+        .post(
+            "/api/v1/qa/reviews",
+            Some(&c.sup.1),
+            &json!({"contact_id": contact.body["id"], "marks": marks}),
+        )
+        .await;
+    assert_eq!(review.body["score"], 88, "7 of 8 chat items met");
+    let month = month_label(&app);
+    let drafts = app
+        .post(
+            "/api/v1/evaluations/drafts",
+            Some(&c.sup.1),
+            &json!({"month": month}),
+        )
+        .await;
+    assert_eq!(drafts.status, StatusCode::OK, "{}", drafts.text);
+    let list = drafts.body.as_array().cloned().unwrap_or_default();
+    assert_eq!(list.len(), 1, "one draft per direct report");
+    let e = &list[0];
+    assert_eq!(e["person_id"], json!(c.agent.0));
+    assert_eq!(e["state"], "draft");
+    // The figures are the month's, as the statement to the superior assembles them (R-REP-5),
+    // with the review's score.
+    let agent = c.agent.0;
+    let now = app.clock.now_utc();
+    let m = Month::parse(&month).unwrap_or_else(|| panic!("{month}"));
+    let expected = app
+        .with_db(move |conn| {
+            let last = m.next().first().pred_opt().unwrap_or(m.first());
+            ecops_app::statements::assemble(conn, agent, (m.first(), last), now)
+                .unwrap_or_else(|e| panic!("{e}"))
+        })
+        .await;
+    let f = &e["figures"];
+    assert_eq!(f["days_judged"], expected.days_judged);
+    assert_eq!(f["late"], expected.late);
+    assert_eq!(f["early"], expected.early);
+    assert_eq!(f["absent"], expected.absent);
+    assert_eq!(f["contact_met"], expected.contact_met);
+    assert_eq!(f["contact_missed"], expected.contact_missed);
+    assert_eq!(f["daily_reports_filed"], expected.daily_reports_filed);
+    assert_eq!(f["reviews"], 1);
+    assert_eq!(f["review_average"], 88.0);
+    let item = |key: &str| {
+        e["items"]
+            .as_array()
+            .and_then(|a| a.iter().find(|i| i["key"] == key).cloned())
+            .unwrap_or_default()
+    };
+    assert_eq!(item("service_review")["figure"], 88);
+    assert_eq!(item("service_review")["score"], 88);
+    assert_eq!(
+        item("work_quality")["score"],
+        Value::Null,
+        "the manager's to score"
+    );
+    assert_eq!(e["total"], Value::Null);
+}
+dual!(r_eval_1_the_prefill_equals_the_months_figures);
+
+async fn r_eval_1_submitted_disputed_to_the_managers_manager_and_immutable_once_closed(
+    app: TestApp,
+) {
+    let c = chart(&app).await;
+    let month = month_label(&app);
+    // Nobody reports to the agent; the other supervisor has no report yet either.
+    app.post(
+        "/api/v1/evaluations/drafts",
+        Some(&c.agent.1),
+        &json!({"month": month}),
+    )
+    .await
+    .assert_problem(422, "no_direct_reports");
+    let drafts = app
+        .post(
+            "/api/v1/evaluations/drafts",
+            Some(&c.sup.1),
+            &json!({"month": month}),
+        )
+        .await;
+    let e = drafts.body[0].clone();
+    let id = e["id"].as_str().unwrap_or_default().to_owned();
+    let path = format!("/api/v1/evaluations/{id}");
+    // Someone who is not the manager, the person or above: 404.
+    app.get(&path, &c.other.1)
+        .await
+        .assert_problem(404, "not_found");
+    app.patch(&path, &c.other.1, &json!({"scores": []}))
+        .await
+        .assert_problem(404, "not_found");
+    // Scores: the manager's item and every system item without a figure; submit.
+    let unscored: Vec<Value> = e["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|i| i["score"].is_null())
+        .map(|i| json!({"key": i["key"], "score": 80}))
+        .collect();
+    assert!(!unscored.is_empty());
+    app.post(&format!("{path}/submit"), Some(&c.sup.1), &json!({}))
+        .await
+        .assert_problem(422, "validation_failed");
+    let bad = app
+        .patch(
+            &path,
+            &c.sup.1,
+            &json!({"scores": [{"key": "work_quality", "score": 120}]}),
+        )
+        .await;
+    assert_eq!(bad.error_fields(), ["scores[0].score"]);
+    let scored = app
+        .patch(
+            &path,
+            &c.sup.1,
+            &json!({"scores": unscored, "comment": "认真负责"}),
+        )
+        .await;
+    assert_eq!(scored.status, StatusCode::OK, "{}", scored.text);
+    let total = scored.body["total"].as_f64().unwrap_or_default();
+    assert!(total > 0.0 && total <= 100.0, "{total}");
+    let submitted = app
+        .post(&format!("{path}/submit"), Some(&c.sup.1), &json!({}))
+        .await;
+    assert_eq!(submitted.body["state"], "submitted", "{}", submitted.text);
+    // Only the person answers; the dispute goes to the department manager, who sees it.
+    app.post(&format!("{path}/acknowledge"), Some(&c.sup.1), &json!({}))
+        .await
+        .assert_problem(403, "not_the_person");
+    let disputed = app
+        .post(
+            &format!("{path}/dispute"),
+            Some(&c.agent.1),
+            &json!({"comment": "本月请过病假，迟到是因为看医生"}),
+        )
+        .await;
+    assert_eq!(disputed.body["state"], "disputed", "{}", disputed.text);
+    assert_eq!(disputed.body["escalated_to"], json!(c.dept.0));
+    let seen = app
+        .get(&format!("/api/v1/evaluations?month={month}"), &c.dept.1)
+        .await;
+    assert_eq!(
+        seen.body[0]["dispute_comment"],
+        "本月请过病假，迟到是因为看医生"
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/evaluations?month={month}"), &c.other.1)
+            .await
+            .body,
+        json!([])
+    );
+    // The month closed: nothing changes any more.
+    let r = app
+        .post(
+            &format!("/api/v1/evaluations/months/{month}/close"),
+            Some(&c.dept.1),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+    app.patch(&path, &c.sup.1, &json!({"comment": "改"}))
+        .await
+        .assert_problem(409, "month_closed");
+    app.post(
+        "/api/v1/evaluations/drafts",
+        Some(&c.sup.1),
+        &json!({"month": month}),
+    )
+    .await
+    .assert_problem(409, "month_closed");
+    let after = app.get(&path, &c.agent.1).await;
+    assert_eq!(after.body["closed"], true);
+    assert_eq!(after.body["comment"], "认真负责");
+}
+dual!(r_eval_1_submitted_disputed_to_the_managers_manager_and_immutable_once_closed);
+
+async fn r_eval_1_form_weights_must_sum_to_100(app: TestApp) {
+    let c = chart(&app).await;
+    let form = app.get("/api/v1/evaluations/form", &c.dept.1).await;
+    assert_eq!(form.body["version"], 1);
+    let mut items = form.body["items"].as_array().cloned().unwrap_or_default();
+    items[0]["weight"] = json!(25);
+    let r = app
+        .put(
+            "/api/v1/evaluations/form",
+            &c.dept.1,
+            &json!({"items": items}),
+        )
+        .await;
+    r.assert_problem(422, "validation_failed");
+    assert_eq!(r.error_fields(), ["items"]);
+    items[1]["weight"] = json!(15);
+    let r = app
+        .put(
+            "/api/v1/evaluations/form",
+            &c.dept.1,
+            &json!({"items": items}),
+        )
+        .await;
+    assert_eq!(r.body["version"], 2, "{}", r.text);
+    app.put(
+        "/api/v1/evaluations/form",
+        &c.sup.1,
+        &json!({"items": items}),
+    )
+    .await
+    .assert_problem(403, "missing_role");
+}
+dual!(r_eval_1_form_weights_must_sum_to_100);
