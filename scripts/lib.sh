@@ -64,12 +64,13 @@ fingerprint_and_compress() {
 
 # The most the dashboard's wasm may weigh gzipped (a shop-floor PC on a slow line).
 DASHBOARD_GZIP_BUDGET=409600
-# The dashboard's bundles (frontend/src/bin): the order desk, the catalogue, people, admin and work.
-DASHBOARD_BUNDLES="desk catalogue people admin work"
+# The dashboard's bundles (frontend/src/bin): the order desk, the catalogue, people, admin, work and
+# supervision.
+DASHBOARD_BUNDLES="desk catalogue people admin work supervision"
 
 build_dashboard() {
   ensure_wasm_toolchain
-  log "building the dashboard (wasm: the desk, catalogue, people, admin and work bundles)"
+  log "building the dashboard (wasm: the desk, catalogue, people, admin, work and supervision bundles)"
   (cd "$ROOT/frontend" && cargo build --locked --target wasm32-unknown-unknown --release --bins)
   local dist="$ROOT/frontend/dist" b
   rm -rf "$dist.tmp" && mkdir -p "$dist.tmp/pkg"

@@ -346,6 +346,7 @@ from-day = From
 to-day = Until (exclusive)
 nav-admin = Administration
 nav-vault = Vault
+nav-evaluations = Monthly evaluation
 nav-quality = Service quality
 username = Username
 roles = Job roles

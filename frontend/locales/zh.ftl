@@ -346,6 +346,7 @@ from-day = 开始日期
 to-day = 结束日期（不含）
 nav-admin = 系统管理
 nav-vault = 保管库
+nav-evaluations = 月度考评
 nav-quality = 服务质检
 username = 用户名
 roles = 岗位

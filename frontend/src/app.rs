@@ -67,6 +67,8 @@ pub enum Route {
     Duty,
     #[at("/departures")]
     Departures,
+    #[at("/evaluations")]
+    Evaluations,
     #[at("/reports")]
     Reports,
     #[at("/content")]

@@ -27,7 +27,11 @@ pub const PEOPLE_PATHS: [&str; 6] = [
 
 /// Paths (and everything under them) served by the work bundle: reports and, with the content
 /// issue, publishing and the department's figures.
-pub const WORK_PATHS: [&str; 5] = ["/reports", "/content", "/figures", "/meetings", "/quality"];
+pub const WORK_PATHS: [&str; 4] = ["/reports", "/content", "/figures", "/meetings"];
+
+/// Paths (and everything under them) served by the supervision bundle: service quality and the
+/// monthly evaluation.
+pub const SUPERVISION_PATHS: [&str; 2] = ["/quality", "/evaluations"];
 
 /// Paths (and everything under them) served by the administration bundle.
 pub const ADMIN_PATHS: [&str; 3] = ["/admin", "/policies", "/vault"];
@@ -39,6 +43,7 @@ pub enum Kind {
     People,
     Admin,
     Work,
+    Supervision,
 }
 
 /// The bundle a path belongs to.
@@ -52,6 +57,8 @@ pub fn kind_of(path: &str) -> Kind {
         Kind::Admin
     } else if WORK_PATHS.iter().any(|p| under(p)) {
         Kind::Work
+    } else if SUPERVISION_PATHS.iter().any(|p| under(p)) {
+        Kind::Supervision
     } else {
         Kind::Desk
     }
@@ -117,6 +124,8 @@ mod tests {
         assert_eq!(kind_of("/duty"), Kind::People);
         assert_eq!(kind_of("/dutyx"), Kind::Desk);
         assert_eq!(kind_of("/admin/audit"), Kind::Admin);
+        assert_eq!(kind_of("/quality"), Kind::Supervision);
+        assert_eq!(kind_of("/evaluations"), Kind::Supervision);
     }
 
     #[test]
@@ -127,6 +136,7 @@ mod tests {
             &PEOPLE_PATHS[..],
             &ADMIN_PATHS[..],
             &WORK_PATHS[..],
+            &SUPERVISION_PATHS[..],
         ] {
             let list = paths
                 .iter()

@@ -125,6 +125,10 @@ mod tests {
         include_str!("../locales/work.zh.ftl"),
         include_str!("../locales/work.en.ftl"),
     );
+    const SUPERVISION: Texts = (
+        include_str!("../locales/supervision.zh.ftl"),
+        include_str!("../locales/supervision.en.ftl"),
+    );
 
     fn resolves(lang: Lang, extra: Texts, key: &str) -> bool {
         let b = bundle_of(lang, extra);
@@ -140,7 +144,18 @@ mod tests {
 
     #[test]
     fn both_tables_have_the_same_keys_and_every_text_resolves() {
-        for table in [ZH, EN, PEOPLE.0, PEOPLE.1, ADMIN.0, ADMIN.1, WORK.0, WORK.1] {
+        for table in [
+            ZH,
+            EN,
+            PEOPLE.0,
+            PEOPLE.1,
+            ADMIN.0,
+            ADMIN.1,
+            WORK.0,
+            WORK.1,
+            SUPERVISION.0,
+            SUPERVISION.1,
+        ] {
             let mut seen = std::collections::HashSet::new();
             for k in keys(table) {
                 assert!(seen.insert(k), "{k} is defined twice in one table");
@@ -152,7 +167,7 @@ mod tests {
             assert_ne!(Lang::En.t(k), k, "en {k}");
         }
         // Each bundle's own table: the same keys in both languages, none shadowing a shared one.
-        for extra in [PEOPLE, ADMIN, WORK] {
+        for extra in [PEOPLE, ADMIN, WORK, SUPERVISION] {
             assert_eq!(keys(extra.0), keys(extra.1));
             for k in keys(extra.0) {
                 assert!(!keys(ZH).contains(&k), "{k} is in the shared table too");
@@ -203,8 +218,11 @@ mod tests {
             if name == "admin" || name == "policies" || name == "vault" {
                 known.extend(keys(ADMIN.1));
             }
-            if ["reports", "content", "figures", "meetings", "quality"].contains(&name) {
+            if ["reports", "content", "figures", "meetings"].contains(&name) {
                 known.extend(keys(WORK.1));
+            }
+            if name == "quality" || name == "evaluations" {
+                known.extend(keys(SUPERVISION.1));
             }
             let mut used = Vec::new();
             for marker in [".t(\"", ".t1(\"", "status(lang, \""] {

@@ -6,6 +6,7 @@ import initCatalogue from '/pkg/catalogue.js';
 import initPeople from '/pkg/people.js';
 import initAdmin from '/pkg/admin.js';
 import initWork from '/pkg/work.js';
+import initSupervision from '/pkg/supervision.js';
 
 const under = (paths) => paths
   .some((p) => location.pathname === p || location.pathname.startsWith(`${p}/`));
@@ -15,8 +16,10 @@ if (under(['/products', '/promotions', '/stocktakes', '/page-revisions'])) {
   initPeople('/pkg/people_bg.wasm');
 } else if (under(['/admin', '/policies', '/vault'])) {
   initAdmin('/pkg/admin_bg.wasm');
-} else if (under(['/reports', '/content', '/figures', '/meetings', '/quality'])) {
+} else if (under(['/reports', '/content', '/figures', '/meetings'])) {
   initWork('/pkg/work_bg.wasm');
+} else if (under(['/quality', '/evaluations'])) {
+  initSupervision('/pkg/supervision_bg.wasm');
 } else {
   initDesk('/pkg/desk_bg.wasm');
 }

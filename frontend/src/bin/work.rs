@@ -5,7 +5,7 @@ use ecops_dashboard::app::Route;
 use ecops_dashboard::bundles::{Bundle, Elsewhere, Kind};
 use ecops_dashboard::pages::content::{ContentItem, ContentList};
 use ecops_dashboard::pages::{
-    figures::Figures, meetings::Meetings, not_found::NotFound, quality::Quality, reports::Reports,
+    figures::Figures, meetings::Meetings, not_found::NotFound, reports::Reports,
 };
 use yew::prelude::*;
 
@@ -15,7 +15,6 @@ fn render(route: Route) -> Html {
         Route::Content => html! { <ContentList /> },
         Route::Figures => html! { <Figures /> },
         Route::Meetings => html! { <Meetings /> },
-        Route::Quality => html! { <Quality /> },
         Route::ContentItem { id } => html! { <ContentItem {id} /> },
         Route::NotFound => html! { <NotFound /> },
         _ => html! { <Elsewhere here={Kind::Work} /> },

@@ -50,12 +50,13 @@ pub fn nav() -> Html {
         JobRole::DeptManager,
         JobRole::GeneralManager,
     ]);
-    let items: [(bool, Route, &str); 25] = [
+    let items: [(bool, Route, &str); 26] = [
         (true, Route::MyDay, "my-day"),
         (true, Route::MyMonth, "my-month"),
         (true, Route::Leave, "leave"),
         (true, Route::Duty, "duty"),
         (true, Route::Departures, "departures"),
+        (true, Route::Evaluations, "evaluations"),
         (true, Route::Reports, "reports"),
         (true, Route::Meetings, "meetings"),
         (serves, Route::Quality, "quality"),

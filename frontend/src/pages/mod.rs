@@ -7,6 +7,7 @@ pub mod content;
 pub mod customers;
 pub mod departures;
 pub mod duty;
+pub mod evaluations;
 pub mod figures;
 pub mod home;
 pub mod leave;

@@ -238,7 +238,7 @@ pub async fn get_evaluation(
         })
         .await?;
     Ok(HttpResponse::Ok()
-        .insert_header(("ETag", format!("\"{}\"", v.version)))
+        .insert_header(("ETag", crate::support::etag(v.version)))
         .json(v))
 }
 

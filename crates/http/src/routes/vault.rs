@@ -208,7 +208,7 @@ pub async fn get_vault_entry(
         })
         .await?;
     Ok(HttpResponse::Ok()
-        .insert_header(("ETag", format!("\"{}\"", v.version)))
+        .insert_header(("ETag", crate::support::etag(v.version)))
         .json(v))
 }
 
