@@ -427,3 +427,33 @@ async fn r_qa_1_contacts_are_recorded_by_their_person_and_read_by_the_overseers(
         .assert_problem(422, "validation_failed");
 }
 dual!(r_qa_1_contacts_are_recorded_by_their_person_and_read_by_the_overseers);
+
+/// R-QA-1: an order's `customer_contacted` event is a contact record too, ready for review.
+async fn r_qa_1_an_orders_contact_event_is_a_contact_record(app: TestApp) {
+    let cast = app.cast().await;
+    app.listed(&cast, "TEA-QA", 12_800, 10).await;
+    let order = app
+        .order(&cast, &app.order_body("TB-QA-1", "TEA-QA", 1))
+        .await;
+    assert_eq!(order.status, StatusCode::CREATED, "{}", order.text);
+    let id = order.body["id"].as_str().unwrap_or_default().to_owned();
+    let r = app
+        .event(
+            &id,
+            &cast.cs.1,
+            json!({"kind": "customer_contacted", "outcome": "confirmed", "note": "电话确认收货地址"}),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.text);
+    let contacts = app.get("/api/v1/contacts", &cast.cs.1).await;
+    let c = contacts
+        .body
+        .as_array()
+        .and_then(|a| a.iter().find(|c| c["order_id"] == id.as_str()).cloned())
+        .unwrap_or_default();
+    assert_eq!(c["summary"], "电话确认收货地址", "{}", contacts.text);
+    assert_eq!(c["staff_id"], json!(cast.cs.0));
+    assert_eq!(c["customer_id"], order.body["customer_id"]);
+    assert_eq!(c["channel"], "phone");
+}
+dual!(r_qa_1_an_orders_contact_event_is_a_contact_record);

@@ -398,8 +398,56 @@ pub fn append(
                 "another event was recorded meanwhile; read the order again",
             ));
         }
+        if kind == EventKind::CustomerContacted {
+            // R-QA-1: the contact is a record of its own, for the service reviews.
+            record_order_contact(conn, &rec.order, &event.data, actor, now)?;
+        }
         Ok(())
     })
+}
+
+/// The contact an order's `customer_contacted` event stands for, as a service-quality record:
+/// the person who recorded it, the order and its customer, the note as the summary.
+fn record_order_contact(
+    conn: &mut AnyConnection,
+    order: &orders::OrderRow,
+    data: &str,
+    actor: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    use ecops_persistence::repo::quality::{insert_contact, Contact};
+    let data: serde_json::Value = serde_json::from_str(data).unwrap_or_default();
+    let text = |key: &str| {
+        data[key]
+            .as_str()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    let channel = text("channel")
+        .and_then(|c| ecops_domain::quality::Channel::parse(&c))
+        .unwrap_or(ecops_domain::quality::Channel::Phone);
+    insert_contact(
+        conn,
+        &Contact {
+            id: Uuid::now_v7(),
+            staff_id: actor,
+            order_id: Some(orders::parse_id(&order.id)?),
+            customer_id: Some(orders::parse_id(&order.customer_id)?),
+            channel: channel.as_str().to_owned(),
+            direction: "outbound".to_owned(),
+            started_at: now,
+            ended_at: now,
+            summary: text("note")
+                .unwrap_or_else(|| format!("contacted about order {}", order.channel_order_no)),
+            transcript: None,
+            outcome: text("outcome").unwrap_or_else(|| "contacted".to_owned()),
+            feedback: text("feedback"),
+            recorded_by: actor,
+            recorded_at: now,
+        },
+    )?;
+    Ok(())
 }
 
 /// R-ORD-6: the warehouse's count must name every line of the order with its exact quantity.
