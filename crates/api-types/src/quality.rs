@@ -68,6 +68,19 @@ pub struct ContactView {
     pub recorded_at: DateTime<Utc>,
     /// The review of this contact, if it has one.
     pub review_id: Option<Uuid>,
+    /// The automatic pre-check of the transcript (opening and closing phrases, polite forms): a
+    /// suggestion the reviewer starts from, never a substitute for the review.
+    #[serde(default)]
+    pub suggestions: Vec<MarkSuggestion>,
+}
+
+/// One item the pre-check suggests, with the phrase it found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MarkSuggestion {
+    pub item: String,
+    pub mark: ItemMarkValue,
+    pub evidence: Option<String>,
 }
 
 /// Filters of `GET /contacts` and `GET /qa/reviews`: a period (default: the last 7 days) and a

@@ -221,6 +221,50 @@ pub fn sample(mut contacts: Vec<Uuid>, seed: &str, n: usize) -> Vec<Uuid> {
     contacts
 }
 
+/// Phrases that open a conversation (开始语), Chinese and English.
+pub const OPENING_PHRASES: &[&str] = &[
+    "您好", "你好", "欢迎光临", "很高兴为您服务", "请问有什么可以帮您", "hello", "hi,", "good morning",
+    "good afternoon", "welcome", "how can i help",
+];
+/// Phrases that close one (结束语).
+pub const CLOSING_PHRASES: &[&str] = &[
+    "还有什么需要帮助", "还有其他问题", "感谢您的", "谢谢您", "祝您", "再见", "欢迎下次光临",
+    "anything else", "thank you for", "have a nice day", "goodbye",
+];
+/// Polite forms (请/您).
+pub const POLITE_PHRASES: &[&str] = &["请", "您", "please", "thank you"];
+
+/// A suggestion of the automatic pre-check for one item: what the transcript suggests, and the
+/// phrase found (if any). Never a substitute for the reviewer's judgement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suggestion {
+    pub item: String,
+    pub mark: Mark,
+    pub evidence: Option<String>,
+}
+
+/// R-QA-2 pre-check of a text transcript: the opening phrase in its first lines, the closing
+/// phrase in its last ones, polite forms anywhere.
+pub fn precheck(transcript: &str) -> Vec<Suggestion> {
+    let lower = transcript.to_lowercase();
+    let lines: Vec<&str> = lower.lines().filter(|l| !l.trim().is_empty()).collect();
+    let head = lines.iter().take(3).copied().collect::<Vec<_>>().join("\n");
+    let tail = lines.iter().rev().take(3).copied().collect::<Vec<_>>().join("\n");
+    let find = |text: &str, phrases: &[&str]| phrases.iter().find(|p| text.contains(*p)).map(|p| (*p).to_owned());
+    [
+        ("opening_greeting", find(&head, OPENING_PHRASES)),
+        ("closing_phrase", find(&tail, CLOSING_PHRASES)),
+        ("polite_forms", find(&lower, POLITE_PHRASES)),
+    ]
+    .into_iter()
+    .map(|(item, found)| Suggestion {
+        item: item.to_owned(),
+        mark: if found.is_some() { Mark::Met } else { Mark::NotMet },
+        evidence: found,
+    })
+    .collect()
+}
+
 /// Met and not-met counts of one item over several reviews.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Tally {
@@ -304,6 +348,17 @@ mod tests {
         );
         assert_eq!(a.len(), 5);
         assert_ne!(a, sample(ids, "2026-W49", 5));
+    }
+
+    #[test]
+    fn r_qa_2_the_precheck_suggests_missing_opening_and_closing_phrases() {
+        let good = precheck("客服：您好，请问有什么可以帮您？\n客户：发货了吗\n客服：今天发出，请问还有什么需要帮助的吗？");
+        assert!(good.iter().all(|s| s.mark == Mark::Met), "{good:?}");
+        let bare = precheck("客服：在\n客户：发货了吗\n客服：今天发");
+        assert!(bare.iter().all(|s| s.mark == Mark::NotMet), "{bare:?}");
+        let english = precheck("Agent: Hello, how can I help?\nCustomer: where is my parcel\nAgent: Anything else I can do?");
+        assert_eq!(english[0].evidence.as_deref(), Some("hello"));
+        assert_eq!(english[1].mark, Mark::Met);
     }
 
     #[test]

@@ -328,8 +328,11 @@ fn review_form(p: &FormProps) -> Html {
             .items
             .iter()
             .map(|i| {
+                let suggested = p.contact.suggestions.iter().find(|s| s.item == i.key);
                 let m = if i.phone_only && !phone {
                     ItemMarkValue::NotApplicable
+                } else if let Some(s) = suggested {
+                    s.mark
                 } else {
                     ItemMarkValue::Met
                 };
@@ -401,9 +404,15 @@ fn review_form(p: &FormProps) -> Html {
                         let key = i.key.clone();
                         let current = marks.get(&key).copied().unwrap_or(ItemMarkValue::Met);
                         let text = if lang.code() == "zh" { i.label_zh.clone() } else { i.label_en.clone() };
+                        let hint = p.contact.suggestions.iter().find(|s| s.item == key).map(|s| match &s.evidence {
+                            Some(e) => lang.t1("qa-suggested-found", "phrase", e),
+                            None => lang.t("qa-suggested-missing"),
+                        });
                         html! {
                             <div class="mark-row" data-testid={format!("qa-item-{key}")}>
-                                <span>{ text }</span>
+                                <span>{ text }
+                                    if let Some(h) = hint { <small class="muted" data-testid={format!("qa-hint-{key}")}>{ " · " }{ h }</small> }
+                                </span>
                                 { for [(ItemMarkValue::Met, "qa-met"), (ItemMarkValue::NotMet, "qa-not-met"), (ItemMarkValue::NotApplicable, "qa-na")].into_iter().map(|(v, t)| {
                                     let set = { let marks = marks.clone(); let key = key.clone(); Callback::from(move |_| {
                                         let mut m = (*marks).clone(); m.insert(key.clone(), v); marks.set(m);

@@ -77,6 +77,18 @@ fn contact_views(conn: &mut AnyConnection, cs: Vec<Contact>) -> ApiResult<Vec<Co
             Ok(ContactView {
                 staff_name: people.get(&c.staff_id).cloned().unwrap_or_default(),
                 review_id: reviews.get(&c.id).copied(),
+                suggestions: c
+                    .transcript
+                    .as_deref()
+                    .map(ecops_domain::quality::precheck)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|s| ecops_api_types::MarkSuggestion {
+                        item: s.item,
+                        mark: mark_out(s.mark),
+                        evidence: s.evidence,
+                    })
+                    .collect(),
                 id: c.id,
                 staff_id: c.staff_id,
                 order_id: c.order_id,
