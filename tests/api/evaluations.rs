@@ -151,9 +151,14 @@ dual!(r_eval_1_the_prefill_equals_the_months_figures);
 async fn r_eval_1_submitted_disputed_to_the_managers_manager_and_immutable_once_closed(
     app: TestApp,
 ) {
+    // The evaluation of last month, done in last month; closed this month.
+    let now = app.clock.now_utc();
+    let today = now.with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
+    let last_month_day = Month::of(today).first() - Duration::days(10);
+    app.clock.set(now - (today - last_month_day));
     let c = chart(&app).await;
     let month = month_label(&app);
-    // Nobody reports to the agent; the other supervisor has no report yet either.
+    // Nobody reports to the agent.
     app.post(
         "/api/v1/evaluations/drafts",
         Some(&c.agent.1),
@@ -171,11 +176,14 @@ async fn r_eval_1_submitted_disputed_to_the_managers_manager_and_immutable_once_
     let e = drafts.body[0].clone();
     let id = e["id"].as_str().unwrap_or_default().to_owned();
     let path = format!("/api/v1/evaluations/{id}");
-    // Someone who is not the manager, the person or above: 404.
+    // Someone who is not the manager, the person or above: 404; the person sees no draft.
     app.get(&path, &c.other.1)
         .await
         .assert_problem(404, "not_found");
     app.patch(&path, &c.other.1, &json!({"scores": []}))
+        .await
+        .assert_problem(404, "not_found");
+    app.get(&path, &c.agent.1)
         .await
         .assert_problem(404, "not_found");
     // Scores: the manager's item and every system item without a figure; submit.
@@ -207,7 +215,16 @@ async fn r_eval_1_submitted_disputed_to_the_managers_manager_and_immutable_once_
         )
         .await;
     assert_eq!(scored.status, StatusCode::OK, "{}", scored.text);
-    let total = scored.body["total"].as_f64().unwrap_or_default();
+    // Scores alone keep the comment.
+    let again = app
+        .patch(
+            &path,
+            &c.sup.1,
+            &json!({"scores": [{"key": "work_quality", "score": 85}]}),
+        )
+        .await;
+    assert_eq!(again.body["comment"], "认真负责", "{}", again.text);
+    let total = again.body["total"].as_f64().unwrap_or_default();
     assert!(total > 0.0 && total <= 100.0, "{total}");
     let submitted = app
         .post(&format!("{path}/submit"), Some(&c.sup.1), &json!({}))
@@ -226,6 +243,9 @@ async fn r_eval_1_submitted_disputed_to_the_managers_manager_and_immutable_once_
         .await;
     assert_eq!(disputed.body["state"], "disputed", "{}", disputed.text);
     assert_eq!(disputed.body["escalated_to"], json!(c.dept.0));
+    app.post(&format!("{path}/acknowledge"), Some(&c.agent.1), &json!({}))
+        .await
+        .assert_problem(409, "evaluation_not_submitted");
     let seen = app
         .get(&format!("/api/v1/evaluations?month={month}"), &c.dept.1)
         .await;
@@ -239,7 +259,16 @@ async fn r_eval_1_submitted_disputed_to_the_managers_manager_and_immutable_once_
             .body,
         json!([])
     );
-    // The month closed: nothing changes any more.
+    // The month is not over yet: it cannot close.
+    app.post(
+        &format!("/api/v1/evaluations/months/{month}/close"),
+        Some(&c.dept.1),
+        &json!({}),
+    )
+    .await
+    .assert_problem(409, "month_not_over");
+    // This month: the month closes, and nothing of it changes any more.
+    app.clock.set(now);
     let r = app
         .post(
             &format!("/api/v1/evaluations/months/{month}/close"),
@@ -262,7 +291,67 @@ async fn r_eval_1_submitted_disputed_to_the_managers_manager_and_immutable_once_
     assert_eq!(after.body["closed"], true);
     assert_eq!(after.body["comment"], "认真负责");
 }
-dual!(r_eval_1_submitted_disputed_to_the_managers_manager_and_immutable_once_closed);
+
+/// A month with an evaluation still waiting for its answer does not close; a viewer-level
+/// manager does not score; a draft follows a change of manager.
+async fn r_eval_1_pending_evaluations_keep_the_month_open_and_drafts_follow_the_manager(
+    app: TestApp,
+) {
+    let now = app.clock.now_utc();
+    let today = now.with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
+    app.clock
+        .set(now - (today - (Month::of(today).first() - Duration::days(10))));
+    let c = chart(&app).await;
+    let month = month_label(&app);
+    let drafts = app
+        .post(
+            "/api/v1/evaluations/drafts",
+            Some(&c.sup.1),
+            &json!({"month": month}),
+        )
+        .await;
+    let id = drafts.body[0]["id"].as_str().unwrap_or_default().to_owned();
+    // The agent moves under the other supervisor: the draft is theirs now.
+    app.put(
+        &format!("/api/v1/users/{}/manager", c.agent.0),
+        &c.dept.1,
+        &json!({"manager_id": c.other.0}),
+    )
+    .await;
+    app.patch(
+        &format!("/api/v1/evaluations/{id}"),
+        &c.sup.1,
+        &json!({"scores": [{"key": "work_quality", "score": 90}]}),
+    )
+    .await
+    .assert_problem(403, "not_the_manager");
+    let moved = app
+        .post(
+            "/api/v1/evaluations/drafts",
+            Some(&c.other.1),
+            &json!({"month": month}),
+        )
+        .await;
+    assert_eq!(moved.body[0]["id"], id.as_str(), "{}", moved.text);
+    assert_eq!(moved.body[0]["manager_id"], json!(c.other.0));
+    app.clock.set(now);
+    app.post(
+        &format!("/api/v1/evaluations/months/{month}/close"),
+        Some(&c.dept.1),
+        &json!({}),
+    )
+    .await
+    .assert_problem(409, "evaluations_pending");
+}
+dual!(
+    r_eval_1_pending_evaluations_keep_the_month_open_and_drafts_follow_the_manager,
+    |c: &mut ecops_server::config::Config| c.auth.access_ttl_secs = 60 * 86_400
+);
+
+dual!(
+    r_eval_1_submitted_disputed_to_the_managers_manager_and_immutable_once_closed,
+    |c: &mut ecops_server::config::Config| c.auth.access_ttl_secs = 60 * 86_400
+);
 
 async fn r_eval_1_form_weights_must_sum_to_100(app: TestApp) {
     let c = chart(&app).await;

@@ -53,6 +53,23 @@ async fn r_eval_1_reports_to_refuses_a_cycle(app: TestApp) {
     )
     .await
     .assert_problem(403, "missing_role");
+    // A cycle through someone deactivated is a cycle too.
+    let (gone, _) = app
+        .user_token("gone.li", &[JobRole::CsSupervisor], op)
+        .await;
+    set(gone, Some(agent)).await;
+    let admin = app.admin_token().await;
+    let off = app
+        .post(
+            &format!("/api/v1/users/{gone}/deactivate"),
+            Some(&admin),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(off.status, StatusCode::OK, "{}", off.text);
+    set(dept, Some(gone))
+        .await
+        .assert_problem(422, "validation_failed");
     let chart = app.get("/api/v1/org-chart", &dept_token).await;
     let of = |id: uuid::Uuid| {
         chart.body.as_array().and_then(|a| {

@@ -403,6 +403,15 @@ async fn r_qa_1_contacts_are_recorded_by_their_person_and_read_by_the_overseers(
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     assert_eq!(r.body["staff_id"], json!(p.cs.0));
+    // Whoever recorded a contact does not review it either.
+    let recorded = r.body["id"].as_str().unwrap_or_default().to_owned();
+    app.post(
+        "/api/v1/qa/reviews",
+        Some(&p.supervisor.1),
+        &json!({"contact_id": recorded, "marks": marks(true, &[])}),
+    )
+    .await
+    .assert_problem(403, "own_contact");
     // Contacts are never edited.
     let r = app
         .send(

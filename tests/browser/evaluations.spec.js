@@ -54,7 +54,8 @@ test('a manager submits an evaluation and the person disputes it', async ({ page
   await expect(mine.getByTestId('eval-dispute-text')).toContainText('外培训');
   await screens(page, 'evaluation-disputed');
   await accessible(page, 'my evaluation');
-  const month = new Date().toISOString().slice(0, 7);
+  // The company's month (Asia/Shanghai, UTC+8 all year).
+  const month = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 7);
   const list = await call(request, 'GET', `/evaluations?month=${month}`, await login(request, 'admin', password));
   const mineApi = list.body.find((e) => e.person_id === made.body.user.id);
   expect(mineApi.state).toBe('disputed');

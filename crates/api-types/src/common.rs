@@ -134,6 +134,7 @@ error_codes! {
     EmptyImport => "empty_import",
     EvaluationNotSubmitted => "evaluation_not_submitted",
     EvaluationSubmitted => "evaluation_submitted",
+    EvaluationsPending => "evaluations_pending",
     FileTooLarge => "file_too_large",
     HandoverClosed => "handover_closed",
     HandoverPending => "handover_pending",

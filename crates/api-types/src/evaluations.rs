@@ -132,9 +132,9 @@ pub struct ScoreEvaluationRequest {
     #[validate(length(max = 30), nested)]
     #[serde(default)]
     pub scores: Vec<ItemScore>,
+    /// The comment; absent: unchanged.
     #[validate(length(max = 4000))]
-    #[serde(default)]
-    pub comment: String,
+    pub comment: Option<String>,
 }
 
 /// `POST /evaluations/{id}/dispute`.

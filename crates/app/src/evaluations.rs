@@ -160,7 +160,9 @@ pub fn draft_month(
             refuse_closed(conn, &label)?;
             match repo::find(conn, person, &label)? {
                 Some(mut e) if e.state == State::Draft.as_str() => {
-                    // Fresh figures; the manager's own scores stay.
+                    // The person's manager now drafts it (a change of manager mid-month moves
+                    // the draft). Fresh figures; the manager's own scores stay.
+                    e.manager_id = actor.id;
                     let fresh = prefilled(&form_items_of(&e), &figures);
                     for (item, new) in e.items.iter_mut().zip(fresh) {
                         item.figure = new.figure;
@@ -235,15 +237,34 @@ fn readable(conn: &mut AnyConnection, actor: &Actor, id: Uuid) -> AppResult<Eval
         StoreError::NotFound => AppError::not_found("no such evaluation"),
         other => other.into(),
     })?;
-    if e.person_id == actor.id
-        || e.manager_id == actor.id
-        || e.escalated_to == Some(actor.id)
-        || sees_all(actor)
-    {
+    if may_read(actor, &e) {
         Ok(e)
     } else {
         Err(AppError::not_found("no such evaluation"))
     }
+}
+
+/// The person sees their evaluation once it is submitted; the manager, the one a dispute went
+/// to, the general manager and the department manager see it always.
+fn may_read(actor: &Actor, e: &Evaluation) -> bool {
+    e.manager_id == actor.id
+        || e.escalated_to == Some(actor.id)
+        || sees_all(actor)
+        || (e.person_id == actor.id && e.state != State::Draft.as_str())
+}
+
+/// The person's manager in the org chart now: only they score and submit (a draft follows a
+/// change of manager).
+fn require_manager(conn: &mut AnyConnection, actor: &Actor, e: &mut Evaluation) -> AppResult<()> {
+    actor.require(PermissionLevel::Operator, &[])?;
+    if users::manager_of(conn, e.person_id)? != Some(actor.id) {
+        return Err(AppError::forbidden(
+            "not_the_manager",
+            "only the person's manager in the org chart scores and submits it",
+        ));
+    }
+    e.manager_id = actor.id;
+    Ok(())
 }
 
 pub fn get(conn: &mut AnyConnection, actor: &Actor, id: Uuid) -> AppResult<Evaluation> {
@@ -255,12 +276,7 @@ pub fn list(conn: &mut AnyConnection, actor: &Actor, month: &str) -> AppResult<V
     let label = month_of(month)?.label();
     Ok(repo::of_month(conn, &label)?
         .into_iter()
-        .filter(|e| {
-            e.person_id == actor.id
-                || e.manager_id == actor.id
-                || e.escalated_to == Some(actor.id)
-                || sees_all(actor)
-        })
+        .filter(|e| may_read(actor, e))
         .collect())
 }
 
@@ -312,7 +328,7 @@ pub fn score(
     id: Uuid,
     expected: Option<i64>,
     scores: Vec<(String, i32)>,
-    comment: String,
+    comment: Option<String>,
     now: DateTime<Utc>,
 ) -> AppResult<Evaluation> {
     change(
@@ -322,13 +338,8 @@ pub fn score(
         expected,
         "evaluation.score",
         now,
-        |_, e| {
-            if e.manager_id != actor.id {
-                return Err(AppError::forbidden(
-                    "not_the_manager",
-                    "only the person's manager scores it",
-                ));
-            }
+        |conn, e| {
+            require_manager(conn, actor, e)?;
             if e.state != State::Draft.as_str() {
                 return Err(AppError::conflict(
                     "evaluation_submitted",
@@ -357,7 +368,9 @@ pub fn score(
                 }
                 item.score = Some(*value);
             }
-            e.comment = comment;
+            if let Some(c) = comment {
+                e.comment = c;
+            }
             Ok(json!({"scores": scores}))
         },
     )
@@ -371,29 +384,32 @@ pub fn submit(
     id: Uuid,
     now: DateTime<Utc>,
 ) -> AppResult<Evaluation> {
-    change(conn, actor, id, None, "evaluation.submit", now, |_, e| {
-        if e.manager_id != actor.id {
-            return Err(AppError::forbidden(
-                "not_the_manager",
-                "only the person's manager submits it",
-            ));
-        }
-        if e.state != State::Draft.as_str() {
-            return Err(AppError::conflict(
-                "evaluation_submitted",
-                "the evaluation was submitted already",
-            ));
-        }
-        if let Some(missing) = e.items.iter().find(|i| i.score.is_none()) {
-            return Err(AppError::invalid(
-                "scores",
-                format!("the item `{}` has no score", missing.key),
-            ));
-        }
-        e.state = State::Submitted.as_str().to_owned();
-        e.submitted_at = Some(now);
-        Ok(json!({"total": total(e)}))
-    })
+    change(
+        conn,
+        actor,
+        id,
+        None,
+        "evaluation.submit",
+        now,
+        |conn, e| {
+            require_manager(conn, actor, e)?;
+            if e.state != State::Draft.as_str() {
+                return Err(AppError::conflict(
+                    "evaluation_submitted",
+                    "the evaluation was submitted already",
+                ));
+            }
+            if let Some(missing) = e.items.iter().find(|i| i.score.is_none()) {
+                return Err(AppError::invalid(
+                    "scores",
+                    format!("the item `{}` has no score", missing.key),
+                ));
+            }
+            e.state = State::Submitted.as_str().to_owned();
+            e.submitted_at = Some(now);
+            Ok(json!({"total": total(e)}))
+        },
+    )
 }
 
 /// The weighted total, once every item has a score.
@@ -406,7 +422,8 @@ pub fn total(e: &Evaluation) -> Option<f64> {
     )
 }
 
-/// The person acknowledges a submitted evaluation.
+/// The person acknowledges a submitted evaluation. An answer about oneself is open to every
+/// permission level, like changing one's password.
 pub fn acknowledge(
     conn: &mut AnyConnection,
     actor: &Actor,
@@ -484,9 +501,26 @@ pub fn close_month(
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     actor.require(PermissionLevel::Operator, &[JobRole::DeptManager])?;
-    let label = month_of(month)?.label();
+    let m = month_of(month)?;
+    let label = m.label();
+    if crate::workdays::company_date(conn, now)? < m.next().first() {
+        return Err(AppError::conflict(
+            "month_not_over",
+            format!("{label} is not over; its evaluations close after it"),
+        ));
+    }
     write_tx(conn, |conn| {
         lock_subject(conn, "evaluation_month", &label)?;
+        let pending = repo::of_month(conn, &label)?
+            .into_iter()
+            .filter(|e| e.state == State::Draft.as_str() || e.state == State::Submitted.as_str())
+            .count();
+        if pending > 0 {
+            return Err(AppError::conflict(
+                "evaluations_pending",
+                format!("{pending} evaluations of {label} are not submitted and answered yet"),
+            ));
+        }
         repo::close(conn, &label, actor.id, now).map_err(crate::error::unique_as(|| {
             AppError::conflict("month_closed", "the month is closed already")
         }))?;

@@ -89,13 +89,27 @@ pub fn record_contact(
         recorded_at: now,
     };
     write_tx(conn, |conn| -> AppResult<()> {
-        repo::insert_contact(conn, &c).map_err(|e| match e {
-            StoreError::ForeignKey(_) => AppError::invalid(
+        if ecops_persistence::repo::users::find(conn, c.staff_id)?.is_none() {
+            return Err(AppError::invalid(
                 "staff_id",
-                "names a person, order or customer this system does not have",
-            ),
-            other => other.into(),
-        })?;
+                "is not a user of this system",
+            ));
+        }
+        if let Some(o) = c.order_id {
+            if ecops_persistence::repo::orders::find_row(conn, o)?.is_none() {
+                return Err(AppError::invalid("order_id", "names no order"));
+            }
+        }
+        if let Some(cu) = c.customer_id {
+            match ecops_persistence::repo::customers::get(conn, cu) {
+                Ok(_) => {}
+                Err(StoreError::NotFound) => {
+                    return Err(AppError::invalid("customer_id", "names no customer"))
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        repo::insert_contact(conn, &c)?;
         audit::append(
             conn,
             &actor.audit_entry(
@@ -217,10 +231,10 @@ pub fn review(
         StoreError::NotFound => AppError::invalid("contact_id", "names no contact"),
         other => other.into(),
     })?;
-    if c.staff_id == actor.id {
+    if c.staff_id == actor.id || c.recorded_by == actor.id {
         return Err(AppError::forbidden(
             "own_contact",
-            "nobody reviews their own contact",
+            "nobody reviews a contact of their own or one they recorded",
         ));
     }
     let channel = Channel::parse(&c.channel)
@@ -312,6 +326,10 @@ pub fn respond(
     text: &str,
     now: DateTime<Utc>,
 ) -> AppResult<Review> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(AppError::invalid("text", "must say something"));
+    }
     let r = found(repo::get_review(conn, id), "review")?;
     if r.staff_id != actor.id {
         return Err(if r.reviewer_id == actor.id || oversees(actor) {
@@ -357,7 +375,10 @@ pub fn sample(
     let ids: Vec<Uuid> = all.iter().map(|c| c.id).collect();
     let reviewed = repo::reviewed_among(conn, &ids)?;
     let mut by_person: BTreeMap<Uuid, Vec<Uuid>> = BTreeMap::new();
-    for c in all.iter().filter(|c| !reviewed.contains(&c.id)) {
+    // Never one's own contact, nor one the reviewer recorded.
+    for c in all.iter().filter(|c| {
+        !reviewed.contains(&c.id) && c.staff_id != actor.id && c.recorded_by != actor.id
+    }) {
         by_person.entry(c.staff_id).or_default().push(c.id);
     }
     Ok(by_person

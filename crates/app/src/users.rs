@@ -327,12 +327,8 @@ pub fn set_manager(
                         ))
                     }
                 }
-                let mut known = std::collections::HashMap::new();
-                for (p, _, up) in users::org_chart(conn)? {
-                    if let Some(up) = up {
-                        known.insert(p, up);
-                    }
-                }
+                let known: std::collections::HashMap<Uuid, Uuid> =
+                    users::all_managers(conn)?.into_iter().collect();
                 ecops_domain::org::check_manager(id, m, |p| known.get(&p).copied()).map_err(
                     |cycle| {
                         AppError::invalid(
@@ -361,4 +357,13 @@ pub fn set_manager(
         )?;
         Ok(chain)
     })
+}
+
+/// The org chart: every active account with its direct manager (any signed-in person reads it).
+pub fn org_chart(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+) -> AppResult<Vec<(Uuid, String, Option<Uuid>)>> {
+    actor.require(PermissionLevel::Viewer, &[])?;
+    Ok(users::org_chart(conn)?)
 }

@@ -223,13 +223,31 @@ pub fn sample(mut contacts: Vec<Uuid>, seed: &str, n: usize) -> Vec<Uuid> {
 
 /// Phrases that open a conversation (开始语), Chinese and English.
 pub const OPENING_PHRASES: &[&str] = &[
-    "您好", "你好", "欢迎光临", "很高兴为您服务", "请问有什么可以帮您", "hello", "hi,", "good morning",
-    "good afternoon", "welcome", "how can i help",
+    "您好",
+    "你好",
+    "欢迎光临",
+    "很高兴为您服务",
+    "请问有什么可以帮您",
+    "hello",
+    "hi,",
+    "good morning",
+    "good afternoon",
+    "welcome",
+    "how can i help",
 ];
 /// Phrases that close one (结束语).
 pub const CLOSING_PHRASES: &[&str] = &[
-    "还有什么需要帮助", "还有其他问题", "感谢您的", "谢谢您", "祝您", "再见", "欢迎下次光临",
-    "anything else", "thank you for", "have a nice day", "goodbye",
+    "还有什么需要帮助",
+    "还有其他问题",
+    "感谢您的",
+    "谢谢您",
+    "祝您",
+    "再见",
+    "欢迎下次光临",
+    "anything else",
+    "thank you for",
+    "have a nice day",
+    "goodbye",
 ];
 /// Polite forms (请/您).
 pub const POLITE_PHRASES: &[&str] = &["请", "您", "please", "thank you"];
@@ -249,8 +267,19 @@ pub fn precheck(transcript: &str) -> Vec<Suggestion> {
     let lower = transcript.to_lowercase();
     let lines: Vec<&str> = lower.lines().filter(|l| !l.trim().is_empty()).collect();
     let head = lines.iter().take(3).copied().collect::<Vec<_>>().join("\n");
-    let tail = lines.iter().rev().take(3).copied().collect::<Vec<_>>().join("\n");
-    let find = |text: &str, phrases: &[&str]| phrases.iter().find(|p| text.contains(*p)).map(|p| (*p).to_owned());
+    let tail = lines
+        .iter()
+        .rev()
+        .take(3)
+        .copied()
+        .collect::<Vec<_>>()
+        .join("\n");
+    let find = |text: &str, phrases: &[&str]| {
+        phrases
+            .iter()
+            .find(|p| text.contains(*p))
+            .map(|p| (*p).to_owned())
+    };
     [
         ("opening_greeting", find(&head, OPENING_PHRASES)),
         ("closing_phrase", find(&tail, CLOSING_PHRASES)),
@@ -259,7 +288,11 @@ pub fn precheck(transcript: &str) -> Vec<Suggestion> {
     .into_iter()
     .map(|(item, found)| Suggestion {
         item: item.to_owned(),
-        mark: if found.is_some() { Mark::Met } else { Mark::NotMet },
+        mark: if found.is_some() {
+            Mark::Met
+        } else {
+            Mark::NotMet
+        },
         evidence: found,
     })
     .collect()

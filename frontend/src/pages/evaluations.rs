@@ -15,7 +15,9 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 fn this_month() -> String {
-    let d = Utc::now().date_naive();
+    let d = Utc::now()
+        .with_timezone(&crate::format::company_tz())
+        .date_naive();
     format!("{}-{:02}", d.year(), d.month())
 }
 
@@ -285,7 +287,7 @@ fn scoring(p: &Props) -> Html {
                         })
                     })
                     .collect(),
-                comment: comment.trim().to_owned(),
+                comment: Some(comment.trim().to_owned()),
             };
             let (errors, toast, on_change) = (errors.clone(), toast.clone(), on_change.clone());
             wasm_bindgen_futures::spawn_local(async move {

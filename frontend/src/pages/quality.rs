@@ -29,7 +29,9 @@ const OVERSEERS: [JobRole; 4] = [
 ];
 
 fn period_query(days: i64) -> String {
-    let today = Utc::now().date_naive();
+    let today = Utc::now()
+        .with_timezone(&crate::format::company_tz())
+        .date_naive();
     format!("from={}&to={today}", today - Duration::days(days - 1))
 }
 
@@ -219,7 +221,9 @@ fn review_card(p: &CardProps) -> Html {
 fn sample_and_review(p: &ListProps) -> Html {
     let lang = use_context::<Session>().map(|s| s.lang).unwrap_or(Lang::Zh);
     let toast = use_toast();
-    let today = Utc::now().date_naive();
+    let today = Utc::now()
+        .with_timezone(&crate::format::company_tz())
+        .date_naive();
     let week = today.iso_week();
     let seed = use_state(|| format!("{}-W{:02}", week.year(), week.week()));
     let per_person = use_state(|| "3".to_owned());

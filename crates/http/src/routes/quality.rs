@@ -155,6 +155,16 @@ fn period(
 ) -> ApiResult<(NaiveDate, NaiveDate, DateTime<Utc>, DateTime<Utc>)> {
     let tz = state.config.orders.timezone;
     let today = state.clock.now().with_timezone(&tz).date_naive();
+    let plausible = |d: NaiveDate| (2000..=2100).contains(&chrono::Datelike::year(&d));
+    for (field, d) in [("from", from), ("to", to)] {
+        if d.is_some_and(|d| !plausible(d)) {
+            return Err(ApiError::bad_field(
+                "invalid_query",
+                field,
+                "must be a day between 2000 and 2100",
+            ));
+        }
+    }
     let to = to.unwrap_or(today);
     let from = from.unwrap_or(to - Duration::days(6));
     if to < from || (to - from).num_days() > 366 {

@@ -476,12 +476,14 @@ pub async fn set_user_manager(
 #[get("/org-chart")]
 pub async fn org_chart(
     state: web::Data<AppState>,
+    meta: RequestMeta,
     who: Caller,
 ) -> ApiResult<web::Json<Vec<ecops_api_types::OrgChartEntry>>> {
     let rows = state
         .run_as(who, move |conn, who| {
             who.require_scope("users:read")?;
-            Ok(ecops_persistence::repo::users::org_chart(conn)?)
+            let a = crate::support::actor(&who, &meta);
+            Ok(ecops_app::users::org_chart(conn, &a)?)
         })
         .await?;
     Ok(web::Json(

@@ -170,6 +170,7 @@ pub fn update(conn: &mut AnyConnection, e: &Evaluation, version: i64) -> StoreRe
             .filter(evaluations::version.eq(version)),
     )
     .set((
+        evaluations::manager_id.eq(e.manager_id.to_string()),
         evaluations::items.eq(serde_json::to_string(&e.items)?),
         evaluations::figures.eq(serde_json::to_string(&e.figures)?),
         evaluations::comment.eq(&e.comment),

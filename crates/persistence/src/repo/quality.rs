@@ -120,12 +120,19 @@ pub fn contacts_between(
 
 /// The ids of the contacts among `ids` that have a review.
 pub fn reviewed_among(conn: &mut AnyConnection, ids: &[Uuid]) -> StoreResult<Vec<Uuid>> {
-    let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
-    let rows: Vec<String> = qa_reviews::table
-        .filter(qa_reviews::contact_id.eq_any(ids))
-        .select(qa_reviews::contact_id)
-        .load(conn)?;
-    rows.iter().map(|r| parse_uuid(r)).collect()
+    let mut out = Vec::new();
+    // In chunks: a statement binds at most 32,766 values on SQLite, 65,535 on PostgreSQL.
+    for chunk in ids.chunks(10_000) {
+        let chunk: Vec<String> = chunk.iter().map(Uuid::to_string).collect();
+        let rows: Vec<String> = qa_reviews::table
+            .filter(qa_reviews::contact_id.eq_any(chunk))
+            .select(qa_reviews::contact_id)
+            .load(conn)?;
+        for r in rows {
+            out.push(parse_uuid(&r)?);
+        }
+    }
+    Ok(out)
 }
 
 /// The checklist in force: the highest version, if any was written.

@@ -509,6 +509,18 @@ pub fn set_manager(conn: &mut AnyConnection, id: Uuid, manager: Option<Uuid>) ->
     Ok(())
 }
 
+/// Every account's manager, deactivated accounts included (the cycle check walks them too).
+pub fn all_managers(conn: &mut AnyConnection) -> StoreResult<Vec<(Uuid, Uuid)>> {
+    let rows: Vec<(String, Option<String>)> = users::table
+        .filter(users::reports_to.is_not_null())
+        .select((users::id, users::reports_to))
+        .load(conn)?;
+    rows.into_iter()
+        .filter_map(|(id, m)| m.map(|m| (id, m)))
+        .map(|(id, m)| Ok((super::parse_uuid(&id)?, super::parse_uuid(&m)?)))
+        .collect()
+}
+
 /// The org chart: every active account with its manager, by username.
 pub fn org_chart(conn: &mut AnyConnection) -> StoreResult<Vec<(Uuid, String, Option<Uuid>)>> {
     let rows: Vec<(String, String, Option<String>)> = users::table
