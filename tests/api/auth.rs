@@ -25,7 +25,8 @@ async fn login_succeeds_with_the_bootstrap_admin(app: TestApp) {
     assert_eq!(me.status, StatusCode::OK);
     assert_eq!(me.body["username"], "admin");
     assert_eq!(me.body["permission_level"], "db_admin");
-    assert_eq!(me.body["roles"].as_array().map(Vec::len), Some(10));
+    // Every job role: the ten of SPEC §1 and the quality inspector (R-QA-2).
+    assert_eq!(me.body["roles"].as_array().map(Vec::len), Some(11));
 }
 dual!(login_succeeds_with_the_bootstrap_admin);
 
