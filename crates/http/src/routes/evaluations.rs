@@ -197,7 +197,8 @@ pub async fn draft_evaluations(
 /// The month's evaluations the caller may read: their own, their reports', those disputed to
 /// them; all for the general manager and the department manager.
 #[utoipa::path(tag = "evaluations", security(("bearer" = [])), params(EvaluationQuery),
-    responses((status = 200, description = "The evaluations", body = Vec<EvaluationView>)))]
+    responses((status = 200, description = "The evaluations", body = Vec<EvaluationView>),
+        (status = 422, description = "Not a month (YYYY-MM)", body = Problem, content_type = "application/problem+json")))]
 #[get("/evaluations")]
 pub async fn list_evaluations(
     state: web::Data<AppState>,
@@ -249,6 +250,7 @@ pub async fn get_evaluation(
         (status = 403, description = "Not the person's manager", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such evaluation, or not the caller's to read", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Submitted, or the month is closed", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since read (If-Match)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "An unknown item, an item the figures score, a score outside 0–100", body = Problem, content_type = "application/problem+json")))]
 #[patch("/evaluations/{id}")]
 pub async fn score_evaluation(
@@ -278,6 +280,8 @@ pub async fn score_evaluation(
 /// The manager submits a fully scored draft to the person.
 #[utoipa::path(tag = "evaluations", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, description = "Submitted", body = EvaluationView),
+        (status = 403, description = "Not the person's manager", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such evaluation, or not the caller's to read", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Submitted already, or the month is closed", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "An item without a score", body = Problem, content_type = "application/problem+json")))]
 #[post("/evaluations/{id}/submit")]
@@ -303,6 +307,7 @@ pub async fn submit_evaluation(
 /// The person acknowledges their submitted evaluation.
 #[utoipa::path(tag = "evaluations", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, description = "Acknowledged", body = EvaluationView),
+        (status = 404, description = "No such evaluation, or not the caller's to read", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the evaluated person", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not submitted, answered already, or the month is closed", body = Problem, content_type = "application/problem+json")))]
 #[post("/evaluations/{id}/acknowledge")]
@@ -330,6 +335,7 @@ pub async fn acknowledge_evaluation(
 #[utoipa::path(tag = "evaluations", security(("bearer" = [])), params(("id" = Uuid, Path)),
     request_body = DisputeEvaluationRequest,
     responses((status = 200, description = "Disputed", body = EvaluationView),
+        (status = 404, description = "No such evaluation, or not the caller's to read", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the evaluated person", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not submitted, answered already, or the month is closed", body = Problem, content_type = "application/problem+json")))]
 #[post("/evaluations/{id}/dispute")]
@@ -357,7 +363,8 @@ pub async fn dispute_evaluation(
 /// Closes a month's evaluations (the department manager): they never change afterwards.
 #[utoipa::path(tag = "evaluations", security(("bearer" = [])), params(("month" = String, Path, description = "YYYY-MM")),
     responses((status = 204, description = "Closed"),
-        (status = 409, description = "Closed already", body = Problem, content_type = "application/problem+json")))]
+        (status = 409, description = "Closed already, not over, or evaluations not answered", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a month (YYYY-MM)", body = Problem, content_type = "application/problem+json")))]
 #[post("/evaluations/months/{month}/close")]
 pub async fn close_evaluation_month(
     state: web::Data<AppState>,

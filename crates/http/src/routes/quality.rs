@@ -414,7 +414,8 @@ pub async fn create_review(
     tag = "quality",
     security(("bearer" = [])),
     params(QualityQuery),
-    responses((status = 200, description = "The reviews, newest first", body = Vec<ReviewView>))
+    responses((status = 200, description = "The reviews, newest first", body = Vec<ReviewView>),
+        (status = 403, description = "Another person's reviews, not an overseer", body = Problem, content_type = "application/problem+json"))
 )]
 #[get("/qa/reviews")]
 pub async fn list_reviews(
@@ -474,7 +475,9 @@ pub async fn get_review(
     responses(
         (status = 200, description = "The review with the response", body = ReviewView),
         (status = 403, description = "Not the reviewed person", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Responded already", body = Problem, content_type = "application/problem+json")
+        (status = 404, description = "No such review, or not the caller's to read", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Responded already", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An empty response", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/qa/reviews/{id}/response")]
