@@ -26,7 +26,9 @@ test('the admin logs in, sees name, level and roles, and logs out', async ({ pag
   await expect(page.getByTestId('header-user')).toHaveText('Administrator');
   await expect(page.getByTestId('username')).toHaveText('admin');
   await expect(page.getByTestId('level')).toContainText('db_admin');
-  await expect(page.getByTestId('roles').locator('li')).toHaveCount(10);
+  // Every job role: the ten of SPEC §1 and the quality inspector.
+  await expect(page.getByTestId('roles').locator('li')).toHaveCount(11);
+  await expect(page.locator('[data-role="qa_inspector"]')).toContainText('质检专员');
   await expect(page.locator('[data-role="customer_service"]')).toContainText('客服');
   await page.screenshot({ path: 'test-results/home.png', fullPage: true });
   await accessible(page, 'home');
