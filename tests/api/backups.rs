@@ -233,9 +233,11 @@ fn flip_one_byte(path: &Path) {
     std::fs::write(path, bytes).unwrap_or_else(|e| panic!("{e}"));
 }
 
-/// R-SEC-2: one byte flipped and the archive is refused by verify and by restore, before
+/// R-SEC-2, R-ACL-3: one byte flipped and the archive is refused by verify and by restore, before
 /// anything is written; an intact one verifies; only a db_admin may touch backups.
-async fn r_sec_2_a_corrupted_archive_is_refused_and_nothing_is_written(app: TestApp) {
+async fn r_sec_2_r_acl_3_only_a_db_admin_backs_up_and_a_corrupted_archive_is_refused_with_nothing_written(
+    app: TestApp,
+) {
     let admin = app.admin_token().await;
     let (_, it) = app
         .user_token("it.lead", &[JobRole::ItAdmin], PermissionLevel::Operator)
@@ -316,7 +318,7 @@ async fn r_sec_2_a_corrupted_archive_is_refused_and_nothing_is_written(app: Test
         .unwrap_or_default();
     assert_eq!(outcomes, ["failure", "success"]);
 }
-dual!(r_sec_2_a_corrupted_archive_is_refused_and_nothing_is_written);
+dual!(r_sec_2_r_acl_3_only_a_db_admin_backs_up_and_a_corrupted_archive_is_refused_with_nothing_written);
 
 /// A table's name and what to do to its rows.
 type TableEdit<'a> = (&'a str, &'a dyn Fn(&mut Vec<String>));
