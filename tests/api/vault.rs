@@ -350,11 +350,11 @@ async fn r_sec_1_key_rotation_keeps_every_secret_readable(app: TestApp) {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let (secrets, stale, keyed) = app
         .with_db(move |c| {
-            let actor = ecops_app::approvals::Actor {
-                id: dept_id,
-                roles: vec![JobRole::DeptManager],
-                level: PermissionLevel::Operator,
-                audit: ecops_persistence::repo::audit::NewEntry {
+            let actor = ecops_app::approvals::Actor::new(
+                dept_id,
+                vec![JobRole::DeptManager],
+                PermissionLevel::Operator,
+                ecops_persistence::repo::audit::NewEntry {
                     actor_id: Some(dept_id),
                     actor_username: None,
                     action: String::new(),
@@ -364,8 +364,9 @@ async fn r_sec_1_key_rotation_keeps_every_secret_readable(app: TestApp) {
                     outcome: ecops_persistence::repo::audit::Outcome::Success,
                     detail: serde_json::Value::Null,
                     request_id: None,
+                    on_behalf_of: None,
                 },
-            };
+            );
             let secrets: Vec<String> = ids2
                 .iter()
                 .map(|id| {

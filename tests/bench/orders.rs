@@ -223,11 +223,11 @@ fn server_cpu_ns() -> u64 {
 
 /// The customer-service person the raw loop acts as.
 fn taker(id: Uuid) -> ecops_app::Actor {
-    ecops_app::Actor {
+    ecops_app::Actor::new(
         id,
-        roles: vec![ecops_domain::JobRole::CustomerService],
-        level: ecops_domain::PermissionLevel::Operator,
-        audit: ecops_persistence::repo::audit::NewEntry {
+        vec![ecops_domain::JobRole::CustomerService],
+        ecops_domain::PermissionLevel::Operator,
+        ecops_persistence::repo::audit::NewEntry {
             actor_id: Some(id),
             actor_username: None,
             action: String::new(),
@@ -237,8 +237,9 @@ fn taker(id: Uuid) -> ecops_app::Actor {
             outcome: ecops_persistence::repo::audit::Outcome::Success,
             detail: serde_json::Value::Null,
             request_id: None,
+            on_behalf_of: None,
         },
-    }
+    )
 }
 
 fn new_order(tag: &str, i: usize, customer: Uuid) -> NewOrder {

@@ -110,6 +110,11 @@ pub struct EvaluationView {
     pub dispute_comment: Option<String>,
     /// Whom a dispute went to: the manager's own manager.
     pub escalated_to: Option<Uuid>,
+    /// How the one the dispute went to settled it.
+    pub resolution: Option<EvaluationResolution>,
+    pub resolution_comment: Option<String>,
+    pub resolved_by: Option<Uuid>,
+    pub resolved_at: Option<DateTime<Utc>>,
     /// Closed month: never changes again.
     pub closed: bool,
     pub version: i64,
@@ -153,4 +158,26 @@ pub struct DisputeEvaluationRequest {
 pub struct EvaluationQuery {
     /// YYYY-MM
     pub month: String,
+}
+
+/// How a disputed evaluation is settled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum EvaluationResolution {
+    /// The evaluation stands as submitted.
+    Upheld,
+    /// Back to the manager as a draft, to score again and submit.
+    Returned,
+}
+
+/// `POST /evaluations/{id}/resolve`: the manager's manager settles a dispute.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ResolveEvaluationRequest {
+    pub resolution: EvaluationResolution,
+    #[validate(length(min = 1, max = 2000))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 2000))]
+    pub comment: String,
 }

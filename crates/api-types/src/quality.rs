@@ -81,6 +81,9 @@ pub struct MarkSuggestion {
     pub item: String,
     pub mark: ItemMarkValue,
     pub evidence: Option<String>,
+    /// For a phrase not found: an approved phrase of the library that fits the item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suggested_phrase: Option<String>,
 }
 
 /// Filters of `GET /contacts` and `GET /qa/reviews`: a period (default: the last 7 days) and a
@@ -254,4 +257,95 @@ pub struct QualityFiguresQuery {
     pub to: Option<NaiveDate>,
     /// `json` (default) or `csv`.
     pub format: Option<String>,
+}
+
+/// A situation of the service-phrase library (话术).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PhraseSituation {
+    Greeting,
+    Delay,
+    Refund,
+    Complaint,
+    Closing,
+    Other,
+}
+
+/// The language of a phrase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PhraseLanguage {
+    Zh,
+    En,
+}
+
+/// Where a phrase stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PhraseState {
+    Pending,
+    Approved,
+    Rejected,
+    Withdrawn,
+    Retired,
+}
+
+/// `POST /qa/phrases`: the supervisor proposes a phrase; the department manager approves it.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ProposePhraseRequest {
+    pub situation: PhraseSituation,
+    pub language: PhraseLanguage,
+    #[validate(length(min = 2, max = 500))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 2, max_length = 500))]
+    pub text: String,
+    /// When to use it.
+    #[serde(default)]
+    #[validate(length(max = 500))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
+    pub note: String,
+}
+
+/// `POST /qa/phrases/{id}/retire`.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RetirePhraseRequest {
+    #[validate(length(min = 4, max = 500))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 4, max_length = 500))]
+    pub reason: String,
+}
+
+/// One phrase of the library.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PhraseView {
+    pub id: Uuid,
+    pub situation: PhraseSituation,
+    pub language: PhraseLanguage,
+    pub text: String,
+    pub note: String,
+    pub state: PhraseState,
+    pub proposed_by: Uuid,
+    pub proposed_by_name: String,
+    pub approval_request_id: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub retired_at: Option<DateTime<Utc>>,
+}
+
+/// Filters of `GET /qa/phrases` (default: the approved library).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[serde(deny_unknown_fields)]
+pub struct PhraseQuery {
+    /// Words that must all appear in the text or the note.
+    pub q: Option<String>,
+    pub situation: Option<PhraseSituation>,
+    pub language: Option<PhraseLanguage>,
+    pub state: Option<PhraseState>,
 }

@@ -68,6 +68,10 @@ pub struct UserView {
     pub password_expires_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
     pub version: i64,
+    /// `GET /me` only: the delegations the caller acts under now, with the roles they lend
+    /// (R-ACC-1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub acting_for: Vec<crate::ActingFor>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Validate)]
@@ -232,6 +236,12 @@ pub struct AuditEntryView {
     /// `success`, `failure` or `refused`.
     pub outcome: String,
     pub detail: serde_json::Value,
+    /// R-ACC-1: the person the action was taken for, with roles they lent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_behalf_of: Option<Uuid>,
+    /// R-ACC-1: the delegation that lent them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delegation_id: Option<Uuid>,
 }
 
 /// Filters of `GET /api/v1/audit`.
@@ -253,6 +263,8 @@ pub struct AuditQuery {
     pub from: Option<DateTime<Utc>>,
     /// Entries before this instant.
     pub to: Option<DateTime<Utc>>,
+    /// R-ACC-1: the actions taken through one delegation, and its own entries.
+    pub delegation_id: Option<Uuid>,
 }
 
 /// `GET /audit/export` filters: as the log's, without paging.

@@ -9,10 +9,11 @@ use ecops_domain::approval::Chain;
 use ecops_domain::approval::{
     self as rules, ApprovalKind, ApprovalState, Effect, Refused, Verdict,
 };
+use ecops_domain::lending::Lent;
 use ecops_domain::{JobRole, PermissionLevel};
 use ecops_persistence::db::write_tx;
 use ecops_persistence::repo::approvals::{self, ApprovalRequest, Decision};
-use ecops_persistence::repo::audit::{self, NewEntry, Outcome};
+use ecops_persistence::repo::audit::{self, NewEntry, OnBehalf, Outcome};
 use ecops_persistence::AnyConnection;
 use serde_json::json;
 use uuid::Uuid;
@@ -21,23 +22,75 @@ use uuid::Uuid;
 #[derive(Debug, Clone)]
 pub struct Actor {
     pub id: Uuid,
+    /// The job roles the actor holds in their own right.
     pub roles: Vec<JobRole>,
     /// The permission level the actor holds now (R-ACL-1).
     pub level: PermissionLevel,
     /// Template of the audit entries this actor's actions write (actor, address, request id).
     pub audit: NewEntry,
+    /// R-ACC-1: roles lent to the actor by the delegations active now.
+    pub lent: Vec<Lent>,
+    /// The lending an authorization of this action relied on: its audit entries say on whose
+    /// behalf it was taken.
+    acting_for: std::sync::OnceLock<OnBehalf>,
 }
 
 impl Actor {
+    pub fn new(id: Uuid, roles: Vec<JobRole>, level: PermissionLevel, audit: NewEntry) -> Actor {
+        Actor {
+            id,
+            roles,
+            level,
+            audit,
+            lent: Vec::new(),
+            acting_for: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The actor with roles lent by active delegations (R-ACC-1).
+    pub fn with_lent(mut self, lent: Vec<Lent>) -> Actor {
+        self.lent = lent;
+        self
+    }
+
+    fn rely_on(&self, lent: &Lent) {
+        let _ = self.acting_for.set(OnBehalf {
+            person: lent.delegator,
+            delegation: lent.delegation,
+        });
+    }
+
+    /// On whose behalf this action is taken, when it relied on lent roles.
+    pub fn acting_for(&self) -> Option<OnBehalf> {
+        self.acting_for.get().copied()
+    }
+
     /// R-ACL-1/2: the actor must hold at least `need` and, when `roles` names any, one of them.
-    /// Every use case that changes something starts here, whatever front door called it.
+    /// Every use case that changes something starts here, whatever front door called it. Roles
+    /// lent to the actor count too (R-ACC-1); the action is then taken on the lender's behalf.
     pub fn require(&self, need: PermissionLevel, roles: &[JobRole]) -> crate::AppResult<()> {
-        authorize(self.level, &self.roles, need, roles).map_err(|e| match e {
-            AccessDenied::Level { .. } => {
-                crate::AppError::forbidden("insufficient_level", e.to_string())
+        match ecops_domain::lending::judge(self.level, &self.roles, &self.lent, need, roles) {
+            Ok(None) => Ok(()),
+            Ok(Some(lent)) => {
+                self.rely_on(lent);
+                Ok(())
             }
-            AccessDenied::Role(_) => crate::AppError::forbidden("missing_role", e.to_string()),
-        })
+            Err(()) => authorize(self.level, &self.roles, need, roles).map_err(|e| match e {
+                AccessDenied::Level { .. } => {
+                    crate::AppError::forbidden("insufficient_level", e.to_string())
+                }
+                AccessDenied::Role(_) => crate::AppError::forbidden("missing_role", e.to_string()),
+            }),
+        }
+    }
+
+    /// The template of this actor's audit entries, naming the lender when the action relied on
+    /// lent roles.
+    pub fn template(&self) -> NewEntry {
+        NewEntry {
+            on_behalf_of: self.acting_for(),
+            ..self.audit.clone()
+        }
     }
 
     /// The audit entry of an action of this actor on `subject` (type, id).
@@ -54,12 +107,23 @@ impl Actor {
             subject_id: subject.map(|(_, id)| id),
             outcome,
             detail,
-            ..self.audit.clone()
+            ..self.template()
         }
     }
 
+    /// Whether the actor holds `role`, in their own right or lent (then the action is taken on
+    /// the lender's behalf).
     pub fn has_role(&self, role: JobRole) -> bool {
-        self.roles.contains(&role)
+        if self.roles.contains(&role) {
+            return true;
+        }
+        match self.lent.iter().find(|l| l.roles.contains(&role)) {
+            Some(l) => {
+                self.rely_on(l);
+                true
+            }
+            None => false,
+        }
     }
 
     fn entry(
@@ -75,7 +139,7 @@ impl Actor {
             subject_id: Some(req.id.to_string()),
             outcome,
             detail,
-            ..self.audit.clone()
+            ..self.template()
         }
     }
 }
@@ -195,17 +259,46 @@ pub fn decide(
         // R-APR-7: a stored chain cannot relax the kinds that always need distinct people.
         let mut chain = req.chain.clone();
         chain.distinct_deciders |= req.kind.always_distinct();
+        // R-ACC-1: nobody approves the lending of roles to themselves, and roles lent by the
+        // proposer never decide the proposer's own request.
+        if req.kind == ApprovalKind::Delegation
+            && crate::delegations::delegate_of(&req)? == actor.id
+        {
+            return Err(AppError::forbidden(
+                "own_request",
+                "a delegation cannot be decided by its delegate",
+            ));
+        }
+        let usable: Vec<&Lent> = actor
+            .lent
+            .iter()
+            .filter(|l| l.delegator != req.proposer_id)
+            .collect();
+        let mut roles = actor.roles.clone();
+        roles.extend(usable.iter().flat_map(|l| l.roles.iter().copied()));
         let accepted = rules::decide(
             &chain,
             req.state,
             req.proposer_id,
             &decided,
             actor.id,
-            &actor.roles,
+            &roles,
             as_role,
             verdict,
         )
-        .map_err(refused)?;
+        .map_err(|e| {
+            let through_proposer = actor
+                .lent
+                .iter()
+                .any(|l| l.delegator == req.proposer_id);
+            match e {
+                Refused::WrongRole(_) if through_proposer => AppError::forbidden(
+                    "delegator_request",
+                    "the roles lent to you by the proposer cannot decide the proposer's own request",
+                ),
+                e => refused(e),
+            }
+        })?;
         // R-ATT-8: taking over for a colleague on leave is recorded on their behalf.
         let away = away_now(conn, now)?;
         let mut recorded = Vec::new();
@@ -219,7 +312,16 @@ pub fn decide(
                 &decided,
             )
             .first()
-            .copied();
+            .copied()
+            .or_else(|| {
+                // R-ACC-1: a step decided with a lent role is decided for its lender.
+                if actor.roles.contains(role) {
+                    return None;
+                }
+                let lent = usable.iter().find(|l| l.roles.contains(role))?;
+                actor.rely_on(lent);
+                Some(lent.delegator)
+            });
             let decision = Decision {
                 id: Uuid::now_v7(),
                 request_id,
@@ -457,11 +559,11 @@ mod actor_tests {
     use ecops_persistence::repo::audit::NewEntry;
 
     fn actor(level: PermissionLevel, roles: &[JobRole]) -> Actor {
-        Actor {
-            id: Uuid::nil(),
-            roles: roles.to_vec(),
+        Actor::new(
+            Uuid::nil(),
+            roles.to_vec(),
             level,
-            audit: NewEntry {
+            NewEntry {
                 actor_id: None,
                 actor_username: None,
                 action: String::new(),
@@ -471,8 +573,9 @@ mod actor_tests {
                 outcome: Outcome::Success,
                 detail: serde_json::Value::Null,
                 request_id: None,
+                on_behalf_of: None,
             },
-        }
+        )
     }
 
     #[test]

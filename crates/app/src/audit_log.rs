@@ -66,6 +66,7 @@ pub fn verify_chain(
             outcome,
             detail,
             request_id: None,
+            on_behalf_of: None,
         },
     };
     write_tx(conn, |conn| -> AppResult<()> {

@@ -77,6 +77,7 @@ impl Origin<'_> {
                 outcome,
                 detail,
                 request_id: None,
+                on_behalf_of: None,
             },
         }
     }

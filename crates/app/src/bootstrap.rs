@@ -86,7 +86,7 @@ fn entry(
         subject_id: subject.map(|s| s.to_string()),
         outcome: Outcome::Success,
         detail,
-        ..actor.audit.clone()
+        ..actor.template()
     }
 }
 

@@ -34,7 +34,7 @@ pub fn shift_entry(actor: &Actor, action: &str, s: &ShiftRow) -> NewEntry {
         outcome: Outcome::Success,
         detail: json!({"user_id": s.user_id, "kind": s.kind.as_str(),
                        "starts_at": s.starts_at, "ends_at": s.ends_at}),
-        ..actor.audit.clone()
+        ..actor.template()
     }
 }
 
@@ -450,7 +450,7 @@ fn swap_entry(actor: &Actor, action: &str, s: &Swap) -> NewEntry {
         detail: json!({"shift_id": s.shift_id, "exchange_shift_id": s.exchange_shift_id,
                        "requested_by": s.requested_by, "colleague_id": s.colleague_id,
                        "state": s.state.as_str()}),
-        ..actor.audit.clone()
+        ..actor.template()
     }
 }
 
@@ -801,6 +801,7 @@ pub fn apply_swap(
             outcome: Outcome::Success,
             detail: json!({"cancelled": cancelled, "rostered": rostered_ids, "superseded": superseded}),
             request_id: None,
+            on_behalf_of: None,
         },
         now,
     )?;

@@ -116,6 +116,7 @@ fn system_entry(
         outcome: Outcome::Success,
         detail,
         request_id: None,
+        on_behalf_of: None,
     }
 }
 
@@ -384,6 +385,8 @@ pub fn on_approved(
             let p: crate::duty::SwapApproval = payload(req)?;
             crate::duty::apply_swap(conn, p.swap_id, approver, now)
         }
+        ApprovalKind::Delegation => crate::delegations::on_approved(conn, req, approver, now),
+        ApprovalKind::ServicePhrase => crate::phrases::on_approved(conn, req, now),
         ApprovalKind::PunchCorrection => {
             let asked: crate::attendance::CorrectionAsked = payload(req)?;
             let entry = system_entry(req, approver, "attendance.punch", json!({}));
@@ -473,6 +476,8 @@ pub fn on_closed(
             let p: crate::duty::SwapApproval = payload(req)?;
             crate::duty::close_swap(conn, p.swap_id, state, now)
         }
+        ApprovalKind::Delegation => crate::delegations::on_closed(conn, req, state, now),
+        ApprovalKind::ServicePhrase => crate::phrases::on_closed(conn, req, state, now),
         ApprovalKind::PageRevision => {
             let p: PageRevisionApproval = payload(req)?;
             let to = if state == ApprovalState::Withdrawn {

@@ -180,23 +180,14 @@ pub fn draft_month(
                 }
                 Some(e) => Ok(e),
                 None => {
-                    let e = Evaluation {
-                        id: Uuid::now_v7(),
-                        person_id: person,
-                        manager_id: actor.id,
-                        month: label.clone(),
-                        form_version,
-                        items: prefilled(&form_items, &figures),
+                    let e = new_draft(
+                        person,
+                        actor.id,
+                        &label,
+                        (form_version, &form_items),
                         figures,
-                        comment: String::new(),
-                        state: State::Draft.as_str().to_owned(),
-                        submitted_at: None,
-                        answered_at: None,
-                        dispute_comment: None,
-                        escalated_to: None,
-                        version: 1,
-                        created_at: now,
-                    };
+                        now,
+                    );
                     repo::insert(conn, &e)?;
                     audit::append(
                         conn,
@@ -215,6 +206,186 @@ pub fn draft_month(
         out.push(e);
     }
     Ok(out)
+}
+
+fn new_draft(
+    person: Uuid,
+    manager: Uuid,
+    month: &str,
+    (form_version, form_items): (i64, &[FormItem]),
+    figures: MonthFigures,
+    now: DateTime<Utc>,
+) -> Evaluation {
+    Evaluation {
+        id: Uuid::now_v7(),
+        person_id: person,
+        manager_id: manager,
+        month: month.to_owned(),
+        form_version,
+        items: prefilled(form_items, &figures),
+        figures,
+        comment: String::new(),
+        state: State::Draft.as_str().to_owned(),
+        submitted_at: None,
+        answered_at: None,
+        dispute_comment: None,
+        escalated_to: None,
+        version: 1,
+        created_at: now,
+        resolution: None,
+        resolution_comment: None,
+        resolved_by: None,
+        resolved_at: None,
+    }
+}
+
+/// R-EVAL-1, the scheduler's part: once a month is over, the evaluations the org chart calls for
+/// (one per person with a manager, employed before the month ended) that nobody drafted yet are
+/// drafted for their managers with the month's figures. One node does it, under the
+/// `evaluation_drafts` lease; the unique (person, month) key keeps it to one per person.
+/// Returns how many were drafted.
+pub fn draft_due(conn: &mut AnyConnection, node: &str, now: DateTime<Utc>) -> AppResult<usize> {
+    let m = Month::of(crate::workdays::company_date(conn, now)?).previous();
+    let label = m.label();
+    if repo::is_closed(conn, &label)? {
+        return Ok(0);
+    }
+    let drafted: std::collections::HashSet<Uuid> = repo::of_month(conn, &label)?
+        .into_iter()
+        .map(|e| e.person_id)
+        .collect();
+    let missing: Vec<(Uuid, Uuid)> = users::org_chart(conn)?
+        .into_iter()
+        .filter_map(|(id, _, up)| up.map(|m| (id, m)))
+        .filter(|(id, _)| !drafted.contains(id))
+        .collect();
+    if missing.is_empty()
+        || !ecops_persistence::repo::jobs::acquire(
+            conn,
+            "evaluation_drafts",
+            node,
+            now,
+            now + chrono::Duration::minutes(10),
+        )?
+    {
+        return Ok(0);
+    }
+    let month_end = crate::workdays::company_instant(conn, m.next().first())?;
+    let result = (|| -> AppResult<usize> {
+        let (form_version, form_items) = form(conn)?;
+        let mut n = 0;
+        for (person, manager) in missing {
+            if !users::find(conn, person)?.is_some_and(|u| u.created_at < month_end) {
+                continue;
+            }
+            let figures = month_figures(conn, person, m, now)?;
+            let created = write_tx(conn, |conn| -> AppResult<bool> {
+                lock_subject(conn, "evaluation_month", &label)?;
+                if repo::is_closed(conn, &label)? || repo::find(conn, person, &label)?.is_some() {
+                    return Ok(false);
+                }
+                let e = new_draft(
+                    person,
+                    manager,
+                    &label,
+                    (form_version, &form_items),
+                    figures,
+                    now,
+                );
+                repo::insert(conn, &e)?;
+                audit::append(
+                    conn,
+                    &audit::NewEntry {
+                        actor_id: None,
+                        actor_username: Some("schedule".to_owned()),
+                        action: "evaluation.draft".to_owned(),
+                        subject_type: Some("evaluation".to_owned()),
+                        subject_id: Some(e.id.to_string()),
+                        client_addr: None,
+                        outcome: Outcome::Success,
+                        detail: json!({"person_id": person, "manager_id": manager,
+                                       "month": label, "by": "schedule", "node": node}),
+                        request_id: None,
+                        on_behalf_of: None,
+                    },
+                    now,
+                )?;
+                Ok(true)
+            })?;
+            n += usize::from(created);
+        }
+        Ok(n)
+    })();
+    ecops_persistence::repo::jobs::release(conn, "evaluation_drafts", node)?;
+    result
+}
+
+/// How the manager's manager settles a dispute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolution {
+    /// The evaluation stands as submitted.
+    Upheld,
+    /// Back to the manager as a draft, to score again and submit.
+    Returned,
+}
+
+/// R-EVAL-1: the one a dispute went to (the manager's own manager; at the top of the chart the
+/// department manager or the general manager) settles it with a comment.
+pub fn resolve(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: Uuid,
+    resolution: Resolution,
+    comment: &str,
+    now: DateTime<Utc>,
+) -> AppResult<Evaluation> {
+    actor.require(PermissionLevel::Operator, &[])?;
+    let comment = comment.trim().to_owned();
+    if comment.is_empty() {
+        return Err(AppError::invalid(
+            "comment",
+            "say how the dispute is settled",
+        ));
+    }
+    change(conn, actor, id, None, "evaluation.resolve", now, |_, e| {
+        let theirs = match e.escalated_to {
+            Some(to) => to == actor.id,
+            None => sees_all(actor),
+        };
+        if !theirs || e.manager_id == actor.id || e.person_id == actor.id {
+            return Err(AppError::forbidden(
+                "not_the_escalation",
+                "only the manager's own manager settles a dispute",
+            ));
+        }
+        if e.state != State::Disputed.as_str() || e.resolution.is_some() {
+            return Err(AppError::conflict(
+                "evaluation_not_disputed",
+                format!(
+                    "the evaluation is {}{}",
+                    e.state,
+                    if e.resolution.is_some() {
+                        ", settled already"
+                    } else {
+                        ""
+                    }
+                ),
+            ));
+        }
+        e.resolved_by = Some(actor.id);
+        e.resolved_at = Some(now);
+        e.resolution_comment = Some(comment.clone());
+        match resolution {
+            Resolution::Upheld => e.resolution = Some("upheld".to_owned()),
+            Resolution::Returned => {
+                e.resolution = Some("returned".to_owned());
+                e.state = State::Draft.as_str().to_owned();
+                e.submitted_at = None;
+                e.answered_at = None;
+            }
+        }
+        Ok(json!({"resolution": e.resolution, "comment": comment}))
+    })
 }
 
 fn form_items_of(e: &Evaluation) -> Vec<FormItem> {
@@ -488,6 +659,10 @@ pub fn dispute(
             e.answered_at = Some(now);
             e.dispute_comment = Some(comment.trim().to_owned());
             e.escalated_to = above;
+            e.resolution = None;
+            e.resolution_comment = None;
+            e.resolved_by = None;
+            e.resolved_at = None;
             Ok(json!({"escalated_to": above, "comment": comment.trim()}))
         },
     )
@@ -513,12 +688,19 @@ pub fn close_month(
         lock_subject(conn, "evaluation_month", &label)?;
         let pending = repo::of_month(conn, &label)?
             .into_iter()
-            .filter(|e| e.state == State::Draft.as_str() || e.state == State::Submitted.as_str())
+            .filter(|e| {
+                e.state == State::Draft.as_str()
+                    || e.state == State::Submitted.as_str()
+                    || (e.state == State::Disputed.as_str() && e.resolution.is_none())
+            })
             .count();
         if pending > 0 {
             return Err(AppError::conflict(
                 "evaluations_pending",
-                format!("{pending} evaluations of {label} are not submitted and answered yet"),
+                format!(
+                    "{pending} evaluations of {label} are not submitted and answered, or their \
+                     dispute is not settled, yet"
+                ),
             ));
         }
         repo::close(conn, &label, actor.id, now).map_err(crate::error::unique_as(|| {

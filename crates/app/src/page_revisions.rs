@@ -89,7 +89,7 @@ pub fn execute(
                 subject_id: Some(id.to_string()),
                 outcome: Outcome::Success,
                 detail: json!({"page": r.page, "note": note}),
-                ..actor.audit.clone()
+                ..actor.template()
             },
             now,
         )?;

@@ -608,6 +608,7 @@ pub fn on_approved(
                            "custodian_roles": change.custodian_roles,
                            "custodian_users": change.custodian_users}),
             request_id: None,
+            on_behalf_of: None,
         },
         now,
     )?;
@@ -667,6 +668,7 @@ pub fn rotate_key(
                 outcome: Outcome::Success,
                 detail: json!({"from_key": old.id, "to_key": new.id, "secrets": n}),
                 request_id: None,
+                on_behalf_of: None,
             },
             now,
         )?;

@@ -60,6 +60,17 @@ pub fn company_date(conn: &mut AnyConnection, at: DateTime<Utc>) -> AppResult<Na
     Ok(at.with_timezone(&tz).date_naive())
 }
 
+/// The instant the company's day `day` begins, in the zone of the policy in force then.
+pub fn company_instant(conn: &mut AnyConnection, day: NaiveDate) -> AppResult<DateTime<Utc>> {
+    let versions = attendance_month::versions(conn)?;
+    let tz = attendance_month::zone_on(&versions, day);
+    let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+    Ok(midnight
+        .and_local_timezone(tz)
+        .earliest()
+        .map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&chrono::Utc)))
+}
+
 /// A new version of the policy.
 pub struct NewVersion {
     pub effective_from: NaiveDate,

@@ -26,10 +26,14 @@ pub enum ApprovalKind {
     ShiftSwap,
     /// Someone asks for a forgotten or wrong punch of their own to be corrected (补卡, R-ATT-7).
     PunchCorrection,
+    /// Someone lends job roles to a colleague for a task and a period (R-ACC-1).
+    Delegation,
+    /// A supervisor proposes a phrase for the library of approved service phrases (话术).
+    ServicePhrase,
 }
 
 impl ApprovalKind {
-    pub const ALL: [ApprovalKind; 13] = [
+    pub const ALL: [ApprovalKind; 15] = [
         ApprovalKind::Listing,
         ApprovalKind::AbnormalDelisting,
         ApprovalKind::PriceChange,
@@ -43,6 +47,8 @@ impl ApprovalKind {
         ApprovalKind::OfficialAccountChange,
         ApprovalKind::ShiftSwap,
         ApprovalKind::PunchCorrection,
+        ApprovalKind::Delegation,
+        ApprovalKind::ServicePhrase,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -59,6 +65,8 @@ impl ApprovalKind {
             ApprovalKind::Leave => "leave",
             ApprovalKind::ShiftSwap => "shift_swap",
             ApprovalKind::PunchCorrection => "punch_correction",
+            ApprovalKind::Delegation => "delegation",
+            ApprovalKind::ServicePhrase => "service_phrase",
             ApprovalKind::OfficialAccountChange => "official_account_change",
         }
     }
@@ -75,7 +83,9 @@ impl ApprovalKind {
             | ApprovalKind::Leave
             | ApprovalKind::BadCustomer
             | ApprovalKind::ShiftSwap
-            | ApprovalKind::PunchCorrection => vec![vec![DeptManager]],
+            | ApprovalKind::PunchCorrection
+            | ApprovalKind::Delegation
+            | ApprovalKind::ServicePhrase => vec![vec![DeptManager]],
             ApprovalKind::PageRevision => vec![vec![DeptManager], vec![MarketingDirector]],
             ApprovalKind::ConfidentialInfo => vec![vec![MarketingDirector], vec![GeneralManager]],
             ApprovalKind::PermissionLevel => vec![vec![MarketingDirector, ItAdmin]],

@@ -12,6 +12,7 @@ pub mod delegation;
 pub mod duty;
 pub mod evaluation;
 pub mod leave;
+pub mod lending;
 pub mod order;
 pub mod org;
 pub mod password;

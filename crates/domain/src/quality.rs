@@ -261,9 +261,29 @@ pub struct Suggestion {
     pub evidence: Option<String>,
 }
 
+/// The phrase lists of the pre-check (lower case): the built-in ones and the library's approved
+/// greetings and closings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrecheckPhrases {
+    pub opening: Vec<String>,
+    pub closing: Vec<String>,
+    pub polite: Vec<String>,
+}
+
+impl PrecheckPhrases {
+    pub fn built_in() -> PrecheckPhrases {
+        let own = |l: &[&str]| l.iter().map(|p| (*p).to_owned()).collect();
+        PrecheckPhrases {
+            opening: own(OPENING_PHRASES),
+            closing: own(CLOSING_PHRASES),
+            polite: own(POLITE_PHRASES),
+        }
+    }
+}
+
 /// R-QA-2 pre-check of a text transcript: the opening phrase in its first lines, the closing
 /// phrase in its last ones, polite forms anywhere.
-pub fn precheck(transcript: &str) -> Vec<Suggestion> {
+pub fn precheck(transcript: &str, phrases: &PrecheckPhrases) -> Vec<Suggestion> {
     let lower = transcript.to_lowercase();
     let lines: Vec<&str> = lower.lines().filter(|l| !l.trim().is_empty()).collect();
     let head = lines.iter().take(3).copied().collect::<Vec<_>>().join("\n");
@@ -274,16 +294,16 @@ pub fn precheck(transcript: &str) -> Vec<Suggestion> {
         .copied()
         .collect::<Vec<_>>()
         .join("\n");
-    let find = |text: &str, phrases: &[&str]| {
+    let find = |text: &str, phrases: &[String]| {
         phrases
             .iter()
-            .find(|p| text.contains(*p))
-            .map(|p| (*p).to_owned())
+            .find(|p| !p.is_empty() && text.contains(p.as_str()))
+            .cloned()
     };
     [
-        ("opening_greeting", find(&head, OPENING_PHRASES)),
-        ("closing_phrase", find(&tail, CLOSING_PHRASES)),
-        ("polite_forms", find(&lower, POLITE_PHRASES)),
+        ("opening_greeting", find(&head, &phrases.opening)),
+        ("closing_phrase", find(&tail, &phrases.closing)),
+        ("polite_forms", find(&lower, &phrases.polite)),
     ]
     .into_iter()
     .map(|(item, found)| Suggestion {
@@ -385,11 +405,14 @@ mod tests {
 
     #[test]
     fn r_qa_2_the_precheck_suggests_missing_opening_and_closing_phrases() {
-        let good = precheck("客服：您好，请问有什么可以帮您？\n客户：发货了吗\n客服：今天发出，请问还有什么需要帮助的吗？");
+        let good = precheck("客服：您好，请问有什么可以帮您？\n客户：发货了吗\n客服：今天发出，请问还有什么需要帮助的吗？", &PrecheckPhrases::built_in());
         assert!(good.iter().all(|s| s.mark == Mark::Met), "{good:?}");
-        let bare = precheck("客服：在\n客户：发货了吗\n客服：今天发");
+        let bare = precheck(
+            "客服：在\n客户：发货了吗\n客服：今天发",
+            &PrecheckPhrases::built_in(),
+        );
         assert!(bare.iter().all(|s| s.mark == Mark::NotMet), "{bare:?}");
-        let english = precheck("Agent: Hello, how can I help?\nCustomer: where is my parcel\nAgent: Anything else I can do?");
+        let english = precheck("Agent: Hello, how can I help?\nCustomer: where is my parcel\nAgent: Anything else I can do?", &PrecheckPhrases::built_in());
         assert_eq!(english[0].evidence.as_deref(), Some("hello"));
         assert_eq!(english[1].mark, Mark::Met);
     }

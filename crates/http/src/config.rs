@@ -47,6 +47,8 @@ pub struct HttpConfig {
     pub idempotency_ttl_hours: i64,
     /// R-APR-5: approved news and page revisions must be published within this many hours.
     pub publish_within_hours: i64,
+    /// R-ACC-1: the longest a delegation of job roles may last.
+    pub lending: ecops_domain::lending::LendingPolicy,
     /// R-REP-2: a month's summaries may be filed or changed through this day of the next month.
     pub monthly_close_day: u32,
     /// R-PUB-3: largest image, video and document attachments, in bytes.
@@ -128,6 +130,7 @@ impl HttpConfig {
             dashboard_dir: PathBuf::from("frontend/dist"),
             idempotency_ttl_hours: 24,
             publish_within_hours: 48,
+            lending: ecops_domain::lending::LendingPolicy::default(),
             monthly_close_day: 5,
             upload_limits: UploadLimits::default(),
             orders: OrderSettings::default(),

@@ -4,9 +4,10 @@
 
 use crate::routes::{
     aftersales, api_tokens, approvals, attendance, audit, auth, backups, bootstrap, content,
-    customers, deadlines, departures, duty, evaluations, exports, figures, health, leave, me,
-    meetings, order_import, order_stream, orders, page_revisions, product_import, product_requests,
-    products, promotions, punch_import, quality, reports, stocktakes, users, vault, workdays,
+    customers, deadlines, delegations, departures, duty, evaluations, exports, figures, health,
+    leave, me, meetings, order_import, order_stream, orders, page_revisions, phrases,
+    product_import, product_requests, products, promotions, punch_import, quality, reports,
+    stocktakes, users, vault, workdays,
 };
 use ecops_api_types::Problem;
 use utoipa::openapi::path::Operation;
@@ -39,7 +40,8 @@ use utoipa_actix_web::AppExt;
         (name = "audit", description = "The append-only audit log and its hash chain"),
         (name = "vault", description = "The official-account vault: entries for their custodians, reveals with a reason, changes approved by the general manager"),
         (name = "evaluations", description = "The monthly staff evaluation: the weighted form, drafts per direct report prefilled with the month's figures, scores, acknowledgement or dispute to the manager's manager, closed months"),
-        (name = "quality", description = "Service quality: customer-service contacts, the service checklist, reviews with the reviewed person's response, the weekly sample, pass rates per person and item"),
+        (name = "quality", description = "Service quality: customer-service contacts, the service checklist, reviews with the reviewed person's response, the weekly sample, pass rates per person and item, the library of approved service phrases"),
+        (name = "delegations", description = "Delegated access (R-ACC-1): job roles lent to a colleague for a task and a period, approved by the department manager, acted on the lender's behalf, ending by themselves"),
         (name = "backups", description = "Portable backups: taken now or on a schedule, listed, verified, downloaded"),
         (name = "approvals", description = "The approvals engine: inboxes, decisions, chains, publication deadlines"),
         (name = "products", description = "Products: drafts, edits, listing, prices, stock, history, import"),
@@ -104,6 +106,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(evaluations::submit_evaluation)
                 .service(evaluations::acknowledge_evaluation)
                 .service(evaluations::dispute_evaluation)
+                .service(evaluations::resolve_evaluation)
                 .service(evaluations::close_evaluation_month)
                 .service(quality::create_contact)
                 .service(quality::list_contacts)
@@ -116,6 +119,13 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(quality::respond_to_review)
                 .service(quality::sample_contacts)
                 .service(quality::quality_figures)
+                .service(phrases::propose_phrase)
+                .service(phrases::list_phrases)
+                .service(phrases::retire_phrase)
+                .service(delegations::create_delegation)
+                .service(delegations::list_delegations)
+                .service(delegations::get_delegation)
+                .service(delegations::revoke_delegation)
                 .service(backups::list_backups)
                 .service(backups::create_backup)
                 .service(backups::verify_backup)

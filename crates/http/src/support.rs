@@ -209,6 +209,7 @@ impl RequestMeta {
             outcome,
             detail,
             request_id: self.request_id.clone(),
+            on_behalf_of: None,
         }
     }
 
@@ -230,18 +231,20 @@ impl RequestMeta {
             outcome,
             detail,
             request_id: self.request_id.clone(),
+            on_behalf_of: None,
         }
     }
 }
 
 /// The acting person for the workflow engine, with the audit template of this request.
 pub fn actor(who: &Identity, meta: &RequestMeta) -> ecops_app::approvals::Actor {
-    ecops_app::approvals::Actor {
-        id: who.user_id,
-        roles: who.roles.clone(),
-        level: who.level,
-        audit: meta.audit(who, "", None, Outcome::Success, serde_json::Value::Null),
-    }
+    ecops_app::approvals::Actor::new(
+        who.user_id,
+        who.roles.clone(),
+        who.level,
+        meta.audit(who, "", None, Outcome::Success, serde_json::Value::Null),
+    )
+    .with_lent(who.lent.clone())
 }
 
 /// A cell a spreadsheet program will not run as a formula: text starting with `=`, `+`, `@`, a

@@ -66,6 +66,8 @@ pub fn approval_kind(k: ApprovalKind) -> api::ApprovalKind {
         ApprovalKind::OfficialAccountChange => api::ApprovalKind::OfficialAccountChange,
         ApprovalKind::ShiftSwap => api::ApprovalKind::ShiftSwap,
         ApprovalKind::PunchCorrection => api::ApprovalKind::PunchCorrection,
+        ApprovalKind::Delegation => api::ApprovalKind::Delegation,
+        ApprovalKind::ServicePhrase => api::ApprovalKind::ServicePhrase,
     }
 }
 

@@ -92,6 +92,8 @@ diesel::table! {
         seq -> Nullable<BigInt>,
         prev_hash -> Nullable<Text>,
         hash -> Nullable<Text>,
+        on_behalf_of -> Nullable<Text>,
+        delegation_id -> Nullable<Text>,
     }
 }
 
@@ -885,6 +887,46 @@ diesel::table! {
         escalated_to -> Nullable<Text>,
         version -> BigInt,
         created_at -> Timestamp,
+        resolution -> Nullable<Text>,
+        resolution_comment -> Nullable<Text>,
+        resolved_by -> Nullable<Text>,
+        resolved_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    delegations (id) {
+        id -> Text,
+        delegator_id -> Text,
+        delegate_id -> Text,
+        task -> Text,
+        roles -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        state -> Text,
+        approval_request_id -> Text,
+        created_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+        revoked_by -> Nullable<Text>,
+        revoke_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    service_phrases (id) {
+        id -> Text,
+        situation -> Text,
+        language -> Text,
+        text -> Text,
+        note -> Text,
+        state -> Text,
+        proposed_by -> Text,
+        approval_request_id -> Text,
+        created_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+        retired_at -> Nullable<Timestamp>,
+        retired_by -> Nullable<Text>,
     }
 }
 
@@ -942,6 +984,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     evaluation_forms,
     evaluations,
     evaluation_closings,
+    delegations,
+    service_phrases,
     vault_changes,
     backups,
     approval_requests,

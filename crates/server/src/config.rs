@@ -48,6 +48,13 @@ pub struct PasswordSection {
 pub struct ApprovalsSection {
     /// R-APR-5: approved news and page revisions are published within this many hours.
     pub publish_within_hours: i64,
+    /// R-ACC-1: the longest a delegation of job roles may last, in days.
+    #[serde(default = "default_max_delegation_days")]
+    pub max_delegation_days: i64,
+}
+
+fn default_max_delegation_days() -> i64 {
+    7
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -289,6 +296,7 @@ impl Default for Config {
             },
             approvals: ApprovalsSection {
                 publish_within_hours: 48,
+                max_delegation_days: 7,
             },
             reports: ReportsSection {
                 monthly_close_day: 5,
@@ -356,6 +364,12 @@ impl Config {
     }
 
     pub fn validate(&self) -> Result<(), String> {
+        if !(1..=90).contains(&self.approvals.max_delegation_days) {
+            return Err(format!(
+                "approvals.max_delegation_days must be 1 to 90 days, not {}",
+                self.approvals.max_delegation_days
+            ));
+        }
         if !self.backups.schedule.trim().is_empty() {
             ecops_app::backups::parse_schedule(self.backups.schedule.trim())?;
         }

@@ -181,6 +181,7 @@ pub fn bootstrap_admin(
                 outcome: Outcome::Success,
                 detail: serde_json::json!({"generated_password": generated}),
                 request_id: None,
+                on_behalf_of: None,
             },
             now,
         )?;
@@ -230,6 +231,9 @@ pub fn http_config(
         dashboard_dir: config.dashboard_dir.clone(),
         idempotency_ttl_hours: config.idempotency_ttl_hours,
         publish_within_hours: config.approvals.publish_within_hours,
+        lending: ecops_domain::lending::LendingPolicy {
+            max_period: chrono::Duration::days(config.approvals.max_delegation_days.max(1)),
+        },
         monthly_close_day: config.reports.monthly_close_day,
         data_dir: config.data_dir.clone(),
         shutdown_timeout_secs: config.shutdown_timeout_secs,
@@ -340,9 +344,13 @@ impl Application {
         let backups = tokio::spawn(ecops_http::routes::backups::run_scheduler(
             self.state.clone(),
         ));
+        let evaluations = tokio::spawn(ecops_http::routes::evaluations::run_scheduler(
+            self.state.clone(),
+        ));
         let result = self.server.await;
         scheduler.abort();
         backups.abort();
+        evaluations.abort();
         result
     }
 }

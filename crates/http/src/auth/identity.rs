@@ -9,6 +9,7 @@ use actix_web::{web, FromRequest, HttpRequest};
 use chrono::Duration;
 use chrono::{DateTime, Utc};
 use ecops_domain::access::{authorize, AccessDenied};
+use ecops_domain::lending::Lent;
 use ecops_domain::password::PasswordPolicy;
 use ecops_domain::{password, JobRole, PermissionLevel};
 use ecops_persistence::repo::{api_tokens, users};
@@ -35,11 +36,17 @@ pub struct Identity {
     pub credential: Credential,
     pub client_addr: Option<String>,
     pub password_expired: bool,
+    /// R-ACC-1: roles lent to a login session's user by the delegations active now.
+    pub lent: Vec<Lent>,
 }
 
 impl Identity {
-    /// R-ACL-1/2: requires at least `need`, and one of `roles` when any are named.
+    /// R-ACL-1/2: requires at least `need`, and one of `roles` when any are named; roles lent by
+    /// an active delegation count (R-ACC-1).
     pub fn require(&self, need: PermissionLevel, roles: &[JobRole]) -> ApiResult<()> {
+        if ecops_domain::lending::judge(self.level, &self.roles, &self.lent, need, roles).is_ok() {
+            return Ok(());
+        }
         authorize(self.level, &self.roles, need, roles).map_err(|e| match e {
             AccessDenied::Level { .. } => ApiError::forbidden("insufficient_level", e.to_string()),
             AccessDenied::Role(_) => ApiError::forbidden("missing_role", e.to_string()),
@@ -59,7 +66,25 @@ impl Identity {
     }
 
     pub fn has_role(&self, role: JobRole) -> bool {
-        self.roles.contains(&role)
+        self.roles.contains(&role) || self.lent.iter().any(|l| l.roles.contains(&role))
+    }
+
+    /// The roles held in one's own right and those lent now (R-ACC-1): what the approvals inbox
+    /// offers.
+    pub fn acting_roles(&self) -> Vec<JobRole> {
+        self.acting_roles_except(None)
+    }
+
+    /// [`Self::acting_roles`] without those lent by `lender`: what may decide `lender`'s own
+    /// requests.
+    pub fn acting_roles_except(&self, lender: Option<Uuid>) -> Vec<JobRole> {
+        let mut roles = self.roles.clone();
+        for l in self.lent.iter().filter(|l| Some(l.delegator) != lender) {
+            roles.extend(l.roles.iter().copied().filter(|r| !self.roles.contains(r)));
+        }
+        roles.sort();
+        roles.dedup();
+        roles
     }
 
     pub fn session_id(&self) -> Option<Uuid> {
@@ -152,6 +177,8 @@ impl Caller {
                     client_addr: self.client_addr.clone(),
                     // Service accounts authenticate by token, not by password.
                     password_expired: false,
+                    // Lent roles are a person's, in their login session; never an integration's.
+                    lent: Vec::new(),
                 }
             }
             Bearer::Session {
@@ -163,6 +190,7 @@ impl Caller {
                 if !user.is_active() {
                     return Err(ApiError::unauthorized("the account is deactivated"));
                 }
+                let lent = ecops_app::delegations::lent_to(conn, user.id, &user.roles, now)?;
                 Identity {
                     user_id: user.id,
                     username: user.username,
@@ -173,6 +201,7 @@ impl Caller {
                     },
                     client_addr: self.client_addr.clone(),
                     password_expired: password::is_expired(user.password_changed_at, now, policy),
+                    lent,
                 }
             }
         };

@@ -74,8 +74,10 @@ fn waits_for(who: &Identity, r: &ApprovalRequest, decisions: &[Decision]) -> boo
         return false;
     }
     let decided: Vec<_> = decisions.iter().map(Decision::as_decided).collect();
-    current_step(&r.chain, &decided)
-        .is_some_and(|(_, needed)| needed.iter().any(|n| who.roles.contains(n)))
+    current_step(&r.chain, &decided).is_some_and(|(_, needed)| {
+        let roles = who.acting_roles_except(Some(r.proposer_id));
+        needed.iter().any(|n| roles.contains(n))
+    })
 }
 
 /// Who can decide requests right now: the active accounts above `viewer` with their roles, less
@@ -245,9 +247,9 @@ pub async fn list_approvals(
             who.require_scope("approvals:read")?;
             let view = q.view.unwrap_or_else(|| "waiting".to_owned());
             match view.as_str() {
-                "waiting" => filter.pending_for_roles = Some(who.roles.clone()),
+                "waiting" => filter.pending_for_roles = Some(who.acting_roles()),
                 "delegated" => {
-                    filter.pending_for_roles = Some(who.roles.clone());
+                    filter.pending_for_roles = Some(who.acting_roles());
                     filter.state = Some(ApprovalState::Pending);
                 }
                 "mine" => filter.proposer = Some(who.user_id),

@@ -47,6 +47,7 @@ pub async fn list_audit(
         outcome: q.outcome,
         from: q.from,
         to: q.to,
+        delegation_id: q.delegation_id,
     };
     let rows = state
         .run_as(who, move |conn, who| {
@@ -70,6 +71,8 @@ pub async fn list_audit(
                 client_addr: e.client_addr,
                 outcome: e.outcome,
                 detail: e.detail,
+                on_behalf_of: e.on_behalf_of.map(|o| o.person),
+                delegation_id: e.on_behalf_of.map(|o| o.delegation),
             })
             .collect(),
         next_cursor,
@@ -120,6 +123,7 @@ pub async fn export_audit(
         outcome: q.outcome,
         from: q.from,
         to: q.to,
+        delegation_id: None,
     };
     let rows = state
         .run_as(who, move |conn, who| {
@@ -157,6 +161,7 @@ pub async fn export_audit(
         "outcome",
         "client_addr",
         "detail",
+        "on_behalf_of",
     ]
     .iter()
     .map(|s| (*s).to_owned())
@@ -172,6 +177,9 @@ pub async fn export_audit(
             e.outcome,
             e.client_addr.unwrap_or_default(),
             e.detail.to_string(),
+            e.on_behalf_of
+                .map(|o| o.person.to_string())
+                .unwrap_or_default(),
         ]);
     }
     crate::support::csv_response("audit", table, true)

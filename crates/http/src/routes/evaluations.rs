@@ -10,8 +10,9 @@ use crate::support::{actor, if_match, RequestMeta};
 use actix_web::{get, patch, post, put, web, HttpRequest, HttpResponse};
 use ecops_api_types::{
     DisputeEvaluationRequest, DraftEvaluationsRequest, EvaluationFigures, EvaluationFormItem,
-    EvaluationFormView, EvaluationItemView, EvaluationQuery, EvaluationSource, EvaluationView,
-    Problem, ScoreEvaluationRequest, SetEvaluationFormRequest,
+    EvaluationFormView, EvaluationItemView, EvaluationQuery, EvaluationResolution,
+    EvaluationSource, EvaluationView, Problem, ResolveEvaluationRequest, ScoreEvaluationRequest,
+    SetEvaluationFormRequest,
 };
 use ecops_app::evaluations as app;
 use ecops_domain::evaluation::{FormItem, Source};
@@ -89,6 +90,19 @@ fn views(conn: &mut AnyConnection, list: Vec<Evaluation>) -> ApiResult<Vec<Evalu
                 answered_at: e.answered_at,
                 dispute_comment: e.dispute_comment,
                 escalated_to: e.escalated_to,
+                resolution: match e.resolution.as_deref() {
+                    Some("upheld") => Some(EvaluationResolution::Upheld),
+                    Some("returned") => Some(EvaluationResolution::Returned),
+                    Some(other) => {
+                        return Err(crate::error::ApiError::internal(format!(
+                            "stored resolution `{other}`"
+                        )))
+                    }
+                    None => None,
+                },
+                resolution_comment: e.resolution_comment,
+                resolved_by: e.resolved_by,
+                resolved_at: e.resolved_at,
                 closed,
                 version: e.version,
             })
@@ -358,6 +372,60 @@ pub async fn dispute_evaluation(
         })
         .await?;
     Ok(web::Json(v))
+}
+
+/// The one a dispute went to settles it: `upheld` (it stands) or `returned` (a draft again, for
+/// the manager to score and submit anew).
+#[utoipa::path(tag = "evaluations", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    request_body = ResolveEvaluationRequest,
+    responses((status = 200, description = "Settled", body = EvaluationView),
+        (status = 403, description = "Not the one the dispute went to", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such evaluation, or not the caller's to read", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not disputed, settled already, or the month is closed", body = Problem, content_type = "application/problem+json")))]
+#[post("/evaluations/{id}/resolve")]
+pub async fn resolve_evaluation(
+    state: web::Data<AppState>,
+    meta: RequestMeta,
+    who: Caller,
+    id: web::Path<Uuid>,
+    body: ValidJson<ResolveEvaluationRequest>,
+) -> ApiResult<web::Json<EvaluationView>> {
+    let id = id.into_inner();
+    let b = body.into_inner();
+    let now = state.clock.now();
+    let v = state
+        .run_as(who, move |conn, who| {
+            who.require_scope("reports:write")?;
+            let a = actor(&who, &meta);
+            let resolution = match b.resolution {
+                EvaluationResolution::Upheld => app::Resolution::Upheld,
+                EvaluationResolution::Returned => app::Resolution::Returned,
+            };
+            let e = app::resolve(conn, &a, id, resolution, &b.comment, now)?;
+            one(conn, e)
+        })
+        .await?;
+    Ok(web::Json(v))
+}
+
+/// The scheduler: once a month is over, drafts the evaluations nobody drafted (R-EVAL-1).
+pub async fn run_scheduler(state: web::Data<AppState>) {
+    let tick = std::time::Duration::from_millis(state.config.orders.scheduler_tick_ms.max(10));
+    loop {
+        let node = state.config.orders.node.clone();
+        let now = state.clock.now();
+        match state
+            .run(move |conn| Ok(app::draft_due(conn, &node, now)?))
+            .await
+        {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(drafted = n, "monthly evaluations drafted"),
+            Err(e) => {
+                tracing::warn!(error = %e, "drafting the monthly evaluations failed; retrying at the next tick")
+            }
+        }
+        tokio::time::sleep(tick).await;
+    }
 }
 
 /// Closes a month's evaluations (the department manager): they never change afterwards.

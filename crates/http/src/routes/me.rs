@@ -23,8 +23,28 @@ pub async fn get_me(
     who: CallerAllowingExpiredPassword,
 ) -> ApiResult<web::Json<UserView>> {
     let st = state.clone();
-    let user = state
-        .run_as(who.0, move |conn, who| Ok(users::get(conn, who.user_id)?))
+    let now = state.clock.now();
+    let (user, lent, names) = state
+        .run_as(who.0, move |conn, who| {
+            let user = users::get(conn, who.user_id)?;
+            let lenders: Vec<_> = who.lent.iter().map(|l| l.delegator).collect();
+            let names = users::display_names(conn, &lenders)?;
+            let ends = who
+                .lent
+                .iter()
+                .map(|l| {
+                    Ok(
+                        ecops_persistence::repo::delegations::find(conn, l.delegation)?
+                            .map_or(now, |d| d.ends_at),
+                    )
+                })
+                .collect::<ApiResult<Vec<_>>>()?;
+            Ok((
+                user,
+                who.lent.into_iter().zip(ends).collect::<Vec<_>>(),
+                names,
+            ))
+        })
         .await?;
     let mut view = user_view(
         &user,
@@ -32,6 +52,16 @@ pub async fn get_me(
         &st.config.password_policy,
     );
     view.phone = user.phone.clone();
+    view.acting_for = lent
+        .into_iter()
+        .map(|(l, ends_at)| ecops_api_types::ActingFor {
+            delegation_id: l.delegation,
+            delegator_id: l.delegator,
+            delegator_name: names.get(&l.delegator).cloned().unwrap_or_default(),
+            roles: l.roles.into_iter().map(crate::wire::job_role).collect(),
+            ends_at,
+        })
+        .collect();
     Ok(web::Json(view))
 }
 

@@ -12,6 +12,7 @@ pub mod bootstrap;
 pub mod content;
 pub mod customers;
 pub mod deadlines;
+pub mod delegations;
 pub mod departures;
 pub mod duty;
 pub mod evaluations;
@@ -25,6 +26,7 @@ pub mod order_import;
 pub mod order_stream;
 pub mod orders;
 pub mod page_revisions;
+pub mod phrases;
 pub mod product_import;
 pub mod product_requests;
 pub mod products;
@@ -70,6 +72,7 @@ pub fn user_view(user: &User, show_wage: bool, policy: &PasswordPolicy) -> UserV
         password_expires_at: password::expires_at(user.password_changed_at, policy),
         created_at: user.created_at,
         version: user.version,
+        acting_for: Vec::new(),
     }
 }
 

@@ -65,13 +65,38 @@ fn names(conn: &mut AnyConnection, ids: Vec<Uuid>) -> ApiResult<HashMap<Uuid, St
 fn contact_views(conn: &mut AnyConnection, cs: Vec<Contact>) -> ApiResult<Vec<ContactView>> {
     let people = names(conn, cs.iter().map(|c| c.staff_id).collect())?;
     let ids: Vec<Uuid> = cs.iter().map(|c| c.id).collect();
-    let reviewed = ecops_persistence::repo::quality::reviewed_among(conn, &ids)?;
-    let mut reviews: HashMap<Uuid, Uuid> = HashMap::new();
-    for id in reviewed {
-        if let Some(r) = ecops_persistence::repo::quality::review_of_contact(conn, id)? {
-            reviews.insert(id, r);
-        }
-    }
+    let reviews = ecops_persistence::repo::quality::reviews_of(conn, &ids)?;
+    let with_text = cs.iter().any(|c| c.transcript.is_some());
+    let lists = if with_text {
+        ecops_app::phrases::precheck_phrases(conn)?
+    } else {
+        ecops_domain::quality::PrecheckPhrases::built_in()
+    };
+    let library = if with_text {
+        ecops_persistence::repo::phrases::approved_texts(conn, &["greeting", "closing"])?
+    } else {
+        Vec::new()
+    };
+    // For a missing opening or closing: an approved phrase in the transcript's language.
+    let suggest = |item: &str, transcript: &str| {
+        let situation = match item {
+            "opening_greeting" => "greeting",
+            "closing_phrase" => "closing",
+            _ => return None,
+        };
+        let language = if transcript
+            .chars()
+            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+        {
+            "zh"
+        } else {
+            "en"
+        };
+        library
+            .iter()
+            .find(|(s, l, _)| s == situation && l == language)
+            .map(|(_, _, t)| t.clone())
+    };
     cs.into_iter()
         .map(|c| {
             Ok(ContactView {
@@ -80,15 +105,20 @@ fn contact_views(conn: &mut AnyConnection, cs: Vec<Contact>) -> ApiResult<Vec<Co
                 suggestions: c
                     .transcript
                     .as_deref()
-                    .map(ecops_domain::quality::precheck)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|s| ecops_api_types::MarkSuggestion {
-                        item: s.item,
-                        mark: mark_out(s.mark),
-                        evidence: s.evidence,
+                    .map(|t| {
+                        ecops_domain::quality::precheck(t, &lists)
+                            .into_iter()
+                            .map(|s| ecops_api_types::MarkSuggestion {
+                                suggested_phrase: (s.mark == ecops_domain::quality::Mark::NotMet)
+                                    .then(|| suggest(&s.item, t))
+                                    .flatten(),
+                                item: s.item,
+                                mark: mark_out(s.mark),
+                                evidence: s.evidence,
+                            })
+                            .collect()
                     })
-                    .collect(),
+                    .unwrap_or_default(),
                 id: c.id,
                 staff_id: c.staff_id,
                 order_id: c.order_id,

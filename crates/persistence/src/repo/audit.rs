@@ -38,6 +38,15 @@ pub struct NewEntry {
     pub outcome: Outcome,
     pub detail: serde_json::Value,
     pub request_id: Option<String>,
+    /// R-ACC-1: the person the action was taken for, with lent roles, and the delegation.
+    pub on_behalf_of: Option<OnBehalf>,
+}
+
+/// An action taken with roles lent by `person` through `delegation` (R-ACC-1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OnBehalf {
+    pub person: Uuid,
+    pub delegation: Uuid,
 }
 
 /// A stored entry.
@@ -53,6 +62,7 @@ pub struct Entry {
     pub client_addr: Option<String>,
     pub outcome: String,
     pub detail: serde_json::Value,
+    pub on_behalf_of: Option<OnBehalf>,
 }
 
 #[derive(Queryable, Selectable)]
@@ -68,6 +78,8 @@ struct Row {
     client_addr: Option<String>,
     outcome: String,
     detail: String,
+    on_behalf_of: Option<String>,
+    delegation_id: Option<String>,
 }
 
 /// Appends an entry; call it inside the transaction of the action it records.
@@ -167,9 +179,10 @@ fn entry_hash(
     outcome: &str,
     detail: &str,
     request_id: Option<&str>,
+    on_behalf: (Option<&str>, Option<&str>),
 ) -> String {
     use sha2::{Digest, Sha256};
-    let canonical = serde_json::json!([
+    let mut canonical = serde_json::json!([
         seq,
         prev_hash,
         id,
@@ -184,6 +197,13 @@ fn entry_hash(
         detail,
         request_id
     ]);
+    // Entries written before delegated access existed hash as they always did.
+    if let (serde_json::Value::Array(fields), (Some(_), _) | (_, Some(_))) =
+        (&mut canonical, on_behalf)
+    {
+        fields.push(on_behalf.0.into());
+        fields.push(on_behalf.1.into());
+    }
     hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
 }
 
@@ -212,6 +232,8 @@ pub(crate) fn write_chained(conn: &mut AnyConnection, entries: Vec<Pending>) -> 
         let id = p.id.to_string();
         let actor_id = e.actor_id.map(|u| u.to_string());
         let detail = e.detail.to_string();
+        let on_behalf_of = e.on_behalf_of.map(|o| o.person.to_string());
+        let delegation_id = e.on_behalf_of.map(|o| o.delegation.to_string());
         let hash = entry_hash(
             seq,
             &prev,
@@ -226,6 +248,7 @@ pub(crate) fn write_chained(conn: &mut AnyConnection, entries: Vec<Pending>) -> 
             e.outcome.as_str(),
             &detail,
             e.request_id.as_deref(),
+            (on_behalf_of.as_deref(), delegation_id.as_deref()),
         );
         diesel::insert_into(audit_log::table)
             .values((
@@ -243,6 +266,8 @@ pub(crate) fn write_chained(conn: &mut AnyConnection, entries: Vec<Pending>) -> 
                 audit_log::seq.eq(Some(seq)),
                 audit_log::prev_hash.eq(Some(&prev)),
                 audit_log::hash.eq(Some(&hash)),
+                audit_log::on_behalf_of.eq(&on_behalf_of),
+                audit_log::delegation_id.eq(&delegation_id),
             ))
             .execute(conn)?;
         prev = hash;
@@ -309,6 +334,8 @@ struct ChainRow {
     seq: Option<i64>,
     prev_hash: Option<String>,
     hash: Option<String>,
+    on_behalf_of: Option<String>,
+    delegation_id: Option<String>,
 }
 
 /// Walks the whole chain in order, a page at a time (memory stays flat however long the log),
@@ -352,6 +379,7 @@ pub fn verify_chain(conn: &mut AnyConnection) -> StoreResult<ChainReport> {
                 &r.outcome,
                 &r.detail,
                 r.request_id.as_deref(),
+                (r.on_behalf_of.as_deref(), r.delegation_id.as_deref()),
             );
             if r.hash.as_deref() != Some(hash.as_str()) {
                 report.found("altered", Some(seq), &r.id);
@@ -402,6 +430,8 @@ pub struct AuditFilter {
     pub outcome: Option<String>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
+    /// R-ACC-1: the actions taken through one delegation, and the delegation's own entries.
+    pub delegation_id: Option<Uuid>,
 }
 
 /// Newest first, older than the entry id `before`.
@@ -430,6 +460,16 @@ pub fn list(
     if let Some(o) = &filter.outcome {
         q = q.filter(audit_log::outcome.eq(o.clone()));
     }
+    if let Some(d) = filter.delegation_id {
+        let d = d.to_string();
+        q = q.filter(
+            audit_log::delegation_id
+                .eq(d.clone())
+                .or(audit_log::subject_type
+                    .eq("delegation")
+                    .and(audit_log::subject_id.eq(d))),
+        );
+    }
     if let Some(from) = filter.from {
         q = q.filter(audit_log::at.ge(to_db(from)));
     }
@@ -450,6 +490,13 @@ pub fn list(
                 client_addr: r.client_addr,
                 outcome: r.outcome,
                 detail: serde_json::from_str(&r.detail)?,
+                on_behalf_of: match (r.on_behalf_of, r.delegation_id) {
+                    (Some(p), Some(d)) => Some(OnBehalf {
+                        person: parse_uuid(&p)?,
+                        delegation: parse_uuid(&d)?,
+                    }),
+                    _ => None,
+                },
             })
         })
         .collect()

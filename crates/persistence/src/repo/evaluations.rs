@@ -40,6 +40,11 @@ pub struct Evaluation {
     pub escalated_to: Option<Uuid>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
+    /// A dispute's resolution by the manager's manager: `upheld` or `returned`.
+    pub resolution: Option<String>,
+    pub resolution_comment: Option<String>,
+    pub resolved_by: Option<Uuid>,
+    pub resolved_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Queryable, Selectable)]
@@ -60,6 +65,10 @@ struct Row {
     escalated_to: Option<String>,
     version: i64,
     created_at: NaiveDateTime,
+    resolution: Option<String>,
+    resolution_comment: Option<String>,
+    resolved_by: Option<String>,
+    resolved_at: Option<NaiveDateTime>,
 }
 
 fn evaluation(r: Row) -> StoreResult<Evaluation> {
@@ -77,6 +86,10 @@ fn evaluation(r: Row) -> StoreResult<Evaluation> {
         answered_at: r.answered_at.map(from_db),
         dispute_comment: r.dispute_comment,
         escalated_to: r.escalated_to.as_deref().map(parse_uuid).transpose()?,
+        resolution: r.resolution,
+        resolution_comment: r.resolution_comment,
+        resolved_by: r.resolved_by.as_deref().map(parse_uuid).transpose()?,
+        resolved_at: r.resolved_at.map(from_db),
         version: r.version,
         created_at: from_db(r.created_at),
     })
@@ -179,6 +192,10 @@ pub fn update(conn: &mut AnyConnection, e: &Evaluation, version: i64) -> StoreRe
         evaluations::answered_at.eq(e.answered_at.map(to_db)),
         evaluations::dispute_comment.eq(&e.dispute_comment),
         evaluations::escalated_to.eq(e.escalated_to.map(|u| u.to_string())),
+        evaluations::resolution.eq(&e.resolution),
+        evaluations::resolution_comment.eq(&e.resolution_comment),
+        evaluations::resolved_by.eq(e.resolved_by.map(|u| u.to_string())),
+        evaluations::resolved_at.eq(e.resolved_at.map(to_db)),
         evaluations::version.eq(version + 1),
     ))
     .execute(conn)?;

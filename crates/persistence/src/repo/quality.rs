@@ -135,6 +135,25 @@ pub fn reviewed_among(conn: &mut AnyConnection, ids: &[Uuid]) -> StoreResult<Vec
     Ok(out)
 }
 
+/// The review of each of `ids` that has one: contact id → review id.
+pub fn reviews_of(
+    conn: &mut AnyConnection,
+    ids: &[Uuid],
+) -> StoreResult<std::collections::HashMap<Uuid, Uuid>> {
+    let mut out = std::collections::HashMap::new();
+    for chunk in ids.chunks(10_000) {
+        let chunk: Vec<String> = chunk.iter().map(Uuid::to_string).collect();
+        let rows: Vec<(String, String)> = qa_reviews::table
+            .filter(qa_reviews::contact_id.eq_any(chunk))
+            .select((qa_reviews::contact_id, qa_reviews::id))
+            .load(conn)?;
+        for (c, r) in rows {
+            out.insert(parse_uuid(&c)?, parse_uuid(&r)?);
+        }
+    }
+    Ok(out)
+}
+
 /// The checklist in force: the highest version, if any was written.
 pub fn current_checklist(
     conn: &mut AnyConnection,

@@ -1,0 +1,327 @@
+//! Delegated access (R-ACC-1): a person lends job roles to a colleague for a stated task and
+//! period, through an approval request to the department manager; while it runs the colleague acts
+//! with them on the lender's behalf (see [`crate::Actor::require`]); it ends by itself or when
+//! revoked. Nobody ever needs another person's password.
+
+use crate::approvals::{self as engine, Actor};
+use crate::error::{AppError, AppResult};
+use chrono::{DateTime, Utc};
+use ecops_domain::approval::{ApprovalKind, ApprovalState};
+use ecops_domain::lending::{self as rules, LendingAsked, LendingPolicy, Lent, Standing, Stored};
+use ecops_domain::{JobRole, PermissionLevel};
+use ecops_persistence::db::write_tx;
+use ecops_persistence::repo::approvals::ApprovalRequest;
+use ecops_persistence::repo::audit::{self, Outcome};
+use ecops_persistence::repo::delegations::{self, Delegation};
+use ecops_persistence::repo::users;
+use ecops_persistence::AnyConnection;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use uuid::Uuid;
+
+/// The subject type of a lending in approval requests and the audit log.
+pub const SUBJECT: &str = "delegation";
+
+/// Who sees every lending, not only their own.
+const OVERSEERS: &[JobRole] = &[
+    JobRole::DeptManager,
+    JobRole::GeneralManager,
+    JobRole::ItAdmin,
+];
+
+/// The approval request's payload: what the department manager is asked to allow.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DelegationApproval {
+    pub delegation_id: Uuid,
+    pub delegate_id: Uuid,
+    pub roles: Vec<String>,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub task: String,
+}
+
+/// A lending asked for.
+#[derive(Debug, Clone)]
+pub struct DelegationInput {
+    pub delegate_id: Uuid,
+    pub task: String,
+    pub roles: Vec<JobRole>,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+}
+
+fn refused(r: rules::LendingRefused) -> AppError {
+    use rules::LendingRefused::*;
+    let field = match r {
+        ToSelf => "delegate_id",
+        NoRoles | NotHeld(_) => "roles",
+        Period => "ends_at",
+        TooLong { .. } => "ends_at",
+    };
+    AppError::invalid(field, r.to_string())
+}
+
+/// R-ACC-1: asks the department manager to let `input.delegate_id` act with some of the actor's
+/// roles. The roles are the actor's own (lent roles are not lent on).
+pub fn request(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    input: DelegationInput,
+    policy: &LendingPolicy,
+    now: DateTime<Utc>,
+) -> AppResult<(Delegation, ApprovalRequest)> {
+    actor.require(PermissionLevel::Operator, &[])?;
+    let task = input.task.trim().to_owned();
+    if task.chars().count() < 4 {
+        return Err(AppError::invalid(
+            "task",
+            "say what the colleague is to do (at least 4 characters)",
+        ));
+    }
+    let mut roles = input.roles.clone();
+    roles.sort();
+    roles.dedup();
+    rules::check(
+        &LendingAsked {
+            delegator: actor.id,
+            delegator_roles: &actor.roles,
+            delegate: input.delegate_id,
+            roles: &roles,
+            starts_at: input.starts_at,
+            ends_at: input.ends_at,
+        },
+        policy,
+        now,
+    )
+    .map_err(refused)?;
+    write_tx(conn, |conn| {
+        let delegate = users::find(conn, input.delegate_id)?
+            .filter(|u| u.is_active())
+            .ok_or_else(|| AppError::invalid("delegate_id", "no active colleague with this id"))?;
+        let id = Uuid::now_v7();
+        let payload = DelegationApproval {
+            delegation_id: id,
+            delegate_id: delegate.id,
+            roles: roles.iter().map(|r| r.as_str().to_owned()).collect(),
+            starts_at: input.starts_at,
+            ends_at: input.ends_at,
+            task: task.clone(),
+        };
+        let req = engine::submit(
+            conn,
+            ApprovalKind::Delegation,
+            (SUBJECT, id.to_string()),
+            actor,
+            serde_json::to_value(&payload)?,
+            &task,
+            None,
+            now,
+        )?;
+        let d = Delegation {
+            id,
+            delegator_id: actor.id,
+            delegate_id: delegate.id,
+            task: task.clone(),
+            roles: roles.clone(),
+            starts_at: input.starts_at,
+            ends_at: input.ends_at,
+            state: Stored::Pending,
+            approval_request_id: req.id,
+            created_at: now,
+            decided_at: None,
+            revoked_at: None,
+            revoked_by: None,
+            revoke_reason: None,
+        };
+        delegations::insert(conn, &d)?;
+        audit::append(
+            conn,
+            &actor.audit_entry(
+                "delegation.request",
+                Some((SUBJECT, id.to_string())),
+                Outcome::Success,
+                json!({"delegate": delegate.id, "delegate_username": delegate.username,
+                       "roles": payload.roles, "starts_at": input.starts_at,
+                       "ends_at": input.ends_at, "task": task,
+                       "approval_request": req.id}),
+            ),
+            now,
+        )?;
+        Ok((d, req))
+    })
+}
+
+/// The delegate a lending's approval request names.
+pub fn delegate_of(req: &ApprovalRequest) -> AppResult<Uuid> {
+    let p: DelegationApproval = serde_json::from_value(req.payload.clone())
+        .map_err(|e| AppError::Internal(format!("request {} payload: {e}", req.id)))?;
+    Ok(p.delegate_id)
+}
+
+/// The approval's effect: the lending holds from its start (unless its period is already over or
+/// the delegate's account was closed meanwhile).
+pub fn on_approved(
+    conn: &mut AnyConnection,
+    req: &ApprovalRequest,
+    approver: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let id = Uuid::parse_str(&req.subject_id).map_err(|e| AppError::Internal(e.to_string()))?;
+    let d =
+        delegations::find(conn, id)?.ok_or_else(|| AppError::not_found("no such delegation"))?;
+    if d.ends_at <= now {
+        return Err(AppError::rule(
+            "subject_changed",
+            "the delegation's period is over: it can only be rejected",
+        ));
+    }
+    if !users::find(conn, d.delegate_id)?.is_some_and(|u| u.is_active()) {
+        return Err(AppError::rule(
+            "subject_changed",
+            "the delegate's account is no longer active",
+        ));
+    }
+    if !delegations::decide(conn, id, Stored::Pending, Stored::Approved, now)? {
+        return Err(AppError::rule(
+            "subject_changed",
+            "the delegation is no longer pending",
+        ));
+    }
+    audit::append(
+        conn,
+        &audit::NewEntry {
+            actor_id: Some(approver),
+            actor_username: None,
+            action: "delegation.granted".to_owned(),
+            subject_type: Some(SUBJECT.to_owned()),
+            subject_id: Some(id.to_string()),
+            client_addr: None,
+            outcome: Outcome::Success,
+            detail: json!({"delegator": d.delegator_id, "delegate": d.delegate_id,
+                           "roles": d.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+                           "starts_at": d.starts_at, "ends_at": d.ends_at,
+                           "approval_request": req.id}),
+            request_id: None,
+            on_behalf_of: None,
+        },
+        now,
+    )?;
+    Ok(())
+}
+
+/// A rejected or withdrawn request leaves the lending rejected or withdrawn.
+pub fn on_closed(
+    conn: &mut AnyConnection,
+    req: &ApprovalRequest,
+    state: ApprovalState,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let id = Uuid::parse_str(&req.subject_id).map_err(|e| AppError::Internal(e.to_string()))?;
+    let to = if state == ApprovalState::Withdrawn {
+        Stored::Withdrawn
+    } else {
+        Stored::Rejected
+    };
+    delegations::decide(conn, id, Stored::Pending, to, now)?;
+    Ok(())
+}
+
+/// Ends a running or scheduled lending before its time: the lender, the delegate or the
+/// department's managers may.
+pub fn revoke(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: Uuid,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> AppResult<Delegation> {
+    actor.require(PermissionLevel::Viewer, &[])?;
+    let reason = reason.trim();
+    if reason.chars().count() < 4 {
+        return Err(AppError::invalid(
+            "reason",
+            "say why the delegation ends early (at least 4 characters)",
+        ));
+    }
+    write_tx(conn, |conn| {
+        let d = visible(conn, actor, id)?;
+        let party = d.delegator_id == actor.id || d.delegate_id == actor.id;
+        if !party && !OVERSEERS.iter().any(|r| actor.roles.contains(r)) {
+            return Err(AppError::forbidden(
+                "missing_role",
+                "only the lender, the delegate or a manager may revoke a delegation",
+            ));
+        }
+        if d.state == Stored::Pending {
+            return Err(AppError::conflict(
+                "not_active",
+                "the delegation is still waiting for approval: withdraw its request instead",
+            ));
+        }
+        if !delegations::revoke(conn, id, actor.id, reason, now)? {
+            return Err(AppError::conflict(
+                "not_active",
+                format!(
+                    "the delegation is {}, it cannot be revoked",
+                    standing(&d, now).as_str()
+                ),
+            ));
+        }
+        audit::append(
+            conn,
+            &actor.audit_entry(
+                "delegation.revoke",
+                Some((SUBJECT, id.to_string())),
+                Outcome::Success,
+                json!({"reason": reason, "delegator": d.delegator_id, "delegate": d.delegate_id}),
+            ),
+            now,
+        )?;
+        delegations::find(conn, id)?.ok_or_else(|| AppError::not_found("no such delegation"))
+    })
+}
+
+/// Where a lending stands at `now`.
+pub fn standing(d: &Delegation, now: DateTime<Utc>) -> Standing {
+    rules::standing(d.state, d.starts_at, d.ends_at, now)
+}
+
+/// Whether the actor sees every lending (managers and IT), not only their own.
+pub fn sees_all(level_roles: &[JobRole]) -> bool {
+    OVERSEERS.iter().any(|r| level_roles.contains(r))
+}
+
+/// One lending, if the actor is a party to it or oversees them.
+pub fn visible(conn: &mut AnyConnection, actor: &Actor, id: Uuid) -> AppResult<Delegation> {
+    delegations::find(conn, id)?
+        .filter(|d| {
+            d.delegator_id == actor.id || d.delegate_id == actor.id || sees_all(&actor.roles)
+        })
+        .ok_or_else(|| AppError::not_found("no such delegation"))
+}
+
+/// The roles lent to `delegate` at `now`: those of the approved lendings whose period runs, that
+/// the lender still holds (an active account) and the delegate lacks.
+pub fn lent_to(
+    conn: &mut AnyConnection,
+    delegate: Uuid,
+    delegate_roles: &[JobRole],
+    now: DateTime<Utc>,
+) -> AppResult<Vec<Lent>> {
+    let active = delegations::active_for(conn, delegate, now)?;
+    let mut out = Vec::with_capacity(active.len());
+    for d in active {
+        let Some(lender) = users::find(conn, d.delegator_id)?.filter(|u| u.is_active()) else {
+            continue;
+        };
+        out.extend(Lent::of(
+            d.id,
+            d.delegator_id,
+            &d.roles,
+            &lender.roles,
+            lender.permission_level,
+            delegate_roles,
+        ));
+    }
+    Ok(out)
+}
