@@ -15,6 +15,7 @@ mod contract;
 mod correction_requests;
 mod dashboard;
 mod delegation;
+mod delegations;
 mod departures;
 mod duty;
 mod evaluations;

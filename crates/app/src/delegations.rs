@@ -325,3 +325,24 @@ pub fn lent_to(
     }
     Ok(out)
 }
+
+/// Actions whose own records name only the actor (an order and its events) also get an audit
+/// entry when they were taken with lent roles, so that the log names the lender too (R-ACC-1).
+/// Call it inside the action's transaction, after its authorization.
+pub fn record_on_behalf(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    action: &str,
+    subject: (&str, String),
+    detail: serde_json::Value,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    if actor.acting_for().is_some() {
+        audit::append(
+            conn,
+            &actor.audit_entry(action, Some(subject), Outcome::Success, detail),
+            now,
+        )?;
+    }
+    Ok(())
+}

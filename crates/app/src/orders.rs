@@ -248,6 +248,14 @@ pub fn create(
             json!({}),
         );
         orders::insert_event(conn, &accepted)?;
+        crate::delegations::record_on_behalf(
+            conn,
+            actor,
+            "order.create",
+            ("order", key.clone()),
+            json!({"channel": order.channel, "channel_order_no": order.channel_order_no}),
+            now,
+        )?;
         let (status, last_seq) = if beyond.is_empty() {
             (OrderStatus::Accepted, 1)
         } else {
@@ -402,6 +410,14 @@ pub fn append(
             // R-QA-1: the contact is a record of its own, for the service reviews.
             record_order_contact(conn, &rec.order, &event.data, actor, now)?;
         }
+        crate::delegations::record_on_behalf(
+            conn,
+            who,
+            "order.event",
+            ("order", rec.order.id.clone()),
+            json!({"kind": event.kind, "seq": event.seq}),
+            now,
+        )?;
         Ok(())
     })
 }

@@ -51,6 +51,8 @@ pub struct HttpConfig {
     pub lending: ecops_domain::lending::LendingPolicy,
     /// R-REP-2: a month's summaries may be filed or changed through this day of the next month.
     pub monthly_close_day: u32,
+    /// R-EVAL-1: the scheduler drafts the evaluations of a month that is over.
+    pub draft_evaluations: bool,
     /// R-PUB-3: largest image, video and document attachments, in bytes.
     pub upload_limits: UploadLimits,
     /// Orders, after-sales and exports.
@@ -132,6 +134,7 @@ impl HttpConfig {
             publish_within_hours: 48,
             lending: ecops_domain::lending::LendingPolicy::default(),
             monthly_close_day: 5,
+            draft_evaluations: true,
             upload_limits: UploadLimits::default(),
             orders: OrderSettings::default(),
             data_dir: PathBuf::from("data"),

@@ -62,6 +62,13 @@ fn default_max_delegation_days() -> i64 {
 pub struct ReportsSection {
     /// R-REP-2: a month's summaries may be filed or changed through this day of the next month.
     pub monthly_close_day: u32,
+    /// R-EVAL-1: once a month is over, draft the evaluations nobody drafted yet.
+    #[serde(default = "default_true")]
+    pub draft_evaluations: bool,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -300,6 +307,7 @@ impl Default for Config {
             },
             reports: ReportsSection {
                 monthly_close_day: 5,
+                draft_evaluations: true,
             },
             uploads: UploadsSection {
                 max_image_bytes: 5 * 1024 * 1024,

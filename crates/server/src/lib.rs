@@ -235,6 +235,7 @@ pub fn http_config(
             max_period: chrono::Duration::days(config.approvals.max_delegation_days.max(1)),
         },
         monthly_close_day: config.reports.monthly_close_day,
+        draft_evaluations: config.reports.draft_evaluations,
         data_dir: config.data_dir.clone(),
         shutdown_timeout_secs: config.shutdown_timeout_secs,
         max_in_flight: config.in_flight_limit(),

@@ -410,6 +410,9 @@ pub async fn resolve_evaluation(
 
 /// The scheduler: once a month is over, drafts the evaluations nobody drafted (R-EVAL-1).
 pub async fn run_scheduler(state: web::Data<AppState>) {
+    if !state.config.draft_evaluations {
+        return;
+    }
     let tick = std::time::Duration::from_millis(state.config.orders.scheduler_tick_ms.max(10));
     loop {
         let node = state.config.orders.node.clone();

@@ -1,0 +1,413 @@
+//! R-ACC-1: delegated access. Job roles lent for a task and a period, approved by the department
+//! manager, used on the lender's behalf, ending by themselves; nobody shares a password.
+
+use chrono::Duration;
+use ecops_domain::{JobRole, PermissionLevel};
+use ecops_tests::{dual, ClockExt, TestApp};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+fn id_of(v: &Value) -> String {
+    v.as_str().unwrap_or_default().to_owned()
+}
+
+/// Asks for a delegation as `token`; returns the answer.
+async fn ask(
+    app: &TestApp,
+    token: &str,
+    delegate: uuid::Uuid,
+    roles: &[&str],
+    from: chrono::DateTime<chrono::Utc>,
+    to: chrono::DateTime<chrono::Utc>,
+) -> ecops_tests::Reply {
+    app.post(
+        "/api/v1/delegations",
+        Some(token),
+        &json!({"delegate_id": delegate, "task": "cover the chat desk during the trade fair",
+                "roles": roles, "starts_at": from, "ends_at": to}),
+    )
+    .await
+}
+
+async fn r_acc_1_a_delegation_works_only_inside_its_period_and_roles_on_behalf_of_the_lender(
+    app: TestApp,
+) {
+    let cast = app.cast().await;
+    app.listed(&cast, "TEA-1", 5_000, 50).await;
+    // A temporary colleague with a viewer's account and no role of their own.
+    let (temp, temp_token) = app
+        .user_token("temp.zhao", &[], PermissionLevel::Viewer)
+        .await;
+    let now = app.clock.now_utc();
+    let r = ask(
+        &app,
+        &cast.cs.1,
+        temp,
+        &["customer_service"],
+        now + Duration::hours(1),
+        now + Duration::days(2),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
+    assert_eq!(r.body["standing"], "pending");
+    let id = id_of(&r.body["id"]);
+    let request = id_of(&r.body["approval_request_id"]);
+    let order = |no: &str| {
+        let body = app.order_body(no, "TEA-1", 1);
+        let token = temp_token.clone();
+        let app = &app;
+        async move { app.post("/api/v1/orders", Some(&token), &body).await }
+    };
+    // Waiting for approval: nothing lent.
+    order("D-1").await.assert_problem(403, "insufficient_level");
+    // The department manager approves; the period has not begun.
+    let d = app.decide(&request, &cast.dept.1, "approve").await;
+    assert_eq!(d.status, StatusCode::OK, "{}", d.text);
+    let path = format!("/api/v1/delegations/{id}");
+    assert_eq!(
+        app.get(&path, &temp_token).await.body["standing"],
+        "scheduled"
+    );
+    order("D-2").await.assert_problem(403, "insufficient_level");
+    // Inside the period: the colleague takes orders as customer service, for the lender.
+    app.clock.set(now + Duration::hours(2));
+    let me = app.get("/api/v1/me", &temp_token).await;
+    assert_eq!(me.body["roles"], json!([]), "own roles stay their own");
+    assert_eq!(me.body["acting_for"][0]["delegator_id"], json!(cast.cs.0));
+    assert_eq!(
+        me.body["acting_for"][0]["roles"],
+        json!(["customer_service"])
+    );
+    let placed = order("D-3").await;
+    assert_eq!(placed.status, StatusCode::CREATED, "{}", placed.text);
+    // Only the roles lent, at most an operator: no product drafting, no backups.
+    app.post(
+        "/api/v1/products",
+        Some(&temp_token),
+        &json!({"sku": "X-1", "title": "x", "category": "tea", "list_price_fen": 100, "price_fen": 100}),
+    )
+    .await
+    .assert_problem(403, "insufficient_level");
+    app.get("/api/v1/backups", &temp_token)
+        .await
+        .assert_problem(403, "insufficient_level");
+    // The audit log names both: the actor and the lender, and the delegation's whole chain.
+    let trail = app
+        .get(&format!("/api/v1/audit?delegation_id={id}"), &cast.it.1)
+        .await;
+    assert_eq!(trail.status, StatusCode::OK, "{}", trail.text);
+    let entries = trail.body["items"].as_array().cloned().unwrap_or_default();
+    let actions: Vec<&str> = entries
+        .iter()
+        .map(|e| e["action"].as_str().unwrap_or_default())
+        .collect();
+    assert!(actions.contains(&"delegation.request"), "{actions:?}");
+    assert!(actions.contains(&"delegation.granted"), "{actions:?}");
+    let created = entries
+        .iter()
+        .find(|e| e["action"] == "order.create")
+        .unwrap_or_else(|| panic!("no order.create in {actions:?}"));
+    assert_eq!(created["actor_id"], json!(temp));
+    assert_eq!(created["on_behalf_of"], json!(cast.cs.0));
+    assert_eq!(created["delegation_id"], json!(id));
+    assert_eq!(app.get(&path, &cast.cs.1).await.body["actions"], 1);
+    // The lender's own work is theirs alone.
+    let own = app.order(&cast, &app.order_body("D-4", "TEA-1", 1)).await;
+    assert_eq!(own.status, StatusCode::CREATED, "{}", own.text);
+    // The period ends: the roles go back by themselves.
+    app.clock.set(now + Duration::days(2));
+    assert_eq!(
+        app.get(&path, &temp_token).await.body["standing"],
+        "expired"
+    );
+    order("D-5").await.assert_problem(403, "insufficient_level");
+    assert!(app.get("/api/v1/me", &temp_token).await.body["acting_for"].is_null());
+    // The chain verifies with the on-behalf-of entries in it.
+    let chain = app.get("/api/v1/audit/verify", &cast.it.1).await;
+    assert_eq!(chain.body["intact"], true, "{}", chain.text);
+}
+dual!(
+    r_acc_1_a_delegation_works_only_inside_its_period_and_roles_on_behalf_of_the_lender,
+    |c: &mut ecops_server::config::Config| c.auth.access_ttl_secs = 30 * 86_400
+);
+
+async fn r_acc_1_a_delegate_cannot_approve_a_request_the_delegator_proposed(app: TestApp) {
+    let op = PermissionLevel::Operator;
+    let dept = app.user_token("de.pt", &[JobRole::DeptManager], op).await;
+    // A deputy who also decides what waits for the department manager lends that role.
+    let deputy = app
+        .user_token(
+            "de.puty",
+            &[JobRole::CsSupervisor, JobRole::DeptManager],
+            op,
+        )
+        .await;
+    let stand_in = app.user_token("st.andin", &[JobRole::Planner], op).await;
+    let sup = app
+        .user_token("cs.boss", &[JobRole::CsSupervisor], op)
+        .await;
+    let now = app.clock.now_utc();
+    // The stand-in cannot approve the delegation to themselves, whatever their roles; the
+    // department manager does.
+    let r = ask(
+        &app,
+        &deputy.1,
+        stand_in.0,
+        &["dept_manager"],
+        now - Duration::minutes(1),
+        now + Duration::days(3),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
+    let request = id_of(&r.body["approval_request_id"]);
+    app.decide(&request, &deputy.1, "approve")
+        .await
+        .assert_problem(403, "own_request");
+    let ok = app.decide(&request, &dept.1, "approve").await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+    let delegation = id_of(&r.body["id"]);
+    // The deputy proposes a service phrase (it waits for the department manager): the stand-in
+    // holds that role only through the deputy, so it cannot decide the deputy's own request.
+    let phrase = |token: String, text: &'static str| {
+        let app = &app;
+        async move {
+            app.post(
+                "/api/v1/qa/phrases",
+                Some(&token),
+                &json!({"situation": "greeting", "language": "zh", "text": text}),
+            )
+            .await
+        }
+    };
+    let own = phrase(deputy.1.clone(), "您好，欢迎光临茶园旗舰店，很高兴为您服务").await;
+    assert_eq!(own.status, StatusCode::ACCEPTED, "{}", own.text);
+    let own_request = id_of(&own.body["approval_request_id"]);
+    let inbox = app.get("/api/v1/approvals?view=waiting", &stand_in.1).await;
+    let waiting: Vec<String> = inbox.body["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|i| id_of(&i["id"]))
+        .collect();
+    assert!(!waiting.contains(&own_request), "not offered: {waiting:?}");
+    app.decide(&own_request, &stand_in.1, "approve")
+        .await
+        .assert_problem(403, "delegator_request");
+    // A colleague's proposal: the stand-in decides it, on the deputy's behalf.
+    let other = phrase(sup.1.clone(), "亲，您的包裹已发出，请注意查收").await;
+    let other_request = id_of(&other.body["approval_request_id"]);
+    let inbox = app.get("/api/v1/approvals?view=waiting", &stand_in.1).await;
+    assert!(
+        inbox.body["items"]
+            .as_array()
+            .is_some_and(|l| l.iter().any(|i| id_of(&i["id"]) == other_request)),
+        "{}",
+        inbox.text
+    );
+    let decided = app.decide(&other_request, &stand_in.1, "approve").await;
+    assert_eq!(decided.status, StatusCode::OK, "{}", decided.text);
+    assert_eq!(
+        decided.body["decisions"][0]["on_behalf_of"],
+        json!(deputy.0),
+        "{}",
+        decided.text
+    );
+    let it = app.admin_token().await;
+    let trail = app
+        .get(&format!("/api/v1/audit?delegation_id={delegation}"), &it)
+        .await;
+    assert!(
+        trail.body["items"].as_array().is_some_and(|l| l
+            .iter()
+            .any(|e| e["action"] == "approval.decide" && e["on_behalf_of"] == json!(deputy.0))),
+        "{}",
+        trail.text
+    );
+}
+dual!(r_acc_1_a_delegate_cannot_approve_a_request_the_delegator_proposed);
+
+async fn r_acc_1_bad_delegations_are_refused_with_their_field(app: TestApp) {
+    let op = PermissionLevel::Operator;
+    let lender = app
+        .user_token("cs.li", &[JobRole::CustomerService], op)
+        .await;
+    let mate = app.user_token("cs.wu", &[], op).await;
+    let now = app.clock.now_utc();
+    let bad = [
+        // Longer than the maximum (7 days).
+        (
+            ask(
+                &app,
+                &lender.1,
+                mate.0,
+                &["customer_service"],
+                now,
+                now + Duration::days(8),
+            )
+            .await,
+            "ends_at",
+        ),
+        // A role the lender does not hold.
+        (
+            ask(
+                &app,
+                &lender.1,
+                mate.0,
+                &["dept_manager"],
+                now,
+                now + Duration::days(1),
+            )
+            .await,
+            "roles",
+        ),
+        // To oneself.
+        (
+            ask(
+                &app,
+                &lender.1,
+                lender.0,
+                &["customer_service"],
+                now,
+                now + Duration::days(1),
+            )
+            .await,
+            "delegate_id",
+        ),
+        // Nobody by that id.
+        (
+            ask(
+                &app,
+                &lender.1,
+                uuid::Uuid::now_v7(),
+                &["customer_service"],
+                now,
+                now + Duration::days(1),
+            )
+            .await,
+            "delegate_id",
+        ),
+        // Over before it starts.
+        (
+            ask(
+                &app,
+                &lender.1,
+                mate.0,
+                &["customer_service"],
+                now,
+                now - Duration::hours(1),
+            )
+            .await,
+            "ends_at",
+        ),
+    ];
+    for (r, field) in bad {
+        r.assert_problem(422, "validation_failed");
+        assert_eq!(r.error_fields(), [field], "{}", r.text);
+    }
+    // Nothing was filed.
+    let mine = app.get("/api/v1/delegations", &lender.1).await;
+    assert_eq!(mine.body, json!([]), "{}", mine.text);
+    // Never with an API token.
+    let admin = app.admin_token().await;
+    let t = app
+        .post(
+            "/api/v1/api-tokens",
+            Some(&admin),
+            &json!({"name": "bridge", "user_id": lender.0, "scopes": ["orders:write"]}),
+        )
+        .await;
+    let token = id_of(&t.body["token"]);
+    ask(
+        &app,
+        &token,
+        mate.0,
+        &["customer_service"],
+        now,
+        now + Duration::days(1),
+    )
+    .await
+    .assert_problem(403, "session_required");
+    // Everyone's list is for managers.
+    app.get("/api/v1/delegations?view=all", &lender.1)
+        .await
+        .assert_problem(403, "missing_role");
+}
+dual!(r_acc_1_bad_delegations_are_refused_with_their_field);
+
+async fn r_acc_1_a_revoked_delegation_ends_at_once(app: TestApp) {
+    let cast = app.cast().await;
+    let (temp, temp_token) = app
+        .user_token("temp.qian", &[], PermissionLevel::Operator)
+        .await;
+    let now = app.clock.now_utc();
+    let r = ask(
+        &app,
+        &cast.cs.1,
+        temp,
+        &["customer_service"],
+        now - Duration::minutes(5),
+        now + Duration::days(1),
+    )
+    .await;
+    let id = id_of(&r.body["id"]);
+    let path = format!("/api/v1/delegations/{id}");
+    // Pending: withdrawn through its request, not revoked.
+    app.post(
+        &format!("{path}/revoke"),
+        Some(&cast.cs.1),
+        &json!({"reason": "no longer needed"}),
+    )
+    .await
+    .assert_problem(409, "not_active");
+    app.decide(
+        &id_of(&r.body["approval_request_id"]),
+        &cast.dept.1,
+        "approve",
+    )
+    .await;
+    assert_eq!(app.get(&path, &temp_token).await.body["standing"], "active");
+    // With the lent role the order is judged on its merits (no such product here), not refused.
+    let body = app.order_body("R-1", "TEA-9", 1);
+    let judged = app.post("/api/v1/orders", Some(&temp_token), &body).await;
+    assert_ne!(judged.status, StatusCode::FORBIDDEN, "{}", judged.text);
+    // Someone outside it does not see it.
+    app.post(
+        &format!("{path}/revoke"),
+        Some(&cast.planner.1),
+        &json!({"reason": "not mine"}),
+    )
+    .await
+    .assert_problem(404, "not_found");
+    let revoked = app
+        .post(
+            &format!("{path}/revoke"),
+            Some(&cast.cs.1),
+            &json!({"reason": "back from the fair early"}),
+        )
+        .await;
+    assert_eq!(revoked.status, StatusCode::OK, "{}", revoked.text);
+    assert_eq!(revoked.body["standing"], "revoked");
+    assert_eq!(revoked.body["revoked_by"], json!(cast.cs.0));
+    app.post("/api/v1/orders", Some(&temp_token), &body)
+        .await
+        .assert_problem(403, "missing_role");
+    app.post(
+        &format!("{path}/revoke"),
+        Some(&cast.dept.1),
+        &json!({"reason": "twice"}),
+    )
+    .await
+    .assert_problem(409, "not_active");
+    // The managers see everyone's.
+    let all = app.get("/api/v1/delegations?view=all", &cast.dept.1).await;
+    assert_eq!(all.body[0]["id"], json!(id), "{}", all.text);
+    let revoked_list = app
+        .get(
+            "/api/v1/delegations?view=all&standing=revoked",
+            &cast.dept.1,
+        )
+        .await;
+    assert_eq!(revoked_list.body.as_array().map(Vec::len), Some(1));
+}
+dual!(r_acc_1_a_revoked_delegation_ends_at_once);
