@@ -267,8 +267,40 @@ async fn r_eval_1_submitted_disputed_to_the_managers_manager_and_immutable_once_
     )
     .await
     .assert_problem(409, "month_not_over");
-    // This month: the month closes, and nothing of it changes any more.
+    // This month: an unsettled dispute keeps the month open; the one it went to settles it.
     app.clock.set(now);
+    app.post(
+        &format!("/api/v1/evaluations/months/{month}/close"),
+        Some(&c.dept.1),
+        &json!({}),
+    )
+    .await
+    .assert_problem(409, "evaluations_pending");
+    app.post(
+        &format!("{path}/resolve"),
+        Some(&c.sup.1),
+        &json!({"resolution": "upheld", "comment": "我的评分"}),
+    )
+    .await
+    .assert_problem(403, "not_the_escalation");
+    let settled = app
+        .post(
+            &format!("{path}/resolve"),
+            Some(&c.dept.1),
+            &json!({"resolution": "upheld", "comment": "迟到已按病假核实前的考勤计，评分维持"}),
+        )
+        .await;
+    assert_eq!(settled.body["resolution"], "upheld", "{}", settled.text);
+    assert_eq!(settled.body["state"], "disputed");
+    assert_eq!(settled.body["resolved_by"], json!(c.dept.0));
+    app.post(
+        &format!("{path}/resolve"),
+        Some(&c.dept.1),
+        &json!({"resolution": "returned", "comment": "again"}),
+    )
+    .await
+    .assert_problem(409, "evaluation_not_disputed");
+    // The month closes, and nothing of it changes any more.
     let r = app
         .post(
             &format!("/api/v1/evaluations/months/{month}/close"),
@@ -386,3 +418,194 @@ async fn r_eval_1_form_weights_must_sum_to_100(app: TestApp) {
     .assert_problem(403, "missing_role");
 }
 dual!(r_eval_1_form_weights_must_sum_to_100);
+
+/// A dispute returned by the manager's manager goes back to the manager as a draft: scored and
+/// submitted again, the person answers anew.
+async fn r_eval_1_a_returned_dispute_is_scored_and_answered_again(app: TestApp) {
+    let c = chart(&app).await;
+    let month = month_label(&app);
+    let drafts = app
+        .post(
+            "/api/v1/evaluations/drafts",
+            Some(&c.sup.1),
+            &json!({"month": month}),
+        )
+        .await;
+    let e = drafts.body[0].clone();
+    let path = format!(
+        "/api/v1/evaluations/{}",
+        e["id"].as_str().unwrap_or_default()
+    );
+    let unscored: Vec<Value> = e["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|i| i["score"].is_null())
+        .map(|i| json!({"key": i["key"], "score": 60}))
+        .collect();
+    app.patch(&path, &c.sup.1, &json!({"scores": unscored}))
+        .await;
+    app.post(&format!("{path}/submit"), Some(&c.sup.1), &json!({}))
+        .await;
+    app.post(
+        &format!("{path}/dispute"),
+        Some(&c.agent.1),
+        &json!({"comment": "工作质量评分偏低：本月零投诉"}),
+    )
+    .await;
+    let returned = app
+        .post(
+            &format!("{path}/resolve"),
+            Some(&c.dept.1),
+            &json!({"resolution": "returned", "comment": "请按零投诉重新评分"}),
+        )
+        .await;
+    assert_eq!(returned.body["state"], "draft", "{}", returned.text);
+    assert_eq!(returned.body["resolution"], "returned");
+    // The manager scores again and submits; the person acknowledges this time.
+    let rescored = app
+        .patch(
+            &path,
+            &c.sup.1,
+            &json!({"scores": [{"key": "work_quality", "score": 90}]}),
+        )
+        .await;
+    assert_eq!(rescored.status, StatusCode::OK, "{}", rescored.text);
+    let again = app
+        .post(&format!("{path}/submit"), Some(&c.sup.1), &json!({}))
+        .await;
+    assert_eq!(again.body["state"], "submitted", "{}", again.text);
+    let ack = app
+        .post(&format!("{path}/acknowledge"), Some(&c.agent.1), &json!({}))
+        .await;
+    assert_eq!(ack.body["state"], "acknowledged", "{}", ack.text);
+    assert_eq!(ack.body["dispute_comment"], "工作质量评分偏低：本月零投诉");
+}
+dual!(r_eval_1_a_returned_dispute_is_scored_and_answered_again);
+
+/// Once a month is over the scheduler drafts the evaluations nobody drafted, for each person's
+/// manager, with the month's figures; once, whatever the number of ticks or nodes.
+async fn r_eval_1_the_schedule_drafts_a_finished_months_evaluations(app: TestApp) {
+    let now = app.clock.now_utc();
+    let today = now.with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
+    let last_month_day = Month::of(today).first() - Duration::days(10);
+    app.clock.set(now - (today - last_month_day));
+    let c = chart(&app).await;
+    let month = month_label(&app);
+    // The supervisor drafted his report's himself; the department manager did not.
+    let own = app
+        .post(
+            "/api/v1/evaluations/drafts",
+            Some(&c.sup.1),
+            &json!({"month": month}),
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::OK, "{}", own.text);
+    // Inside the month nothing is due.
+    let at = app.clock.now_utc();
+    assert_eq!(
+        app.with_db(move |conn| ecops_app::evaluations::draft_due(conn, "node-a", at))
+            .await
+            .unwrap_or_else(|e| panic!("{e}")),
+        0
+    );
+    // The month over: the scheduler (ticking every 50 ms) drafts the two missing ones.
+    app.clock.set(now);
+    let list = format!("/api/v1/evaluations?month={month}");
+    let mut seen = Value::Null;
+    for _ in 0..100 {
+        seen = app.get(&list, &c.dept.1).await.body;
+        if seen.as_array().map(Vec::len) == Some(3) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let all = seen.as_array().cloned().unwrap_or_default();
+    assert_eq!(all.len(), 3, "{seen}");
+    let by_dept: Vec<&Value> = all
+        .iter()
+        .filter(|e| e["manager_id"] == json!(c.dept.0))
+        .collect();
+    assert_eq!(
+        by_dept.len(),
+        2,
+        "the supervisor's and the other supervisor's"
+    );
+    assert!(by_dept.iter().all(|e| e["state"] == "draft"));
+    // Another node, later ticks: nothing more.
+    let at = app.clock.now_utc();
+    assert_eq!(
+        app.with_db(move |conn| ecops_app::evaluations::draft_due(conn, "node-b", at))
+            .await
+            .unwrap_or_else(|e| panic!("{e}")),
+        0
+    );
+    assert_eq!(
+        app.get(&list, &c.dept.1)
+            .await
+            .body
+            .as_array()
+            .map(Vec::len),
+        Some(3)
+    );
+}
+dual!(
+    r_eval_1_the_schedule_drafts_a_finished_months_evaluations,
+    |c: &mut ecops_server::config::Config| {
+        c.auth.access_ttl_secs = 60 * 86_400;
+        c.reports.draft_evaluations = true;
+        c.orders.scheduler_tick_ms = 50;
+    }
+);
+
+/// A draft made while the month closes never lands in the closed month: the closing pauses
+/// after finding everything answered, the manager drafts a missing evaluation meanwhile; one of
+/// the two wins, never both (the month's lock).
+async fn r_eval_1_a_draft_racing_the_months_closing_never_lands_in_a_closed_month(app: TestApp) {
+    let now = app.clock.now_utc();
+    let today = now.with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
+    let last_month_day = Month::of(today).first() - Duration::days(10);
+    app.clock.set(now - (today - last_month_day));
+    let c = chart(&app).await;
+    let month = month_label(&app);
+    app.clock.set(now);
+    fail::cfg("evaluations::close::checked", "sleep(300)").unwrap_or_else(|e| panic!("{e}"));
+    let close_path = format!("/api/v1/evaluations/months/{month}/close");
+    let empty = json!({});
+    let close = app.post(&close_path, Some(&c.dept.1), &empty);
+    let draft = async {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        app.post(
+            "/api/v1/evaluations/drafts",
+            Some(&c.sup.1),
+            &json!({"month": month}),
+        )
+        .await
+    };
+    let (closed, drafted) = tokio::join!(close, draft);
+    fail::remove("evaluations::close::checked");
+    assert!(
+        !closed.status.is_server_error() && !drafted.status.is_server_error(),
+        "{} / {}",
+        closed.text,
+        drafted.text
+    );
+    match (closed.status, drafted.status) {
+        (StatusCode::NO_CONTENT, _) => drafted.assert_problem(409, "month_closed"),
+        (_, StatusCode::OK) => closed.assert_problem(409, "evaluations_pending"),
+        other => panic!("{other:?}: {} / {}", closed.text, drafted.text),
+    };
+    let list = app
+        .get(&format!("/api/v1/evaluations?month={month}"), &c.dept.1)
+        .await;
+    let closed_with_drafts = list.body.as_array().is_some_and(|l| {
+        l.iter()
+            .any(|e| e["closed"] == true && e["state"] == "draft")
+    });
+    assert!(!closed_with_drafts, "{}", list.text);
+}
+dual!(
+    r_eval_1_a_draft_racing_the_months_closing_never_lands_in_a_closed_month,
+    |c: &mut ecops_server::config::Config| c.auth.access_ttl_secs = 60 * 86_400
+);

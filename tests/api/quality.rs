@@ -466,3 +466,176 @@ async fn r_qa_1_an_orders_contact_event_is_a_contact_record(app: TestApp) {
     assert_eq!(c["channel"], "phone");
 }
 dual!(r_qa_1_an_orders_contact_event_is_a_contact_record);
+
+/// The library of service phrases (话术): the supervisor proposes, the department manager
+/// approves, customer service searches; the pre-check recognises an approved greeting and
+/// suggests one where the opening is missing.
+async fn r_qa_2_approved_service_phrases_are_searchable_and_feed_the_precheck(app: TestApp) {
+    let p = people(&app).await;
+    let dept = app
+        .user_token("de.pt", &[JobRole::DeptManager], PermissionLevel::Operator)
+        .await;
+    let greeting = "茶园旗舰店欢迎您，我是当班客服";
+    let propose = |token: String, body: Value| {
+        let app = &app;
+        async move { app.post("/api/v1/qa/phrases", Some(&token), &body).await }
+    };
+    // Customer service does not propose; bad bodies name their field.
+    propose(
+        p.cs.1.clone(),
+        json!({"situation": "greeting", "language": "zh", "text": greeting}),
+    )
+    .await
+    .assert_problem(403, "missing_role");
+    let bad = propose(
+        p.supervisor.1.clone(),
+        json!({"situation": "greeting", "language": "zh", "text": ""}),
+    )
+    .await;
+    assert_eq!(bad.error_fields(), ["text"], "{}", bad.text);
+    let r = propose(
+        p.supervisor.1.clone(),
+        json!({"situation": "greeting", "language": "zh", "text": greeting,
+               "note": "the shop's own greeting"}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
+    assert_eq!(r.body["state"], "pending");
+    propose(
+        p.supervisor.1.clone(),
+        json!({"situation": "greeting", "language": "zh", "text": greeting}),
+    )
+    .await
+    .assert_problem(409, "duplicate_phrase");
+    // Not found by customer service until approved; pending ones are the supervisor's.
+    let search = |token: String, q: &'static str| {
+        let app = &app;
+        async move { app.get(&format!("/api/v1/qa/phrases?{q}"), &token).await }
+    };
+    assert_eq!(search(p.cs.1.clone(), "q=旗舰店").await.body, json!([]));
+    search(p.cs.1.clone(), "state=pending")
+        .await
+        .assert_problem(403, "missing_role");
+    assert_eq!(
+        search(p.supervisor.1.clone(), "state=pending").await.body[0]["text"],
+        greeting
+    );
+    let request = r.body["approval_request_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    app.decide(&request, &p.supervisor.1, "approve")
+        .await
+        .assert_problem(403, "own_request");
+    let ok = app.decide(&request, &dept.1, "approve").await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+    let found = search(p.cs.1.clone(), "q=旗舰店&situation=greeting").await;
+    assert_eq!(
+        found.body.as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        found.text
+    );
+    assert_eq!(found.body[0]["state"], "approved");
+    assert_eq!(
+        search(p.cs.1.clone(), "q=旗舰店&situation=refund")
+            .await
+            .body,
+        json!([])
+    );
+    // The pre-check: the approved greeting counts as an opening; a transcript without one gets
+    // it suggested.
+    let start = app.clock.now_utc() - Duration::minutes(20);
+    let with = app
+        .post(
+            "/api/v1/contacts",
+            Some(&p.cs.1),
+            &json!({"channel": "online_chat", "direction": "inbound", "started_at": start,
+                    "ended_at": start + Duration::minutes(2), "summary": "问发货", "outcome": "ok",
+                    "transcript": format!("客服：{greeting}\n客户：发货了吗\n客服：今天发出，还有什么需要帮助的吗？")}),
+        )
+        .await;
+    let opening = &with.body["suggestions"][0];
+    assert_eq!(opening["item"], "opening_greeting", "{}", with.text);
+    assert_eq!(opening["mark"], "met");
+    assert_eq!(opening["evidence"], greeting);
+    let without = app
+        .post(
+            "/api/v1/contacts",
+            Some(&p.cs.1),
+            &json!({"channel": "online_chat", "direction": "inbound", "started_at": start,
+                    "ended_at": start + Duration::minutes(2), "summary": "问发货", "outcome": "ok",
+                    "transcript": "客服：在\n客户：发货了吗\n客服：今天发"}),
+        )
+        .await;
+    let opening = &without.body["suggestions"][0];
+    assert_eq!(opening["mark"], "not_met", "{}", without.text);
+    assert_eq!(opening["suggested_phrase"], greeting);
+    // Retired, it leaves the library.
+    let id = found.body[0]["id"].as_str().unwrap_or_default().to_owned();
+    let retired = app
+        .post(
+            &format!("/api/v1/qa/phrases/{id}/retire"),
+            Some(&p.supervisor.1),
+            &json!({"reason": "new shop name"}),
+        )
+        .await;
+    assert_eq!(retired.body["state"], "retired", "{}", retired.text);
+    assert_eq!(search(p.cs.1.clone(), "q=旗舰店").await.body, json!([]));
+    app.post(
+        &format!("/api/v1/qa/phrases/{id}/retire"),
+        Some(&p.supervisor.1),
+        &json!({"reason": "twice"}),
+    )
+    .await
+    .assert_problem(409, "phrase_not_approved");
+}
+dual!(r_qa_2_approved_service_phrases_are_searchable_and_feed_the_precheck);
+
+/// Twenty reviews of one contact at once record one (the unique key on the contact); twenty
+/// proposals of one phrase at once file one (the situation's lock around the duplicate check),
+/// even with the use case pausing between its check and its write.
+async fn r_qa_2_twenty_reviews_or_proposals_at_once_record_one(app: TestApp) {
+    let p = people(&app).await;
+    let theirs = contact(&app, &p.cs.1, "online_chat", 15).await;
+    let body = json!({"contact_id": theirs, "marks": marks(false, &[]), "comment": "好"});
+    let replies = futures_util::future::join_all(
+        (0..20).map(|_| app.post("/api/v1/qa/reviews", Some(&p.supervisor.1), &body)),
+    )
+    .await;
+    let created = replies
+        .iter()
+        .filter(|r| r.status == StatusCode::CREATED)
+        .count();
+    assert_eq!(
+        created,
+        1,
+        "{:?}",
+        replies.iter().map(|r| &r.text).collect::<Vec<_>>()
+    );
+    for r in replies.iter().filter(|r| r.status != StatusCode::CREATED) {
+        r.assert_problem(409, "already_reviewed");
+    }
+    let phrase = json!({"situation": "delay", "language": "zh",
+                        "text": "非常抱歉让您久等了，您的订单今天一定发出"});
+    fail::cfg("phrases::propose::checked", "sleep(30)").unwrap_or_else(|e| panic!("{e}"));
+    let replies = futures_util::future::join_all(
+        (0..20).map(|_| app.post("/api/v1/qa/phrases", Some(&p.supervisor.1), &phrase)),
+    )
+    .await;
+    fail::remove("phrases::propose::checked");
+    let filed = replies
+        .iter()
+        .filter(|r| r.status == StatusCode::ACCEPTED)
+        .count();
+    assert_eq!(
+        filed,
+        1,
+        "{:?}",
+        replies.iter().map(|r| &r.text).collect::<Vec<_>>()
+    );
+    for r in replies.iter().filter(|r| r.status != StatusCode::ACCEPTED) {
+        r.assert_problem(409, "duplicate_phrase");
+    }
+}
+dual!(r_qa_2_twenty_reviews_or_proposals_at_once_record_one);

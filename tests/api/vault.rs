@@ -401,3 +401,38 @@ async fn r_sec_1_key_rotation_keeps_every_secret_readable(app: TestApp) {
 dual!(r_sec_1_key_rotation_keeps_every_secret_readable);
 
 use ecops_tests::ClockExt;
+
+/// Twenty changes of one entry proposed at once: one waits for the general manager, the others
+/// are refused (the entry's lock and the partial unique index on pending changes).
+async fn r_sec_1_twenty_changes_at_once_leave_one_pending(app: TestApp) {
+    let cast = app.cast().await;
+    let dept = &cast.dept.1;
+    let id = entry(&app, dept, "JD back office", SECRET, json!({})).await;
+    let path = format!("/api/v1/vault/entries/{id}/changes");
+    let bodies: Vec<Value> = (0..20)
+        .map(|i| json!({"secret": format!("{NEW_SECRET}-{i}"), "reason": "rotation after the audit"}))
+        .collect();
+    let replies =
+        futures_util::future::join_all(bodies.iter().map(|b| app.post(&path, Some(dept), b))).await;
+    let pending = replies
+        .iter()
+        .filter(|r| r.status == StatusCode::ACCEPTED)
+        .count();
+    assert_eq!(
+        pending,
+        1,
+        "{:?}",
+        replies.iter().map(|r| &r.text).collect::<Vec<_>>()
+    );
+    for r in replies.iter().filter(|r| r.status != StatusCode::ACCEPTED) {
+        r.assert_problem(409, "change_pending");
+    }
+    let changes = app.get(&path, dept).await;
+    assert_eq!(
+        changes.body.as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        changes.text
+    );
+}
+dual!(r_sec_1_twenty_changes_at_once_leave_one_pending);

@@ -254,11 +254,17 @@ pub fn draft_due(conn: &mut AnyConnection, node: &str, now: DateTime<Utc>) -> Ap
         .into_iter()
         .map(|e| e.person_id)
         .collect();
-    let missing: Vec<(Uuid, Uuid)> = users::org_chart(conn)?
-        .into_iter()
-        .filter_map(|(id, _, up)| up.map(|m| (id, m)))
-        .filter(|(id, _)| !drafted.contains(id))
-        .collect();
+    let month_end = crate::workdays::company_instant(conn, m.next().first())?;
+    let mut missing: Vec<(Uuid, Uuid)> = Vec::new();
+    for (person, _, up) in users::org_chart(conn)? {
+        let Some(manager) = up else { continue };
+        if drafted.contains(&person)
+            || !users::find(conn, person)?.is_some_and(|u| u.created_at < month_end)
+        {
+            continue;
+        }
+        missing.push((person, manager));
+    }
     if missing.is_empty()
         || !ecops_persistence::repo::jobs::acquire(
             conn,
@@ -270,14 +276,10 @@ pub fn draft_due(conn: &mut AnyConnection, node: &str, now: DateTime<Utc>) -> Ap
     {
         return Ok(0);
     }
-    let month_end = crate::workdays::company_instant(conn, m.next().first())?;
     let result = (|| -> AppResult<usize> {
         let (form_version, form_items) = form(conn)?;
         let mut n = 0;
         for (person, manager) in missing {
-            if !users::find(conn, person)?.is_some_and(|u| u.created_at < month_end) {
-                continue;
-            }
             let figures = month_figures(conn, person, m, now)?;
             let created = write_tx(conn, |conn| -> AppResult<bool> {
                 lock_subject(conn, "evaluation_month", &label)?;
@@ -694,6 +696,7 @@ pub fn close_month(
                     || (e.state == State::Disputed.as_str() && e.resolution.is_none())
             })
             .count();
+        fail::fail_point!("evaluations::close::checked");
         if pending > 0 {
             return Err(AppError::conflict(
                 "evaluations_pending",

@@ -85,6 +85,7 @@ pub fn propose(
                 format!("the library has this phrase already, or it waits for approval ({other})"),
             ));
         }
+        fail::fail_point!("phrases::propose::checked");
         let id = Uuid::now_v7();
         let payload = PhraseApproval {
             phrase_id: id,
