@@ -187,3 +187,4 @@ chain-altered = altered
 chain-broken_link = broken link
 chain-gap = entries missing
 chain-unchained = entry outside the chain
+audit-on-behalf = on behalf of { $name }

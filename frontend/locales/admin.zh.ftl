@@ -187,3 +187,4 @@ chain-altered = 内容被改动
 chain-broken_link = 链接断开
 chain-gap = 记录缺失
 chain-unchained = 未入链的记录
+audit-on-behalf = 代 { $name } 办理

@@ -79,6 +79,10 @@ pub enum Route {
     Meetings,
     #[at("/quality")]
     Quality,
+    #[at("/quality/phrases")]
+    Phrases,
+    #[at("/delegations")]
+    Delegations,
     #[at("/content/:id")]
     ContentItem { id: String },
     #[at("/policies")]

@@ -29,9 +29,9 @@ pub const PEOPLE_PATHS: [&str; 6] = [
 /// issue, publishing and the department's figures.
 pub const WORK_PATHS: [&str; 4] = ["/reports", "/content", "/figures", "/meetings"];
 
-/// Paths (and everything under them) served by the supervision bundle: service quality and the
-/// monthly evaluation.
-pub const SUPERVISION_PATHS: [&str; 2] = ["/quality", "/evaluations"];
+/// Paths (and everything under them) served by the supervision bundle: service quality (with the
+/// phrase library), the monthly evaluation and delegated access.
+pub const SUPERVISION_PATHS: [&str; 3] = ["/quality", "/evaluations", "/delegations"];
 
 /// Paths (and everything under them) served by the administration bundle.
 pub const ADMIN_PATHS: [&str; 3] = ["/admin", "/policies", "/vault"];

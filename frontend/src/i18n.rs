@@ -221,7 +221,7 @@ mod tests {
             if ["reports", "content", "figures", "meetings"].contains(&name) {
                 known.extend(keys(WORK.1));
             }
-            if name == "quality" || name == "evaluations" {
+            if ["quality", "evaluations", "phrases", "delegations"].contains(&name) {
                 known.extend(keys(SUPERVISION.1));
             }
             let mut used = Vec::new();

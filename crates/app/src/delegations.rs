@@ -34,6 +34,9 @@ const OVERSEERS: &[JobRole] = &[
 pub struct DelegationApproval {
     pub delegation_id: Uuid,
     pub delegate_id: Uuid,
+    /// The delegate's display name, for the decider.
+    #[serde(default)]
+    pub delegate_name: String,
     pub roles: Vec<String>,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
@@ -102,6 +105,7 @@ pub fn request(
         let payload = DelegationApproval {
             delegation_id: id,
             delegate_id: delegate.id,
+            delegate_name: delegate.display_name.clone(),
             roles: roles.iter().map(|r| r.as_str().to_owned()).collect(),
             starts_at: input.starts_at,
             ends_at: input.ends_at,

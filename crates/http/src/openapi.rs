@@ -29,7 +29,8 @@ use utoipa_actix_web::AppExt;
         Problem,
         ecops_api_types::FieldError,
         ecops_api_types::ErrorCode,
-        ecops_api_types::FigureTable
+        ecops_api_types::FigureTable,
+        ecops_api_types::DelegationListView
     )),
     tags(
         (name = "health", description = "Liveness and readiness"),

@@ -215,6 +215,40 @@ fn rows(lang: Lang, r: &ApprovalRequestView, referred: &Referred) -> Vec<Row> {
                 (t("col-reason"), String::new(), text(p, "reason")),
             ]
         }
+        (ApprovalKind::Delegation, _) => {
+            let at = |k: &str| {
+                p.get(k)
+                    .and_then(|v| serde_json::from_value(v.clone()).ok())
+                    .map(datetime)
+                    .unwrap_or_default()
+            };
+            let roles = p
+                .get("roles")
+                .and_then(Value::as_array)
+                .map(|rs| {
+                    rs.iter()
+                        .filter_map(Value::as_str)
+                        .map(|r| t(&format!("role-{r}")))
+                        .collect::<Vec<_>>()
+                        .join("、")
+                })
+                .unwrap_or_default();
+            vec![
+                (t("chg-delegate"), String::new(), text(p, "delegate_name")),
+                (t("chg-lent-roles"), String::new(), roles),
+                (t("period-from"), String::new(), at("starts_at")),
+                (t("period-to"), String::new(), at("ends_at")),
+                (t("chg-task"), String::new(), text(p, "task")),
+            ]
+        }
+        (ApprovalKind::ServicePhrase, _) => vec![
+            (
+                t("chg-situation"),
+                String::new(),
+                t(&format!("chg-situation-{}", text(p, "situation"))),
+            ),
+            (t("chg-phrase"), String::new(), text(p, "text")),
+        ],
         // Anything else (or a record not readable by this user): the fields as sent.
         _ => p
             .as_object()

@@ -25,14 +25,18 @@ pub fn nav() -> Html {
     };
     let lang = session.lang;
     let here = |r: Route| route.as_ref() == Some(&r);
-    let orders = user.roles.iter().any(|r| ORDER_DESK.contains(r));
-    let holds = |roles: &[JobRole]| user.roles.iter().any(|r| roles.contains(r));
-    let makes_products = holds(&[JobRole::Planner, JobRole::StorefrontSpecialist]);
-    let counts_stock = holds(&[JobRole::StorefrontSpecialist, JobRole::Warehouse]);
-    let takes_orders = user
+    // R-ACC-1: the roles lent to the user now open their screens too.
+    let acting: Vec<JobRole> = user
         .roles
         .iter()
-        .any(|r| matches!(r, JobRole::CustomerService | JobRole::CsSupervisor));
+        .chain(user.acting_for.iter().flat_map(|a| a.roles.iter()))
+        .copied()
+        .collect();
+    let orders = acting.iter().any(|r| ORDER_DESK.contains(r));
+    let holds = |roles: &[JobRole]| acting.iter().any(|r| roles.contains(r));
+    let makes_products = holds(&[JobRole::Planner, JobRole::StorefrontSpecialist]);
+    let counts_stock = holds(&[JobRole::StorefrontSpecialist, JobRole::Warehouse]);
+    let takes_orders = holds(&[JobRole::CustomerService, JobRole::CsSupervisor]);
     let products = true;
     let manages_people = holds(&crate::pages::attendance::MANAGERS);
     let administers = holds(&[JobRole::ItAdmin]);
@@ -50,7 +54,7 @@ pub fn nav() -> Html {
         JobRole::DeptManager,
         JobRole::GeneralManager,
     ]);
-    let items: [(bool, Route, &str); 26] = [
+    let items: [(bool, Route, &str); 28] = [
         (true, Route::MyDay, "my-day"),
         (true, Route::MyMonth, "my-month"),
         (true, Route::Leave, "leave"),
@@ -60,6 +64,7 @@ pub fn nav() -> Html {
         (true, Route::Reports, "reports"),
         (true, Route::Meetings, "meetings"),
         (serves, Route::Quality, "quality"),
+        (serves, Route::Phrases, "phrases"),
         (true, Route::Content, "content"),
         (reads_figures, Route::Figures, "figures"),
         (manages_people, Route::DeptMonth, "dept-month"),
@@ -74,6 +79,7 @@ pub fn nav() -> Html {
         (counts_stock, Route::Stocktakes, "stocktakes"),
         (products, Route::PageRevisions, "page-revisions"),
         (true, Route::Approvals, "approvals"),
+        (true, Route::Delegations, "delegations"),
         (administers, Route::AdminUsers, "admin"),
         (keeps_vault, Route::Vault, "vault"),
         (true, Route::Password, "password"),

@@ -933,7 +933,10 @@ pub fn admin_audit() -> Html {
                     { for rows.items().iter().map(|e| html! {
                         <tr key={e.id.to_string()} data-testid="audit-row" title={e.detail.to_string()}>
                             <td>{ datetime(e.at) }</td>
-                            <td>{ e.actor_username.clone().or_else(|| e.actor_id.and_then(|a| names.get(&a).cloned())).unwrap_or_default() }</td>
+                            <td>{ e.actor_username.clone().or_else(|| e.actor_id.and_then(|a| names.get(&a).cloned())).unwrap_or_default() }
+                                if let Some(o) = e.on_behalf_of {
+                                    <br /><span class="muted" data-testid="audit-on-behalf">{ lang.t1("audit-on-behalf", "name", &names.get(&o).cloned().unwrap_or_else(|| o.to_string())) }</span>
+                                }</td>
                             <td><code>{ &e.action }</code></td>
                             <td>{ format!("{} {}", e.subject_type.clone().unwrap_or_default(), e.subject_id.clone().unwrap_or_default()) }</td>
                             <td><span class={classes!("badge", if e.outcome == "success" { "ok" } else { "bad" })} data-testid="audit-outcome-cell">{ lang.t(&format!("outcome-{}", e.outcome)) }</span></td>

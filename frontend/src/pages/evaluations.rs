@@ -9,7 +9,10 @@ use crate::components::toast::{use_toast, Tone};
 use crate::i18n::Lang;
 use crate::services::evaluations as api;
 use chrono::{Datelike, Utc};
-use ecops_api_types::{EvaluationSource, EvaluationView, ItemScore, ScoreEvaluationRequest};
+use ecops_api_types::{
+    EvaluationResolution, EvaluationSource, EvaluationView, ItemScore, JobRole,
+    ScoreEvaluationRequest,
+};
 use std::collections::HashMap;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -84,9 +87,19 @@ pub fn evaluations_page() -> Html {
         .filter(|e| e.manager_id == user.id)
         .cloned()
         .collect();
+    // Disputes that came up to me: the ones addressed to me, and, for the department's managers,
+    // those from the top of the chart (addressed to nobody).
+    let sees_all = user
+        .roles
+        .iter()
+        .any(|r| matches!(r, JobRole::DeptManager | JobRole::GeneralManager));
     let escalated: Vec<EvaluationView> = all
         .iter()
-        .filter(|e| e.escalated_to == Some(user.id))
+        .filter(|e| {
+            e.state == "disputed"
+                && e.manager_id != user.id
+                && (e.escalated_to == Some(user.id) || (e.escalated_to.is_none() && sees_all))
+        })
         .cloned()
         .collect();
     html! {
@@ -107,12 +120,7 @@ pub fn evaluations_page() -> Html {
             { for reports.into_iter().map(|e| { let key = format!("{}-{}", e.id, e.version); html! { <Scoring {key} evaluation={e} on_change={refresh.clone()} /> } }) }
             if !escalated.is_empty() {
                 <h3>{ lang.t("eval-escalated") }</h3>
-                { for escalated.iter().map(|e| html! {
-                    <div class="panel" data-testid="eval-escalated">
-                        <p><strong>{ &e.person_name }</strong>{ " · " }{ lang.t1("eval-by", "name", &e.manager_name) }{ " · " }{ total_text(e) }</p>
-                        <p class="notice">{ e.dispute_comment.clone().unwrap_or_default() }</p>
-                    </div>
-                }) }
+                { for escalated.into_iter().map(|e| { let key = format!("{}-{}", e.id, e.version); html! { <Escalated {key} evaluation={e} on_change={refresh.clone()} /> } }) }
             }
         </section>
     }
@@ -233,6 +241,7 @@ fn mine(p: &Props) -> Html {
             { items_table(lang, e, None) }
             if !e.comment.is_empty() { <p>{ &e.comment }</p> }
             if let Some(d) = &e.dispute_comment { <p class="notice" data-testid="eval-dispute-text">{ d.clone() }</p> }
+            { resolution_line(lang, e) }
             if e.state == "submitted" && !e.closed {
                 <div class="action">
                     <button type="button" data-testid="eval-acknowledge" onclick={act(false)}>{ lang.t("eval-acknowledge") }</button>
@@ -336,6 +345,81 @@ fn scoring(p: &Props) -> Html {
                 </div>
             } else if let Some(d) = &e.dispute_comment {
                 <p class="notice" data-testid="eval-dispute-text">{ d.clone() }</p>
+            }
+            { resolution_line(lang, e) }
+        </div>
+    }
+}
+
+/// How the dispute was settled, when it was.
+fn resolution_line(lang: Lang, e: &EvaluationView) -> Html {
+    let Some(r) = e.resolution else {
+        return html! {};
+    };
+    let key = match r {
+        EvaluationResolution::Upheld => "eval-upheld",
+        EvaluationResolution::Returned => "eval-returned",
+    };
+    html! {
+        <p class="muted" data-testid="eval-resolution">
+            <span class="badge">{ lang.t(key) }</span>{ " " }{ e.resolution_comment.clone().unwrap_or_default() }
+        </p>
+    }
+}
+
+/// A dispute that came up to me: the evaluation, the person's objection, and my settlement.
+#[function_component(Escalated)]
+fn escalated(p: &Props) -> Html {
+    let lang = use_context::<Session>().map(|s| s.lang).unwrap_or(Lang::Zh);
+    let toast = use_toast();
+    let comment = use_state(String::new);
+    let errors = use_state(Vec::<(String, String)>::new);
+    let e = &p.evaluation;
+    let settle = |resolution: EvaluationResolution| {
+        let (comment, errors, toast, on_change, id) = (
+            comment.clone(),
+            errors.clone(),
+            toast.clone(),
+            p.on_change.clone(),
+            e.id,
+        );
+        Callback::from(move |_| {
+            let (text, errors, toast, on_change) = (
+                (*comment).clone(),
+                errors.clone(),
+                toast.clone(),
+                on_change.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::resolve(id, resolution, text.trim()).await {
+                    Ok(_) => on_change.emit(()),
+                    Err(e) => {
+                        let fields = e.field_errors();
+                        if fields.is_empty() {
+                            toast.emit((Tone::Bad, e.message()));
+                        }
+                        errors.set(fields);
+                    }
+                }
+            });
+        })
+    };
+    html! {
+        <div class="panel" data-testid="eval-escalated">
+            <p><strong>{ &e.person_name }</strong>{ " · " }{ lang.t1("eval-by", "name", &e.manager_name) }{ " · " }{ total_text(e) }</p>
+            { figures_line(lang, e) }
+            { items_table(lang, e, None) }
+            if !e.comment.is_empty() { <p>{ &e.comment }</p> }
+            <p class="notice" data-testid="eval-dispute-text">{ e.dispute_comment.clone().unwrap_or_default() }</p>
+            { resolution_line(lang, e) }
+            if e.resolution.is_none() && !e.closed {
+                <div class="action">
+                    <label for={format!("settle-{}", e.id)}>{ lang.t("eval-settle-why") }</label>
+                    <input id={format!("settle-{}", e.id)} data-testid="eval-settle-comment" value={(*comment).clone()} oninput={typed(&comment)} />
+                    { field_error(&errors, "comment") }
+                    <button type="button" data-testid="eval-uphold" onclick={settle(EvaluationResolution::Upheld)}>{ lang.t("eval-uphold") }</button>
+                    <button type="button" class="secondary" data-testid="eval-return" onclick={settle(EvaluationResolution::Returned)}>{ lang.t("eval-return") }</button>
+                </div>
             }
         </div>
     }

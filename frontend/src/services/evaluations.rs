@@ -2,7 +2,8 @@
 
 use super::requests::{request, request_with, ApiFailure};
 use ecops_api_types::{
-    DisputeEvaluationRequest, DraftEvaluationsRequest, EvaluationView, ScoreEvaluationRequest,
+    DisputeEvaluationRequest, DraftEvaluationsRequest, EvaluationResolution, EvaluationView,
+    ResolveEvaluationRequest, ScoreEvaluationRequest,
 };
 use gloo_net::http::Method;
 use uuid::Uuid;
@@ -63,6 +64,23 @@ pub async fn dispute(id: Uuid, comment: &str) -> Result<EvaluationView, ApiFailu
     request(
         Method::POST,
         &format!("/api/v1/evaluations/{id}/dispute"),
+        Some(&body),
+    )
+    .await
+}
+
+pub async fn resolve(
+    id: Uuid,
+    resolution: EvaluationResolution,
+    comment: &str,
+) -> Result<EvaluationView, ApiFailure> {
+    let body = ResolveEvaluationRequest {
+        resolution,
+        comment: comment.to_owned(),
+    };
+    request(
+        Method::POST,
+        &format!("/api/v1/evaluations/{id}/resolve"),
         Some(&body),
     )
     .await

@@ -4,6 +4,7 @@ pub mod approvals;
 pub mod auth;
 pub mod content;
 pub mod customers;
+pub mod delegations;
 pub mod evaluations;
 pub mod orders;
 pub mod people;
