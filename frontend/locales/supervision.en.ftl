@@ -134,3 +134,4 @@ phr-situation-refund = Refund
 phr-situation-complaint = Complaint
 phr-situation-closing = Closing
 phr-situation-other = Other
+dlg-no-roles = You hold no job role of your own to lend.

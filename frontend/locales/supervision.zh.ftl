@@ -134,3 +134,4 @@ phr-situation-refund = 退款
 phr-situation-complaint = 投诉
 phr-situation-closing = 结束语
 phr-situation-other = 其他
+dlg-no-roles = 您没有可授权的岗位角色。

@@ -1,7 +1,7 @@
 // The monthly evaluation: the manager prepares the month's drafts, scores what is theirs and
 // submits; the person sees the figures and disputes.
 const { test, expect } = require('@playwright/test');
-const { accessible, call, login, screens, signIn } = require('./helpers');
+const { accessible, call, login, marketingDirector, screens, signIn } = require('./helpers');
 
 const password = process.env.ECOPS_ADMIN_PASSWORD;
 const run = Date.now().toString(36);
@@ -59,4 +59,27 @@ test('a manager submits an evaluation and the person disputes it', async ({ page
   const list = await call(request, 'GET', `/evaluations?month=${month}`, await login(request, 'admin', password));
   const mineApi = list.body.find((e) => e.person_id === made.body.user.id);
   expect(mineApi.state).toBe('disputed');
+
+  // The manager is at the top of the chart: the dispute goes to the department's managers. The
+  // marketing director, acting as department manager for this test, upholds it with a reason.
+  const fresh = await login(request, 'admin', password);
+  const md = await marketingDirector(request, fresh);
+  const users = await call(request, 'GET', '/users?limit=200', fresh);
+  const mei = users.body.items.find((u) => u.username === md.username);
+  await call(request, 'PUT', `/users/${mei.id}/roles`, fresh, { roles: ['marketing_director', 'dept_manager'] });
+  try {
+    await page.getByTestId('logout').click();
+    await signIn(page, md.username, md.password);
+    await page.getByTestId('language').selectOption('en');
+    await page.getByTestId('nav-evaluations').click();
+    const escalated = page.getByTestId('eval-escalated').filter({ hasText: `考评${run}` });
+    await expect(escalated.getByTestId('eval-dispute-text')).toContainText('外培训');
+    await escalated.getByTestId('eval-settle-comment').fill('培训日已核实，日报项维持主管评分');
+    await escalated.getByTestId('eval-uphold').click();
+    await expect(escalated.getByTestId('eval-resolution')).toContainText('Upheld');
+    await screens(page, 'evaluation-settled');
+    await accessible(page, 'a settled dispute');
+  } finally {
+    await call(request, 'PUT', `/users/${mei.id}/roles`, await login(request, 'admin', password), { roles: ['marketing_director'] });
+  }
 });

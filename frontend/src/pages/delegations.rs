@@ -198,6 +198,9 @@ pub fn delegations_page() -> Html {
                     }) }
                 </div>
             }
+            if user.roles.is_empty() {
+                <p class="muted" data-testid="dlg-no-roles">{ lang.t("dlg-no-roles") }</p>
+            } else {
             <form class="panel" data-testid="delegation-form" {onsubmit}>
                 <h3>{ lang.t("dlg-ask") }</h3>
                 <label for="dlg-delegate">{ lang.t("dlg-delegate") }</label>
@@ -238,6 +241,7 @@ pub fn delegations_page() -> Html {
                 { field_error(&errors, "ends_at") }
                 <button type="submit" data-testid="dlg-submit">{ lang.t("dlg-submit") }</button>
             </form>
+            }
             <h3>{ lang.t(if *everyone { "dlg-everyone" } else { "dlg-mine" }) }</h3>
             if oversees {
                 <label class="check">
