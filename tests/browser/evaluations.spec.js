@@ -69,6 +69,7 @@ test('a manager submits an evaluation and the person disputes it', async ({ page
   await call(request, 'PUT', `/users/${mei.id}/roles`, fresh, { roles: ['marketing_director', 'dept_manager'] });
   try {
     await page.getByTestId('logout').click();
+    await expect(page.getByLabel('Username · 用户名')).toBeVisible();
     await signIn(page, md.username, md.password);
     await page.getByTestId('language').selectOption('en');
     await page.getByTestId('nav-evaluations').click();
