@@ -69,13 +69,14 @@ impl Actor {
     /// Every use case that changes something starts here, whatever front door called it. Roles
     /// lent to the actor count too (R-ACC-1); the action is then taken on the lender's behalf.
     pub fn require(&self, need: PermissionLevel, roles: &[JobRole]) -> crate::AppResult<()> {
+        use ecops_domain::lending::Allowed;
         match ecops_domain::lending::judge(self.level, &self.roles, &self.lent, need, roles) {
-            Ok(None) => Ok(()),
-            Ok(Some(lent)) => {
+            Some(Allowed::Own) => Ok(()),
+            Some(Allowed::Through(lent)) => {
                 self.rely_on(lent);
                 Ok(())
             }
-            Err(()) => authorize(self.level, &self.roles, need, roles).map_err(|e| match e {
+            None => authorize(self.level, &self.roles, need, roles).map_err(|e| match e {
                 AccessDenied::Level { .. } => {
                     crate::AppError::forbidden("insufficient_level", e.to_string())
                 }

@@ -259,7 +259,7 @@ pub fn draft_due(conn: &mut AnyConnection, node: &str, now: DateTime<Utc>) -> Ap
     for (person, _, up) in users::org_chart(conn)? {
         let Some(manager) = up else { continue };
         if drafted.contains(&person)
-            || !users::find(conn, person)?.is_some_and(|u| u.created_at < month_end)
+            || users::find(conn, person)?.is_none_or(|u| u.created_at >= month_end)
         {
             continue;
         }

@@ -217,21 +217,29 @@ impl Lent {
     }
 }
 
-/// R-ACC-1: whether an action needing `need` and one of `roles` is allowed, and on whose behalf.
-/// `Ok(None)`: the actor's own level and roles suffice. `Ok(Some(lent))`: only the lending makes
-/// it possible, so the action is taken on behalf of `lent.delegator`. `Err(())`: neither.
+/// How an action is allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Allowed<'a> {
+    /// By the actor's own level and roles.
+    Own,
+    /// Only through this lending: the action is taken on behalf of its lender.
+    Through(&'a Lent),
+}
+
+/// R-ACC-1: whether an action needing `need` and one of `roles` is allowed, and on whose behalf;
+/// `None` when neither the actor's own roles nor a lending allow it.
 pub fn judge<'a>(
     own_level: PermissionLevel,
     own_roles: &[JobRole],
     lent: &'a [Lent],
     need: PermissionLevel,
     roles: &[JobRole],
-) -> Result<Option<&'a Lent>, ()> {
+) -> Option<Allowed<'a>> {
     let allowed = |level: PermissionLevel, held: &dyn Fn(JobRole) -> bool| {
         level >= need && (roles.is_empty() || roles.iter().any(|r| held(*r)))
     };
     if allowed(own_level, &|r| own_roles.contains(&r)) {
-        return Ok(None);
+        return Some(Allowed::Own);
     }
     lent.iter()
         .find(|l| {
@@ -239,8 +247,7 @@ pub fn judge<'a>(
                 own_roles.contains(&r) || l.roles.contains(&r)
             })
         })
-        .map(Some)
-        .ok_or(())
+        .map(Allowed::Through)
 }
 
 #[cfg(test)]
@@ -329,7 +336,7 @@ mod tests {
             PermissionLevel::DbAdmin,
             &[],
         )
-        .unwrap();
+        .unwrap_or_else(|| panic!("nothing lent"));
         // A role the lender lost meanwhile is not lent; the level stops at operator.
         assert_eq!(lent.roles, vec![CustomerService]);
         assert_eq!(lent.level, PermissionLevel::Operator);
@@ -342,7 +349,7 @@ mod tests {
             PermissionLevel::Operator,
             &[CustomerService],
         );
-        assert_eq!(j.unwrap().unwrap().delegator, Uuid::from_u128(1));
+        assert!(matches!(j, Some(Allowed::Through(l)) if l.delegator == Uuid::from_u128(1)));
         // What the delegate may do anyway is their own act.
         let j = judge(
             PermissionLevel::Operator,
@@ -351,7 +358,7 @@ mod tests {
             PermissionLevel::Operator,
             &[Designer],
         );
-        assert_eq!(j, Ok(None));
+        assert_eq!(j, Some(Allowed::Own));
         // Nothing beyond the lent roles or above operator.
         assert!(judge(
             PermissionLevel::Viewer,
@@ -360,7 +367,7 @@ mod tests {
             PermissionLevel::Operator,
             &[DeptManager]
         )
-        .is_err());
+        .is_none());
         assert!(judge(
             PermissionLevel::Viewer,
             &[],
@@ -368,6 +375,6 @@ mod tests {
             PermissionLevel::DbAdmin,
             &[]
         )
-        .is_err());
+        .is_none());
     }
 }

@@ -44,7 +44,8 @@ impl Identity {
     /// R-ACL-1/2: requires at least `need`, and one of `roles` when any are named; roles lent by
     /// an active delegation count (R-ACC-1).
     pub fn require(&self, need: PermissionLevel, roles: &[JobRole]) -> ApiResult<()> {
-        if ecops_domain::lending::judge(self.level, &self.roles, &self.lent, need, roles).is_ok() {
+        if ecops_domain::lending::judge(self.level, &self.roles, &self.lent, need, roles).is_some()
+        {
             return Ok(());
         }
         authorize(self.level, &self.roles, need, roles).map_err(|e| match e {
