@@ -411,3 +411,117 @@ async fn r_acc_1_a_revoked_delegation_ends_at_once(app: TestApp) {
     assert_eq!(revoked_list.body.as_array().map(Vec::len), Some(1));
 }
 dual!(r_acc_1_a_revoked_delegation_ends_at_once);
+
+/// What a lending must never open (found in review): IT administration is never lent; roles lent
+/// by the one a request is for never decide it (a delegation to the lender, a level of the
+/// lender's); one person never counts twice among a chain's distinct deciders through a delegate.
+async fn r_acc_1_lent_roles_never_decide_for_their_lender_or_count_the_lender_twice(app: TestApp) {
+    let op = PermissionLevel::Operator;
+    let dept = app.user_token("de.pt", &[JobRole::DeptManager], op).await;
+    let deputy = app
+        .user_token(
+            "de.puty",
+            &[
+                JobRole::DeptManager,
+                JobRole::MarketingDirector,
+                JobRole::ItAdmin,
+            ],
+            op,
+        )
+        .await;
+    let stand_in = app.user_token("st.andin", &[], op).await;
+    let other = app
+        .user_token("cs.boss", &[JobRole::CsSupervisor], op)
+        .await;
+    let now = app.clock.now_utc();
+    // IT administration is never lent.
+    let it = ask(
+        &app,
+        &deputy.1,
+        stand_in.0,
+        &["it_admin"],
+        now,
+        now + Duration::days(1),
+    )
+    .await;
+    it.assert_problem(422, "validation_failed");
+    assert_eq!(it.error_fields(), ["roles"]);
+    // The deputy lends the department manager's and the marketing director's roles.
+    let r = ask(
+        &app,
+        &deputy.1,
+        stand_in.0,
+        &["dept_manager", "marketing_director"],
+        now - Duration::minutes(1),
+        now + Duration::days(2),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
+    let ok = app
+        .decide(&id_of(&r.body["approval_request_id"]), &dept.1, "approve")
+        .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+    // A colleague asks to lend roles to the deputy: the stand-in cannot approve it with the
+    // deputy's own role.
+    let to_deputy = ask(
+        &app,
+        &other.1,
+        deputy.0,
+        &["cs_supervisor"],
+        now,
+        now + Duration::days(1),
+    )
+    .await;
+    assert_eq!(to_deputy.status, StatusCode::ACCEPTED, "{}", to_deputy.text);
+    app.decide(
+        &id_of(&to_deputy.body["approval_request_id"]),
+        &stand_in.1,
+        "approve",
+    )
+    .await
+    .assert_problem(403, "delegator_request");
+    // A permission level for a colleague needs the marketing director and IT, two people: the
+    // deputy decides as IT; the stand-in cannot add the deputy's marketing-director role.
+    let viewer = app
+        .user_token("pat", &[JobRole::Planner], PermissionLevel::Viewer)
+        .await;
+    let admin = app.admin_token().await;
+    let level = app
+        .post(
+            &format!("/api/v1/users/{}/permission-level-requests", viewer.0),
+            Some(&admin),
+            &json!({"permission_level": "operator", "reason": "takes over pricing"}),
+        )
+        .await;
+    assert_eq!(level.status, StatusCode::ACCEPTED, "{}", level.text);
+    let request = id_of(&level.body["id"]);
+    let first = app
+        .post(
+            &format!("/api/v1/approvals/{request}/decisions"),
+            Some(&deputy.1),
+            &json!({"verdict": "approve", "comment": "IT agrees", "as_role": "it_admin"}),
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.text);
+    let twice = app.decide(&request, &stand_in.1, "approve").await;
+    assert_eq!(twice.status, StatusCode::FORBIDDEN, "{}", twice.text);
+    assert_eq!(
+        app.get(&format!("/api/v1/approvals/{request}"), &admin)
+            .await
+            .body["state"],
+        "pending"
+    );
+    // A level of the deputy's own is not decided with the deputy's lent role either.
+    let own_level = app
+        .post(
+            &format!("/api/v1/users/{}/permission-level-requests", deputy.0),
+            Some(&admin),
+            &json!({"permission_level": "db_admin", "reason": "backups"}),
+        )
+        .await;
+    assert_eq!(own_level.status, StatusCode::ACCEPTED, "{}", own_level.text);
+    app.decide(&id_of(&own_level.body["id"]), &stand_in.1, "approve")
+        .await
+        .assert_problem(403, "delegator_request");
+}
+dual!(r_acc_1_lent_roles_never_decide_for_their_lender_or_count_the_lender_twice);

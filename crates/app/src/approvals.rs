@@ -19,7 +19,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 /// Who acts, and how the audit log should name them.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Actor {
     pub id: Uuid,
     /// The job roles the actor holds in their own right.
@@ -30,9 +30,23 @@ pub struct Actor {
     pub audit: NewEntry,
     /// R-ACC-1: roles lent to the actor by the delegations active now.
     pub lent: Vec<Lent>,
-    /// The lending an authorization of this action relied on: its audit entries say on whose
-    /// behalf it was taken.
-    acting_for: std::sync::OnceLock<OnBehalf>,
+    /// The lending an authorization of this action relied on, and whether a role of it decided
+    /// (a role's check names the lender over a check of the level alone): the action's audit
+    /// entries say on whose behalf it was taken.
+    acting_for: std::sync::Mutex<Option<(OnBehalf, bool)>>,
+}
+
+impl Clone for Actor {
+    fn clone(&self) -> Actor {
+        Actor {
+            id: self.id,
+            roles: self.roles.clone(),
+            level: self.level,
+            audit: self.audit.clone(),
+            lent: self.lent.clone(),
+            acting_for: std::sync::Mutex::new(self.reliance()),
+        }
+    }
 }
 
 impl Actor {
@@ -43,7 +57,7 @@ impl Actor {
             level,
             audit,
             lent: Vec::new(),
-            acting_for: std::sync::OnceLock::new(),
+            acting_for: std::sync::Mutex::new(None),
         }
     }
 
@@ -53,16 +67,34 @@ impl Actor {
         self
     }
 
-    fn rely_on(&self, lent: &Lent) {
-        let _ = self.acting_for.set(OnBehalf {
-            person: lent.delegator,
-            delegation: lent.delegation,
-        });
+    fn reliance(&self) -> Option<(OnBehalf, bool)> {
+        *self
+            .acting_for
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Records that this action relies on `lent`; `by_role`: a lent role allowed it (not the
+    /// lent level alone), which names the lender over an earlier reliance on the level.
+    pub fn rely_on(&self, lent: &Lent, by_role: bool) {
+        let mut held = self
+            .acting_for
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if held.is_none() || (by_role && held.is_some_and(|(_, r)| !r)) {
+            *held = Some((
+                OnBehalf {
+                    person: lent.delegator,
+                    delegation: lent.delegation,
+                },
+                by_role,
+            ));
+        }
     }
 
     /// On whose behalf this action is taken, when it relied on lent roles.
     pub fn acting_for(&self) -> Option<OnBehalf> {
-        self.acting_for.get().copied()
+        self.reliance().map(|(o, _)| o)
     }
 
     /// R-ACL-1/2: the actor must hold at least `need` and, when `roles` names any, one of them.
@@ -73,7 +105,7 @@ impl Actor {
         match ecops_domain::lending::judge(self.level, &self.roles, &self.lent, need, roles) {
             Some(Allowed::Own) => Ok(()),
             Some(Allowed::Through(lent)) => {
-                self.rely_on(lent);
+                self.rely_on(lent, !roles.is_empty());
                 Ok(())
             }
             None => authorize(self.level, &self.roles, need, roles).map_err(|e| match e {
@@ -120,7 +152,7 @@ impl Actor {
         }
         match self.lent.iter().find(|l| l.roles.contains(&role)) {
             Some(l) => {
-                self.rely_on(l);
+                self.rely_on(l, true);
                 true
             }
             None => false,
@@ -260,8 +292,9 @@ pub fn decide(
         // R-APR-7: a stored chain cannot relax the kinds that always need distinct people.
         let mut chain = req.chain.clone();
         chain.distinct_deciders |= req.kind.always_distinct();
-        // R-ACC-1: nobody approves the lending of roles to themselves, and roles lent by the
-        // proposer never decide the proposer's own request.
+        // R-ACC-1: nobody approves the lending of roles to themselves; roles lent by someone the
+        // request is for never decide it; and a lender counts once among the deciders of a
+        // chain that needs distinct people (R-APR-7).
         if req.kind == ApprovalKind::Delegation
             && crate::delegations::delegate_of(&req)? == actor.id
         {
@@ -270,10 +303,26 @@ pub fn decide(
                 "a delegation cannot be decided by its delegate",
             ));
         }
+        let for_whom = beneficiaries(&req)?;
+        let represented: Vec<Uuid> = if chain.distinct_deciders {
+            existing
+                .iter()
+                .flat_map(|d| [Some(d.decider_id), d.on_behalf_of])
+                .flatten()
+                .collect()
+        } else {
+            Vec::new()
+        };
+        if represented.contains(&actor.id) {
+            return Err(AppError::conflict(
+                "already_decided",
+                "you decided a step of this request already, yourself or through a delegate",
+            ));
+        }
         let usable: Vec<&Lent> = actor
             .lent
             .iter()
-            .filter(|l| l.delegator != req.proposer_id)
+            .filter(|l| !for_whom.contains(&l.delegator) && !represented.contains(&l.delegator))
             .collect();
         let mut roles = actor.roles.clone();
         roles.extend(usable.iter().flat_map(|l| l.roles.iter().copied()));
@@ -288,14 +337,18 @@ pub fn decide(
             verdict,
         )
         .map_err(|e| {
-            let through_proposer = actor
-                .lent
-                .iter()
-                .any(|l| l.delegator == req.proposer_id);
+            let needed = rules::current_step(&chain, &decided)
+                .map(|(_, needed)| needed)
+                .unwrap_or_default();
+            let through_them = actor.lent.iter().any(|l| {
+                (for_whom.contains(&l.delegator) || represented.contains(&l.delegator))
+                    && l.roles.iter().any(|r| needed.contains(r))
+            });
             match e {
-                Refused::WrongRole(_) if through_proposer => AppError::forbidden(
+                Refused::WrongRole(_) if through_them => AppError::forbidden(
                     "delegator_request",
-                    "the roles lent to you by the proposer cannot decide the proposer's own request",
+                    "the roles lent to you by someone this request is for, or who decided it \
+                     already, cannot decide it",
                 ),
                 e => refused(e),
             }
@@ -320,7 +373,7 @@ pub fn decide(
                     return None;
                 }
                 let lent = usable.iter().find(|l| l.roles.contains(role))?;
-                actor.rely_on(lent);
+                actor.rely_on(lent, true);
                 Some(lent.delegator)
             });
             let decision = Decision {
@@ -372,6 +425,20 @@ pub fn decide(
         decisions.extend(recorded);
         Ok(Decided { request, decisions })
     })
+}
+
+/// The people a request is for: its proposer, the delegate of a delegation, the account whose
+/// level a permission-level request changes. Roles lent by any of them never decide it (R-ACC-1).
+pub fn beneficiaries(req: &ApprovalRequest) -> AppResult<Vec<Uuid>> {
+    let mut out = vec![req.proposer_id];
+    match req.kind {
+        ApprovalKind::Delegation => out.push(crate::delegations::delegate_of(req)?),
+        ApprovalKind::PermissionLevel if req.subject_type == "user" => {
+            out.extend(Uuid::parse_str(&req.subject_id).ok());
+        }
+        _ => {}
+    }
+    Ok(out)
 }
 
 /// Delegation while on leave (R-ATT-8): the active people on approved leave at `now`, with

@@ -57,7 +57,7 @@ fn refused(r: rules::LendingRefused) -> AppError {
     use rules::LendingRefused::*;
     let field = match r {
         ToSelf => "delegate_id",
-        NoRoles | NotHeld(_) => "roles",
+        NoRoles | NotHeld(_) | NotLendable(_) => "roles",
         Period => "ends_at",
         TooLong { .. } => "ends_at",
     };
@@ -304,12 +304,11 @@ pub fn visible(conn: &mut AnyConnection, actor: &Actor, id: Uuid) -> AppResult<D
         .ok_or_else(|| AppError::not_found("no such delegation"))
 }
 
-/// The roles lent to `delegate` at `now`: those of the approved lendings whose period runs, that
-/// the lender still holds (an active account) and the delegate lacks.
+/// The roles lent to `delegate` at `now`: those of the approved lendings whose period runs that
+/// the lender (an active account) still holds.
 pub fn lent_to(
     conn: &mut AnyConnection,
     delegate: Uuid,
-    delegate_roles: &[JobRole],
     now: DateTime<Utc>,
 ) -> AppResult<Vec<Lent>> {
     let active = delegations::active_for(conn, delegate, now)?;
@@ -324,7 +323,6 @@ pub fn lent_to(
             &d.roles,
             &lender.roles,
             lender.permission_level,
-            delegate_roles,
         ));
     }
     Ok(out)

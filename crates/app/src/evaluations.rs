@@ -256,8 +256,13 @@ pub fn draft_due(conn: &mut AnyConnection, node: &str, now: DateTime<Utc>) -> Ap
         .collect();
     let month_end = crate::workdays::company_instant(conn, m.next().first())?;
     let mut missing: Vec<(Uuid, Uuid)> = Vec::new();
-    for (person, _, up) in users::org_chart(conn)? {
-        let Some(manager) = up else { continue };
+    let chart = users::org_chart(conn)?;
+    // The chart lists the active accounts: a manager whose account is closed drafts nothing.
+    let active: std::collections::HashSet<Uuid> = chart.iter().map(|(id, _, _)| *id).collect();
+    for (person, _, up) in chart {
+        let Some(manager) = up.filter(|m| active.contains(m)) else {
+            continue;
+        };
         if drafted.contains(&person)
             || users::find(conn, person)?.is_none_or(|u| u.created_at >= month_end)
         {
@@ -349,45 +354,61 @@ pub fn resolve(
             "say how the dispute is settled",
         ));
     }
-    change(conn, actor, id, None, "evaluation.resolve", now, |_, e| {
-        let theirs = match e.escalated_to {
-            Some(to) => to == actor.id,
-            None => sees_all(actor),
-        };
-        if !theirs || e.manager_id == actor.id || e.person_id == actor.id {
-            return Err(AppError::forbidden(
-                "not_the_escalation",
-                "only the manager's own manager settles a dispute",
-            ));
-        }
-        if e.state != State::Disputed.as_str() || e.resolution.is_some() {
-            return Err(AppError::conflict(
-                "evaluation_not_disputed",
-                format!(
-                    "the evaluation is {}{}",
-                    e.state,
-                    if e.resolution.is_some() {
-                        ", settled already"
-                    } else {
-                        ""
-                    }
-                ),
-            ));
-        }
-        e.resolved_by = Some(actor.id);
-        e.resolved_at = Some(now);
-        e.resolution_comment = Some(comment.clone());
-        match resolution {
-            Resolution::Upheld => e.resolution = Some("upheld".to_owned()),
-            Resolution::Returned => {
-                e.resolution = Some("returned".to_owned());
-                e.state = State::Draft.as_str().to_owned();
-                e.submitted_at = None;
-                e.answered_at = None;
+    change(
+        conn,
+        actor,
+        id,
+        None,
+        "evaluation.resolve",
+        now,
+        |conn, e| {
+            // The one the dispute went to; the department's managers when that was nobody (the top
+            // of the chart) or their account has been closed since.
+            let addressee = match e.escalated_to {
+                Some(to) => users::find(conn, to)?
+                    .filter(|u| u.is_active())
+                    .map(|u| u.id),
+                None => None,
+            };
+            let theirs = match addressee {
+                Some(to) => to == actor.id,
+                None => sees_all(actor),
+            };
+            if !theirs || e.manager_id == actor.id || e.person_id == actor.id {
+                return Err(AppError::forbidden(
+                    "not_the_escalation",
+                    "only the manager's own manager settles a dispute",
+                ));
             }
-        }
-        Ok(json!({"resolution": e.resolution, "comment": comment}))
-    })
+            if e.state != State::Disputed.as_str() || e.resolution.is_some() {
+                return Err(AppError::conflict(
+                    "evaluation_not_disputed",
+                    format!(
+                        "the evaluation is {}{}",
+                        e.state,
+                        if e.resolution.is_some() {
+                            ", settled already"
+                        } else {
+                            ""
+                        }
+                    ),
+                ));
+            }
+            e.resolved_by = Some(actor.id);
+            e.resolved_at = Some(now);
+            e.resolution_comment = Some(comment.clone());
+            match resolution {
+                Resolution::Upheld => e.resolution = Some("upheld".to_owned()),
+                Resolution::Returned => {
+                    e.resolution = Some("returned".to_owned());
+                    e.state = State::Draft.as_str().to_owned();
+                    e.submitted_at = None;
+                    e.answered_at = None;
+                }
+            }
+            Ok(json!({"resolution": e.resolution, "comment": comment}))
+        },
+    )
 }
 
 fn form_items_of(e: &Evaluation) -> Vec<FormItem> {

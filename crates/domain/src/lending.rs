@@ -43,6 +43,9 @@ pub enum LendingRefused {
     NoRoles,
     /// A role the delegator does not hold.
     NotHeld(JobRole),
+    /// A role that is never lent: IT administration changes accounts, roles and tokens, which
+    /// would outlast the period.
+    NotLendable(JobRole),
     /// The period ends before it starts, or is already over.
     Period,
     /// Longer than the policy's maximum.
@@ -61,6 +64,11 @@ impl std::fmt::Display for LendingRefused {
                     r.as_str()
                 )
             }
+            LendingRefused::NotLendable(r) => write!(
+                f,
+                "the role {} is never lent: what it changes would outlast the delegation",
+                r.as_str()
+            ),
             LendingRefused::Period => {
                 write!(f, "the period must end after it starts, and in the future")
             }
@@ -70,6 +78,10 @@ impl std::fmt::Display for LendingRefused {
         }
     }
 }
+
+/// Roles never lent (R-ACC-1): IT administration grants roles, levels and API tokens, which would
+/// outlast the period.
+pub const NOT_LENDABLE: [JobRole; 1] = [JobRole::ItAdmin];
 
 /// R-ACC-1: judges a lending request at `now`.
 pub fn check(
@@ -89,6 +101,9 @@ pub fn check(
         .find(|r| !asked.delegator_roles.contains(r))
     {
         return Err(LendingRefused::NotHeld(*r));
+    }
+    if let Some(r) = asked.roles.iter().find(|r| NOT_LENDABLE.contains(r)) {
+        return Err(LendingRefused::NotLendable(*r));
     }
     if asked.ends_at <= asked.starts_at || asked.ends_at <= now {
         return Err(LendingRefused::Period);
@@ -185,28 +200,26 @@ pub fn standing(
 pub struct Lent {
     pub delegation: Uuid,
     pub delegator: Uuid,
-    /// The lent roles the delegate does not hold in their own right, and the delegator still
-    /// holds.
+    /// The lent roles the delegator still holds.
     pub roles: Vec<JobRole>,
     /// The level the lent roles are used at: the delegator's, never above operator.
     pub level: PermissionLevel,
 }
 
 impl Lent {
-    /// What an active lending gives `delegate_roles`' holder: the roles still held by the
-    /// delegator that the delegate lacks. `None` when that leaves nothing.
+    /// What an active lending gives: the lent roles the delegator still holds (and may lend), at
+    /// the delegator's level capped at operator. `None` when that leaves nothing.
     pub fn of(
         delegation: Uuid,
         delegator: Uuid,
         lent: &[JobRole],
         delegator_roles: &[JobRole],
         delegator_level: PermissionLevel,
-        delegate_roles: &[JobRole],
     ) -> Option<Lent> {
         let roles: Vec<JobRole> = lent
             .iter()
             .copied()
-            .filter(|r| delegator_roles.contains(r) && !delegate_roles.contains(r))
+            .filter(|r| delegator_roles.contains(r) && !NOT_LENDABLE.contains(r))
             .collect();
         (!roles.is_empty()).then(|| Lent {
             delegation,
@@ -235,17 +248,16 @@ pub fn judge<'a>(
     need: PermissionLevel,
     roles: &[JobRole],
 ) -> Option<Allowed<'a>> {
-    let allowed = |level: PermissionLevel, held: &dyn Fn(JobRole) -> bool| {
-        level >= need && (roles.is_empty() || roles.iter().any(|r| held(*r)))
-    };
-    if allowed(own_level, &|r| own_roles.contains(&r)) {
+    if own_level >= need && (roles.is_empty() || roles.iter().any(|r| own_roles.contains(r))) {
         return Some(Allowed::Own);
     }
+    // The lender's level comes with the lender's roles only: a lending never raises what the
+    // actor does with roles of their own. An action that needs no role is taken at the lent
+    // level, on the lender's behalf.
     lent.iter()
         .find(|l| {
-            allowed(own_level.max(l.level), &|r| {
-                own_roles.contains(&r) || l.roles.contains(&r)
-            })
+            own_level.max(l.level) >= need
+                && (roles.is_empty() || roles.iter().any(|r| l.roles.contains(r)))
         })
         .map(Allowed::Through)
 }
@@ -334,7 +346,6 @@ mod tests {
             &[CustomerService, Designer],
             &[CustomerService],
             PermissionLevel::DbAdmin,
-            &[],
         )
         .unwrap_or_else(|| panic!("nothing lent"));
         // A role the lender lost meanwhile is not lent; the level stops at operator.

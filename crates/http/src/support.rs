@@ -238,13 +238,18 @@ impl RequestMeta {
 
 /// The acting person for the workflow engine, with the audit template of this request.
 pub fn actor(who: &Identity, meta: &RequestMeta) -> ecops_app::approvals::Actor {
-    ecops_app::approvals::Actor::new(
+    let a = ecops_app::approvals::Actor::new(
         who.user_id,
         who.roles.clone(),
         who.level,
         meta.audit(who, "", None, Outcome::Success, serde_json::Value::Null),
     )
-    .with_lent(who.lent.clone())
+    .with_lent(who.lent.clone());
+    // A check the handler made with lent roles: what the use case writes names the lender.
+    if let Some(l) = who.relied_on.get() {
+        a.rely_on(l, true);
+    }
+    a
 }
 
 /// A cell a spreadsheet program will not run as a formula: text starting with `=`, `+`, `@`, a

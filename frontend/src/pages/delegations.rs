@@ -297,7 +297,7 @@ pub fn delegations_page() -> Html {
                 <CommentDialog {lang} title={lang.t("dlg-revoke-title")} label={lang.t("dlg-revoke-reason")}
                     confirm={lang.t("dlg-revoke")} busy={false} error={(*revoke_error).clone()}
                     on_confirm={on_revoke}
-                    on_cancel={{ let revoking = revoking.clone(); Callback::from(move |_| revoking.set(None)) }} />
+                    on_cancel={{ let (revoking, revoke_error) = (revoking.clone(), revoke_error.clone()); Callback::from(move |_| { revoking.set(None); revoke_error.set(None); }) }} />
             }
         </section>
     }

@@ -98,6 +98,7 @@ pub fn evaluations_page() -> Html {
         .filter(|e| {
             e.state == "disputed"
                 && e.manager_id != user.id
+                && e.person_id != user.id
                 && (e.escalated_to == Some(user.id) || (e.escalated_to.is_none() && sees_all))
         })
         .cloned()

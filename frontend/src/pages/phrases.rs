@@ -75,7 +75,7 @@ pub fn phrases_page() -> Html {
         });
     {
         let (found, pending, (w, s)) = (found.clone(), pending.clone(), (*searched).clone());
-        use_effect_with(((*searched).clone(), *reload), move |_| {
+        use_effect_with(((*searched).clone(), *reload, editor), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 found.set(Some(
                     api::phrases(&query(&w, &s, "approved"))
@@ -261,7 +261,7 @@ pub fn phrases_page() -> Html {
                 <CommentDialog {lang} title={lang.t("phr-retire-title")} label={lang.t("phr-retire-reason")}
                     confirm={lang.t("phr-retire")} busy={false} error={(*retire_error).clone()}
                     on_confirm={on_retire}
-                    on_cancel={{ let retiring = retiring.clone(); Callback::from(move |_| retiring.set(None)) }} />
+                    on_cancel={{ let (retiring, retire_error) = (retiring.clone(), retire_error.clone()); Callback::from(move |_| { retiring.set(None); retire_error.set(None); }) }} />
             }
         </section>
     }

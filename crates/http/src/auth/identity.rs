@@ -38,6 +38,9 @@ pub struct Identity {
     pub password_expired: bool,
     /// R-ACC-1: roles lent to a login session's user by the delegations active now.
     pub lent: Vec<Lent>,
+    /// The lending a check of this request relied on (copied into the request's `Actor`, so that
+    /// what it writes names the lender).
+    pub relied_on: std::sync::OnceLock<Lent>,
 }
 
 impl Identity {
@@ -73,14 +76,14 @@ impl Identity {
     /// The roles held in one's own right and those lent now (R-ACC-1): what the approvals inbox
     /// offers.
     pub fn acting_roles(&self) -> Vec<JobRole> {
-        self.acting_roles_except(None)
+        self.acting_roles_except(&[])
     }
 
-    /// [`Self::acting_roles`] without those lent by `lender`: what may decide `lender`'s own
-    /// requests.
-    pub fn acting_roles_except(&self, lender: Option<Uuid>) -> Vec<JobRole> {
+    /// [`Self::acting_roles`] without those lent by `lenders`: what may decide a request that is
+    /// for one of them.
+    pub fn acting_roles_except(&self, lenders: &[Uuid]) -> Vec<JobRole> {
         let mut roles = self.roles.clone();
-        for l in self.lent.iter().filter(|l| Some(l.delegator) != lender) {
+        for l in self.lent.iter().filter(|l| !lenders.contains(&l.delegator)) {
             roles.extend(l.roles.iter().copied().filter(|r| !self.roles.contains(r)));
         }
         roles.sort();
@@ -180,6 +183,7 @@ impl Caller {
                     password_expired: false,
                     // Lent roles are a person's, in their login session; never an integration's.
                     lent: Vec::new(),
+                    relied_on: std::sync::OnceLock::new(),
                 }
             }
             Bearer::Session {
@@ -191,7 +195,7 @@ impl Caller {
                 if !user.is_active() {
                     return Err(ApiError::unauthorized("the account is deactivated"));
                 }
-                let lent = ecops_app::delegations::lent_to(conn, user.id, &user.roles, now)?;
+                let lent = ecops_app::delegations::lent_to(conn, user.id, now)?;
                 Identity {
                     user_id: user.id,
                     username: user.username,
@@ -203,6 +207,7 @@ impl Caller {
                     client_addr: self.client_addr.clone(),
                     password_expired: password::is_expired(user.password_changed_at, now, policy),
                     lent,
+                    relied_on: std::sync::OnceLock::new(),
                 }
             }
         };

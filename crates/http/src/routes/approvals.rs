@@ -75,7 +75,8 @@ fn waits_for(who: &Identity, r: &ApprovalRequest, decisions: &[Decision]) -> boo
     }
     let decided: Vec<_> = decisions.iter().map(Decision::as_decided).collect();
     current_step(&r.chain, &decided).is_some_and(|(_, needed)| {
-        let roles = who.acting_roles_except(Some(r.proposer_id));
+        let for_whom = engine::beneficiaries(r).unwrap_or_else(|_| vec![r.proposer_id]);
+        let roles = who.acting_roles_except(&for_whom);
         needed.iter().any(|n| roles.contains(n))
     })
 }

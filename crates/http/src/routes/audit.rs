@@ -47,12 +47,21 @@ pub async fn list_audit(
         outcome: q.outcome,
         from: q.from,
         to: q.to,
-        delegation_id: q.delegation_id,
+        delegation_id: None,
     };
+    let delegation = q.delegation_id;
     let rows = state
         .run_as(who, move |conn, who| {
             who.require(PermissionLevel::Viewer, &[JobRole::ItAdmin])?;
             who.require_scope("audit:read")?;
+            let mut filter = filter;
+            if let Some(d) = delegation {
+                // The whole chain: its request and decisions, the grant, what was done through
+                // it, its revocation.
+                let request = ecops_persistence::repo::delegations::find(conn, d)?
+                    .map(|x| x.approval_request_id);
+                filter.delegation_id = Some((d, request));
+            }
             Ok(audit::list(conn, &filter, before.as_deref(), limit + 1)?)
         })
         .await?;

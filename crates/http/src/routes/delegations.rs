@@ -126,7 +126,7 @@ pub async fn create_delegation(
 /// (`view=all`, the department's managers and IT).
 #[utoipa::path(tag = "delegations", security(("bearer" = [])), params(DelegationQuery),
     responses((status = 200, description = "The delegations", body = Vec<DelegationView>),
-        (status = 403, description = "`view=all` without a manager's role", body = Problem, content_type = "application/problem+json")))]
+        (status = 403, description = "`view=all` without a manager's role; not from a login session", body = Problem, content_type = "application/problem+json")))]
 #[get("/delegations")]
 pub async fn list_delegations(
     state: web::Data<AppState>,
@@ -137,6 +137,7 @@ pub async fn list_delegations(
     let now = state.clock.now();
     let list = state
         .run_as(who, move |conn, who| {
+            require_session(&who)?;
             let mut filter = repo::Filter::default();
             match q.view.unwrap_or(DelegationListView::Mine) {
                 DelegationListView::Mine => filter.party = Some(who.user_id),
@@ -165,6 +166,7 @@ pub async fn list_delegations(
 /// One delegation, for its two people and the department's managers.
 #[utoipa::path(tag = "delegations", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, description = "The delegation", body = DelegationView),
+        (status = 403, description = "Not from a login session", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such delegation, or not the caller's to see", body = Problem, content_type = "application/problem+json")))]
 #[get("/delegations/{id}")]
 pub async fn get_delegation(
@@ -177,6 +179,7 @@ pub async fn get_delegation(
     let now = state.clock.now();
     let v = state
         .run_as(who, move |conn, who| {
+            require_session(&who)?;
             let a = actor(&who, &meta);
             let d = app::visible(conn, &a, id)?;
             one(conn, d, now)

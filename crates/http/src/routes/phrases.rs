@@ -170,8 +170,9 @@ pub async fn list_phrases(
                     .as_deref()
                     .unwrap_or_default()
                     .split_whitespace()
+                    .map(|w| w.replace(['\\', '%', '_'], ""))
+                    .filter(|w| !w.is_empty())
                     .take(8)
-                    .map(str::to_owned)
                     .collect(),
             };
             let list = ecops_app::read(conn, |conn| repo::list(conn, &filter, None, 200))?;

@@ -430,8 +430,9 @@ pub struct AuditFilter {
     pub outcome: Option<String>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
-    /// R-ACC-1: the actions taken through one delegation, and the delegation's own entries.
-    pub delegation_id: Option<Uuid>,
+    /// R-ACC-1: the actions taken through one delegation, the delegation's own entries, and
+    /// (the second id) those of its approval request.
+    pub delegation_id: Option<(Uuid, Option<Uuid>)>,
 }
 
 /// Newest first, older than the entry id `before`.
@@ -460,14 +461,18 @@ pub fn list(
     if let Some(o) = &filter.outcome {
         q = q.filter(audit_log::outcome.eq(o.clone()));
     }
-    if let Some(d) = filter.delegation_id {
+    if let Some((d, request)) = filter.delegation_id {
         let d = d.to_string();
+        let request = request.map(|r| r.to_string()).unwrap_or_default();
         q = q.filter(
             audit_log::delegation_id
                 .eq(d.clone())
                 .or(audit_log::subject_type
                     .eq("delegation")
-                    .and(audit_log::subject_id.eq(d))),
+                    .and(audit_log::subject_id.eq(d)))
+                .or(audit_log::subject_type
+                    .eq("approval_request")
+                    .and(audit_log::subject_id.eq(request))),
         );
     }
     if let Some(from) = filter.from {
