@@ -135,3 +135,7 @@ phr-situation-complaint = Complaint
 phr-situation-closing = Closing
 phr-situation-other = Other
 dlg-no-roles = You hold no job role of your own to lend.
+dlg-vacant = Roles of
+dlg-my-roles = My own roles
+dlg-post-of = The vacant post of { $name }
+dlg-covered-by = Vacant post, covered at { $name }'s request

@@ -135,3 +135,7 @@ phr-situation-complaint = 投诉
 phr-situation-closing = 结束语
 phr-situation-other = 其他
 dlg-no-roles = 您没有可授权的岗位角色。
+dlg-vacant = 授权的角色来自
+dlg-my-roles = 我自己的角色
+dlg-post-of = { $name } 的空缺岗位
+dlg-covered-by = 空缺岗位，由 { $name } 申请临时代理

@@ -525,3 +525,109 @@ async fn r_acc_1_lent_roles_never_decide_for_their_lender_or_count_the_lender_tw
         .assert_problem(403, "delegator_request");
 }
 dual!(r_acc_1_lent_roles_never_decide_for_their_lender_or_count_the_lender_twice);
+
+/// A vacant post (临时代理): a departed colleague's superior covers it with the post's roles for a
+/// period, approved by the department manager; what is done is recorded for the post.
+/// A vacant post (临时代理): a departed colleague's superior asks for a colleague to cover it with
+/// the post's roles for a period, approved by the department manager; what is done is recorded
+/// for the post.
+async fn r_acc_1_a_vacant_post_is_covered_by_the_superior_for_a_period(app: TestApp) {
+    let cast = app.cast().await;
+    app.listed(&cast, "TEA-2", 5_000, 50).await;
+    let op = PermissionLevel::Operator;
+    let sup = app
+        .user_token("cs.boss", &[JobRole::CsSupervisor], op)
+        .await;
+    let (leaver, _) = app
+        .user_token("cs.leaver", &[JobRole::CustomerService], op)
+        .await;
+    let admin = app.admin_token().await;
+    let r = app
+        .put(
+            &format!("/api/v1/users/{leaver}/manager"),
+            &admin,
+            &json!({"manager_id": sup.0}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let now = app.clock.now_utc();
+    let cover = |token: String, post: uuid::Uuid| {
+        let app = &app;
+        let delegate = cast.planner.0;
+        async move {
+            app.post(
+                "/api/v1/delegations",
+                Some(&token),
+                &json!({"delegate_id": delegate, "vacant_post_of": post,
+                        "task": "answer the shop's chats until the post is filled",
+                        "roles": ["customer_service"], "starts_at": now,
+                        "ends_at": now + Duration::days(5)}),
+            )
+            .await
+        }
+    };
+    // Not vacant while its holder is active.
+    let active = cover(sup.1.clone(), leaver).await;
+    active.assert_problem(422, "validation_failed");
+    assert_eq!(active.error_fields(), ["vacant_post_of"]);
+    let gone = app
+        .post(
+            &format!("/api/v1/users/{leaver}/deactivate"),
+            Some(&admin),
+            &json!({}),
+        )
+        .await;
+    assert!(gone.status.is_success(), "{}", gone.text);
+    // Someone who is not the holder's manager does not cover it.
+    cover(cast.designer.1.clone(), leaver)
+        .await
+        .assert_problem(403, "not_the_manager");
+    let asked = cover(sup.1.clone(), leaver).await;
+    assert_eq!(asked.status, StatusCode::ACCEPTED, "{}", asked.text);
+    assert_eq!(asked.body["covers_vacancy"], true);
+    assert_eq!(asked.body["delegator_id"], json!(leaver));
+    assert_eq!(asked.body["requested_by"], json!(sup.0));
+    // Never self-approved: the supervisor asked and is the delegate; the department manager
+    // decides.
+    app.decide(
+        &id_of(&asked.body["approval_request_id"]),
+        &sup.1,
+        "approve",
+    )
+    .await
+    .assert_problem(403, "own_request");
+    let ok = app
+        .decide(
+            &id_of(&asked.body["approval_request_id"]),
+            &cast.dept.1,
+            "approve",
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+    let body = app.order_body("V-1", "TEA-2", 1);
+    // A same-level colleague covers the chats: the planner takes an order, for the post.
+    let placed = app
+        .post("/api/v1/orders", Some(&cast.planner.1), &body)
+        .await;
+    assert_eq!(placed.status, StatusCode::CREATED, "{}", placed.text);
+    let id = id_of(&asked.body["id"]);
+    let trail = app
+        .get(&format!("/api/v1/audit?delegation_id={id}"), &cast.it.1)
+        .await;
+    let created = trail.body["items"]
+        .as_array()
+        .and_then(|l| l.iter().find(|e| e["action"] == "order.create").cloned())
+        .unwrap_or_else(|| panic!("{}", trail.text));
+    assert_eq!(created["actor_id"], json!(cast.planner.0));
+    assert_eq!(created["on_behalf_of"], json!(leaver));
+    // The period ends: the cover ends with it.
+    app.clock.set(now + Duration::days(5));
+    let body = app.order_body("V-2", "TEA-2", 1);
+    app.post("/api/v1/orders", Some(&cast.planner.1), &body)
+        .await
+        .assert_problem(403, "missing_role");
+}
+dual!(
+    r_acc_1_a_vacant_post_is_covered_by_the_superior_for_a_period,
+    |c: &mut ecops_server::config::Config| c.auth.access_ttl_secs = 30 * 86_400
+);

@@ -18,6 +18,7 @@ mod delegation;
 mod delegations;
 mod departures;
 mod duty;
+mod events;
 mod evaluations;
 mod figures;
 mod late_leave;

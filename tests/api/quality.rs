@@ -218,7 +218,12 @@ async fn r_qa_2_the_sample_is_reproducible_and_skips_reviewed_contacts(app: Test
     for i in 0..3 {
         contact(&app, &p.cs2.1, "phone", 500 - i * 10).await;
     }
-    let today = app.clock.now_utc().date_naive();
+    // The company's day (periods are company days), not the UTC one.
+    let today = app
+        .clock
+        .now_utc()
+        .with_timezone(&chrono_tz::Asia::Shanghai)
+        .date_naive();
     let ask = |seed: &str| {
         json!({"from": today - Duration::days(1), "to": today + Duration::days(1),
                "per_person": 3, "seed": seed})
@@ -296,7 +301,12 @@ async fn r_qa_3_pass_rates_match_hand_counted_reviews(app: TestApp) {
         &["tone", "closing_phrase"],
     )
     .await;
-    let today = app.clock.now_utc().date_naive();
+    // The company's day (periods are company days), not the UTC one.
+    let today = app
+        .clock
+        .now_utc()
+        .with_timezone(&chrono_tz::Asia::Shanghai)
+        .date_naive();
     let path = format!(
         "/api/v1/qa/figures?from={}&to={today}",
         today - Duration::days(6)

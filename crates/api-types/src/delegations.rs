@@ -38,6 +38,11 @@ pub struct CreateDelegationRequest {
     pub starts_at: DateTime<Utc>,
     /// At most the configured maximum after `starts_at` (7 days by default).
     pub ends_at: DateTime<Utc>,
+    /// Cover a vacant post (临时代理): the departed colleague (a closed account) whose roles are
+    /// lent, asked for by their manager in the org chart or by the department's managers; the
+    /// delegate may be the one asking. Absent: the caller lends roles of their own.
+    #[serde(default)]
+    pub vacant_post_of: Option<Uuid>,
 }
 
 /// `POST /delegations/{id}/revoke`.
@@ -59,6 +64,11 @@ pub struct DelegationView {
     pub delegator_name: String,
     pub delegate_id: Uuid,
     pub delegate_name: String,
+    /// Who asked: the lender, or for a vacant post the holder's superior.
+    pub requested_by: Uuid,
+    pub requested_by_name: String,
+    /// It covers a vacant post: the lender is its departed holder.
+    pub covers_vacancy: bool,
     pub task: String,
     pub roles: Vec<crate::JobRole>,
     pub starts_at: DateTime<Utc>,

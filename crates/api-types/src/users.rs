@@ -21,7 +21,7 @@ pub const JOB_ROLES: [&str; 11] = [
 ];
 
 /// Scopes an API token can carry.
-pub const API_SCOPES: [&str; 17] = [
+pub const API_SCOPES: [&str; 18] = [
     "users:read",
     "users:write",
     "audit:read",
@@ -41,6 +41,8 @@ pub const API_SCOPES: [&str; 17] = [
     "exports:read",
     // R-ACL-3: taking, listing, verifying and downloading backups (db_admin accounts only).
     "backups:write",
+    // Reading the event feed (it carries orders and customers: R-SEC-5).
+    "events:read",
 ];
 
 /// A staff account as others see it. `monthly_wage_fen` is present only for callers allowed to

@@ -198,6 +198,13 @@ pub fn open(
             }
         }
         audit::append(conn, &actor.audit_entry("aftersales.open", Some(("aftersales_case", c.id.to_string())), audit::Outcome::Success, json!({"order_id": c.order_id, "kind": c.kind, "refund_fen": c.refund_fen, "gift_fen": c.gift_fen, "logistics_issue": c.logistics_issue})), now)?;
+        crate::outbox::record(
+            conn,
+            crate::outbox::EventType::CaseOpened,
+            &c.id.to_string(),
+            json!({}),
+            now,
+        )?;
         Ok(c)
     })
 }
@@ -280,6 +287,15 @@ pub fn update(
             ),
             now,
         )?;
+        if b.status.as_deref() == Some("closed") {
+            crate::outbox::record(
+                conn,
+                crate::outbox::EventType::CaseClosed,
+                &id.to_string(),
+                json!({}),
+                now,
+            )?;
+        }
         aftersales::find(conn, id)?.ok_or_else(|| AppError::not_found("no such case"))
     })
 }

@@ -419,6 +419,15 @@ pub fn decide(
             ),
             now,
         )?;
+        crate::outbox::record(
+            conn,
+            crate::outbox::EventType::ApprovalDecided,
+            &request_id.to_string(),
+            json!({"verdict": verdict.as_str(), "step": accepted.step,
+                   "role": accepted.role.as_str(), "decider": actor.id,
+                   "final": matches!(accepted.effect, Effect::Approved | Effect::Rejected)}),
+            now,
+        )?;
         let request = approvals::find(conn, request_id)?
             .ok_or_else(|| AppError::not_found("no such request"))?;
         let mut decisions = existing;

@@ -178,6 +178,13 @@ pub fn take_to(
     write_tx(conn, |conn| -> AppResult<()> {
         repo::insert(conn, &backup)?;
         audit::append(conn, &entry, now)?;
+        crate::outbox::record(
+            conn,
+            crate::outbox::EventType::BackupCompleted,
+            &id.to_string(),
+            json!({"origin": backup.origin}),
+            now,
+        )?;
         Ok(())
     })?;
     Ok(backup)

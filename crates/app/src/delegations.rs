@@ -41,12 +41,19 @@ pub struct DelegationApproval {
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
     pub task: String,
+    /// For a vacant post: the departed holder whose roles are lent.
+    #[serde(default)]
+    pub vacant_post_of: Option<String>,
 }
 
 /// A lending asked for.
 #[derive(Debug, Clone)]
 pub struct DelegationInput {
     pub delegate_id: Uuid,
+    /// Cover a vacant post: the departed (deactivated) colleague whose roles are lent; asked for
+    /// by their manager in the org chart or by the department's managers. `None`: the actor lends
+    /// roles of their own.
+    pub vacant_post_of: Option<Uuid>,
     pub task: String,
     pub roles: Vec<JobRole>,
     pub starts_at: DateTime<Utc>,
@@ -64,8 +71,37 @@ fn refused(r: rules::LendingRefused) -> AppError {
     AppError::invalid(field, r.to_string())
 }
 
+/// The post a vacancy cover lends from: a closed account, and the actor its manager in the org
+/// chart or one of the department's managers (R-ACC-1, 临时代理).
+fn vacant_post(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    holder: Uuid,
+) -> AppResult<ecops_persistence::repo::users::User> {
+    let user = users::find(conn, holder)?
+        .ok_or_else(|| AppError::invalid("vacant_post_of", "no account with this id"))?;
+    if user.is_active() {
+        return Err(AppError::invalid(
+            "vacant_post_of",
+            "the post is not vacant: its holder's account is active (they lend their own roles)",
+        ));
+    }
+    let superior = users::manager_of(conn, holder)? == Some(actor.id);
+    let manager = [JobRole::DeptManager, JobRole::GeneralManager]
+        .iter()
+        .any(|r| actor.roles.contains(r));
+    if !superior && !manager {
+        return Err(AppError::forbidden(
+            "not_the_manager",
+            "a vacant post is covered at the request of its holder's manager or the department's managers",
+        ));
+    }
+    Ok(user)
+}
+
 /// R-ACC-1: asks the department manager to let `input.delegate_id` act with some of the actor's
-/// roles. The roles are the actor's own (lent roles are not lent on).
+/// roles (their own: lent roles are not lent on), or, for a vacant post, with some of its
+/// departed holder's roles.
 pub fn request(
     conn: &mut AnyConnection,
     actor: &Actor,
@@ -84,10 +120,18 @@ pub fn request(
     let mut roles = input.roles.clone();
     roles.sort();
     roles.dedup();
+    let post = match input.vacant_post_of {
+        Some(holder) => Some(vacant_post(conn, actor, holder)?),
+        None => None,
+    };
+    let (delegator, delegator_roles) = match &post {
+        Some(u) => (u.id, u.roles.clone()),
+        None => (actor.id, actor.roles.clone()),
+    };
     rules::check(
         &LendingAsked {
-            delegator: actor.id,
-            delegator_roles: &actor.roles,
+            delegator,
+            delegator_roles: &delegator_roles,
             delegate: input.delegate_id,
             roles: &roles,
             starts_at: input.starts_at,
@@ -110,6 +154,7 @@ pub fn request(
             starts_at: input.starts_at,
             ends_at: input.ends_at,
             task: task.clone(),
+            vacant_post_of: post.as_ref().map(|u| u.display_name.clone()),
         };
         let req = engine::submit(
             conn,
@@ -123,8 +168,9 @@ pub fn request(
         )?;
         let d = Delegation {
             id,
-            delegator_id: actor.id,
+            delegator_id: delegator,
             delegate_id: delegate.id,
+            requested_by: actor.id,
             task: task.clone(),
             roles: roles.clone(),
             starts_at: input.starts_at,
@@ -145,6 +191,7 @@ pub fn request(
                 Some((SUBJECT, id.to_string())),
                 Outcome::Success,
                 json!({"delegate": delegate.id, "delegate_username": delegate.username,
+                       "vacant_post_of": post.as_ref().map(|u| u.id),
                        "roles": payload.roles, "starts_at": input.starts_at,
                        "ends_at": input.ends_at, "task": task,
                        "approval_request": req.id}),
@@ -249,7 +296,7 @@ pub fn revoke(
     }
     write_tx(conn, |conn| {
         let d = visible(conn, actor, id)?;
-        let party = d.delegator_id == actor.id || d.delegate_id == actor.id;
+        let party = d.is_party(actor.id);
         if !party && !OVERSEERS.iter().any(|r| actor.roles.contains(r)) {
             return Err(AppError::forbidden(
                 "missing_role",
@@ -298,9 +345,7 @@ pub fn sees_all(level_roles: &[JobRole]) -> bool {
 /// One lending, if the actor is a party to it or oversees them.
 pub fn visible(conn: &mut AnyConnection, actor: &Actor, id: Uuid) -> AppResult<Delegation> {
     delegations::find(conn, id)?
-        .filter(|d| {
-            d.delegator_id == actor.id || d.delegate_id == actor.id || sees_all(&actor.roles)
-        })
+        .filter(|d| d.is_party(actor.id) || sees_all(&actor.roles))
         .ok_or_else(|| AppError::not_found("no such delegation"))
 }
 
@@ -314,7 +359,11 @@ pub fn lent_to(
     let active = delegations::active_for(conn, delegate, now)?;
     let mut out = Vec::with_capacity(active.len());
     for d in active {
-        let Some(lender) = users::find(conn, d.delegator_id)?.filter(|u| u.is_active()) else {
+        // A lender whose account closed lends no more; a vacant post's holder has left by
+        // definition, and its cover holds for its period.
+        let Some(lender) =
+            users::find(conn, d.delegator_id)?.filter(|u| u.is_active() || d.covers_vacancy())
+        else {
             continue;
         };
         out.extend(Lent::of(

@@ -224,6 +224,18 @@ pub fn on_approved(
                 Some(req.id),
                 now,
             )?;
+            // Approved with its time, the price changes by itself then; approved without, it
+            // changes when the storefront specialist applies it (a second event).
+            if p.effective_at.is_some() {
+                crate::outbox::record(
+                    conn,
+                    crate::outbox::EventType::ProductPriceChanged,
+                    &product_id.to_string(),
+                    json!({"price_fen": p.new_price_fen, "from_price_fen": p.from_price_fen,
+                           "effective_at": p.effective_at, "approval_request": req.id}),
+                    now,
+                )?;
+            }
             Ok(())
         }
         ApprovalKind::Promotion => {
@@ -414,6 +426,20 @@ fn status_change(
 ) -> AppResult<()> {
     if !products::set_status(conn, product.id, product.status, next, now)? {
         return Err(changed("the product's status changed meanwhile"));
+    }
+    let event = match next {
+        ProductStatus::Listed => Some(crate::outbox::EventType::ProductListed),
+        ProductStatus::Delisted => Some(crate::outbox::EventType::ProductDelisted),
+        _ => None,
+    };
+    if let Some(event) = event {
+        crate::outbox::record(
+            conn,
+            event,
+            &product.id.to_string(),
+            json!({"from": product.status.as_str(), "approval_request": req.id}),
+            now,
+        )?;
     }
     products::insert_event(
         conn,

@@ -31,6 +31,7 @@ pub mod figures;
 pub mod leave;
 pub mod meetings;
 pub mod orders;
+pub mod outbox;
 pub mod page_revisions;
 pub mod passwords;
 pub mod phrases;

@@ -287,6 +287,13 @@ pub fn create(
                 updated_at: to_db(now),
             },
         )?;
+        crate::outbox::record(
+            conn,
+            crate::outbox::EventType::OrderCreated,
+            &key,
+            json!({}),
+            now,
+        )?;
         Ok(order_id)
     })
 }
@@ -410,6 +417,13 @@ pub fn append(
             // R-QA-1: the contact is a record of its own, for the service reviews.
             record_order_contact(conn, &rec.order, &event.data, actor, now)?;
         }
+        crate::outbox::record(
+            conn,
+            crate::outbox::EventType::OrderEventAppended,
+            &rec.order.id,
+            json!({"kind": event.kind, "seq": event.seq}),
+            now,
+        )?;
         crate::delegations::record_on_behalf(
             conn,
             who,

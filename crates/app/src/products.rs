@@ -248,6 +248,13 @@ pub fn apply_price(
             ),
             now,
         )?;
+        crate::outbox::record(
+            conn,
+            crate::outbox::EventType::ProductPriceChanged,
+            &id.to_string(),
+            json!({"price_fen": price.price_fen, "effective_at": now, "applied": true}),
+            now,
+        )?;
         Ok(products::get(conn, p.id)?)
     })
 }

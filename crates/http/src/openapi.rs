@@ -4,7 +4,7 @@
 
 use crate::routes::{
     aftersales, api_tokens, approvals, attendance, audit, auth, backups, bootstrap, content,
-    customers, deadlines, delegations, departures, duty, evaluations, exports, figures, health,
+    customers, deadlines, delegations, departures, duty, evaluations, events, exports, figures, health,
     leave, me, meetings, order_import, order_stream, orders, page_revisions, phrases,
     product_import, product_requests, products, promotions, punch_import, quality, reports,
     stocktakes, users, vault, workdays,
@@ -30,7 +30,8 @@ use utoipa_actix_web::AppExt;
         ecops_api_types::FieldError,
         ecops_api_types::ErrorCode,
         ecops_api_types::FigureTable,
-        ecops_api_types::DelegationListView
+        ecops_api_types::DelegationListView,
+        ecops_api_types::EventType
     )),
     tags(
         (name = "health", description = "Liveness and readiness"),
@@ -43,6 +44,7 @@ use utoipa_actix_web::AppExt;
         (name = "evaluations", description = "The monthly staff evaluation: the weighted form, drafts per direct report prefilled with the month's figures, scores, acknowledgement or dispute to the manager's manager, closed months"),
         (name = "quality", description = "Service quality: customer-service contacts, the service checklist, reviews with the reviewed person's response, the weekly sample, pass rates per person and item, the library of approved service phrases"),
         (name = "delegations", description = "Delegated access (R-ACC-1): job roles lent to a colleague for a task and a period, approved by the department manager, acted on the lender's behalf, ending by themselves"),
+        (name = "events", description = "The event feed (transactional outbox): orders, after-sales, products, approvals and backups as they change, in commit order, with the resource as the API returned it then"),
         (name = "backups", description = "Portable backups: taken now or on a schedule, listed, verified, downloaded"),
         (name = "approvals", description = "The approvals engine: inboxes, decisions, chains, publication deadlines"),
         (name = "products", description = "Products: drafts, edits, listing, prices, stock, history, import"),
@@ -90,6 +92,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(audit::export_audit)
                 .service(audit::verify_audit_chain)
                 .service(audit::list_audit)
+                .service(events::list_events)
                 .service(vault::create_vault_entry)
                 .service(vault::list_vault_entries)
                 .service(vault::get_vault_entry)

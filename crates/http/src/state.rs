@@ -38,6 +38,9 @@ impl AppState {
         let login_limiter = RateLimiter::keyed(Quota::per_minute(per_minute));
         let dummy_hash = crate::auth::passwords::hash("dummy password for timing equality")?;
         let cursors = crate::support::Cursors::new(&config.jwt.secret);
+        // Events carry their resource as this API returns it (the outbox renders in the
+        // change's own transaction).
+        ecops_app::outbox::set_renderer(crate::routes::events::render);
         Ok(AppState {
             cursors,
             db,

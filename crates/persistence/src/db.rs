@@ -361,10 +361,13 @@ where
             AnsiTransactionManager::begin_transaction(c).map_err(|e| E::from(e.into()))?;
         }
     }
-    // The audit entries the work appends are written, chained, after it (R-SEC-4).
-    let mut audit_entries = crate::repo::audit::Buffer::open(conn);
+    // The audit entries the work appends are written, chained, after it (R-SEC-4); then its
+    // outbox events, numbered in commit order.
+    let mut deferred = crate::deferred::Buffer::open(conn);
     let outcome = f(conn).and_then(|value| {
-        crate::repo::audit::write_chained(conn, audit_entries.take())
+        let d = deferred.take();
+        crate::repo::audit::write_chained(conn, d.audit)
+            .and_then(|()| crate::repo::outbox::write_sequenced(conn, d.outbox))
             .map_err(E::from)
             .map(|()| value)
     });

@@ -6,6 +6,7 @@
 
 pub mod archive;
 pub mod db;
+mod deferred;
 pub mod error;
 pub mod repo;
 pub mod schema;

@@ -895,10 +895,24 @@ diesel::table! {
 }
 
 diesel::table! {
+    outbox_events (seq) {
+        seq -> BigInt,
+        id -> Text,
+        event_type -> Text,
+        resource_type -> Text,
+        resource_id -> Text,
+        context -> Text,
+        data -> Text,
+        occurred_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     delegations (id) {
         id -> Text,
         delegator_id -> Text,
         delegate_id -> Text,
+        requested_by -> Text,
         task -> Text,
         roles -> Text,
         starts_at -> Timestamp,
@@ -986,6 +1000,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     evaluation_closings,
     delegations,
     service_phrases,
+    outbox_events,
     vault_changes,
     backups,
     approval_requests,

@@ -12,7 +12,7 @@ use crate::i18n::Lang;
 use crate::services::delegations as api;
 use chrono::{Duration, Utc};
 use ecops_api_types::{
-    CreateDelegationRequest, DelegationStanding, DelegationView, JobRole, OrgChartEntry,
+    CreateDelegationRequest, DelegationStanding, DelegationView, JobRole, OrgChartEntry, UserView,
 };
 use uuid::Uuid;
 use yew::prelude::*;
@@ -58,6 +58,8 @@ pub fn delegations_page() -> Html {
     let reload = use_state(|| 0_u32);
     let list = use_state(|| None::<Result<Vec<DelegationView>, String>>);
     let colleagues = use_state(Vec::<OrgChartEntry>::new);
+    let departed = use_state(Vec::<UserView>::new);
+    let vacant = use_state(String::new);
     let delegate = use_state(String::new);
     let task = use_state(String::new);
     let roles = use_state(Vec::<JobRole>::new);
@@ -76,11 +78,14 @@ pub fn delegations_page() -> Html {
         });
     }
     {
-        let colleagues = colleagues.clone();
+        let (colleagues, departed) = (colleagues.clone(), departed.clone());
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 if let Ok(c) = api::colleagues().await {
                     colleagues.set(c);
+                }
+                if let Ok(d) = api::departed().await {
+                    departed.set(d.items);
                 }
             });
         });
@@ -89,13 +94,23 @@ pub fn delegations_page() -> Html {
         return html! { <Redirect<Route> to={Route::Login} /> };
     };
     let oversees = user.roles.iter().any(|r| OVERSEERS.contains(r));
+    // The roles on offer: mine, or those of the vacant post chosen.
+    let post = departed
+        .iter()
+        .find(|u| u.id.to_string() == *vacant)
+        .cloned();
+    let offered: Vec<JobRole> = match &post {
+        Some(u) => u.roles.clone(),
+        None => user.roles.clone(),
+    };
     let onsubmit = {
-        let (delegate, task, roles, starts, ends) = (
+        let (delegate, task, roles, starts, ends, vacant) = (
             delegate.clone(),
             task.clone(),
             roles.clone(),
             starts.clone(),
             ends.clone(),
+            vacant.clone(),
         );
         let (errors, toast, reload) = (errors.clone(), toast.clone(), reload.clone());
         Callback::from(move |e: SubmitEvent| {
@@ -124,6 +139,7 @@ pub fn delegations_page() -> Html {
                 roles: (*roles).clone(),
                 starts_at,
                 ends_at,
+                vacant_post_of: vacant.parse::<Uuid>().ok(),
             };
             let (errors, toast, reload, task, roles) = (
                 errors.clone(),
@@ -198,15 +214,28 @@ pub fn delegations_page() -> Html {
                     }) }
                 </div>
             }
-            if user.roles.is_empty() {
+            if user.roles.is_empty() && departed.is_empty() {
                 <p class="muted" data-testid="dlg-no-roles">{ lang.t("dlg-no-roles") }</p>
             } else {
             <form class="panel" data-testid="delegation-form" {onsubmit}>
                 <h3>{ lang.t("dlg-ask") }</h3>
+                if !departed.is_empty() {
+                    <label for="dlg-vacant">{ lang.t("dlg-vacant") }</label>
+                    <select id="dlg-vacant" data-testid="dlg-vacant" onchange={{
+                        let (vacant, roles) = (vacant.clone(), roles.clone());
+                        Callback::from(move |e: Event| { vacant.set(crate::components::forms::changed(&e)); roles.set(Vec::new()); })
+                    }}>
+                        <option value="" selected={vacant.is_empty()}>{ lang.t("dlg-my-roles") }</option>
+                        { for departed.iter().map(|u| html! {
+                            <option value={u.id.to_string()} selected={*vacant == u.id.to_string()}>{ lang.t1("dlg-post-of", "name", &u.display_name) }</option>
+                        }) }
+                    </select>
+                    { field_error(&errors, "vacant_post_of") }
+                }
                 <label for="dlg-delegate">{ lang.t("dlg-delegate") }</label>
                 <select id="dlg-delegate" data-testid="dlg-delegate" onchange={crate::components::forms::chosen(&delegate)}>
                     <option value="" selected={delegate.is_empty()}>{ lang.t("dlg-choose-colleague") }</option>
-                    { for colleagues.iter().filter(|c| c.user_id != user.id).map(|c| html! {
+                    { for colleagues.iter().filter(|c| c.user_id != user.id || post.is_some()).map(|c| html! {
                         <option value={c.user_id.to_string()} selected={*delegate == c.user_id.to_string()}>{ &c.display_name }</option>
                     }) }
                 </select>
@@ -216,7 +245,7 @@ pub fn delegations_page() -> Html {
                 { field_error(&errors, "task") }
                 <fieldset class="checks" data-testid="dlg-roles">
                     <legend>{ lang.t("dlg-roles") }</legend>
-                    { for user.roles.iter().copied().map(|r| {
+                    { for offered.iter().copied().map(|r| {
                         let on = roles.contains(&r);
                         let roles = roles.clone();
                         let toggle = Callback::from(move |_| {
@@ -274,7 +303,8 @@ pub fn delegations_page() -> Html {
                         let open = { let revoking = revoking.clone(); Callback::from(move |_| revoking.set(Some(id))) };
                         html! {
                             <tr data-testid="dlg-row">
-                                <td>{ &d.delegator_name }</td>
+                                <td>{ &d.delegator_name }
+                                    if d.covers_vacancy { <br /><span class="badge" data-testid="dlg-vacancy">{ lang.t1("dlg-covered-by", "name", &d.requested_by_name) }</span> }</td>
                                 <td>{ &d.delegate_name }</td>
                                 <td>{ roles_text(lang, &d.roles) }</td>
                                 <td>{ format!("{} – {}", datetime(d.starts_at), datetime(d.ends_at)) }</td>

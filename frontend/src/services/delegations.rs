@@ -2,8 +2,8 @@
 
 use super::requests::{request, ApiFailure};
 use ecops_api_types::{
-    CreateDelegationRequest, DelegationView, OrgChartEntry, PhraseView, ProposePhraseRequest,
-    RetirePhraseRequest, RevokeDelegationRequest,
+    CreateDelegationRequest, DelegationView, OrgChartEntry, Page, PhraseView, ProposePhraseRequest,
+    RetirePhraseRequest, RevokeDelegationRequest, UserView,
 };
 use gloo_net::http::Method;
 use uuid::Uuid;
@@ -11,6 +11,11 @@ use uuid::Uuid;
 /// Everyone active, by name: the colleagues a delegation can go to.
 pub async fn colleagues() -> Result<Vec<OrgChartEntry>, ApiFailure> {
     request::<(), _>(Method::GET, "/api/v1/org-chart", None).await
+}
+
+/// Closed accounts: the posts that may be vacant.
+pub async fn departed() -> Result<Page<UserView>, ApiFailure> {
+    request::<(), _>(Method::GET, "/api/v1/users?active=false&limit=200", None).await
 }
 
 /// `view`: `mine` or `all`.

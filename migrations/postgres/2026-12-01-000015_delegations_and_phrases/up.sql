@@ -1,10 +1,12 @@
 -- Delegated access (R-ACC-1): job roles lent for a task and a period, approved by the department
 -- manager. Active, scheduled and expired are read from the clock; only the decisions and a
--- revocation are stored.
+-- revocation are stored. A vacant post is covered the same way: the departed holder's roles,
+-- asked for by their superior (`requested_by` differs from `delegator_id`).
 CREATE TABLE delegations (
     id TEXT PRIMARY KEY NOT NULL,
     delegator_id TEXT NOT NULL REFERENCES users (id),
     delegate_id TEXT NOT NULL REFERENCES users (id),
+    requested_by TEXT NOT NULL REFERENCES users (id),
     task TEXT NOT NULL,
     -- JSON array of job-role keys.
     roles TEXT NOT NULL,

@@ -68,7 +68,7 @@ fn views(conn: &mut AnyConnection, cases: &[Case], now: DateTime<Utc>) -> ApiRes
         .collect()
 }
 
-fn one(conn: &mut AnyConnection, c: &Case, now: DateTime<Utc>) -> ApiResult<CaseView> {
+pub(crate) fn one(conn: &mut AnyConnection, c: &Case, now: DateTime<Utc>) -> ApiResult<CaseView> {
     views(conn, std::slice::from_ref(c), now)?
         .pop()
         .ok_or_else(|| ApiError::internal("case view lost"))

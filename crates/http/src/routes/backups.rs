@@ -22,7 +22,7 @@ fn require(who: &Identity) -> ApiResult<()> {
     who.require_scope("backups:write")
 }
 
-fn views(conn: &mut AnyConnection, items: Vec<Backup>) -> ApiResult<Vec<BackupView>> {
+pub(crate) fn views(conn: &mut AnyConnection, items: Vec<Backup>) -> ApiResult<Vec<BackupView>> {
     let people: Vec<Uuid> = items.iter().filter_map(|b| b.made_by).collect();
     let names = users::display_names(conn, &people)?;
     Ok(items

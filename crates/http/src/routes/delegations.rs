@@ -39,7 +39,7 @@ fn views(
 ) -> ApiResult<Vec<DelegationView>> {
     let people: Vec<Uuid> = list
         .iter()
-        .flat_map(|d| [d.delegator_id, d.delegate_id])
+        .flat_map(|d| [d.delegator_id, d.delegate_id, d.requested_by])
         .collect();
     let names = users::display_names(conn, &people)?;
     let ids: Vec<Uuid> = list.iter().map(|d| d.id).collect();
@@ -50,10 +50,13 @@ fn views(
             standing: standing_out(app::standing(&d, now)),
             delegator_name: names.get(&d.delegator_id).cloned().unwrap_or_default(),
             delegate_name: names.get(&d.delegate_id).cloned().unwrap_or_default(),
+            requested_by_name: names.get(&d.requested_by).cloned().unwrap_or_default(),
+            covers_vacancy: d.covers_vacancy(),
             actions: actions.get(&d.id).copied().unwrap_or(0),
             id: d.id,
             delegator_id: d.delegator_id,
             delegate_id: d.delegate_id,
+            requested_by: d.requested_by,
             task: d.task,
             roles: d.roles.into_iter().map(wire::job_role).collect(),
             starts_at: d.starts_at,
@@ -87,11 +90,12 @@ fn require_session(who: &Identity) -> ApiResult<()> {
 
 /// Asks the department manager to let a colleague act with some of the caller's job roles for a
 /// task and a period (at most the configured maximum). The colleague acts on the caller's behalf
-/// once approved, inside the period; nobody shares a password.
+/// once approved, inside the period; nobody shares a password. With `vacant_post_of`, a departed
+/// colleague's manager (or a department manager) covers the vacant post the same way.
 #[utoipa::path(tag = "delegations", security(("bearer" = [])), request_body = CreateDelegationRequest,
     responses((status = 202, description = "Requested: waits for the department manager", body = DelegationView),
-        (status = 403, description = "Not from a login session", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A role the caller does not hold, a period too long or over, lending to oneself, no such colleague", body = Problem, content_type = "application/problem+json")))]
+        (status = 403, description = "Not from a login session; a vacant post that is not the caller's to cover", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A role the caller (or the vacant post) does not hold, a period too long or over, lending to oneself, no such colleague, a post that is not vacant", body = Problem, content_type = "application/problem+json")))]
 #[post("/delegations")]
 pub async fn create_delegation(
     state: web::Data<AppState>,
@@ -108,6 +112,7 @@ pub async fn create_delegation(
             let a = actor(&who, &meta);
             let input = app::DelegationInput {
                 delegate_id: b.delegate_id,
+                vacant_post_of: b.vacant_post_of,
                 task: b.task,
                 roles: b.roles.into_iter().map(wire::role_to_domain).collect(),
                 starts_at: b.starts_at,

@@ -16,6 +16,7 @@ pub mod delegations;
 pub mod departures;
 pub mod duty;
 pub mod evaluations;
+pub mod events;
 pub mod exports;
 pub mod figures;
 pub mod health;

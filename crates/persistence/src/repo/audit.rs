@@ -94,15 +94,9 @@ pub fn append(conn: &mut AnyConnection, entry: &NewEntry, now: DateTime<Utc>) ->
         at: to_db(now),
         entry: entry.clone(),
     };
-    let key = conn_key(conn);
-    let held = BUFFERS.with(|b| match b.borrow_mut().get_mut(&key) {
-        Some(buffer) => {
-            buffer.push(pending.clone());
-            true
-        }
-        None => false,
-    });
-    if !held {
+    if let Some(crate::deferred::Item::Audit(pending)) =
+        crate::deferred::hold(conn, crate::deferred::Item::Audit(pending))
+    {
         crate::db::write_tx(conn, |conn| write_chained(conn, vec![pending]))?;
     }
     Ok(id)
@@ -114,49 +108,6 @@ pub(crate) struct Pending {
     id: Uuid,
     at: NaiveDateTime,
     entry: NewEntry,
-}
-
-thread_local! {
-    /// The entries of each open write transaction on this thread, by connection.
-    static BUFFERS: std::cell::RefCell<std::collections::HashMap<usize, Vec<Pending>>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
-}
-
-fn conn_key(conn: &AnyConnection) -> usize {
-    conn as *const AnyConnection as usize
-}
-
-/// The audit entries of one write transaction, collected while it runs. Dropped, it forgets
-/// them (a transaction that failed or panicked leaves no entry behind).
-pub(crate) struct Buffer(Option<usize>);
-
-impl Buffer {
-    /// Starts collecting for `conn`, unless an enclosing transaction on it already does.
-    pub(crate) fn open(conn: &AnyConnection) -> Buffer {
-        let key = conn_key(conn);
-        let opened = BUFFERS.with(|b| match b.borrow_mut().entry(key) {
-            std::collections::hash_map::Entry::Occupied(_) => false,
-            std::collections::hash_map::Entry::Vacant(slot) => {
-                slot.insert(Vec::new());
-                true
-            }
-        });
-        Buffer(opened.then_some(key))
-    }
-
-    /// What was collected, for the owner of the buffer (nothing for a nested one).
-    pub(crate) fn take(&mut self) -> Vec<Pending> {
-        match self.0.take() {
-            Some(key) => BUFFERS.with(|b| b.borrow_mut().remove(&key).unwrap_or_default()),
-            None => Vec::new(),
-        }
-    }
-}
-
-impl Drop for Buffer {
-    fn drop(&mut self) {
-        self.take();
-    }
 }
 
 /// The `prev_hash` of the first entry of the chain.

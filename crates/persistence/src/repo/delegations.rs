@@ -14,6 +14,8 @@ pub struct Delegation {
     pub id: Uuid,
     pub delegator_id: Uuid,
     pub delegate_id: Uuid,
+    /// Who asked: the delegator, or for a vacant post the departed holder's superior.
+    pub requested_by: Uuid,
     pub task: String,
     pub roles: Vec<JobRole>,
     pub starts_at: DateTime<Utc>,
@@ -33,6 +35,7 @@ struct Row {
     id: String,
     delegator_id: String,
     delegate_id: String,
+    requested_by: String,
     task: String,
     roles: String,
     starts_at: NaiveDateTime,
@@ -52,6 +55,7 @@ fn delegation(r: Row) -> StoreResult<Delegation> {
         id: parse_uuid(&r.id)?,
         delegator_id: parse_uuid(&r.delegator_id)?,
         delegate_id: parse_uuid(&r.delegate_id)?,
+        requested_by: parse_uuid(&r.requested_by)?,
         task: r.task,
         roles: roles
             .iter()
@@ -80,6 +84,7 @@ pub fn insert(conn: &mut AnyConnection, d: &Delegation) -> StoreResult<()> {
             id: d.id.to_string(),
             delegator_id: d.delegator_id.to_string(),
             delegate_id: d.delegate_id.to_string(),
+            requested_by: d.requested_by.to_string(),
             task: d.task.clone(),
             roles: serde_json::to_string(&roles)?,
             starts_at: to_db(d.starts_at),
@@ -150,7 +155,8 @@ pub fn list(
         q = q.filter(
             delegations::delegator_id
                 .eq(p.clone())
-                .or(delegations::delegate_id.eq(p)),
+                .or(delegations::delegate_id.eq(p.clone()))
+                .or(delegations::requested_by.eq(p)),
         );
     }
     if let Some(p) = f.delegator {
@@ -236,4 +242,16 @@ pub fn action_counts(
     rows.into_iter()
         .filter_map(|(id, n)| id.map(|id| parse_uuid(&id).map(|id| (id, n))))
         .collect()
+}
+
+impl Delegation {
+    /// Whether it covers a vacant post (asked for by someone other than the holder).
+    pub fn covers_vacancy(&self) -> bool {
+        self.requested_by != self.delegator_id
+    }
+
+    /// The people it is between: the lender (or the vacant post), the delegate, who asked.
+    pub fn is_party(&self, who: Uuid) -> bool {
+        who == self.delegator_id || who == self.delegate_id || who == self.requested_by
+    }
 }

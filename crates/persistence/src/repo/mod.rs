@@ -21,6 +21,7 @@ pub mod leave;
 pub mod meetings;
 pub mod orders;
 pub mod page_revisions;
+pub mod outbox;
 pub mod phrases;
 pub mod products;
 pub mod promotions;

@@ -1,0 +1,120 @@
+//! The event feed (the transactional outbox): what changed, in commit order, with the resource
+//! as the API returned it then.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The catalogue of event types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum EventType {
+    /// An order was taken (by hand, by phone, by import). `data`: the order.
+    #[serde(rename = "order.created")]
+    OrderCreated,
+    /// An event was appended to an order (contacted, payment checked, remark, picked, shipped,
+    /// delivered, cancelled, a price hold released). `context.kind` names it. `data`: the order.
+    #[serde(rename = "order.event_appended")]
+    OrderEventAppended,
+    /// An after-sales case was opened. `data`: the case.
+    #[serde(rename = "after_sales.case_opened")]
+    CaseOpened,
+    /// An after-sales case was closed. `data`: the case.
+    #[serde(rename = "after_sales.case_closed")]
+    CaseClosed,
+    /// A product was listed (its listing approved). `data`: the product.
+    #[serde(rename = "product.listed")]
+    ProductListed,
+    /// A product was delisted. `data`: the product.
+    #[serde(rename = "product.delisted")]
+    ProductDelisted,
+    /// A product's price changes: applied now, or approved with the time it comes into force
+    /// (`context.effective_at`). `data`: the product.
+    #[serde(rename = "product.price_changed")]
+    ProductPriceChanged,
+    /// A decision was recorded on an approval request (`context.final`: it closed the request).
+    /// `data`: the request.
+    #[serde(rename = "approval.decided")]
+    ApprovalDecided,
+    /// A backup was taken. `data`: the backup.
+    #[serde(rename = "backup.completed")]
+    BackupCompleted,
+}
+
+impl EventType {
+    pub const ALL: [EventType; 9] = [
+        EventType::OrderCreated,
+        EventType::OrderEventAppended,
+        EventType::CaseOpened,
+        EventType::CaseClosed,
+        EventType::ProductListed,
+        EventType::ProductDelisted,
+        EventType::ProductPriceChanged,
+        EventType::ApprovalDecided,
+        EventType::BackupCompleted,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::OrderCreated => "order.created",
+            EventType::OrderEventAppended => "order.event_appended",
+            EventType::CaseOpened => "after_sales.case_opened",
+            EventType::CaseClosed => "after_sales.case_closed",
+            EventType::ProductListed => "product.listed",
+            EventType::ProductDelisted => "product.delisted",
+            EventType::ProductPriceChanged => "product.price_changed",
+            EventType::ApprovalDecided => "approval.decided",
+            EventType::BackupCompleted => "backup.completed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<EventType> {
+        EventType::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+/// One event of the feed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EventView {
+    /// The event's position in the feed: events appear in commit order, each number once.
+    pub seq: i64,
+    /// Stable id (the `webhook-id` of its deliveries).
+    pub id: Uuid,
+    #[serde(rename = "type")]
+    pub event_type: EventType,
+    pub occurred_at: DateTime<Utc>,
+    /// `order`, `aftersales_case`, `product`, `approval_request` or `backup`.
+    pub resource_type: String,
+    pub resource_id: String,
+    /// What happened beyond the resource's new state.
+    pub context: serde_json::Value,
+    /// The resource as the API returned it when the event happened.
+    pub data: serde_json::Value,
+}
+
+/// One page of the feed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EventPage {
+    pub items: Vec<EventView>,
+    /// Pass it as `after` for the next page (the last `seq` read; the same `after` when nothing
+    /// is new).
+    pub next_after: i64,
+}
+
+/// Filters of `GET /events`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[serde(deny_unknown_fields)]
+pub struct EventQuery {
+    /// The last `seq` already read (0 or absent: from the start).
+    #[cfg_attr(feature = "openapi", param(minimum = 0))]
+    pub after: Option<i64>,
+    /// Page size, 1 to 500 (default 100).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 500))]
+    pub limit: Option<i64>,
+    /// Comma-separated event types (default: all).
+    #[serde(rename = "type")]
+    pub types: Option<String>,
+}
