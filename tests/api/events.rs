@@ -40,7 +40,7 @@ async fn an_order_and_its_events_reach_the_feed_as_the_api_shows_them(app: TestA
         .event(
             &id,
             &cast.cs.1,
-            json!({"kind": "customer_contacted", "outcome": "confirmed the address"}),
+            json!({"kind": "customer_contacted", "outcome": "confirmed", "note": "confirmed the address"}),
         )
         .await;
     assert!(contacted.status.is_success(), "{}", contacted.text);
@@ -58,7 +58,10 @@ async fn an_order_and_its_events_reach_the_feed_as_the_api_shows_them(app: TestA
         feed.text
     );
     let events = items(&feed);
-    assert_eq!(events[0]["data"], created.body, "the order as the API showed it then");
+    assert_eq!(
+        events[0]["data"], created.body,
+        "the order as the API showed it then"
+    );
     assert_eq!(events[1]["data"], now.body);
     assert_eq!(events[1]["context"]["kind"], "customer_contacted");
     assert_eq!(events[0]["resource_id"], json!(id));
@@ -119,17 +122,13 @@ dual!(the_feed_is_for_it_or_a_token_with_its_scope);
 async fn twenty_orders_at_once_are_numbered_in_commit_order(app: TestApp) {
     let cast = app.cast().await;
     app.listed(&cast, "TEA-9", 5_000, 100).await;
-    let start = app
-        .get("/api/v1/events", &cast.it.1)
-        .await
-        .body["next_after"]
+    let start = app.get("/api/v1/events", &cast.it.1).await.body["next_after"]
         .as_i64()
         .unwrap_or_default();
     let bodies: Vec<Value> = (0..20)
         .map(|i| app.order_body(&format!("C-{i}"), "TEA-9", 1))
         .collect();
-    let replies =
-        futures_util::future::join_all(bodies.iter().map(|b| app.order(&cast, b))).await;
+    let replies = futures_util::future::join_all(bodies.iter().map(|b| app.order(&cast, b))).await;
     assert!(replies.iter().all(|r| r.status == StatusCode::CREATED));
     let feed = app
         .get(&format!("/api/v1/events?after={start}"), &cast.it.1)

@@ -91,7 +91,10 @@ pub fn record(
 ) -> AppResult<()> {
     let data = match RENDERER.get() {
         Some(render) => render(conn, event.resource_type(), id, now).map_err(|e| {
-            AppError::Internal(format!("rendering {} {id} for its event: {e}", event.resource_type()))
+            AppError::Internal(format!(
+                "rendering {} {id} for its event: {e}",
+                event.resource_type()
+            ))
         })?,
         // A process without the HTTP layer (a CLI restore, a bench) reports the reference only.
         None => serde_json::json!({ "id": id }),

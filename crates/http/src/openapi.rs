@@ -4,8 +4,8 @@
 
 use crate::routes::{
     aftersales, api_tokens, approvals, attendance, audit, auth, backups, bootstrap, content,
-    customers, deadlines, delegations, departures, duty, evaluations, events, exports, figures, health,
-    leave, me, meetings, order_import, order_stream, orders, page_revisions, phrases,
+    customers, deadlines, delegations, departures, duty, evaluations, events, exports, figures,
+    health, leave, me, meetings, order_import, order_stream, orders, page_revisions, phrases,
     product_import, product_requests, products, promotions, punch_import, quality, reports,
     stocktakes, users, vault, workdays,
 };

@@ -37,7 +37,8 @@ pub fn render(
             ))
         }
         "product" => {
-            let p = ecops_persistence::repo::products::get(conn, uuid).map_err(|e| e.to_string())?;
+            let p =
+                ecops_persistence::repo::products::get(conn, uuid).map_err(|e| e.to_string())?;
             json(serde_json::to_value(
                 super::products::one_view(conn, &p, now).map_err(api)?,
             ))
@@ -90,14 +91,28 @@ pub async fn list_events(
     let q = query.into_inner();
     let after = q.after.unwrap_or(0);
     if after < 0 {
-        return Err(ApiError::bad_field("invalid_query", "after", "must not be negative"));
+        return Err(ApiError::bad_field(
+            "invalid_query",
+            "after",
+            "must not be negative",
+        ));
     }
     let limit = q.limit.unwrap_or(100);
     if !(1..=500).contains(&limit) {
-        return Err(ApiError::bad_field("invalid_query", "limit", "must be 1 to 500"));
+        return Err(ApiError::bad_field(
+            "invalid_query",
+            "limit",
+            "must be 1 to 500",
+        ));
     }
     let mut types = Vec::new();
-    for t in q.types.as_deref().unwrap_or_default().split(',').map(str::trim) {
+    for t in q
+        .types
+        .as_deref()
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+    {
         if t.is_empty() {
             continue;
         }

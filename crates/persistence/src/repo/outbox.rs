@@ -80,12 +80,11 @@ pub(crate) fn write_sequenced(conn: &mut AnyConnection, events: Vec<Pending>) ->
         return Ok(());
     }
     crate::db::lock_subject(conn, "outbox", "seq")?;
-    let mut seq: i64 = outbox_events::table
+    let last: i64 = outbox_events::table
         .select(diesel::dsl::max(outbox_events::seq))
         .first::<Option<i64>>(conn)?
         .unwrap_or(0);
-    for p in events {
-        seq += 1;
+    for (seq, p) in (last + 1..).zip(events) {
         diesel::insert_into(outbox_events::table)
             .values(Row {
                 seq,
