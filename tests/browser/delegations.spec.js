@@ -127,3 +127,37 @@ test('a proposed service phrase is approved and found by customer service', asyn
     await screens(page, 'phrases-found');
   });
 });
+
+test('a departed colleague\'s post is covered for a period at the manager\'s request', async ({ page, request }) => {
+  const admin = await login(request, 'admin', password);
+  const leaverName = `离职${run}`;
+  const left = await call(request, 'POST', '/users', admin, {
+    username: `left.${run}`, display_name: leaverName, password: TEMP_PASSWORD, roles: ['customer_service'],
+  });
+  expect(left.status, JSON.stringify(left.body)).toBe(201);
+  const gone = await call(request, 'POST', `/users/${left.body.user.id}/deactivate`, admin, {});
+  expect(gone.status, JSON.stringify(gone.body)).toBeLessThan(300);
+  const coverName = `顶岗${run}`;
+  const cover = await call(request, 'POST', '/users', admin, {
+    username: `cover.${run}`, display_name: coverName, password: TEMP_PASSWORD, roles: [],
+  });
+  expect(cover.status, JSON.stringify(cover.body)).toBe(201);
+
+  await signIn(page, 'admin', password);
+  await page.getByTestId('language').selectOption('en');
+  await page.goto('/delegations');
+  await expect(page.getByTestId('delegations')).toBeVisible();
+  await page.getByTestId('dlg-vacant').selectOption({ label: `The vacant post of ${leaverName}` });
+  // The roles on offer are the post's.
+  await expect(page.getByTestId('dlg-roles').locator('input')).toHaveCount(1);
+  await page.getByTestId('dlg-role-customer_service').check();
+  await page.getByTestId('dlg-delegate').selectOption({ label: coverName });
+  await page.getByTestId('dlg-task').fill(`顶岗客服直至招到新人 ${run}`);
+  await page.getByTestId('dlg-submit').click();
+  const row = page.getByTestId('dlg-row').filter({ hasText: `顶岗客服直至招到新人 ${run}` });
+  await expect(row.getByTestId('dlg-standing')).toHaveText('Waiting for approval');
+  await expect(row.getByTestId('dlg-vacancy')).toBeVisible();
+  await expect(row).toContainText(leaverName);
+  await screens(page, 'delegation-vacancy');
+  await accessible(page, 'covering a vacant post');
+});
