@@ -633,3 +633,60 @@ async fn r_sec_4_the_audit_chain_detects_an_entry_altered_or_deleted_in_the_data
     assert_eq!(audit.body["items"].as_array().map(Vec::len), Some(3));
 }
 dual!(r_sec_4_the_audit_chain_detects_an_entry_altered_or_deleted_in_the_database);
+
+/// The event feed after a restore: what happened after the archive is gone, and the feed goes on
+/// above the number it had reached, with an event saying so, so a partner's stored number never
+/// skips what comes next.
+async fn r_sec_2_a_restore_never_numbers_the_event_feed_backwards(app: TestApp) {
+    scenario(&app).await;
+    let admin = app.admin_token().await;
+    let (_, early) = backup_now(&app, &admin).await;
+    let cast_cs = app
+        .user_token(
+            "cs.more",
+            &[JobRole::CustomerService],
+            PermissionLevel::Operator,
+        )
+        .await;
+    for i in 0..3 {
+        let r = app
+            .post(
+                "/api/v1/orders",
+                Some(&cast_cs.1),
+                &app.order_body(&format!("TL-{i}"), "TEA-002", 1),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    }
+    let (_, late) = backup_now(&app, &admin).await;
+    let now = app.clock.now_utc();
+    let dir = temp_dir();
+    let Some(url) = fresh_database_url(app.backend, &dir.0) else {
+        return;
+    };
+    let heads = tokio::task::spawn_blocking(move || {
+        let db = connect(&url);
+        let mut conn = db.conn().unwrap_or_else(|e| panic!("{e}"));
+        ecops_app::backups::restore(&mut conn, &late, false, now, &mut |_| {})
+            .unwrap_or_else(|e| panic!("{e}"));
+        let reached = ecops_persistence::repo::outbox::head(&mut conn)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_default();
+        ecops_app::backups::restore(&mut conn, &early, true, now, &mut |_| {})
+            .unwrap_or_else(|e| panic!("{e}"));
+        let events = ecops_persistence::repo::outbox::after(&mut conn, 0, &[], 10_000)
+            .unwrap_or_else(|e| panic!("{e}"));
+        (reached, events)
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (reached, events) = heads;
+    let last = events.last().unwrap_or_else(|| panic!("no events"));
+    assert_eq!(last.seq, reached + 1, "the feed goes on above {reached}");
+    assert_eq!(last.event_type, "backup.restored");
+    assert_eq!(last.context["previous_head"], reached);
+    assert!(events
+        .iter()
+        .all(|e| e.seq <= reached - 3 || e.seq == reached + 1));
+}
+dual!(r_sec_2_a_restore_never_numbers_the_event_feed_backwards);

@@ -550,10 +550,20 @@ async fn r_acc_1_a_vacant_post_is_covered_by_the_superior_for_a_period(app: Test
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    // The planner works at the same level as the leaver (the same manager).
+    let r = app
+        .put(
+            &format!("/api/v1/users/{}/manager", cast.planner.0),
+            &admin,
+            &json!({"manager_id": sup.0}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let now = app.clock.now_utc();
     let cover = |token: String, post: uuid::Uuid| {
         let app = &app;
         let delegate = cast.planner.0;
+        let now = app.clock.now_utc();
         async move {
             app.post(
                 "/api/v1/delegations",
@@ -566,18 +576,56 @@ async fn r_acc_1_a_vacant_post_is_covered_by_the_superior_for_a_period(app: Test
             .await
         }
     };
-    // Not vacant while its holder is active.
+    // Not vacant while its holder is active, nor when the account was closed without a
+    // resignation.
     let active = cover(sup.1.clone(), leaver).await;
     active.assert_problem(422, "validation_failed");
     assert_eq!(active.error_fields(), ["vacant_post_of"]);
-    let gone = app
+    let (closed, _) = app
+        .user_token("cs.closed", &[JobRole::CustomerService], op)
+        .await;
+    app.post(
+        &format!("/api/v1/users/{closed}/deactivate"),
+        Some(&admin),
+        &json!({}),
+    )
+    .await;
+    cover(sup.1.clone(), closed)
+        .await
+        .assert_problem(422, "validation_failed");
+    // The leaver resigns with the witnessed handover (R-ATT-10), effective in 31 days.
+    let leaver_token = app.token("cs.leaver", ecops_tests::USER_PASSWORD).await;
+    let effective = (now + Duration::days(31))
+        .with_timezone(&chrono_tz::Asia::Shanghai)
+        .date_naive();
+    let resigned = app
         .post(
-            &format!("/api/v1/users/{leaver}/deactivate"),
-            Some(&admin),
+            "/api/v1/departures",
+            Some(&leaver_token),
+            &json!({"kind": "resignation", "effective_on": effective, "reason": "moving away",
+                    "successor_id": sup.0, "items": ["the chat queue"]}),
+        )
+        .await;
+    assert_eq!(resigned.status, StatusCode::CREATED, "{}", resigned.text);
+    let departure = id_of(&resigned.body["id"]);
+    let confirmed = app
+        .post(
+            &format!("/api/v1/departures/{departure}/items/1/confirm"),
+            Some(&cast.dept.1),
+            &json!({"note": "seen together"}),
+        )
+        .await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.text);
+    app.clock.set(now + Duration::days(32));
+    let done = app
+        .post(
+            &format!("/api/v1/departures/{departure}/complete"),
+            Some(&cast.dept.1),
             &json!({}),
         )
         .await;
-    assert!(gone.status.is_success(), "{}", gone.text);
+    assert_eq!(done.body["state"], "completed", "{}", done.text);
+    let now = now + Duration::days(32);
     // Someone who is not the holder's manager does not cover it.
     cover(cast.designer.1.clone(), leaver)
         .await
@@ -629,5 +677,5 @@ async fn r_acc_1_a_vacant_post_is_covered_by_the_superior_for_a_period(app: Test
 }
 dual!(
     r_acc_1_a_vacant_post_is_covered_by_the_superior_for_a_period,
-    |c: &mut ecops_server::config::Config| c.auth.access_ttl_secs = 30 * 86_400
+    |c: &mut ecops_server::config::Config| c.auth.access_ttl_secs = 60 * 86_400
 );

@@ -81,10 +81,45 @@ async fn an_order_and_its_events_reach_the_feed_as_the_api_shows_them(app: TestA
         .get("/api/v1/events?type=order.created", &cast.it.1)
         .await;
     assert_eq!(types(&only), ["order.created"]);
+    // The last of the stock sold: the product is delisted by itself (R-PRD-4), and partners
+    // learn it like any other delisting.
+    let rest = app.order(&cast, &app.order_body("E-3", "TEA-1", 8)).await;
+    assert_eq!(rest.status, StatusCode::CREATED, "{}", rest.text);
+    let feed = app
+        .get(&format!("/api/v1/events?after={last}"), &cast.it.1)
+        .await;
+    assert_eq!(
+        types(&feed),
+        ["product.delisted", "order.created"],
+        "{}",
+        feed.text
+    );
+    let delisted = &items(&feed)[0];
+    assert_eq!(delisted["context"]["reason"], "out_of_stock");
+    assert_eq!(delisted["data"]["status"], "delisted");
+    // A decision on a request partners do not follow (a permission level) stays inside.
+    let last = feed.body["next_after"].as_i64().unwrap_or_default();
+    let admin = app.admin_token().await;
+    let level = app
+        .post(
+            &format!("/api/v1/users/{}/permission-level-requests", cast.planner.0),
+            Some(&admin),
+            &json!({"permission_level": "db_admin", "reason": "backups"}),
+        )
+        .await;
+    let request = level.body["id"].as_str().unwrap_or_default().to_owned();
+    let decided = app.decide(&request, &cast.marketing.1, "reject").await;
+    assert_eq!(decided.status, StatusCode::OK, "{}", decided.text);
+    let feed = app
+        .get(&format!("/api/v1/events?after={last}"), &cast.it.1)
+        .await;
+    assert_eq!(feed.body["items"], json!([]), "{}", feed.text);
 }
 dual!(an_order_and_its_events_reach_the_feed_as_the_api_shows_them);
 
-async fn the_feed_is_for_it_or_a_token_with_its_scope(app: TestApp) {
+/// R-SEC-5: the feed carries customers' data: the supervisor, the managers and IT read it (a
+/// token of theirs with `events:read`); every page read and every refusal is on record.
+async fn the_feed_is_for_those_who_may_take_data_out_and_every_read_is_audited(app: TestApp) {
     let cast = app.cast().await;
     app.get("/api/v1/events", &cast.cs.1)
         .await
@@ -93,9 +128,8 @@ async fn the_feed_is_for_it_or_a_token_with_its_scope(app: TestApp) {
         .await
         .assert_problem(400, "invalid_query");
     let admin = app.admin_token().await;
-    let token = |scopes: Value| {
+    let token = |user: uuid::Uuid, scopes: Value| {
         let (app, admin) = (&app, admin.clone());
-        let user = cast.warehouse.0;
         async move {
             let t = app
                 .post(
@@ -108,15 +142,35 @@ async fn the_feed_is_for_it_or_a_token_with_its_scope(app: TestApp) {
             t.body["token"].as_str().unwrap_or_default().to_owned()
         }
     };
-    let without = token(json!(["orders:read"])).await;
+    let without = token(cast.dept.0, json!(["orders:read"])).await;
     app.get("/api/v1/events", &without)
         .await
         .assert_problem(403, "missing_scope");
-    let with = token(json!(["events:read"])).await;
+    let warehouse = token(cast.warehouse.0, json!(["events:read"])).await;
+    app.get("/api/v1/events", &warehouse)
+        .await
+        .assert_problem(403, "missing_role");
+    app.listed(&cast, "TEA-5", 5_000, 10).await;
+    let with = token(cast.dept.0, json!(["events:read"])).await;
     let r = app.get("/api/v1/events", &with).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(!items(&r).is_empty());
+    let trail = app
+        .get("/api/v1/audit?action=events.read", &cast.it.1)
+        .await;
+    let outcomes: Vec<&str> = trail.body["items"]
+        .as_array()
+        .map(|l| l.iter().filter_map(|e| e["outcome"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(outcomes.contains(&"success"), "{}", trail.text);
+    assert_eq!(
+        outcomes.iter().filter(|o| **o == "refused").count(),
+        3,
+        "{}",
+        trail.text
+    );
 }
-dual!(the_feed_is_for_it_or_a_token_with_its_scope);
+dual!(the_feed_is_for_those_who_may_take_data_out_and_every_read_is_audited);
 
 /// Twenty orders at once: twenty events numbered without a gap or a repeat, each order once.
 async fn twenty_orders_at_once_are_numbered_in_commit_order(app: TestApp) {

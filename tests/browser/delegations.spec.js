@@ -128,7 +128,10 @@ test('a proposed service phrase is approved and found by customer service', asyn
   });
 });
 
-test('a departed colleague\'s post is covered for a period at the manager\'s request', async ({ page, request }) => {
+test('covering a vacant post offers the post\'s roles and names what the server requires', async ({ page, request }) => {
+  // A post becomes vacant through a completed resignation (its witnessed handover takes a
+  // month's notice, which a browser test cannot wait for; the API tests cover the whole way). An
+  // account closed otherwise is refused, and the screen says why, next to the field.
   const admin = await login(request, 'admin', password);
   const leaverName = `离职${run}`;
   const left = await call(request, 'POST', '/users', admin, {
@@ -137,11 +140,13 @@ test('a departed colleague\'s post is covered for a period at the manager\'s req
   expect(left.status, JSON.stringify(left.body)).toBe(201);
   const gone = await call(request, 'POST', `/users/${left.body.user.id}/deactivate`, admin, {});
   expect(gone.status, JSON.stringify(gone.body)).toBeLessThan(300);
+  const me = await call(request, 'GET', '/me', admin);
   const coverName = `顶岗${run}`;
   const cover = await call(request, 'POST', '/users', admin, {
     username: `cover.${run}`, display_name: coverName, password: TEMP_PASSWORD, roles: [],
   });
   expect(cover.status, JSON.stringify(cover.body)).toBe(201);
+  await call(request, 'PUT', `/users/${cover.body.user.id}/manager`, admin, { manager_id: me.body.id });
 
   await signIn(page, 'admin', password);
   await page.getByTestId('language').selectOption('en');
@@ -154,10 +159,7 @@ test('a departed colleague\'s post is covered for a period at the manager\'s req
   await page.getByTestId('dlg-delegate').selectOption({ label: coverName });
   await page.getByTestId('dlg-task').fill(`顶岗客服直至招到新人 ${run}`);
   await page.getByTestId('dlg-submit').click();
-  const row = page.getByTestId('dlg-row').filter({ hasText: `顶岗客服直至招到新人 ${run}` });
-  await expect(row.getByTestId('dlg-standing')).toHaveText('Waiting for approval');
-  await expect(row.getByTestId('dlg-vacancy')).toBeVisible();
-  await expect(row).toContainText(leaverName);
+  await expect(page.getByTestId('error-vacant_post_of')).toContainText('resignation was completed');
   await screens(page, 'delegation-vacancy');
   await accessible(page, 'covering a vacant post');
 });

@@ -324,7 +324,10 @@ test('the manager adds a holiday to the calendar and a policy version from tomor
 test("the manager checks and records a clocking device's file; the unknown employee's row is refused", async ({ page, request }) => {
   const admin = await login(request, 'admin', password);
   const worker = await staff(request, admin, 'device', '邓超', ['warehouse']);
-  const at = new Date(Date.now() - 3600e3).toISOString();
+  // An hour ago, but on the company's today (Asia/Shanghai, UTC+8 all year): the worker is
+  // employed from today, and a punch before that is refused.
+  const dayStart = Math.floor((Date.now() + 8 * 3600e3) / 86400e3) * 86400e3 - 8 * 3600e3;
+  const at = new Date(Math.min(Date.now() - 5e3, Math.max(Date.now() - 3600e3, dayStart + 1e3))).toISOString();
   const csv = `device_id,device_punch_id,username,direction,at\nGATE-1,${run}-1,${worker.username},in,${at}\nGATE-1,${run}-2,nobody.${run},in,${at}\n`;
   await signIn(page, 'admin', password);
   await page.getByTestId('language').selectOption('en');

@@ -28,21 +28,26 @@ pub enum EventType {
     /// A product was delisted. `data`: the product.
     #[serde(rename = "product.delisted")]
     ProductDelisted,
-    /// A product's price changes: applied now, or approved with the time it comes into force
-    /// (`context.effective_at`). `data`: the product.
+    /// A product's price changes: applied now (`data` shows the new price), or approved with the
+    /// time it comes into force by itself (`context.price_fen`, `context.effective_at`; `data` is
+    /// the product as it was when approved). `data`: the product.
     #[serde(rename = "product.price_changed")]
     ProductPriceChanged,
-    /// A decision was recorded on an approval request (`context.final`: it closed the request).
-    /// `data`: the request.
+    /// A decision was recorded on a listing, delisting, price or promotion request
+    /// (`context.final`: it closed the request). `data`: the request.
     #[serde(rename = "approval.decided")]
     ApprovalDecided,
     /// A backup was taken. `data`: the backup.
     #[serde(rename = "backup.completed")]
     BackupCompleted,
+    /// The database was restored from a backup: what happened after the archive was taken is
+    /// gone, and the feed goes on above the number it had reached (`context.previous_head`).
+    #[serde(rename = "backup.restored")]
+    BackupRestored,
 }
 
 impl EventType {
-    pub const ALL: [EventType; 9] = [
+    pub const ALL: [EventType; 10] = [
         EventType::OrderCreated,
         EventType::OrderEventAppended,
         EventType::CaseOpened,
@@ -52,6 +57,7 @@ impl EventType {
         EventType::ProductPriceChanged,
         EventType::ApprovalDecided,
         EventType::BackupCompleted,
+        EventType::BackupRestored,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -65,6 +71,7 @@ impl EventType {
             EventType::ProductPriceChanged => "product.price_changed",
             EventType::ApprovalDecided => "approval.decided",
             EventType::BackupCompleted => "backup.completed",
+            EventType::BackupRestored => "backup.restored",
         }
     }
 

@@ -419,15 +419,17 @@ pub fn decide(
             ),
             now,
         )?;
-        crate::outbox::record(
-            conn,
-            crate::outbox::EventType::ApprovalDecided,
-            &request_id.to_string(),
-            json!({"verdict": verdict.as_str(), "step": accepted.step,
+        if crate::outbox::published(req.kind) {
+            crate::outbox::record(
+                conn,
+                crate::outbox::EventType::ApprovalDecided,
+                &request_id.to_string(),
+                json!({"verdict": verdict.as_str(), "step": accepted.step,
                    "role": accepted.role.as_str(), "decider": actor.id,
                    "final": matches!(accepted.effect, Effect::Approved | Effect::Rejected)}),
-            now,
-        )?;
+                now,
+            )?;
+        }
         let request = approvals::find(conn, request_id)?
             .ok_or_else(|| AppError::not_found("no such request"))?;
         let mut decisions = existing;
@@ -441,7 +443,10 @@ pub fn decide(
 pub fn beneficiaries(req: &ApprovalRequest) -> AppResult<Vec<Uuid>> {
     let mut out = vec![req.proposer_id];
     match req.kind {
-        ApprovalKind::Delegation => out.push(crate::delegations::delegate_of(req)?),
+        ApprovalKind::Delegation => {
+            out.push(crate::delegations::delegate_of(req)?);
+            out.push(crate::delegations::delegator_of(req)?);
+        }
         ApprovalKind::PermissionLevel if req.subject_type == "user" => {
             out.extend(Uuid::parse_str(&req.subject_id).ok());
         }

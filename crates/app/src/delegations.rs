@@ -33,6 +33,9 @@ const OVERSEERS: &[JobRole] = &[
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DelegationApproval {
     pub delegation_id: Uuid,
+    /// The lender: the proposer, or a vacant post's departed holder.
+    #[serde(default)]
+    pub delegator_id: Option<Uuid>,
     pub delegate_id: Uuid,
     /// The delegate's display name, for the decider.
     #[serde(default)]
@@ -71,8 +74,13 @@ fn refused(r: rules::LendingRefused) -> AppError {
     AppError::invalid(field, r.to_string())
 }
 
-/// The post a vacancy cover lends from: a closed account, and the actor its manager in the org
-/// chart or one of the department's managers (R-ACC-1, 临时代理).
+/// Roles a vacant post never lends through a cover: the general manager's decisions belong to the
+/// company, not to the department's approval of a cover.
+const NOT_COVERED: [JobRole; 1] = [JobRole::GeneralManager];
+
+/// The post a vacancy cover lends from: the account of someone whose resignation was completed
+/// (not a service account, not an account closed for another reason), and the actor its manager
+/// in the org chart or one of the department's managers (R-ACC-1, 临时代理).
 fn vacant_post(
     conn: &mut AnyConnection,
     actor: &Actor,
@@ -84,6 +92,16 @@ fn vacant_post(
         return Err(AppError::invalid(
             "vacant_post_of",
             "the post is not vacant: its holder's account is active (they lend their own roles)",
+        ));
+    }
+    use ecops_persistence::repo::departures::{self, DepartureKind, DepartureState};
+    let resigned = departures::list(conn, Some(holder))?
+        .iter()
+        .any(|d| d.kind == DepartureKind::Resignation && d.state == DepartureState::Completed);
+    if user.is_special || !resigned {
+        return Err(AppError::invalid(
+            "vacant_post_of",
+            "a vacant post is that of a colleague whose resignation was completed",
         ));
     }
     let superior = users::manager_of(conn, holder)? == Some(actor.id);
@@ -128,6 +146,26 @@ pub fn request(
         Some(u) => (u.id, u.roles.clone()),
         None => (actor.id, actor.roles.clone()),
     };
+    if let Some(u) = &post {
+        if let Some(r) = roles.iter().find(|r| NOT_COVERED.contains(r)) {
+            return Err(AppError::invalid(
+                "roles",
+                format!(
+                    "a vacant post's {} role is not covered this way",
+                    r.as_str()
+                ),
+            ));
+        }
+        // The superior covers, or a colleague at the same level (the same manager).
+        let above = users::manager_of(conn, u.id)?;
+        let same_level = above.is_some() && users::manager_of(conn, input.delegate_id)? == above;
+        if Some(input.delegate_id) != above && !same_level {
+            return Err(AppError::invalid(
+                "delegate_id",
+                "a vacant post is covered by its holder's manager or a colleague at the same level",
+            ));
+        }
+    }
     rules::check(
         &LendingAsked {
             delegator,
@@ -148,6 +186,7 @@ pub fn request(
         let id = Uuid::now_v7();
         let payload = DelegationApproval {
             delegation_id: id,
+            delegator_id: Some(delegator),
             delegate_id: delegate.id,
             delegate_name: delegate.display_name.clone(),
             roles: roles.iter().map(|r| r.as_str().to_owned()).collect(),
@@ -202,11 +241,19 @@ pub fn request(
     })
 }
 
+fn approval_of(req: &ApprovalRequest) -> AppResult<DelegationApproval> {
+    serde_json::from_value(req.payload.clone())
+        .map_err(|e| AppError::Internal(format!("request {} payload: {e}", req.id)))
+}
+
 /// The delegate a lending's approval request names.
 pub fn delegate_of(req: &ApprovalRequest) -> AppResult<Uuid> {
-    let p: DelegationApproval = serde_json::from_value(req.payload.clone())
-        .map_err(|e| AppError::Internal(format!("request {} payload: {e}", req.id)))?;
-    Ok(p.delegate_id)
+    Ok(approval_of(req)?.delegate_id)
+}
+
+/// The lender a lending's approval request names (a vacant post's departed holder for a cover).
+pub fn delegator_of(req: &ApprovalRequest) -> AppResult<Uuid> {
+    Ok(approval_of(req)?.delegator_id.unwrap_or(req.proposer_id))
 }
 
 /// The approval's effect: the lending holds from its start (unless its period is already over or

@@ -227,7 +227,7 @@ pub fn create(
         // Reserve after the order row exists, so a duplicate channel order fails before stock moves.
         for l in &lines {
             let pid = orders::parse_id(&l.product_id)?;
-            stock::move_stock(
+            let moved = stock::move_stock(
                 conn,
                 pid,
                 -l.quantity,
@@ -237,6 +237,7 @@ pub fn create(
                 Some(by),
                 now,
             )?;
+            crate::outbox::after_stock_move(conn, pid, &moved, now)?;
         }
         let accepted = chain_event(
             &order.core_hash,

@@ -2,11 +2,10 @@
 //! transaction, with the resource as the API shows it at that moment (the transactional outbox).
 //! A committed change always has its event; a change rolled back has none.
 
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use chrono::{DateTime, Utc};
 use ecops_persistence::repo::outbox::{self as repo, NewEvent};
 use ecops_persistence::AnyConnection;
-use std::sync::OnceLock;
 
 /// Every event type, one catalogue (published in the OpenAPI document).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -20,10 +19,12 @@ pub enum EventType {
     ProductPriceChanged,
     ApprovalDecided,
     BackupCompleted,
+    /// The database was restored from a backup; the feed goes on above the number it had reached.
+    BackupRestored,
 }
 
 impl EventType {
-    pub const ALL: [EventType; 9] = [
+    pub const ALL: [EventType; 10] = [
         EventType::OrderCreated,
         EventType::OrderEventAppended,
         EventType::CaseOpened,
@@ -33,6 +34,7 @@ impl EventType {
         EventType::ProductPriceChanged,
         EventType::ApprovalDecided,
         EventType::BackupCompleted,
+        EventType::BackupRestored,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -46,6 +48,7 @@ impl EventType {
             EventType::ProductPriceChanged => "product.price_changed",
             EventType::ApprovalDecided => "approval.decided",
             EventType::BackupCompleted => "backup.completed",
+            EventType::BackupRestored => "backup.restored",
         }
     }
 
@@ -58,7 +61,7 @@ impl EventType {
             | EventType::ProductDelisted
             | EventType::ProductPriceChanged => "product",
             EventType::ApprovalDecided => "approval_request",
-            EventType::BackupCompleted => "backup",
+            EventType::BackupCompleted | EventType::BackupRestored => "backup",
         }
     }
 
@@ -67,21 +70,20 @@ impl EventType {
     }
 }
 
-/// Renders a resource as the API returns it: (connection, resource type, id, instant). The HTTP
-/// layer, which owns the wire views, installs it at start-up ([`set_renderer`]); the use cases
-/// call it inside their transaction, so the event carries the state the change left.
-pub type Renderer =
-    fn(&mut AnyConnection, &str, &str, DateTime<Utc>) -> Result<serde_json::Value, String>;
+/// Renders a resource as the API returns it (see [`ecops_persistence::repo::outbox::Renderer`]);
+/// the HTTP layer installs it at start-up, the CLI too.
+pub use ecops_persistence::repo::outbox::{set_renderer, Renderer};
 
-static RENDERER: OnceLock<Renderer> = OnceLock::new();
-
-/// Installs the renderer (once per process; later calls keep the first).
-pub fn set_renderer(r: Renderer) {
-    let _ = RENDERER.set(r);
+/// The approval kinds whose decisions partner systems follow (listings, delistings, prices,
+/// promotions). Leave, accounts, the vault, delegations and the like stay inside.
+pub fn published(kind: ecops_domain::approval::ApprovalKind) -> bool {
+    use ecops_domain::approval::ApprovalKind::*;
+    matches!(kind, Listing | AbnormalDelisting | PriceChange | Promotion)
 }
 
 /// Records `event` about the resource `id` with `context` (what happened beyond the resource's
-/// new state), inside the caller's transaction.
+/// new state), inside the caller's transaction. The resource is rendered as the transaction
+/// commits, under the feed's lock.
 pub fn record(
     conn: &mut AnyConnection,
     event: EventType,
@@ -89,16 +91,6 @@ pub fn record(
     context: serde_json::Value,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    let data = match RENDERER.get() {
-        Some(render) => render(conn, event.resource_type(), id, now).map_err(|e| {
-            AppError::Internal(format!(
-                "rendering {} {id} for its event: {e}",
-                event.resource_type()
-            ))
-        })?,
-        // A process without the HTTP layer (a CLI restore, a bench) reports the reference only.
-        None => serde_json::json!({ "id": id }),
-    };
     repo::append(
         conn,
         NewEvent {
@@ -106,8 +98,43 @@ pub fn record(
             resource_type: event.resource_type().to_owned(),
             resource_id: id.to_owned(),
             context,
-            data,
         },
+        now,
+    )?;
+    Ok(())
+}
+
+/// R-PRD-4 emptied a listed product, which is now delisted: partners learn it like any other
+/// delisting.
+pub fn after_stock_move(
+    conn: &mut AnyConnection,
+    product: uuid::Uuid,
+    moved: &ecops_persistence::repo::stock::Moved,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    if moved.delisted {
+        record(
+            conn,
+            EventType::ProductDelisted,
+            &product.to_string(),
+            serde_json::json!({"reason": "out_of_stock"}),
+            now,
+        )?;
+    }
+    Ok(())
+}
+
+/// R-SEC-5: a page of the feed read (it carries customers' data), on record; so is a refusal.
+pub fn record_read(
+    conn: &mut AnyConnection,
+    actor: &crate::Actor,
+    outcome: ecops_persistence::repo::audit::Outcome,
+    detail: serde_json::Value,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    ecops_persistence::repo::audit::append(
+        conn,
+        &actor.audit_entry("events.read", None, outcome, detail),
         now,
     )?;
     Ok(())

@@ -417,6 +417,7 @@ pub fn move_stock(
             Some(actor.id),
             now,
         )?;
+        crate::outbox::after_stock_move(conn, id, &moved, now)?;
         audit::append(conn, &actor.audit_entry("product.stock_moved", Some(("product", id.to_string())), audit::Outcome::Success,
             json!({"delta": movement.delta, "reason": movement.reason.as_str(), "stock_after": moved.stock_after, "delisted": moved.delisted})), now)?;
         Ok(products::get(conn, id)?)

@@ -110,7 +110,7 @@ pub fn post(
         for line in &s.lines {
             let diff = line.counted_qty - line.system_qty;
             if diff != 0 {
-                stock::move_stock(
+                let moved = stock::move_stock(
                     conn,
                     line.product_id,
                     diff,
@@ -120,6 +120,7 @@ pub fn post(
                     Some(line.counted_by),
                     now,
                 )?;
+                crate::outbox::after_stock_move(conn, line.product_id, &moved, now)?;
             }
             products::mark_counted(conn, line.product_id, line.counted_at)?;
         }

@@ -865,6 +865,12 @@ pub fn restore_archive(
             // checked once, at the commit.
             diesel::sql_query("PRAGMA defer_foreign_keys = ON").execute(c)?;
         }
+        // The event feed's number so far: it goes on above it after the restore.
+        let feed_head = if catalog(conn)?.iter().any(|t| t.name == "outbox_events") {
+            crate::repo::outbox::head(conn)?
+        } else {
+            None
+        };
         if schema_version(conn)?.is_some() {
             revert_all(conn)?;
         }
@@ -890,7 +896,15 @@ pub fn restore_archive(
             }
         }
         read_archive(path, progress, |t, batch| insert_batch(conn, pg, t, batch))?;
-        migrate_to(conn, None)
+        migrate_to(conn, None)?;
+        if let Some(h) = feed_head {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            crate::repo::outbox::continue_after(conn, h, &name, chrono::Utc::now())?;
+        }
+        Ok(())
     })?;
     let before = known
         .iter()

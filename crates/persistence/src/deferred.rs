@@ -1,7 +1,8 @@
 //! What a write transaction defers to its end: its audit entries (written chained, R-SEC-4) and
 //! its outbox events (written in commit order). Both are held per connection while the work runs
-//! and written by `db::write_tx` just before the commit, each under its own lock taken last, so
-//! neither lock is ever held while waiting for another.
+//! and written by `db::write_tx` just before the commit, each under its own lock: the audit
+//! chain's first, then the feed's. Every transaction takes them in that order and after all its
+//! other locks, so they never close a cycle (keep the order).
 
 use crate::repo::{audit, outbox};
 use crate::AnyConnection;

@@ -121,6 +121,9 @@ fn main() -> ExitCode {
         }
     };
     init_tracing(&config.log_format);
+    // Events a command records (a backup taken from the CLI) carry their resource as the API
+    // shows it, as the server's do.
+    ecops_app::outbox::set_renderer(ecops_http::routes::events::render);
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config),
         Command::Migrate => ecops_server::open_database(&config)

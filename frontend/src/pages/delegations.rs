@@ -85,7 +85,7 @@ pub fn delegations_page() -> Html {
                     colleagues.set(c);
                 }
                 if let Ok(d) = api::departed().await {
-                    departed.set(d.items);
+                    departed.set(d.items.into_iter().filter(|u| !u.is_special).collect());
                 }
             });
         });
@@ -94,6 +94,17 @@ pub fn delegations_page() -> Html {
         return html! { <Redirect<Route> to={Route::Login} /> };
     };
     let oversees = user.roles.iter().any(|r| OVERSEERS.contains(r));
+    // Who may ask for a vacant post's cover: the department's managers and anyone with reports.
+    let covers = user
+        .roles
+        .iter()
+        .any(|r| matches!(r, JobRole::DeptManager | JobRole::GeneralManager))
+        || colleagues.iter().any(|c| c.manager_id == Some(user.id));
+    let departed: Vec<UserView> = if covers {
+        (*departed).clone()
+    } else {
+        Vec::new()
+    };
     // The roles on offer: mine, or those of the vacant post chosen.
     let post = departed
         .iter()

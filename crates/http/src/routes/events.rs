@@ -6,12 +6,15 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
 use crate::state::AppState;
+use crate::support::RequestMeta;
 use actix_web::{get, web};
 use chrono::{DateTime, Utc};
 use ecops_api_types::{EventPage, EventQuery, EventType, EventView, Problem};
-use ecops_domain::{JobRole, PermissionLevel};
+use ecops_domain::PermissionLevel;
+use ecops_persistence::repo::audit::Outcome;
 use ecops_persistence::repo::outbox;
 use ecops_persistence::AnyConnection;
+use serde_json::json;
 use uuid::Uuid;
 
 /// The resource of an event as the API returns it (installed as the outbox's renderer).
@@ -76,15 +79,18 @@ fn view(e: outbox::Event) -> ApiResult<EventView> {
 }
 
 /// The events after `after`, oldest first, each number once and in commit order: an integrator
-/// stores the last `seq` read and asks again from it, and never misses one. IT from a login
-/// session; an API token with `events:read`.
+/// stores the last `seq` read and asks again from it, and never misses one. The events carry
+/// customers' data, so reading them is a privilege (R-SEC-5): the customer-service supervisor,
+/// the managers and IT, and an API token of theirs with `events:read`; every page read and every
+/// refusal is in the audit log.
 #[utoipa::path(tag = "events", security(("bearer" = [])), params(EventQuery),
     responses((status = 200, description = "One page of the feed", body = EventPage),
         (status = 400, description = "An unknown event type, a bad number", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Neither IT nor a token with `events:read`", body = Problem, content_type = "application/problem+json")))]
+        (status = 403, description = "Not allowed to take customer and order data out; a token without `events:read`", body = Problem, content_type = "application/problem+json")))]
 #[get("/events")]
 pub async fn list_events(
     state: web::Data<AppState>,
+    meta: RequestMeta,
     who: Caller,
     query: Query<EventQuery>,
 ) -> ApiResult<web::Json<EventPage>> {
@@ -121,17 +127,34 @@ pub async fn list_events(
         })?;
         types.push(parsed.as_str().to_owned());
     }
+    let now = state.clock.now();
     let page = state
         .run_as(who, move |conn, who| {
-            match who.session_id() {
-                Some(_) => who.require(PermissionLevel::Viewer, &[JobRole::ItAdmin])?,
-                None => {
-                    who.require(PermissionLevel::Operator, &[])?;
-                    who.require_scope("events:read")?;
-                }
+            let allowed = who
+                .require(PermissionLevel::Viewer, super::exports::EXPORTERS)
+                .and_then(|()| who.require_scope("events:read"));
+            let a = crate::support::actor(&who, &meta);
+            if let Err(refusal) = allowed {
+                ecops_app::outbox::record_read(
+                    conn,
+                    &a,
+                    Outcome::Refused,
+                    json!({"after": after}),
+                    now,
+                )?;
+                return Err(refusal);
             }
             let events = outbox::after(conn, after, &types, limit)?;
             let next_after = events.last().map_or(after, |e| e.seq);
+            if !events.is_empty() {
+                ecops_app::outbox::record_read(
+                    conn,
+                    &a,
+                    Outcome::Success,
+                    json!({"after": after, "count": events.len(), "last": next_after}),
+                    now,
+                )?;
+            }
             Ok(EventPage {
                 items: events.into_iter().map(view).collect::<ApiResult<_>>()?,
                 next_after,

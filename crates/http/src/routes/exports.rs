@@ -68,7 +68,7 @@ pub async fn list_order_exports(
 
 /// R-SEC-5: who may take customer and order data out of the system. An API token also needs the
 /// scope `exports:read`.
-const EXPORTERS: &[JobRole] = &[
+pub(crate) const EXPORTERS: &[JobRole] = &[
     JobRole::CsSupervisor,
     JobRole::DeptManager,
     JobRole::GeneralManager,

@@ -1,23 +1,36 @@
 //! The transactional outbox: events appended inside the transaction of the change they report,
 //! written at its end with the next number of the feed (`seq`, in commit order: the number is
 //! taken under a lock held until the commit, so a reader that has seen `n` never later finds a
-//! smaller number appear).
+//! smaller number appear). Each event's resource is rendered then, under the same lock, so a later
+//! number never carries an older state of the resource than an earlier one.
 
 use super::{from_db, parse_uuid, to_db};
 use crate::schema::outbox_events;
 use crate::{AnyConnection, StoreResult};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use std::sync::OnceLock;
 use uuid::Uuid;
 
-/// An event to record.
+/// Renders a resource as the API returns it: (connection, resource type, id, instant). The HTTP
+/// layer, which owns the wire views, installs it at start-up ([`set_renderer`]).
+pub type Renderer =
+    fn(&mut AnyConnection, &str, &str, DateTime<Utc>) -> Result<serde_json::Value, String>;
+
+static RENDERER: OnceLock<Renderer> = OnceLock::new();
+
+/// Installs the renderer (once per process; later calls keep the first).
+pub fn set_renderer(r: Renderer) {
+    let _ = RENDERER.set(r);
+}
+
+/// An event to record; its resource is rendered when the event is written.
 #[derive(Debug, Clone)]
 pub struct NewEvent {
     pub event_type: String,
     pub resource_type: String,
     pub resource_id: String,
     pub context: serde_json::Value,
-    pub data: serde_json::Value,
 }
 
 /// A recorded event.
@@ -37,7 +50,7 @@ pub struct Event {
 #[derive(Debug, Clone)]
 pub(crate) struct Pending {
     id: Uuid,
-    at: NaiveDateTime,
+    now: DateTime<Utc>,
     event: NewEvent,
 }
 
@@ -59,11 +72,7 @@ struct Row {
 /// its own.
 pub fn append(conn: &mut AnyConnection, event: NewEvent, now: DateTime<Utc>) -> StoreResult<Uuid> {
     let id = Uuid::now_v7();
-    let pending = Pending {
-        id,
-        at: to_db(now),
-        event,
-    };
+    let pending = Pending { id, now, event };
     if let Some(crate::deferred::Item::Outbox(pending)) =
         crate::deferred::hold(conn, crate::deferred::Item::Outbox(pending))
     {
@@ -85,20 +94,70 @@ pub(crate) fn write_sequenced(conn: &mut AnyConnection, events: Vec<Pending>) ->
         .first::<Option<i64>>(conn)?
         .unwrap_or(0);
     for (seq, p) in (last + 1..).zip(events) {
-        diesel::insert_into(outbox_events::table)
-            .values(Row {
-                seq,
-                id: p.id.to_string(),
-                event_type: p.event.event_type,
-                resource_type: p.event.resource_type,
-                resource_id: p.event.resource_id,
-                context: p.event.context.to_string(),
-                data: p.event.data.to_string(),
-                occurred_at: p.at,
-            })
-            .execute(conn)?;
+        let e = p.event;
+        let data = match RENDERER.get() {
+            Some(render) => render(conn, &e.resource_type, &e.resource_id, p.now).map_err(|m| {
+                crate::StoreError::Corrupt(format!(
+                    "rendering {} {} for its event: {m}",
+                    e.resource_type, e.resource_id
+                ))
+            })?,
+            // A process without the HTTP layer reports the reference only.
+            None => serde_json::json!({ "id": e.resource_id }),
+        };
+        insert(conn, seq, p.id, e, data, p.now)?;
     }
     Ok(())
+}
+
+fn insert(
+    conn: &mut AnyConnection,
+    seq: i64,
+    id: Uuid,
+    e: NewEvent,
+    data: serde_json::Value,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    diesel::insert_into(outbox_events::table)
+        .values(Row {
+            seq,
+            id: id.to_string(),
+            event_type: e.event_type,
+            resource_type: e.resource_type,
+            resource_id: e.resource_id,
+            context: e.context.to_string(),
+            data: data.to_string(),
+            occurred_at: to_db(now),
+        })
+        .execute(conn)?;
+    Ok(())
+}
+
+/// After a restore: the feed goes on above `previous_head` (the number the replaced database had
+/// reached), with one event saying so, so a reader's stored number never skips what comes next.
+pub(crate) fn continue_after(
+    conn: &mut AnyConnection,
+    previous_head: i64,
+    archive: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let head = head(conn)?.unwrap_or(0);
+    if head >= previous_head {
+        return Ok(());
+    }
+    insert(
+        conn,
+        previous_head + 1,
+        Uuid::now_v7(),
+        NewEvent {
+            event_type: "backup.restored".to_owned(),
+            resource_type: "backup".to_owned(),
+            resource_id: archive.to_owned(),
+            context: serde_json::json!({"previous_head": previous_head, "archive_head": head}),
+        },
+        serde_json::json!({"archive": archive}),
+        now,
+    )
 }
 
 fn event(r: Row) -> StoreResult<Event> {
