@@ -40,4 +40,5 @@ mod swaps;
 mod unattended;
 mod users;
 mod vault;
+mod webhooks;
 mod workdays;

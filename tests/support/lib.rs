@@ -119,25 +119,7 @@ pub fn fresh_database_url(backend: Backend, dir: &std::path::Path) -> Option<Str
 pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Option<TestApp> {
     let dir = temp_dir();
     let url = fresh_database_url(backend, &dir.0)?;
-    let mut config = Config {
-        database_url: url,
-        bind: "127.0.0.1:0".to_owned(),
-        data_dir: dir.0.join("data"),
-        jwt_secret: Some("test-secret-0123456789-abcdefghijklmnop".to_owned()),
-        admin_password: Some(ADMIN_PASSWORD.to_owned()),
-        workers: Some(2),
-        dashboard_dir: dir.0.join("no-dashboard"),
-        ..Config::default()
-    };
-    config.db.max_connections = 8;
-    // The concurrency tests fire bursts above the default in-flight limit of so small a pool to
-    // prove their locks; admission control has its own test (`admission`).
-    config.max_in_flight_requests = Some(512);
-    // Open event streams end with the test rather than holding the server for 30 s.
-    config.shutdown_timeout_secs = 1;
-    // Tests that move the clock across a month draft evaluations themselves; the scheduler's
-    // drafting has its own test.
-    config.reports.draft_evaluations = false;
+    let mut config = test_config(url, &dir.0);
     tweak(&mut config);
     let clock = ManualClock::new(Utc::now());
     let app = Application::build(&config, Arc::new(clock.clone()))
@@ -165,6 +147,70 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -
         handle,
         _dir: dir,
     })
+}
+
+/// Another server node of a test's application: same database, keys and data folder, its own
+/// clock, scheduler and webhook dispatcher.
+pub struct Node {
+    pub address: String,
+    pub clock: ManualClock,
+    pub handle: actix_web::dev::ServerHandle,
+}
+
+impl TestApp {
+    /// Starts another node on this application's database (as a second server would).
+    pub async fn spawn_node(&self, tweak: impl FnOnce(&mut Config)) -> Node {
+        let dir = self
+            .data_dir
+            .parent()
+            .map(std::path::Path::to_path_buf)
+            .unwrap_or_else(|| self.data_dir.clone());
+        let mut config = test_config(self.database_url.clone(), &dir);
+        tweak(&mut config);
+        let clock = ManualClock::new(self.clock.now_utc());
+        let app = Application::build(&config, Arc::new(clock.clone()))
+            .unwrap_or_else(|e| panic!("the second node failed to start: {e}"));
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let handle = app.handle();
+        tokio::spawn(app.run_until_stopped());
+        Node {
+            address,
+            clock,
+            handle,
+        }
+    }
+
+    /// Stops this node as a crash would, without waiting for what it is doing (its scheduler and
+    /// webhook dispatcher stop with it).
+    pub async fn kill(&self) {
+        self.handle.stop(false).await;
+    }
+}
+
+/// The configuration of a test server on `url` with its files under `dir`.
+fn test_config(url: String, dir: &std::path::Path) -> Config {
+    let mut config = Config {
+        database_url: url,
+        bind: "127.0.0.1:0".to_owned(),
+        data_dir: dir.join("data"),
+        jwt_secret: Some("test-secret-0123456789-abcdefghijklmnop".to_owned()),
+        admin_password: Some(ADMIN_PASSWORD.to_owned()),
+        workers: Some(2),
+        dashboard_dir: dir.join("no-dashboard"),
+        ..Config::default()
+    };
+    config.db.max_connections = 8;
+    // The concurrency tests fire bursts above the default in-flight limit of so small a pool to
+    // prove their locks; admission control has its own test (`admission`).
+    config.max_in_flight_requests = Some(512);
+    // Open event streams end with the test rather than holding the server for 30 s.
+    config.shutdown_timeout_secs = 1;
+    // Tests that move the clock across a month draft evaluations themselves; the scheduler's
+    // drafting has its own test.
+    config.reports.draft_evaluations = false;
+    // Webhooks are delivered to receivers on loopback in the tests, at once.
+    config.webhooks.allowlist = vec!["127.0.0.1".to_owned()];
+    config
 }
 
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {

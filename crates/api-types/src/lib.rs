@@ -19,6 +19,7 @@ pub mod reports;
 pub mod revisions;
 pub mod users;
 pub mod vault;
+pub mod webhooks;
 
 pub use approvals::*;
 pub use attendance::*;
@@ -36,3 +37,4 @@ pub use reports::*;
 pub use revisions::*;
 pub use users::*;
 pub use vault::*;
+pub use webhooks::*;

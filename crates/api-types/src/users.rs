@@ -198,6 +198,11 @@ pub struct CreateApiTokenRequest {
     #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 12))]
     pub scopes: Vec<String>,
     pub expires_at: Option<DateTime<Utc>>,
+    /// Requests a minute the token may make, 1 to 100000 (default: the server's
+    /// `api.token_rate_per_minute`). Beyond it the API answers 429 with `Retry-After`.
+    #[validate(range(min = 1, max = 100_000))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100000))]
+    pub rate_per_minute: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -212,6 +217,8 @@ pub struct ApiTokenView {
     pub expires_at: Option<DateTime<Utc>>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// Requests a minute allowed to this token.
+    pub rate_per_minute: u32,
 }
 
 /// The token itself is shown only in this answer; only its hash is kept.

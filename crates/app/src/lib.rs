@@ -45,6 +45,7 @@ pub mod statements;
 pub mod stocktakes;
 pub mod users;
 pub mod vault;
+pub mod webhooks;
 pub mod workdays;
 
 pub use approvals::Actor;

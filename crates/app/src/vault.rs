@@ -96,6 +96,34 @@ impl VaultKey {
         })
     }
 
+    /// Seals the secret of another record (a webhook subscription's signing key), bound to its
+    /// id, as one line of text: key id, nonce and ciphertext.
+    pub(crate) fn seal_text(&self, owner: Uuid, secret: &str) -> AppResult<String> {
+        let s = self.seal(owner, secret)?;
+        Ok(format!(
+            "{}.{}.{}",
+            s.key_id,
+            hex::encode(s.nonce),
+            hex::encode(s.cipher)
+        ))
+    }
+
+    /// Opens what [`VaultKey::seal_text`] sealed for `owner`.
+    pub(crate) fn open_text(&self, owner: Uuid, text: &str) -> AppResult<String> {
+        let bad = || AppError::Internal(format!("the sealed secret of {owner} is malformed"));
+        let mut parts = text.splitn(3, '.');
+        let (Some(key_id), Some(nonce), Some(cipher)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return Err(bad());
+        };
+        let sealed = Sealed {
+            key_id: key_id.to_owned(),
+            nonce: hex::decode(nonce).map_err(|_| bad())?,
+            cipher: hex::decode(cipher).map_err(|_| bad())?,
+        };
+        self.open(owner, &sealed)
+    }
+
     /// Opens a secret sealed for `entry`.
     fn open(&self, entry: Uuid, sealed: &Sealed) -> AppResult<String> {
         if sealed.key_id != self.id {

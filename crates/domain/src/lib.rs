@@ -21,6 +21,7 @@ pub mod quality;
 pub mod report;
 pub mod revision;
 pub mod vault;
+pub mod webhook;
 pub mod workdays;
 
 pub use access::{JobRole, PermissionLevel, StaffLevel};

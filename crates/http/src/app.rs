@@ -356,7 +356,7 @@ pub fn serve(
     let blocking_per_worker = (state.db.max_connections() as usize)
         .div_ceil(workers_n)
         .max(1);
-    let doc = Arc::new(doc);
+    let served = Arc::new(crate::openapi::document_value());
     let mut server = HttpServer::new(move || {
         let origins = state.config.cors_origins.clone();
         let cors = state.config.cors_origins.iter().fold(
@@ -401,7 +401,7 @@ pub fn serve(
             )
             .service(
                 SwaggerUi::new("/api/docs/{_:.*}")
-                    .url("/api/openapi.json", (*doc).clone())
+                    .external_url_unchecked("/api/openapi.json", (*served).clone())
                     .config(
                         SwaggerConfig::default()
                             .validator_url("none")

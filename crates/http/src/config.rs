@@ -69,6 +69,12 @@ pub struct HttpConfig {
     pub vault_key: ecops_app::vault::VaultKey,
     /// Where backups go and their schedule (R-SEC-2).
     pub backups: ecops_app::backups::Settings,
+    /// How webhooks are delivered: allowlist, retries, pausing, timeout.
+    pub webhooks: ecops_app::webhooks::Settings,
+    /// How often the webhook dispatcher looks for new events and due retries, in milliseconds.
+    pub webhook_tick_ms: u64,
+    /// Requests a minute an API token may make unless the token sets its own.
+    pub token_rate_per_minute: u32,
 }
 
 /// Deadlines and schedules of orders and after-sales (R-ORD-3, R-ORD-8, R-AFS-2).
@@ -149,6 +155,9 @@ impl HttpConfig {
                 node: "node".to_owned(),
                 app_version: env!("CARGO_PKG_VERSION").to_owned(),
             },
+            webhooks: ecops_app::webhooks::Settings::default(),
+            webhook_tick_ms: 1_000,
+            token_rate_per_minute: 600,
         }
     }
 }

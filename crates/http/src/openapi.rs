@@ -7,7 +7,7 @@ use crate::routes::{
     customers, deadlines, delegations, departures, duty, evaluations, events, exports, figures,
     health, leave, me, meetings, order_import, order_stream, orders, page_revisions, phrases,
     product_import, product_requests, products, promotions, punch_import, quality, reports,
-    stocktakes, users, vault, workdays,
+    stocktakes, users, vault, webhooks, workdays,
 };
 use ecops_api_types::Problem;
 use utoipa::openapi::path::Operation;
@@ -45,6 +45,7 @@ use utoipa_actix_web::AppExt;
         (name = "quality", description = "Service quality: customer-service contacts, the service checklist, reviews with the reviewed person's response, the weekly sample, pass rates per person and item, the library of approved service phrases"),
         (name = "delegations", description = "Delegated access (R-ACC-1): job roles lent to a colleague for a task and a period, approved by the department manager, acted on the lender's behalf, ending by themselves"),
         (name = "events", description = "The event feed (transactional outbox): orders, after-sales, products, approvals and backups as they change, in commit order, with the resource as the API returned it then"),
+        (name = "webhooks", description = "Webhook subscriptions: the feed's events POSTed to partner systems as they commit, signed as Standard Webhooks describes, in order per resource, retried on a schedule; the delivery log, redelivery and a test ping"),
         (name = "backups", description = "Portable backups: taken now or on a schedule, listed, verified, downloaded"),
         (name = "approvals", description = "The approvals engine: inboxes, decisions, chains, publication deadlines"),
         (name = "products", description = "Products: drafts, edits, listing, prices, stock, history, import"),
@@ -93,6 +94,19 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(audit::verify_audit_chain)
                 .service(audit::list_audit)
                 .service(events::list_events)
+                .service(webhooks::create_webhook)
+                .service(webhooks::list_webhooks)
+                .service(webhooks::get_webhook)
+                .service(webhooks::update_webhook)
+                .service(webhooks::delete_webhook)
+                .service(webhooks::pause_webhook)
+                .service(webhooks::resume_webhook)
+                .service(webhooks::rotate_webhook_secret)
+                .service(webhooks::list_webhook_deliveries)
+                .service(webhooks::list_webhook_attempts)
+                .service(webhooks::redeliver_webhook_event)
+                .service(webhooks::redeliver_webhook_range)
+                .service(webhooks::ping_webhook)
                 .service(vault::create_vault_entry)
                 .service(vault::list_vault_entries)
                 .service(vault::get_vault_entry)
@@ -341,10 +355,87 @@ pub fn document() -> OpenApiDoc {
     doc
 }
 
+/// The schema of the resource an event carries in `data`.
+fn resource_schema(t: ecops_api_types::EventType) -> &'static str {
+    use ecops_api_types::EventType::*;
+    match t {
+        OrderCreated | OrderEventAppended => "OrderView",
+        CaseOpened | CaseClosed => "CaseView",
+        ProductListed | ProductDelisted | ProductPriceChanged => "ProductView",
+        ApprovalDecided => "ApprovalRequestView",
+        BackupCompleted => "BackupView",
+        BackupRestored => "BackupRestoredData",
+    }
+}
+
+/// The `webhooks` section (OpenAPI 3.1): one entry per event type of the catalogue, the request
+/// each subscription receives, with the Standard Webhooks headers.
+fn webhooks_section() -> serde_json::Value {
+    use serde_json::json;
+    let header = |name: &str, description: &str| {
+        json!({"name": name, "in": "header", "required": true, "description": description,
+               "schema": {"type": "string"}})
+    };
+    let mut hooks = serde_json::Map::new();
+    for t in ecops_api_types::EventType::ALL {
+        let name = t.as_str();
+        hooks.insert(
+            name.to_owned(),
+            json!({"post": {
+                "operationId": format!("webhook_{}", name.replace('.', "_")),
+                "tags": ["webhooks"],
+                "summary": format!("`{name}` delivered to a subscription"),
+                "description": "POSTed to each active subscription that takes this type, in order per resource, as the change commits. \
+                    The body is the event as `GET /api/v1/events` shows it. Verify the signature with the subscription's secret \
+                    (any Standard Webhooks library), and deduplicate on `webhook-id`: after a crash or a redelivery the same event \
+                    comes again with the same id. Answer 2xx within the timeout; anything else is tried again on the schedule.",
+                "parameters": [
+                    header("webhook-id", "The event's id: the same on every try, every node and every redelivery"),
+                    header("webhook-timestamp", "Seconds since the Unix epoch when this try was signed"),
+                    header("webhook-signature", "`v1,` and the base64 HMAC-SHA256 of `id.timestamp.body` with the secret's key"),
+                ],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {
+                    "allOf": [
+                        {"$ref": "#/components/schemas/EventView"},
+                        {"type": "object", "properties": {
+                            "type": {"const": name},
+                            "data": {"$ref": format!("#/components/schemas/{}", resource_schema(t))}
+                        }}
+                    ]
+                }}}},
+                "responses": {
+                    "2XX": {"description": "Received; the delivery is done"},
+                    "default": {"description": "Not received: tried again after the next wait of the schedule"}
+                }
+            }}),
+        );
+    }
+    serde_json::Value::Object(hooks)
+}
+
+/// The complete document with its `webhooks` section, as served and committed.
+pub fn document_value() -> serde_json::Value {
+    let mut v = serde_json::to_value(document()).unwrap_or_default();
+    if let Some(o) = v.as_object_mut() {
+        o.insert("webhooks".to_owned(), webhooks_section());
+        if let Some(schemas) = o
+            .get_mut("components")
+            .and_then(|c| c.get_mut("schemas"))
+            .and_then(|s| s.as_object_mut())
+        {
+            schemas.insert(
+                "BackupRestoredData".to_owned(),
+                serde_json::json!({"type": "object", "required": ["archive"],
+                    "properties": {"archive": {"type": "string", "description": "The archive restored"}}}),
+            );
+        }
+    }
+    v
+}
+
 /// The document as pretty JSON, as committed in `openapi/openapi.json`.
 pub fn document_json() -> String {
-    let mut s = document()
-        .to_pretty_json()
+    let mut s = serde_json::to_string_pretty(&document_value())
         .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
     s.push('\n');
     s

@@ -73,6 +73,7 @@ diesel::table! {
         expires_at -> Nullable<Timestamp>,
         last_used_at -> Nullable<Timestamp>,
         revoked_at -> Nullable<Timestamp>,
+        rate_per_minute -> Nullable<Integer>,
     }
 }
 
@@ -955,7 +956,65 @@ diesel::table! {
 diesel::joinable!(qa_reviews -> contacts (contact_id));
 diesel::joinable!(vault_custodians -> vault_entries (entry_id));
 
+diesel::table! {
+    webhook_subscriptions (id) {
+        id -> Text,
+        url -> Text,
+        description -> Text,
+        event_types -> Text,
+        filter_channel -> Nullable<Text>,
+        filter_category -> Nullable<Text>,
+        secret_sealed -> Text,
+        state -> Text,
+        paused_reason -> Nullable<Text>,
+        consecutive_failures -> Integer,
+        fanned_to -> BigInt,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Text,
+        subscription_id -> Text,
+        event_seq -> BigInt,
+        event_id -> Text,
+        event_type -> Text,
+        resource_key -> Text,
+        state -> Text,
+        tries -> Integer,
+        next_attempt_at -> Timestamp,
+        lease_holder -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+        last_status -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    webhook_attempts (id) {
+        id -> Text,
+        subscription_id -> Text,
+        delivery_id -> Nullable<Text>,
+        event_id -> Text,
+        event_type -> Text,
+        attempted_at -> Timestamp,
+        status_code -> Nullable<Integer>,
+        latency_ms -> BigInt,
+        response_excerpt -> Text,
+        error -> Nullable<Text>,
+        node -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    webhook_subscriptions,
+    webhook_deliveries,
+    webhook_attempts,
     statements,
     meetings,
     action_items,

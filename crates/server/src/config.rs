@@ -141,6 +141,63 @@ impl Default for BackupsSection {
     }
 }
 
+/// Webhook delivery.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhooksSection {
+    /// Hosts (exact names), IP addresses and networks (`10.1.0.0/16`) a subscription may reach
+    /// over plain HTTP and at internal addresses. Empty: only public HTTPS targets.
+    pub allowlist: Vec<String>,
+    /// Waits between tries after a failed delivery, in seconds; when spent, the delivery has
+    /// failed (it can be sent again by hand).
+    pub retry_schedule_secs: Vec<u64>,
+    /// Each wait is stretched by up to this many percent, so failures do not come back at once.
+    pub retry_jitter_percent: u32,
+    /// A subscription is paused after this many failed attempts in a row (0: never).
+    pub pause_after_failures: u32,
+    /// How long one attempt may take, in seconds.
+    pub timeout_secs: u64,
+    /// How often the dispatcher looks for new events and due retries, in milliseconds.
+    pub tick_ms: u64,
+    /// Deliveries one node sends at once.
+    pub batch: usize,
+}
+
+impl Default for WebhooksSection {
+    fn default() -> Self {
+        let retry = ecops_domain::webhook::RetryPolicy::default();
+        WebhooksSection {
+            allowlist: Vec::new(),
+            retry_schedule_secs: retry
+                .schedule
+                .iter()
+                .map(|d| d.num_seconds().max(0) as u64)
+                .collect(),
+            retry_jitter_percent: retry.jitter_percent,
+            pause_after_failures: 20,
+            timeout_secs: 10,
+            tick_ms: 1_000,
+            batch: 16,
+        }
+    }
+}
+
+/// Integrations over the API.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiSection {
+    /// Requests a minute an API token may make, unless the token sets its own.
+    pub token_rate_per_minute: u32,
+}
+
+impl Default for ApiSection {
+    fn default() -> Self {
+        ApiSection {
+            token_rate_per_minute: 600,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AttendanceSection {
@@ -198,6 +255,10 @@ pub struct Config {
     pub vault_key: Option<String>,
     #[serde(default)]
     pub backups: BackupsSection,
+    #[serde(default)]
+    pub webhooks: WebhooksSection,
+    #[serde(default)]
+    pub api: ApiSection,
 }
 
 impl Config {
@@ -337,6 +398,8 @@ impl Default for Config {
             },
             vault_key: None,
             backups: BackupsSection::default(),
+            webhooks: WebhooksSection::default(),
+            api: ApiSection::default(),
         }
     }
 }
@@ -380,6 +443,20 @@ impl Config {
         }
         if !self.backups.schedule.trim().is_empty() {
             ecops_app::backups::parse_schedule(self.backups.schedule.trim())?;
+        }
+        ecops_domain::webhook::Allowlist::parse(&self.webhooks.allowlist)
+            .map_err(|e| format!("webhooks.allowlist: {e}"))?;
+        if !(1..=120).contains(&self.webhooks.timeout_secs) {
+            return Err("webhooks.timeout_secs must be 1 to 120".to_owned());
+        }
+        if self.webhooks.retry_schedule_secs.len() > 20 {
+            return Err("webhooks.retry_schedule_secs holds at most 20 waits".to_owned());
+        }
+        if !(1..=256).contains(&self.webhooks.batch) {
+            return Err("webhooks.batch must be 1 to 256".to_owned());
+        }
+        if !(1..=100_000).contains(&self.api.token_rate_per_minute) {
+            return Err("api.token_rate_per_minute must be 1 to 100000".to_owned());
         }
         if let Some(k) = &self.vault_key {
             ecops_app::vault::VaultKey::from_hex(k).map_err(|e| format!("ECOPS_VAULT_KEY: {e}"))?;

@@ -205,6 +205,9 @@ pub fn http_config(
     HttpConfig {
         vault_key,
         backups: backup_settings(config, timezone, node.clone()),
+        webhooks: webhook_settings(config, node.clone()),
+        webhook_tick_ms: config.webhooks.tick_ms,
+        token_rate_per_minute: config.api.token_rate_per_minute,
         jwt: JwtSettings {
             secret,
             issuer: "ecops".to_owned(),
@@ -259,6 +262,26 @@ pub fn http_config(
             video_bytes: config.uploads.max_video_bytes,
             document_bytes: config.uploads.max_document_bytes,
         },
+    }
+}
+
+/// How webhooks are delivered (the allowlist was checked by [`Config::validate`]).
+pub fn webhook_settings(config: &Config, node: String) -> ecops_app::webhooks::Settings {
+    let w = &config.webhooks;
+    ecops_app::webhooks::Settings {
+        allowlist: ecops_domain::webhook::Allowlist::parse(&w.allowlist).unwrap_or_default(),
+        retry: ecops_domain::webhook::RetryPolicy {
+            schedule: w
+                .retry_schedule_secs
+                .iter()
+                .map(|s| chrono::Duration::seconds(i64::try_from(*s).unwrap_or(i64::MAX / 1000)))
+                .collect(),
+            jitter_percent: w.retry_jitter_percent.min(100),
+        },
+        pause_after_failures: w.pause_after_failures,
+        timeout: std::time::Duration::from_secs(w.timeout_secs.max(1)),
+        batch: w.batch.max(1),
+        node,
     }
 }
 
@@ -348,7 +371,11 @@ impl Application {
         let evaluations = tokio::spawn(ecops_http::routes::evaluations::run_scheduler(
             self.state.clone(),
         ));
+        let webhooks = tokio::spawn(ecops_http::routes::webhooks::run_dispatcher(
+            self.state.clone(),
+        ));
         let result = self.server.await;
+        webhooks.abort();
         scheduler.abort();
         backups.abort();
         evaluations.abort();

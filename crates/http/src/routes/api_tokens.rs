@@ -13,8 +13,9 @@ use ecops_domain::{JobRole, PermissionLevel};
 use ecops_persistence::repo::api_tokens::{self, ApiToken};
 use uuid::Uuid;
 
-fn view(t: &ApiToken) -> ApiTokenView {
+fn view(t: &ApiToken, default_rate: u32) -> ApiTokenView {
     ApiTokenView {
+        rate_per_minute: t.rate_per_minute.unwrap_or(default_rate),
         id: t.id,
         name: t.name.clone(),
         user_id: t.user_id,
@@ -92,6 +93,7 @@ pub async fn create_api_token(
                 expires_at: body.expires_at,
                 last_used_at: None,
                 revoked_at: None,
+                rate_per_minute: body.rate_per_minute,
             };
             let a = actor(&who, &meta);
             ecops_app::api_tokens::create(conn, &a, &token, &hash, now)?;
@@ -100,7 +102,7 @@ pub async fn create_api_token(
         .await?;
     Ok(HttpResponse::Created().json(ApiTokenCreated {
         token: secret,
-        info: view(&token),
+        info: view(&token, state.config.token_rate_per_minute),
     }))
 }
 
@@ -128,7 +130,10 @@ pub async fn list_api_tokens(
         .await?;
     let (rows, next_cursor) = state.cursors.paginate(rows, limit, |t| t.id.to_string());
     Ok(web::Json(Page {
-        items: rows.iter().map(view).collect(),
+        items: rows
+            .iter()
+            .map(|t| view(t, state.config.token_rate_per_minute))
+            .collect(),
         next_cursor,
     }))
 }
@@ -162,5 +167,5 @@ pub async fn revoke_api_token(
             Ok(ecops_app::api_tokens::revoke(conn, &a, id, now)?)
         })
         .await?;
-    Ok(web::Json(view(&token)))
+    Ok(web::Json(view(&token, state.config.token_rate_per_minute)))
 }

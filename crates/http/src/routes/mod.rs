@@ -38,6 +38,7 @@ pub mod reports;
 pub mod stocktakes;
 pub mod users;
 pub mod vault;
+pub mod webhooks;
 pub mod workdays;
 
 use crate::error::{ApiError, ApiResult};

@@ -19,6 +19,7 @@ struct Row {
     expires_at: Option<NaiveDateTime>,
     last_used_at: Option<NaiveDateTime>,
     revoked_at: Option<NaiveDateTime>,
+    rate_per_minute: Option<i32>,
 }
 
 /// A stored token (never its secret).
@@ -33,6 +34,8 @@ pub struct ApiToken {
     pub expires_at: Option<DateTime<Utc>>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// Requests a minute this token may make (`None`: the configured default).
+    pub rate_per_minute: Option<u32>,
 }
 
 impl ApiToken {
@@ -47,6 +50,7 @@ impl ApiToken {
             expires_at: r.expires_at.map(from_db),
             last_used_at: r.last_used_at.map(from_db),
             revoked_at: r.revoked_at.map(from_db),
+            rate_per_minute: r.rate_per_minute.and_then(|n| u32::try_from(n).ok()),
         })
     }
 
@@ -67,6 +71,9 @@ pub fn insert(conn: &mut AnyConnection, token: &ApiToken, token_hash: &str) -> S
             api_tokens::created_by.eq(token.created_by.to_string()),
             api_tokens::created_at.eq(to_db(token.created_at)),
             api_tokens::expires_at.eq(token.expires_at.map(to_db)),
+            api_tokens::rate_per_minute.eq(token
+                .rate_per_minute
+                .map(|n| i32::try_from(n).unwrap_or(i32::MAX))),
         ))
         .execute(conn)?;
     Ok(())

@@ -32,6 +32,7 @@ pub mod stock;
 pub mod stocktakes;
 pub mod users;
 pub mod vault;
+pub mod webhooks;
 pub mod workdays;
 
 use chrono::{DateTime, NaiveDateTime, Utc};

@@ -218,3 +218,42 @@ pub fn head(conn: &mut AnyConnection) -> StoreResult<Option<i64>> {
         .select(diesel::dsl::max(outbox_events::seq))
         .first::<Option<i64>>(conn)?)
 }
+
+/// One event by its id.
+pub fn find(conn: &mut AnyConnection, id: Uuid) -> StoreResult<Option<Event>> {
+    outbox_events::table
+        .filter(outbox_events::id.eq(id.to_string()))
+        .select(Row::as_select())
+        .first(conn)
+        .optional()?
+        .map(event)
+        .transpose()
+}
+
+/// One event by its number.
+pub fn at(conn: &mut AnyConnection, seq: i64) -> StoreResult<Option<Event>> {
+    outbox_events::table
+        .find(seq)
+        .select(Row::as_select())
+        .first(conn)
+        .optional()?
+        .map(event)
+        .transpose()
+}
+
+/// The first and last numbers of the events that happened in `[from, to)`, if any.
+pub fn span(
+    conn: &mut AnyConnection,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> StoreResult<Option<(i64, i64)>> {
+    let (lo, hi): (Option<i64>, Option<i64>) = outbox_events::table
+        .filter(outbox_events::occurred_at.ge(to_db(from)))
+        .filter(outbox_events::occurred_at.lt(to_db(to)))
+        .select((
+            diesel::dsl::min(outbox_events::seq),
+            diesel::dsl::max(outbox_events::seq),
+        ))
+        .first(conn)?;
+    Ok(lo.zip(hi))
+}
