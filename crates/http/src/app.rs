@@ -367,6 +367,8 @@ pub fn serve(
                     header::ETAG,
                     header::RETRY_AFTER,
                     HeaderName::from_static("x-request-id"),
+                    HeaderName::from_static("ratelimit"),
+                    HeaderName::from_static("ratelimit-policy"),
                 ])
                 .max_age(3600),
             |cors, origin| cors.allowed_origin(origin),
@@ -471,6 +473,14 @@ pub fn serve(
                     .map(|id| id.to_string());
                 srv.call(req).map(move |res| {
                     res.map(|mut res| {
+                        let standing = res
+                            .request()
+                            .extensions()
+                            .get::<crate::ratelimit::Slot>()
+                            .and_then(|s| s.get().copied());
+                        if let Some(s) = standing {
+                            crate::ratelimit::annotate(res.headers_mut(), &s);
+                        }
                         if let Some(v) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
                             res.headers_mut()
                                 .insert(HeaderName::from_static("x-request-id"), v);

@@ -305,6 +305,10 @@ fn common_errors(op: &mut Operation, secured: bool, has_body: bool, has_params: 
             "403",
             "The caller's level, roles or scopes do not allow this",
         );
+        add(
+            "429",
+            "An API token over its rate (`Retry-After` says when to come back; every answer to a token carries `RateLimit-Policy` and `RateLimit`)",
+        );
     }
     add("405", "Method not allowed on this resource");
     if has_body {

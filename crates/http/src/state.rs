@@ -21,6 +21,8 @@ pub struct AppState {
     pub cursors: crate::support::Cursors,
     /// The backup this node is taking through the API, if any (shown by `GET /backups`).
     pub backup_progress: std::sync::Mutex<Option<ecops_api_types::BackupProgress>>,
+    /// Per API token rate limits of this node.
+    pub token_limits: Arc<crate::ratelimit::TokenLimits>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -41,7 +43,11 @@ impl AppState {
         // Events carry their resource as this API returns it (the outbox renders in the
         // change's own transaction).
         ecops_app::outbox::set_renderer(crate::routes::events::render);
+        let token_limits = Arc::new(crate::ratelimit::TokenLimits::new(
+            config.token_rate_per_minute,
+        ));
         Ok(AppState {
+            token_limits,
             cursors,
             db,
             config,

@@ -15,6 +15,7 @@ use ecops_domain::{password, JobRole, PermissionLevel};
 use ecops_persistence::repo::{api_tokens, users};
 use ecops_persistence::AnyConnection;
 use std::future::{ready, Ready};
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// How the caller authenticated.
@@ -129,8 +130,16 @@ fn bearer(req: &HttpRequest) -> Option<String> {
 /// database.
 #[derive(Debug, Clone)]
 enum Bearer {
-    Session { user_id: Uuid, session_id: Uuid },
-    ApiToken { hash: String },
+    Session {
+        user_id: Uuid,
+        session_id: Uuid,
+    },
+    ApiToken {
+        hash: String,
+        /// The node's buckets, and where this request's standing goes for its answer's headers.
+        limits: Arc<crate::ratelimit::TokenLimits>,
+        standing: crate::ratelimit::Slot,
+    },
 }
 
 /// The caller as the request presents itself: a verified credential, not yet resolved against
@@ -155,12 +164,23 @@ impl Caller {
         policy: &PasswordPolicy,
     ) -> ApiResult<Identity> {
         let who = match &self.bearer {
-            Bearer::ApiToken { hash } => {
+            Bearer::ApiToken {
+                hash,
+                limits,
+                standing,
+            } => {
                 let t = api_tokens::find_by_hash(conn, hash)?
                     .filter(|t| t.is_usable(now))
                     .ok_or_else(|| {
                         ApiError::unauthorized("the API token is unknown, revoked or expired")
                     })?;
+                // Counted once per request, however often the handler resolves its caller.
+                let st = *standing.get_or_init(|| limits.check(t.id, t.rate_per_minute));
+                if st.refused {
+                    return Err(ApiError::TooManyRequests {
+                        retry_after_secs: st.reset_secs,
+                    });
+                }
                 let user = users::find(conn, t.user_id)?
                     .filter(|u| u.is_active())
                     .ok_or_else(|| ApiError::unauthorized("the token's account is deactivated"))?;
@@ -229,9 +249,13 @@ fn caller_of(req: &HttpRequest) -> ApiResult<Caller> {
         .ok_or_else(|| ApiError::unauthorized("send `Authorization: Bearer <token>`"))?;
     let client_addr = client_addr(req, state.config.trust_proxy_headers);
     if token.starts_with(API_TOKEN_PREFIX) {
+        let standing = crate::ratelimit::Slot::default();
+        actix_web::HttpMessage::extensions_mut(req).insert(standing.clone());
         return Ok(Caller {
             bearer: Bearer::ApiToken {
                 hash: tokens::token_hash(&token),
+                limits: state.token_limits.clone(),
+                standing,
             },
             client_addr,
             allow_expired_password: false,
