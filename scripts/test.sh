@@ -106,12 +106,16 @@ stop_server
 log "README examples, exactly as written"
 tests/readme.sh
 
+log "integrations: webhooks verified by Python standardwebhooks, a kill -9 mid-delivery, a generated client"
+tests/integration/run.sh
+
 log "dashboard in headless Chromium"
 # A 20-second access token, so a test can watch one expire under an open form. Every browser
 # logs in from 127.0.0.1: the per-address login rate (30 a minute by default, tested in the API
-# tests) is raised so that a dozen colleagues signing in within a minute are not refused.
+# tests) is raised so that a dozen colleagues signing in within a minute are not refused. The
+# webhook test's receiver listens on loopback, which only the allowlist lets a subscription reach.
 start_server 18091 ECOPS_ADMIN_PASSWORD="$ADMIN_PASSWORD" ECOPS__AUTH__ACCESS_TTL_SECS=20 \
-  ECOPS__AUTH__LOGIN_RATE_PER_MINUTE=600
+  ECOPS__AUTH__LOGIN_RATE_PER_MINUTE=600 ECOPS__WEBHOOKS__ALLOWLIST='["127.0.0.1"]' ECOPS__WEBHOOKS__TICK_MS=100
 (cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >/dev/null &&
   ECOPS_URL=http://127.0.0.1:18091 ECOPS_ADMIN_PASSWORD="$ADMIN_PASSWORD" ECOPS_DB="$WORK/18091/ecops.db" \
     npx playwright test)

@@ -350,6 +350,7 @@ nav-evaluations = Monthly evaluation
 nav-quality = Service quality
 nav-phrases = Service phrases
 nav-delegations = Delegations
+nav-webhooks = Webhooks
 username = Username
 roles = Job roles
 copy = Copy

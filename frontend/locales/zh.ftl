@@ -350,6 +350,7 @@ nav-evaluations = 月度考评
 nav-quality = 服务质检
 nav-phrases = 服务话术
 nav-delegations = 授权代理
+nav-webhooks = 数据推送
 username = 用户名
 roles = 岗位
 copy = 复制

@@ -83,6 +83,8 @@ pub enum Route {
     Phrases,
     #[at("/delegations")]
     Delegations,
+    #[at("/integrations/webhooks")]
+    Webhooks,
     #[at("/content/:id")]
     ContentItem { id: String },
     #[at("/policies")]

@@ -30,8 +30,10 @@ pub const PEOPLE_PATHS: [&str; 6] = [
 pub const WORK_PATHS: [&str; 4] = ["/reports", "/content", "/figures", "/meetings"];
 
 /// Paths (and everything under them) served by the supervision bundle: service quality (with the
-/// phrase library), the monthly evaluation and delegated access.
-pub const SUPERVISION_PATHS: [&str; 3] = ["/quality", "/evaluations", "/delegations"];
+/// phrase library), the monthly evaluation, delegated access, and the integrations (webhook
+/// subscriptions and their delivery log).
+pub const SUPERVISION_PATHS: [&str; 4] =
+    ["/quality", "/evaluations", "/delegations", "/integrations"];
 
 /// Paths (and everything under them) served by the administration bundle.
 pub const ADMIN_PATHS: [&str; 3] = ["/admin", "/policies", "/vault"];

@@ -221,7 +221,15 @@ mod tests {
             if ["reports", "content", "figures", "meetings"].contains(&name) {
                 known.extend(keys(WORK.1));
             }
-            if ["quality", "evaluations", "phrases", "delegations"].contains(&name) {
+            if [
+                "quality",
+                "evaluations",
+                "phrases",
+                "delegations",
+                "webhooks",
+            ]
+            .contains(&name)
+            {
                 known.extend(keys(SUPERVISION.1));
             }
             let mut used = Vec::new();

@@ -18,7 +18,7 @@ if (under(['/products', '/promotions', '/stocktakes', '/page-revisions'])) {
   initAdmin('/pkg/admin_bg.wasm');
 } else if (under(['/reports', '/content', '/figures', '/meetings'])) {
   initWork('/pkg/work_bg.wasm');
-} else if (under(['/quality', '/evaluations', '/delegations'])) {
+} else if (under(['/quality', '/evaluations', '/delegations', '/integrations'])) {
   initSupervision('/pkg/supervision_bg.wasm');
 } else {
   initDesk('/pkg/desk_bg.wasm');

@@ -515,7 +515,13 @@ async fn a_receiver_that_fails_gets_retries_on_schedule_and_one_that_never_recov
         }
     }
     assert_eq!(paused["paused_reason"], "failures", "{paused}");
-    assert_eq!(paused["consecutive_failures"], 4, "{paused}");
+    // Four in a row pause it; an attempt already on its way when it paused may add one more.
+    assert!(
+        paused["consecutive_failures"]
+            .as_i64()
+            .is_some_and(|n| (4..=5).contains(&n)),
+        "{paused}"
+    );
     assert_eq!(paused["pending"], 2, "{paused}");
     let admin = app.admin_token().await;
     let audit = app.get("/api/v1/audit?action=webhook.paused", &admin).await;

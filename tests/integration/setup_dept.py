@@ -127,6 +127,8 @@ class Server:
                 "ECOPS__WEBHOOKS__ALLOWLIST": '["127.0.0.1"]',
                 "ECOPS__WEBHOOKS__TICK_MS": "50",
                 "ECOPS__AUTH__LOGIN_RATE_PER_MINUTE": "1000",
+                # Plain logs: they are printed when a check fails.
+                "NO_COLOR": "1",
             }
         )
         env.update(self.extra_env)

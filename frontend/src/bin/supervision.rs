@@ -5,7 +5,7 @@ use ecops_dashboard::app::Route;
 use ecops_dashboard::bundles::{Bundle, Elsewhere, Kind};
 use ecops_dashboard::pages::{
     delegations::Delegations, evaluations::Evaluations, not_found::NotFound, phrases::Phrases,
-    quality::Quality,
+    quality::Quality, webhooks::Webhooks,
 };
 use yew::prelude::*;
 
@@ -15,6 +15,7 @@ fn render(route: Route) -> Html {
         Route::Evaluations => html! { <Evaluations /> },
         Route::Phrases => html! { <Phrases /> },
         Route::Delegations => html! { <Delegations /> },
+        Route::Webhooks => html! { <Webhooks /> },
         Route::NotFound => html! { <NotFound /> },
         _ => html! { <Elsewhere here={Kind::Supervision} /> },
     }

@@ -54,7 +54,7 @@ pub fn nav() -> Html {
         JobRole::DeptManager,
         JobRole::GeneralManager,
     ]);
-    let items: [(bool, Route, &str); 28] = [
+    let items: [(bool, Route, &str); 29] = [
         (true, Route::MyDay, "my-day"),
         (true, Route::MyMonth, "my-month"),
         (true, Route::Leave, "leave"),
@@ -81,6 +81,7 @@ pub fn nav() -> Html {
         (true, Route::Approvals, "approvals"),
         (true, Route::Delegations, "delegations"),
         (administers, Route::AdminUsers, "admin"),
+        (administers, Route::Webhooks, "webhooks"),
         (keeps_vault, Route::Vault, "vault"),
         (true, Route::Password, "password"),
     ];

@@ -575,6 +575,7 @@ pub fn admin_tokens() -> Html {
     let name = use_state(String::new);
     let scopes = use_state(Vec::<&'static str>::new);
     let expires = use_state(String::new);
+    let rate = use_state(String::new);
     let secret = use_state(|| None::<String>);
     let errors = use_state(Vec::<(String, String)>::new);
     if let Err(h) = guard(&session, lang) {
@@ -593,10 +594,11 @@ pub fn admin_tokens() -> Html {
         })
     };
     let onsubmit = {
-        let (name, scopes, expires, secret, errors, toast, reload) = (
+        let (name, scopes, expires, rate, secret, errors, toast, reload) = (
             name.clone(),
             scopes.clone(),
             expires.clone(),
+            rate.clone(),
             secret.clone(),
             errors.clone(),
             toast.clone(),
@@ -615,11 +617,26 @@ pub fn admin_tokens() -> Html {
                     }
                 }
             };
+            let rate_per_minute = if rate.trim().is_empty() {
+                None
+            } else {
+                match rate.trim().parse::<u32>() {
+                    Ok(n) => Some(n),
+                    Err(_) => {
+                        errors.set(vec![(
+                            "rate_per_minute".to_owned(),
+                            lang.t("token-rate-bad"),
+                        )]);
+                        return;
+                    }
+                }
+            };
             let body = CreateApiTokenRequest {
                 name: name.trim().to_owned(),
                 user_id: None,
                 scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
                 expires_at,
+                rate_per_minute,
             };
             let (secret, errors, toast, reload, name) = (
                 secret.clone(),
@@ -705,6 +722,11 @@ pub fn admin_tokens() -> Html {
                         <label for="tk-expires">{ lang.t("token-expires") }</label>
                         <input id="tk-expires" type="datetime-local" value={(*expires).clone()} oninput={typed(&expires)} />
                         { field_error(&errors, "expires_at") }
+                    </div>
+                    <div>
+                        <label for="tk-rate">{ lang.t("token-rate") }</label>
+                        <input id="tk-rate" inputmode="numeric" data-testid="token-rate" placeholder="600" value={(*rate).clone()} oninput={typed(&rate)} />
+                        { field_error(&errors, "rate_per_minute") }
                     </div>
                 </div>
                 <fieldset class="people">

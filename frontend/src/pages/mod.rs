@@ -26,3 +26,4 @@ pub mod products;
 pub mod quality;
 pub mod reports;
 pub mod vault;
+pub mod webhooks;

@@ -16,3 +16,4 @@ pub mod session;
 pub mod stream;
 pub mod users;
 pub mod vault;
+pub mod webhooks;

@@ -297,10 +297,10 @@ pub async fn update_webhook(
     Ok(web::Json(v))
 }
 
-/// Removes a subscription with its deliveries and log.
+/// Removes a subscription with its deliveries and log; answers with what it was.
 #[utoipa::path(tag = "webhooks", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Subscription id")),
-    responses((status = 204, description = "Removed"),
+    responses((status = 200, description = "Removed; the subscription as it was", body = WebhookView),
         (status = 404, description = "No such subscription", body = Problem, content_type = "application/problem+json")))]
 #[delete("/webhooks/{id}")]
 pub async fn delete_webhook(
@@ -308,16 +308,20 @@ pub async fn delete_webhook(
     meta: RequestMeta,
     who: Caller,
     id: web::Path<Uuid>,
-) -> ApiResult<HttpResponse> {
+) -> ApiResult<web::Json<WebhookView>> {
     let id = id.into_inner();
     let now = state.clock.now();
-    state
+    let v = state
         .run_as(who, move |conn, who| {
             require_admin(&who)?;
-            Ok(uc::remove(conn, &actor(&who, &meta), id, now)?)
+            let a = actor(&who, &meta);
+            let found = uc::get(conn, &a, id)?;
+            let before = view(conn, found)?;
+            uc::remove(conn, &a, id, now)?;
+            Ok(before)
         })
         .await?;
-    Ok(HttpResponse::NoContent().finish())
+    Ok(web::Json(v))
 }
 
 /// Pauses deliveries; events go on being queued and are sent, in order, on resume.
