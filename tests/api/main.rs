@@ -20,6 +20,7 @@ mod departures;
 mod duty;
 mod evaluations;
 mod events;
+mod export_stream;
 mod figures;
 mod late_leave;
 mod meetings;

@@ -125,3 +125,51 @@ pub struct EventQuery {
     #[serde(rename = "type")]
     pub types: Option<String>,
 }
+
+/// What a streaming export carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum ExportDataset {
+    /// Orders created in the period, each with its lines and events.
+    Orders,
+    /// After-sales cases opened in the period.
+    AftersalesCases,
+    /// Products created in the period, with their prices and stock now.
+    Products,
+    /// Each person's attendance figures for every calendar month the period touches.
+    AttendanceSummaries,
+}
+
+impl ExportDataset {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExportDataset::Orders => "orders",
+            ExportDataset::AftersalesCases => "aftersales-cases",
+            ExportDataset::Products => "products",
+            ExportDataset::AttendanceSummaries => "attendance-summaries",
+        }
+    }
+}
+
+/// `ndjson` (one resource per line, as the API shows it) or `csv`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum ExportFormat {
+    Ndjson,
+    Csv,
+}
+
+/// The period and format of a streaming export.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[serde(deny_unknown_fields)]
+pub struct ExportQuery {
+    /// Start of the period (inclusive; default: the beginning).
+    pub from: Option<DateTime<Utc>>,
+    /// End of the period (exclusive; default: now).
+    pub to: Option<DateTime<Utc>>,
+    /// Default `ndjson`.
+    pub format: Option<ExportFormat>,
+}

@@ -322,3 +322,25 @@ pub fn record_refused_download(
     ecops_persistence::repo::audit::append(conn, &entry, now)?;
     Ok(())
 }
+
+/// R-SEC-5: a streaming export started (`dataset`, period, format) or refused, on record.
+pub fn record_stream(
+    conn: &mut AnyConnection,
+    actor: &crate::approvals::Actor,
+    dataset: &str,
+    outcome: ecops_persistence::repo::audit::Outcome,
+    detail: serde_json::Value,
+    now: DateTime<Utc>,
+) -> crate::AppResult<()> {
+    ecops_persistence::repo::audit::append(
+        conn,
+        &actor.audit_entry(
+            "export.stream",
+            Some(("export", dataset.to_owned())),
+            outcome,
+            detail,
+        ),
+        now,
+    )?;
+    Ok(())
+}

@@ -4,10 +4,10 @@
 
 use crate::routes::{
     aftersales, api_tokens, approvals, attendance, audit, auth, backups, bootstrap, content,
-    customers, deadlines, delegations, departures, duty, evaluations, events, exports, figures,
-    health, leave, me, meetings, order_import, order_stream, orders, page_revisions, phrases,
-    product_import, product_requests, products, promotions, punch_import, quality, reports,
-    stocktakes, users, vault, webhooks, workdays,
+    customers, deadlines, delegations, departures, duty, evaluations, events, export_stream,
+    exports, figures, health, leave, me, meetings, order_import, order_stream, orders,
+    page_revisions, phrases, product_import, product_requests, products, promotions, punch_import,
+    quality, reports, stocktakes, users, vault, webhooks, workdays,
 };
 use ecops_api_types::Problem;
 use utoipa::openapi::path::Operation;
@@ -31,7 +31,9 @@ use utoipa_actix_web::AppExt;
         ecops_api_types::ErrorCode,
         ecops_api_types::FigureTable,
         ecops_api_types::DelegationListView,
-        ecops_api_types::EventType
+        ecops_api_types::EventType,
+        ecops_api_types::ExportDataset,
+        ecops_api_types::ExportFormat
     )),
     tags(
         (name = "health", description = "Liveness and readiness"),
@@ -46,6 +48,7 @@ use utoipa_actix_web::AppExt;
         (name = "delegations", description = "Delegated access (R-ACC-1): job roles lent to a colleague for a task and a period, approved by the department manager, acted on the lender's behalf, ending by themselves"),
         (name = "events", description = "The event feed (transactional outbox): orders, after-sales, products, approvals and backups as they change, in commit order, with the resource as the API returned it then"),
         (name = "webhooks", description = "Webhook subscriptions: the feed's events POSTed to partner systems as they commit, signed as Standard Webhooks describes, in order per resource, retried on a schedule; the delivery log, redelivery and a test ping"),
+        (name = "exports", description = "Streaming exports for integrators: orders with lines and events, after-sales cases, products and attendance summaries for any period, as NDJSON or CSV, in constant memory"),
         (name = "backups", description = "Portable backups: taken now or on a schedule, listed, verified, downloaded"),
         (name = "approvals", description = "The approvals engine: inboxes, decisions, chains, publication deadlines"),
         (name = "products", description = "Products: drafts, edits, listing, prices, stock, history, import"),
@@ -258,6 +261,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(orders::delete_order)
                 .service(orders::add_order_event)
                 .service(orders::verify_order)
+                .service(export_stream::stream_export)
                 .service(exports::list_order_exports)
                 .service(exports::download_order_export)
                 .service(exports::verify_order_export)

@@ -255,7 +255,7 @@ pub fn actor(who: &Identity, meta: &RequestMeta) -> ecops_app::approvals::Actor 
 /// A cell a spreadsheet program will not run as a formula: text starting with `=`, `+`, `@`, a
 /// tab or a carriage return (or `-` when it is no number) gets a leading `'`. Cells can hold what
 /// anyone typed (a username tried at the login), and the files are opened in Excel or WPS.
-fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
     let risky = match cell.chars().next() {
         Some('=' | '+' | '@' | '\t' | '\r') => true,
         Some('-') => cell.parse::<f64>().is_err(),

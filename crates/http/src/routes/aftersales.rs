@@ -20,7 +20,11 @@ use ecops_persistence::AnyConnection;
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
 
-fn views(conn: &mut AnyConnection, cases: &[Case], now: DateTime<Utc>) -> ApiResult<Vec<CaseView>> {
+pub(crate) fn views(
+    conn: &mut AnyConnection,
+    cases: &[Case],
+    now: DateTime<Utc>,
+) -> ApiResult<Vec<CaseView>> {
     let ids: Vec<String> = cases.iter().map(|c| c.order_id.to_string()).collect();
     let lines = orders::lines_of(conn, &ids)?;
     cases

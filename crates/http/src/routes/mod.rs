@@ -17,6 +17,7 @@ pub mod departures;
 pub mod duty;
 pub mod evaluations;
 pub mod events;
+pub mod export_stream;
 pub mod exports;
 pub mod figures;
 pub mod health;

@@ -192,7 +192,7 @@ fn month_view(label: &str, closed: bool, p: &PersonMonth) -> MonthView {
     }
 }
 
-fn views(m: &MonthFigures) -> Vec<MonthView> {
+pub(crate) fn views(m: &MonthFigures) -> Vec<MonthView> {
     m.people
         .iter()
         .map(|p| month_view(&m.month, m.closed.is_some(), p))
@@ -206,6 +206,15 @@ fn yuan(fen: i64) -> String {
 }
 
 fn month_csv(label: &str, views: &[MonthView]) -> ApiResult<HttpResponse> {
+    csv_response(
+        &format!("attendance-{label}"),
+        month_rows(label, views),
+        true,
+    )
+}
+
+/// The month's figures as CSV rows, the header first.
+pub(crate) fn month_rows(label: &str, views: &[MonthView]) -> Vec<Vec<String>> {
     let head = [
         "month",
         "username",
@@ -259,7 +268,7 @@ fn month_csv(label: &str, views: &[MonthView]) -> ApiResult<HttpResponse> {
             v.closed.to_string(),
         ]);
     }
-    csv_response(&format!("attendance-{label}"), rows, true)
+    rows
 }
 
 /// Each person's month (R-ATT-9): every day, judged by the policy version in force that day and

@@ -269,3 +269,24 @@ pub fn created_between(
         .load(conn)?;
     with_lines(conn, rows)
 }
+
+/// Cases opened in `[from, to)` after the id `after`, oldest first: one page of a streaming
+/// export.
+pub fn page_between(
+    conn: &mut AnyConnection,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    after: Option<&str>,
+    limit: i64,
+) -> StoreResult<Vec<Case>> {
+    let mut q = c::table
+        .filter(c::created_at.ge(to_db(from)))
+        .filter(c::created_at.lt(to_db(to)))
+        .select(Row::as_select())
+        .into_boxed();
+    if let Some(a) = after {
+        q = q.filter(c::id.gt(a.to_owned()));
+    }
+    let rows: Vec<Row> = q.order(c::id.asc()).limit(limit).load(conn)?;
+    with_lines(conn, rows)
+}

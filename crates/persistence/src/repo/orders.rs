@@ -419,3 +419,24 @@ pub fn contact_records(
         ))
         .load(conn)?)
 }
+
+/// Orders created in `[from, to)` after the id `after`, oldest first, with their status: one page
+/// of a streaming export.
+pub fn page_between(
+    conn: &mut AnyConnection,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    after: Option<&str>,
+    limit: i64,
+) -> StoreResult<Vec<(OrderRow, StatusRow)>> {
+    let mut q = orders::table
+        .inner_join(order_status::table)
+        .filter(orders::created_at.ge(to_db(from)))
+        .filter(orders::created_at.lt(to_db(to)))
+        .select((OrderRow::as_select(), StatusRow::as_select()))
+        .into_boxed();
+    if let Some(a) = after {
+        q = q.filter(orders::id.gt(a.to_owned()));
+    }
+    Ok(q.order(orders::id.asc()).limit(limit).load(conn)?)
+}
