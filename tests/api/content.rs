@@ -453,6 +453,45 @@ async fn r_pub_2_takedown_with_reason_and_a_new_revision_leaves_the_earlier_read
         )
         .await;
     assert!(audit.text.contains("competitor"), "{}", audit.text);
+    // Partners follow it in the event feed: each publication and the takedown, the item as the
+    // API showed it then.
+    let feed = app
+        .get(
+            "/api/v1/events?type=content.published,content.taken_down",
+            &c.manager,
+        )
+        .await;
+    assert_eq!(feed.status, StatusCode::OK, "{}", feed.text);
+    let items = feed.body["items"].as_array().cloned().unwrap_or_default();
+    let seen: Vec<(Value, Value, Value)> = items
+        .iter()
+        .map(|e| {
+            (
+                e["type"].clone(),
+                e["data"]["status"].clone(),
+                e["data"]["live_revision"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen.last(),
+        Some(&(
+            json!("content.taken_down"),
+            json!("taken_down"),
+            Value::Null
+        )),
+        "{}",
+        feed.text
+    );
+    assert_eq!(
+        seen[0],
+        (json!("content.published"), json!("published"), json!(1))
+    );
+    assert!(items.iter().all(|e| e["resource_id"] == id.as_str()));
+    assert_eq!(
+        items.last().map(|e| e["context"]["reason"].clone()),
+        Some(json!("uses a competitor's trademark"))
+    );
 }
 dual!(r_pub_2_takedown_with_reason_and_a_new_revision_leaves_the_earlier_readable);
 

@@ -272,6 +272,15 @@ async fn a_closed_month_is_frozen_and_a_later_correction_is_an_adjustment_in_the
     assert_eq!(dai["absences"], 1 + 16);
     assert_eq!(dai["deductions_fen"], 17 * absent);
     assert_eq!(dai["closed"], true);
+    // The payroll system learns it from the event feed: the month's figures as the API gave them.
+    let feed = app
+        .get("/api/v1/events?type=attendance.month_closed", &f.manager)
+        .await;
+    assert_eq!(feed.status, StatusCode::OK, "{}", feed.text);
+    let event = &feed.body["items"][0];
+    assert_eq!(event["resource_id"], "2026-11", "{}", feed.text);
+    assert_eq!(event["data"]["closed"], true);
+    assert_eq!(event["data"]["people"], closed.body);
     app.post(
         "/api/v1/attendance/months/2026-11/close",
         Some(&f.manager),

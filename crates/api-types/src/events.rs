@@ -44,10 +44,24 @@ pub enum EventType {
     /// gone, and the feed goes on above the number it had reached (`context.previous_head`).
     #[serde(rename = "backup.restored")]
     BackupRestored,
+    /// A revision of news, a notice, a banner or product copy went live. `data`: the item.
+    #[serde(rename = "content.published")]
+    ContentPublished,
+    /// The live revision was taken down (`context.reason`). `data`: the item.
+    #[serde(rename = "content.taken_down")]
+    ContentTakenDown,
+    /// The department manager closed a month: its attendance figures are frozen. `data`: the
+    /// month and each person's figures, as `GET /attendance/months/{month}` shows them.
+    #[serde(rename = "attendance.month_closed")]
+    AttendanceMonthClosed,
+    /// The general manager reopened a closed month (`context.reason`). `data`: the month as it
+    /// stands again, open.
+    #[serde(rename = "attendance.month_reopened")]
+    AttendanceMonthReopened,
 }
 
 impl EventType {
-    pub const ALL: [EventType; 10] = [
+    pub const ALL: [EventType; 14] = [
         EventType::OrderCreated,
         EventType::OrderEventAppended,
         EventType::CaseOpened,
@@ -58,6 +72,10 @@ impl EventType {
         EventType::ApprovalDecided,
         EventType::BackupCompleted,
         EventType::BackupRestored,
+        EventType::ContentPublished,
+        EventType::ContentTakenDown,
+        EventType::AttendanceMonthClosed,
+        EventType::AttendanceMonthReopened,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -72,6 +90,10 @@ impl EventType {
             EventType::ApprovalDecided => "approval.decided",
             EventType::BackupCompleted => "backup.completed",
             EventType::BackupRestored => "backup.restored",
+            EventType::ContentPublished => "content.published",
+            EventType::ContentTakenDown => "content.taken_down",
+            EventType::AttendanceMonthClosed => "attendance.month_closed",
+            EventType::AttendanceMonthReopened => "attendance.month_reopened",
         }
     }
 
@@ -91,7 +113,8 @@ pub struct EventView {
     #[serde(rename = "type")]
     pub event_type: EventType,
     pub occurred_at: DateTime<Utc>,
-    /// `order`, `aftersales_case`, `product`, `approval_request` or `backup`.
+    /// `order`, `aftersales_case`, `product`, `approval_request`, `backup`, `content_item` or
+    /// `attendance_month` (its id the month, `YYYY-MM`).
     pub resource_type: String,
     pub resource_id: String,
     /// What happened beyond the resource's new state.

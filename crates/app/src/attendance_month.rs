@@ -520,6 +520,13 @@ pub fn close(
                    "deductions_fen": people.iter().map(|p| p.total_deductions_fen).sum::<i64>()}),
         );
         audit::append(conn, &entry, now)?;
+        crate::outbox::record(
+            conn,
+            crate::outbox::EventType::AttendanceMonthClosed,
+            &month.label(),
+            json!({"missing_punches_confirmed": confirm_missing_punches}),
+            now,
+        )?;
         Ok(MonthFigures {
             month: month.label(),
             closed: Some(ClosedBy {
@@ -565,6 +572,13 @@ pub fn reopen(
             json!({"reason": reason, "adjustments_withdrawn": dropped}),
         );
         audit::append(conn, &entry, now)?;
+        crate::outbox::record(
+            conn,
+            crate::outbox::EventType::AttendanceMonthReopened,
+            &month.label(),
+            json!({"reason": reason}),
+            now,
+        )?;
         Ok(())
     })
 }

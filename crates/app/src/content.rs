@@ -412,6 +412,13 @@ pub fn publish(
             json!({"revision": rev.number, "approval_request_id": request}),
             now,
         )?;
+        crate::outbox::record(
+            conn,
+            crate::outbox::EventType::ContentPublished,
+            &id.to_string(),
+            json!({"revision": rev.number}),
+            now,
+        )?;
         latest(conn, id)
     })
 }
@@ -463,6 +470,13 @@ pub fn take_down(
             "content.taken_down",
             id,
             json!({"revision": live, "reason": reason, "responsible_author_id": rev.author_id}),
+            now,
+        )?;
+        crate::outbox::record(
+            conn,
+            crate::outbox::EventType::ContentTakenDown,
+            &id.to_string(),
+            json!({"revision": live, "reason": reason}),
             now,
         )?;
         latest(conn, id)

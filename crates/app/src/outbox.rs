@@ -21,10 +21,14 @@ pub enum EventType {
     BackupCompleted,
     /// The database was restored from a backup; the feed goes on above the number it had reached.
     BackupRestored,
+    ContentPublished,
+    ContentTakenDown,
+    AttendanceMonthClosed,
+    AttendanceMonthReopened,
 }
 
 impl EventType {
-    pub const ALL: [EventType; 10] = [
+    pub const ALL: [EventType; 14] = [
         EventType::OrderCreated,
         EventType::OrderEventAppended,
         EventType::CaseOpened,
@@ -35,6 +39,10 @@ impl EventType {
         EventType::ApprovalDecided,
         EventType::BackupCompleted,
         EventType::BackupRestored,
+        EventType::ContentPublished,
+        EventType::ContentTakenDown,
+        EventType::AttendanceMonthClosed,
+        EventType::AttendanceMonthReopened,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -49,6 +57,10 @@ impl EventType {
             EventType::ApprovalDecided => "approval.decided",
             EventType::BackupCompleted => "backup.completed",
             EventType::BackupRestored => "backup.restored",
+            EventType::ContentPublished => "content.published",
+            EventType::ContentTakenDown => "content.taken_down",
+            EventType::AttendanceMonthClosed => "attendance.month_closed",
+            EventType::AttendanceMonthReopened => "attendance.month_reopened",
         }
     }
 
@@ -62,6 +74,10 @@ impl EventType {
             | EventType::ProductPriceChanged => "product",
             EventType::ApprovalDecided => "approval_request",
             EventType::BackupCompleted | EventType::BackupRestored => "backup",
+            EventType::ContentPublished | EventType::ContentTakenDown => "content_item",
+            EventType::AttendanceMonthClosed | EventType::AttendanceMonthReopened => {
+                "attendance_month"
+            }
         }
     }
 

@@ -373,6 +373,8 @@ fn resource_schema(t: ecops_api_types::EventType) -> &'static str {
         ApprovalDecided => "ApprovalRequestView",
         BackupCompleted => "BackupView",
         BackupRestored => "BackupRestoredData",
+        ContentPublished | ContentTakenDown => "ContentItemView",
+        AttendanceMonthClosed | AttendanceMonthReopened => "AttendanceMonthData",
     }
 }
 
@@ -431,6 +433,15 @@ pub fn document_value() -> serde_json::Value {
             .and_then(|c| c.get_mut("schemas"))
             .and_then(|s| s.as_object_mut())
         {
+            schemas.insert(
+                "AttendanceMonthData".to_owned(),
+                serde_json::json!({"type": "object", "required": ["month", "closed", "people"],
+                "properties": {
+                    "month": {"type": "string", "description": "YYYY-MM"},
+                    "closed": {"type": "boolean"},
+                    "people": {"type": "array", "items": {"$ref": "#/components/schemas/MonthView"}}
+                }}),
+            );
             schemas.insert(
                 "BackupRestoredData".to_owned(),
                 serde_json::json!({"type": "object", "required": ["archive"],

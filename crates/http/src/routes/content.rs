@@ -149,6 +149,16 @@ fn item_views(
     Ok(out)
 }
 
+/// An item as `GET /content` lists it (its latest revision): what its events carry.
+pub(crate) fn rendered(
+    conn: &mut AnyConnection,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> ApiResult<ContentItemView> {
+    let row = app::latest(conn, id)?;
+    one(conn, row, now)
+}
+
 fn one(
     conn: &mut AnyConnection,
     row: (Item, Revision),

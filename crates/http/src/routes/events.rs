@@ -24,10 +24,29 @@ pub fn render(
     id: &str,
     now: DateTime<Utc>,
 ) -> Result<serde_json::Value, String> {
-    let uuid = Uuid::parse_str(id).map_err(|e| format!("{resource_type} id {id}: {e}"))?;
     let json = |v: Result<serde_json::Value, serde_json::Error>| v.map_err(|e| e.to_string());
     let api = |e: ApiError| e.to_string();
+    if resource_type == "attendance_month" {
+        let month =
+            ecops_domain::workdays::Month::parse(id).ok_or_else(|| format!("month {id}"))?;
+        let figures = ecops_app::attendance_month::month(
+            conn,
+            ecops_app::attendance_month::Scope::Everyone,
+            month,
+            now,
+        )
+        .map_err(|e| e.to_string())?;
+        return json(serde_json::to_value(json!({
+            "month": figures.month,
+            "closed": figures.closed.is_some(),
+            "people": super::workdays::views(&figures),
+        })));
+    }
+    let uuid = Uuid::parse_str(id).map_err(|e| format!("{resource_type} id {id}: {e}"))?;
     match resource_type {
+        "content_item" => json(serde_json::to_value(
+            super::content::rendered(conn, uuid, now).map_err(api)?,
+        )),
         "order" => json(serde_json::to_value(
             super::orders::detail(conn, uuid, now).map_err(api)?,
         )),
