@@ -335,6 +335,24 @@ async fn r_sec_1_key_rotation_keeps_every_secret_readable(app: TestApp) {
         )
         .await;
     let request = pending.body["id"].as_str().unwrap_or_default().to_owned();
+    // A webhook's signing secret is sealed with the same key: re-sealed too.
+    let (it_id, it) = app
+        .user_token("it.rotate", &[JobRole::ItAdmin], PermissionLevel::Operator)
+        .await;
+    let hook = app
+        .post(
+            "/api/v1/webhooks",
+            Some(&it),
+            &json!({"url": "https://8.8.8.8/hooks", "event_types": ["order.created"]}),
+        )
+        .await;
+    assert_eq!(hook.status, StatusCode::CREATED, "{}", hook.text);
+    let hook_secret = hook.body["secret"].as_str().unwrap_or_default().to_owned();
+    let hook_id: uuid::Uuid = hook.body["subscription"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .parse()
+        .unwrap_or_default();
     let key_text = std::fs::read_to_string(app.data_dir.join("vault_key"))
         .unwrap_or_else(|e| panic!("the generated key file: {e}"));
     let old = VaultKey::from_hex(&key_text).unwrap_or_else(|e| panic!("{e}"));
@@ -348,8 +366,28 @@ async fn r_sec_1_key_rotation_keeps_every_secret_readable(app: TestApp) {
     // The change approved after the rotation puts the re-sealed secret on the entry.
     let r = app.decide(&request, &gm, "approve").await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    let (secrets, stale, keyed) = app
+    let (secrets, stale, keyed, hook_opened) = app
         .with_db(move |c| {
+            let it_actor = ecops_app::approvals::Actor::new(
+                it_id,
+                vec![JobRole::ItAdmin],
+                PermissionLevel::Operator,
+                ecops_persistence::repo::audit::NewEntry {
+                    actor_id: Some(it_id),
+                    actor_username: None,
+                    action: String::new(),
+                    subject_type: None,
+                    subject_id: None,
+                    client_addr: None,
+                    outcome: ecops_persistence::repo::audit::Outcome::Success,
+                    detail: serde_json::Value::Null,
+                    request_id: None,
+                    on_behalf_of: None,
+                },
+            );
+            let hook_opened = ecops_app::webhooks::ping_target(c, &it_actor, &new, hook_id)
+                .map(|(_, secret)| secret)
+                .unwrap_or_else(|e| panic!("{e}"));
             let actor = ecops_app::approvals::Actor::new(
                 dept_id,
                 vec![JobRole::DeptManager],
@@ -383,10 +421,14 @@ async fn r_sec_1_key_rotation_keeps_every_secret_readable(app: TestApp) {
                 vault::check_key(c, &old).is_err(),
                 vault::check_key(c, &VaultKey::generate().0).is_err(),
             );
-            (secrets, stale, keyed)
+            (secrets, stale, keyed, hook_opened)
         })
         .await;
-    assert_eq!(n, 4, "three entries and one pending change");
+    assert_eq!(
+        n, 5,
+        "three entries, one pending change and one webhook secret"
+    );
+    assert_eq!(hook_opened, hook_secret);
     assert_eq!(
         secrets,
         [

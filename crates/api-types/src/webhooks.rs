@@ -200,30 +200,17 @@ pub struct AttemptView {
     pub node: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct DeliveryList {
-    pub items: Vec<DeliveryView>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct AttemptList {
-    pub items: Vec<AttemptView>,
-}
-
 /// Filters of a subscription's deliveries.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[serde(deny_unknown_fields)]
 pub struct DeliveryQuery {
     pub state: Option<DeliveryState>,
-    /// Only events numbered below this (the next page: the last `seq` shown).
-    #[cfg_attr(feature = "openapi", param(minimum = 1))]
-    pub before_seq: Option<i64>,
     /// 1 to 200 (default 50).
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
 }
 
 /// Filters of a subscription's attempts.
@@ -233,11 +220,11 @@ pub struct DeliveryQuery {
 pub struct AttemptQuery {
     /// One event's attempts.
     pub event_id: Option<Uuid>,
-    /// Only attempts older than this one (the next page: the last id shown).
-    pub before: Option<Uuid>,
     /// 1 to 200 (default 50).
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
 }
 
 /// Send again what the subscription takes of the events recorded in `[from, to)`.

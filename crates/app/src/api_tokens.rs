@@ -34,7 +34,8 @@ pub fn create(
                 "api_token.create",
                 Some(("api_token", t.id.to_string())),
                 Outcome::Success,
-                json!({"user_id": t.user_id, "scopes": t.scopes, "name": t.name}),
+                json!({"user_id": t.user_id, "scopes": t.scopes, "name": t.name,
+                       "rate_per_minute": t.rate_per_minute}),
             ),
             now,
         )?;

@@ -684,6 +684,19 @@ pub fn rotate_key(
                 n += 1;
             }
         }
+        // Webhook signing secrets are sealed with the same key.
+        for sub in ecops_persistence::repo::webhooks::list(conn)? {
+            if sub.secret_sealed.starts_with(&format!("{}.", new.id)) {
+                continue;
+            }
+            let secret = old.open_text(sub.id, &sub.secret_sealed)?;
+            ecops_persistence::repo::webhooks::set_secret(
+                conn,
+                sub.id,
+                &new.seal_text(sub.id, &secret)?,
+            )?;
+            n += 1;
+        }
         audit::append(
             conn,
             &audit::NewEntry {
@@ -715,6 +728,11 @@ pub fn check_key(conn: &mut AnyConnection, key: &VaultKey) -> AppResult<()> {
             repo::pending_with_secret(conn)?
                 .into_iter()
                 .filter_map(|c| c.secret.map(|s| s.key_id)),
+        )
+        .chain(
+            ecops_persistence::repo::webhooks::list(conn)?
+                .into_iter()
+                .filter_map(|w| w.secret_sealed.split('.').next().map(str::to_owned)),
         )
         .filter(|k| *k != key.id)
         .collect::<std::collections::BTreeSet<_>>()

@@ -24,8 +24,11 @@ pub struct Settings {
     /// Hosts and networks that may be called over HTTP and resolve to internal addresses.
     pub allowlist: Allowlist,
     pub retry: RetryPolicy,
-    /// A subscription is paused after this many failed attempts in a row (0: never).
+    /// A subscription is paused after this many failed attempts in a row (0: never), once the
+    /// run has lasted `pause_after` (a short outage under heavy traffic fails many attempts at
+    /// once without pausing anything).
     pub pause_after_failures: u32,
+    pub pause_after: Duration,
     /// How long one attempt may take.
     pub timeout: std::time::Duration,
     /// Deliveries one node sends at once.
@@ -40,6 +43,7 @@ impl Default for Settings {
             allowlist: Allowlist::default(),
             retry: RetryPolicy::default(),
             pause_after_failures: 20,
+            pause_after: Duration::minutes(30),
             timeout: std::time::Duration::from_secs(10),
             batch: 16,
             node: format!("node-{}", std::process::id()),
@@ -156,6 +160,7 @@ pub fn subscribe(
             state: repo::ACTIVE.to_owned(),
             paused_reason: None,
             consecutive_failures: 0,
+            failing_since: None,
             fanned_to: outbox::head(conn)?.unwrap_or(0),
             created_by: actor.id,
             created_at: now,
@@ -206,7 +211,8 @@ pub fn change(
     }
     write_tx(conn, |conn| {
         let mut s = found(conn, id)?;
-        let before = json!({"url": s.url, "event_types": s.event_types});
+        let before = json!({"url": s.url, "event_types": s.event_types, "description": s.description,
+            "filter": {"channel": s.filter_channel, "category": s.filter_category}});
         if let Some(url) = change.url {
             s.url = url;
         }
@@ -228,7 +234,9 @@ pub fn change(
                 actor,
                 "webhook.update",
                 id,
-                json!({"before": before, "url": s.url, "event_types": s.event_types}),
+                json!({"before": before, "url": s.url, "event_types": s.event_types,
+                    "description": s.description,
+                    "filter": {"channel": s.filter_channel, "category": s.filter_category}}),
             ),
             now,
         )?;
@@ -347,8 +355,24 @@ fn filter_of(s: &Subscription) -> Filter {
     }
 }
 
-fn takes(s: &Subscription, e: &outbox::Event) -> bool {
-    s.event_types.contains(&e.event_type) && filter_of(s).passes(&e.data)
+/// Whether the subscription takes the event: its type, then its filter. An after-sales case is
+/// narrowed by its order's channel.
+fn takes(conn: &mut AnyConnection, s: &Subscription, e: &outbox::Event) -> AppResult<bool> {
+    if !s.event_types.contains(&e.event_type) {
+        return Ok(false);
+    }
+    let filter = filter_of(s);
+    if filter.channel.is_some() && e.resource_type == "aftersales_case" {
+        let order = e.data["order_id"]
+            .as_str()
+            .and_then(|o| Uuid::parse_str(o).ok());
+        let channel = match order {
+            Some(o) => ecops_persistence::repo::orders::find_row(conn, o)?.map(|r| r.channel),
+            None => None,
+        };
+        return Ok(channel == filter.channel && filter.passes(&e.data));
+    }
+    Ok(filter.passes(&e.data))
 }
 
 fn resource_key(e: &outbox::Event) -> String {
@@ -365,10 +389,20 @@ pub fn redeliver(
     now: DateTime<Utc>,
 ) -> AppResult<Delivery> {
     require_admin(actor)?;
+    found(conn, id)?;
+    // What the subscription has not been given yet is queued first, in order.
+    fan_out_one(conn, id, now)?;
     write_tx(conn, |conn| {
-        found(conn, id)?;
+        lock_subject(conn, "webhook_fanout", &id.to_string())?;
+        let s = found(conn, id)?;
         let e = outbox::find(conn, event)?
             .ok_or_else(|| AppError::not_found(format!("no event {event}")))?;
+        if e.seq > s.fanned_to {
+            return Err(AppError::conflict(
+                "not_yet_queued",
+                "the event is newer than what the subscription has been given; it is on its way",
+            ));
+        }
         if !repo::requeue(conn, id, event, now)? {
             repo::enqueue(
                 conn,
@@ -415,7 +449,10 @@ pub fn redeliver_range(
             format!("a redelivery spans at most {MAX_REDELIVERY_DAYS} days"),
         ));
     }
+    found(conn, id)?;
+    fan_out_one(conn, id, now)?;
     write_tx(conn, |conn| {
+        lock_subject(conn, "webhook_fanout", &id.to_string())?;
         let s = found(conn, id)?;
         let Some((first, last)) = outbox::span(conn, from, to)? else {
             return Ok(0);
@@ -429,7 +466,13 @@ pub fn redeliver_range(
             let Some(end) = batch.last().map(|e| e.seq) else {
                 break;
             };
-            for e in batch.iter().filter(|e| e.seq <= last && takes(&s, e)) {
+            for e in batch
+                .iter()
+                .filter(|e| e.seq <= last && e.occurred_at >= from && e.occurred_at < to)
+            {
+                if !takes(conn, &s, e)? {
+                    continue;
+                }
                 if !repo::requeue(conn, id, e.id, now)? {
                     repo::enqueue(
                         conn,
@@ -461,23 +504,41 @@ pub fn redeliver_range(
 /// event is queued once per subscription (the unique key backs it). Returns how many deliveries
 /// were queued.
 pub fn fan_out(conn: &mut AnyConnection, now: DateTime<Utc>) -> AppResult<usize> {
+    let subscriptions = repo::list(conn)?;
+    if subscriptions.is_empty() {
+        return Ok(0);
+    }
+    let head = outbox::head(conn)?.unwrap_or(0);
+    let mut queued = 0;
+    for sub in subscriptions {
+        // Nothing new for it: no write transaction (on SQLite it would take the write lock each
+        // tick of each node).
+        if head > sub.fanned_to {
+            queued += fan_out_one(conn, sub.id, now)?;
+        }
+    }
+    Ok(queued)
+}
+
+/// Fans the new events out to one subscription, a batch per transaction.
+fn fan_out_one(conn: &mut AnyConnection, id: Uuid, now: DateTime<Utc>) -> AppResult<usize> {
     const BATCH: i64 = 500;
     let mut queued = 0;
-    for sub in repo::list(conn)? {
-        loop {
-            let (n, more) = write_tx(conn, |conn| -> AppResult<(usize, bool)> {
-                lock_subject(conn, "webhook_fanout", &sub.id.to_string())?;
-                let Some(s) = repo::find(conn, sub.id)? else {
-                    return Ok((0, false));
-                };
-                let head = outbox::head(conn)?.unwrap_or(0);
-                if head <= s.fanned_to {
-                    return Ok((0, false));
-                }
-                let events = outbox::after(conn, s.fanned_to, &s.event_types, BATCH)?;
-                let full = events.len() as i64 == BATCH;
-                let mut n = 0;
-                for e in events.iter().filter(|e| takes(&s, e)) {
+    loop {
+        let (n, more) = write_tx(conn, |conn| -> AppResult<(usize, bool)> {
+            lock_subject(conn, "webhook_fanout", &id.to_string())?;
+            let Some(s) = repo::find(conn, id)? else {
+                return Ok((0, false));
+            };
+            let head = outbox::head(conn)?.unwrap_or(0);
+            if head <= s.fanned_to {
+                return Ok((0, false));
+            }
+            let events = outbox::after(conn, s.fanned_to, &s.event_types, BATCH)?;
+            let full = events.len() as i64 == BATCH;
+            let mut n = 0;
+            for e in &events {
+                if takes(conn, &s, e)? {
                     repo::enqueue(
                         conn,
                         s.id,
@@ -486,20 +547,19 @@ pub fn fan_out(conn: &mut AnyConnection, now: DateTime<Utc>) -> AppResult<usize>
                     )?;
                     n += 1;
                 }
-                let last = events.last().map_or(head, |e| e.seq);
-                let to = if full { last } else { last.max(head) };
-                if !repo::advance(conn, s.id, s.fanned_to, to)? {
-                    return Ok((0, false));
-                }
-                Ok((n, full))
-            })?;
-            queued += n;
-            if !more {
-                break;
             }
+            let last = events.last().map_or(head, |e| e.seq);
+            let to = if full { last } else { last.max(head) };
+            if !repo::advance(conn, s.id, s.fanned_to, to)? {
+                return Ok((0, false));
+            }
+            Ok((n, full))
+        })?;
+        queued += n;
+        if !more {
+            return Ok(queued);
         }
     }
-    Ok(queued)
 }
 
 /// A delivery claimed by this node, ready to send.
@@ -532,7 +592,9 @@ pub fn payload(e: &outbox::Event) -> serde_json::Value {
 
 /// Claims up to `settings.batch` due deliveries for this node: of each active subscription, per
 /// resource only the oldest pending one (so a resource's events arrive in order), when it is due
-/// and not held by another node.
+/// and not held by another node. Each subscription gets an even share of the batch, so one with a
+/// backlog does not starve the others; a subscription whose secret does not open is left alone
+/// (its deliveries wait, visible in its log) rather than holding up the rest.
 pub fn claim_due(
     conn: &mut AnyConnection,
     settings: &Settings,
@@ -541,15 +603,26 @@ pub fn claim_due(
 ) -> AppResult<Vec<Job>> {
     let mut jobs = Vec::new();
     let until = now + settings.lease();
-    for s in repo::list(conn)? {
-        if s.state != repo::ACTIVE {
-            continue;
+    let active: Vec<Subscription> = repo::list(conn)?
+        .into_iter()
+        .filter(|s| s.state == repo::ACTIVE)
+        .collect();
+    if active.is_empty() {
+        return Ok(jobs);
+    }
+    let share = settings.batch.div_ceil(active.len()).max(1);
+    for s in active {
+        if jobs.len() >= settings.batch {
+            break;
         }
-        let mut secret: Option<String> = None;
+        let Ok(secret) = key.open_text(s.id, &s.secret_sealed) else {
+            continue;
+        };
+        let mut taken = 0;
         let mut seen = std::collections::HashSet::new();
-        for d in repo::pending(conn, s.id, 200)? {
-            if jobs.len() >= settings.batch {
-                return Ok(jobs);
+        for d in repo::pending(conn, s.id, 500)? {
+            if taken >= share || jobs.len() >= settings.batch {
+                break;
             }
             // Only the first pending delivery of each resource may go.
             if !seen.insert(d.resource_key.clone()) {
@@ -575,18 +648,11 @@ pub fn claim_due(
                 )?;
                 continue;
             };
-            let secret = match &secret {
-                Some(x) => x.clone(),
-                None => {
-                    let x = key.open_text(s.id, &s.secret_sealed)?;
-                    secret = Some(x.clone());
-                    x
-                }
-            };
+            taken += 1;
             jobs.push(Job {
                 subscription: s.id,
                 url: s.url.clone(),
-                secret,
+                secret: secret.clone(),
                 webhook_id: e.id.to_string(),
                 event_type: e.event_type.clone(),
                 payload: payload(&e).to_string(),
@@ -671,10 +737,11 @@ pub fn settle(
             repo::clear_failures(conn, job.subscription)?;
             return Ok(());
         }
-        let run = repo::count_failure(conn, job.subscription)?;
+        let (run, since) = repo::count_failure(conn, job.subscription, now)?;
         let limit = i32::try_from(settings.pause_after_failures).unwrap_or(i32::MAX);
         if limit > 0
             && run >= limit
+            && now - since >= settings.pause_after
             && repo::set_state(conn, job.subscription, Some("failures"), now)?
         {
             audit::append(
@@ -690,6 +757,7 @@ pub fn settle(
                     detail: json!({
                         "reason": "failures",
                         "consecutive_failures": run,
+                        "failing_since": since,
                         "last_status": outcome.status,
                         "last_error": outcome.error,
                         "node": settings.node,

@@ -77,18 +77,34 @@ pub fn is_internal(ip: IpAddr) -> bool {
                 || (o[0] == 198 && (o[1] & 0xfe) == 18)
                 || o[0] >= 240
         }
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => is_internal(IpAddr::V4(v4)),
-            None => {
-                v6.is_loopback()
-                    || v6.is_unspecified()
-                    || v6.is_multicast()
-                    || v6.is_unique_local()
-                    || v6.is_unicast_link_local()
-                    // 2001:db8::/32, documentation
-                    || (v6.segments()[0] == 0x2001 && v6.segments()[1] == 0x0db8)
+        IpAddr::V6(v6) => {
+            let seg = v6.segments();
+            let embedded = |hi: u16, lo: u16| {
+                is_internal(IpAddr::V4(std::net::Ipv4Addr::from(
+                    (u32::from(hi) << 16) | u32::from(lo),
+                )))
+            };
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_internal(IpAddr::V4(v4));
             }
-        },
+            // Forms that carry an IPv4 address a network may route to it: NAT64 (64:ff9b::/96),
+            // IPv4-compatible (::a.b.c.d), 6to4 (2002:AABB:CCDD::/48).
+            if seg[..6] == [0x64, 0xff9b, 0, 0, 0, 0] || (seg[..6] == [0; 6] && seg[6] != 0) {
+                return embedded(seg[6], seg[7]);
+            }
+            if seg[0] == 0x2002 {
+                return embedded(seg[1], seg[2]);
+            }
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || v6.is_unique_local()
+                || v6.is_unicast_link_local()
+                // fec0::/10, the old site-local
+                || (seg[0] & 0xffc0) == 0xfec0
+                // 2001:db8::/32, documentation
+                || (seg[0] == 0x2001 && seg[1] == 0x0db8)
+        }
     }
 }
 
@@ -257,6 +273,10 @@ mod tests {
             "https://[::ffff:127.0.0.1]/",
             "https://100.64.0.1/",
             "https://0.0.0.0/",
+            "https://[64:ff9b::a9fe:a9fe]/",
+            "https://[::a9fe:a9fe]/",
+            "https://[2002:a9fe:a9fe::1]/",
+            "https://[fec0::1]/",
         ] {
             let r = check_target(url, &none);
             assert!(
@@ -268,6 +288,8 @@ mod tests {
             );
         }
         assert!(check_target("https://8.8.8.8/hook", &none).is_ok());
+        assert!(check_target("https://[2606:4700::1111]/hook", &none).is_ok());
+        assert!(check_target("https://[64:ff9b::808:808]/hook", &none).is_ok());
         let loopback = allow(&["127.0.0.1"]);
         assert!(check_target("http://127.0.0.1:9000/hook", &loopback).is_ok());
         assert!(check_target("http://169.254.169.254/", &loopback).is_err());

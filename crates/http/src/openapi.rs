@@ -420,6 +420,34 @@ fn webhooks_section() -> serde_json::Value {
             }}),
         );
     }
+    hooks.insert(
+        "webhook.ping".to_owned(),
+        json!({"post": {
+            "operationId": "webhook_ping",
+            "tags": ["webhooks"],
+            "summary": "A test ping (`POST /api/v1/webhooks/{id}/ping`), signed like every delivery",
+            "parameters": [
+                header("webhook-id", "A new id for each ping"),
+                header("webhook-timestamp", "Seconds since the Unix epoch"),
+                header("webhook-signature", "`v1,` and the base64 HMAC-SHA256 of `id.timestamp.body`"),
+            ],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {
+                "type": "object",
+                "required": ["seq", "id", "type", "occurred_at", "resource_type", "resource_id", "context", "data"],
+                "properties": {
+                    "seq": {"type": "integer", "const": 0},
+                    "id": {"type": "string", "format": "uuid"},
+                    "type": {"type": "string", "const": "webhook.ping"},
+                    "occurred_at": {"type": "string", "format": "date-time"},
+                    "resource_type": {"type": "string", "const": "webhook_subscription"},
+                    "resource_id": {"type": "string", "format": "uuid"},
+                    "context": {"type": "object"},
+                    "data": {"type": "object", "properties": {"subscription_id": {"type": "string", "format": "uuid"}}}
+                }
+            }}}},
+            "responses": {"2XX": {"description": "Received"}, "default": {"description": "Reported as the ping's failure"}}
+        }}),
+    );
     serde_json::Value::Object(hooks)
 }
 
@@ -436,10 +464,12 @@ pub fn document_value() -> serde_json::Value {
             schemas.insert(
                 "AttendanceMonthData".to_owned(),
                 serde_json::json!({"type": "object", "required": ["month", "closed", "people"],
+                "description": "The month and how many people were judged; each person's figures (with their deductions) are read where wages are: `GET /exports/attendance-summaries`",
                 "properties": {
                     "month": {"type": "string", "description": "YYYY-MM"},
                     "closed": {"type": "boolean"},
-                    "people": {"type": "array", "items": {"$ref": "#/components/schemas/MonthView"}}
+                    "closed_at": {"type": ["string", "null"], "format": "date-time"},
+                    "people": {"type": "integer", "minimum": 0}
                 }}),
             );
             schemas.insert(

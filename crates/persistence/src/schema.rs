@@ -968,6 +968,7 @@ diesel::table! {
         state -> Text,
         paused_reason -> Nullable<Text>,
         consecutive_failures -> Integer,
+        failing_since -> Nullable<Timestamp>,
         fanned_to -> BigInt,
         created_by -> Text,
         created_at -> Timestamp,

@@ -153,8 +153,11 @@ pub struct WebhooksSection {
     pub retry_schedule_secs: Vec<u64>,
     /// Each wait is stretched by up to this many percent, so failures do not come back at once.
     pub retry_jitter_percent: u32,
-    /// A subscription is paused after this many failed attempts in a row (0: never).
+    /// A subscription is paused after this many failed attempts in a row (0: never)...
     pub pause_after_failures: u32,
+    /// ... once the run of failures has lasted this many minutes.
+    #[serde(default = "default_pause_after_minutes")]
+    pub pause_after_minutes: u32,
     /// How long one attempt may take, in seconds.
     pub timeout_secs: u64,
     /// How often the dispatcher looks for new events and due retries, in milliseconds.
@@ -175,11 +178,16 @@ impl Default for WebhooksSection {
                 .collect(),
             retry_jitter_percent: retry.jitter_percent,
             pause_after_failures: 20,
+            pause_after_minutes: default_pause_after_minutes(),
             timeout_secs: 10,
             tick_ms: 1_000,
             batch: 16,
         }
     }
+}
+
+fn default_pause_after_minutes() -> u32 {
+    30
 }
 
 /// Integrations over the API.

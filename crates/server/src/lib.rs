@@ -201,7 +201,21 @@ pub fn http_config(
         .orders
         .node
         .clone()
-        .unwrap_or_else(|| format!("node-{}", std::process::id()));
+        // Containers often all run as process 1: the host name and a random tag keep two nodes'
+        // names (their leases) apart.
+        .unwrap_or_else(|| {
+            let host = std::env::var("HOSTNAME")
+                .ok()
+                .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+                .map(|h| h.trim().to_owned())
+                .filter(|h| !h.is_empty())
+                .unwrap_or_else(|| "node".to_owned());
+            format!(
+                "{host}-{}-{:04x}",
+                std::process::id(),
+                rand::random::<u16>()
+            )
+        });
     HttpConfig {
         vault_key,
         backups: backup_settings(config, timezone, node.clone()),
@@ -279,6 +293,7 @@ pub fn webhook_settings(config: &Config, node: String) -> ecops_app::webhooks::S
             jitter_percent: w.retry_jitter_percent.min(100),
         },
         pause_after_failures: w.pause_after_failures,
+        pause_after: chrono::Duration::minutes(i64::from(w.pause_after_minutes)),
         timeout: std::time::Duration::from_secs(w.timeout_secs.max(1)),
         batch: w.batch.max(1),
         node,

@@ -2,8 +2,8 @@
 
 use super::requests::{request, ApiFailure};
 use ecops_api_types::{
-    AttemptList, AttemptView, CreateWebhookRequest, DeliveryList, DeliveryView,
-    RedeliverRangeRequest, Redelivered, WebhookCreated, WebhookView,
+    AttemptView, CreateWebhookRequest, DeliveryView, Page, RedeliverRangeRequest, Redelivered,
+    WebhookCreated, WebhookView,
 };
 use gloo_net::http::Method;
 use uuid::Uuid;
@@ -35,7 +35,7 @@ pub async fn ping(id: Uuid) -> Result<AttemptView, ApiFailure> {
 }
 
 /// `state`: empty for all.
-pub async fn deliveries(id: Uuid, state: &str) -> Result<DeliveryList, ApiFailure> {
+pub async fn deliveries(id: Uuid, state: &str) -> Result<Page<DeliveryView>, ApiFailure> {
     let q = if state.is_empty() {
         String::new()
     } else {
@@ -49,7 +49,7 @@ pub async fn deliveries(id: Uuid, state: &str) -> Result<DeliveryList, ApiFailur
     .await
 }
 
-pub async fn attempts(id: Uuid) -> Result<AttemptList, ApiFailure> {
+pub async fn attempts(id: Uuid) -> Result<Page<AttemptView>, ApiFailure> {
     request::<(), _>(
         Method::GET,
         &format!("/api/v1/webhooks/{id}/attempts?limit=100"),

@@ -15,6 +15,8 @@ CREATE TABLE webhook_subscriptions (
     -- Why it is paused: 'by_admin' or 'failures'.
     paused_reason TEXT,
     consecutive_failures INTEGER NOT NULL,
+    -- When the current run of failures began (NULL: the last attempt succeeded).
+    failing_since TIMESTAMP,
     fanned_to BIGINT NOT NULL,
     created_by TEXT NOT NULL,
     created_at TIMESTAMP NOT NULL,

@@ -36,10 +36,14 @@ pub fn render(
             now,
         )
         .map_err(|e| e.to_string())?;
+        // Each person's figures carry their deductions: the feed names the month and how many
+        // were judged; payroll reads the figures where wages are read
+        // (`/exports/attendance-summaries`, `/attendance/months/{month}`).
         return json(serde_json::to_value(json!({
             "month": figures.month,
             "closed": figures.closed.is_some(),
-            "people": super::workdays::views(&figures),
+            "closed_at": figures.closed.as_ref().map(|c| c.at),
+            "people": figures.people.len(),
         })));
     }
     let uuid = Uuid::parse_str(id).map_err(|e| format!("{resource_type} id {id}: {e}"))?;

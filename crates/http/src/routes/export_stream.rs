@@ -371,7 +371,8 @@ const MAX_DAYS: i64 = 366 * 3;
 
 /// Streams a dataset for a period, oldest first: `orders` (each with its lines and events, as
 /// `GET /orders/{id}` shows it), `aftersales-cases`, `products` (created in the period) and
-/// `attendance-summaries` (each person's figures for every calendar month the period touches).
+/// `attendance-summaries` (each person's figures for every calendar month the period touches; for
+/// those who read wages: the department manager, the general manager and IT).
 /// NDJSON gives one resource per line; CSV one row per order line, case, product or person-month,
 /// with a header. The answer is written as the database is read, in pages: memory stays the same
 /// however large the period; a failure midway ends the answer early (the transfer is then
@@ -420,8 +421,15 @@ pub async fn stream_export(
     let (d2, det) = (name.to_owned(), detail.clone());
     state
         .run_as(who, move |conn, who| {
+            // Everyone's attendance figures (deductions included) are for those who read wages.
+            let roles: &[ecops_domain::JobRole] =
+                if matches!(dataset, ExportDataset::AttendanceSummaries) {
+                    &ecops_domain::access::WAGE_READERS
+                } else {
+                    super::exports::EXPORTERS
+                };
             let allowed = who
-                .require(PermissionLevel::Operator, super::exports::EXPORTERS)
+                .require(PermissionLevel::Operator, roles)
                 .and_then(|()| who.require_scope("exports:read"));
             let a = actor(&who, &meta);
             let outcome = if allowed.is_ok() {

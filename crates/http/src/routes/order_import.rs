@@ -194,8 +194,7 @@ fn parse_csv(body: &[u8]) -> ApiResult<Vec<Parsed>> {
     tag = "orders",
     security(("bearer" = [])),
     params(ImportQuery, ("Idempotency-Key" = Option<String>, Header, description = "Retry key")),
-    request_body(content = String, description = "CSV with columns channel, channel_order_no, customer_name, customer_phone, customer_address, shipping_address, payment_method, payment_status, sku, quantity[, unit_price_fen] (one row per order line), or, sent as application/x-ndjson, one `POST /orders` body per line",
-        content_type = "text/csv"),
+    request_body(content((String = "text/csv"), (String = "application/x-ndjson")), description = "CSV with columns channel, channel_order_no, customer_name, customer_phone, customer_address, shipping_address, payment_method, payment_status, sku, quantity[, unit_price_fen] (one row per order line), or, sent as application/x-ndjson, one `POST /orders` body per line"),
     responses(
         (status = 200, description = "Every order's outcome (`created`, `valid` on a dry run, or `error` with the reasons); failed orders wrote nothing", body = ImportReport),
         (status = 422, description = "The file holds no orders", body = Problem, content_type = "application/problem+json")

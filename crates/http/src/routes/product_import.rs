@@ -141,8 +141,7 @@ fn parse_csv(body: &[u8]) -> Result<Vec<Row>, ApiError> {
     tag = "products",
     security(("bearer" = [])),
     params(ImportQuery, ("Idempotency-Key" = Option<String>, Header, description = "Retry key")),
-    request_body(content = String, description = "CSV with a header row (sku,title,description,category,list_price_fen,price_fen,confidential), or one JSON product per line",
-        content_type = "text/csv"),
+    request_body(content((String = "text/csv"), (String = "application/x-ndjson")), description = "CSV with a header row (sku,title,description,category,list_price_fen,price_fen,confidential), or one JSON product per line"),
     responses(
         (status = 200, description = "Dry run: every row is valid", body = ImportReport),
         (status = 201, description = "Every row was created", body = ImportReport),

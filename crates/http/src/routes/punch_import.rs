@@ -319,8 +319,7 @@ impl Report {
     tag = "attendance",
     security(("bearer" = [])),
     params(ImportQuery),
-    request_body(content = String, description = "CSV with the columns device_id, device_punch_id, user_id or username, direction, at; or, sent as application/x-ndjson, one such object per line",
-        content_type = "text/csv"),
+    request_body(content((String = "text/csv"), (String = "application/x-ndjson")), description = "CSV with the columns device_id, device_punch_id, user_id or username, direction, at; or, sent as application/x-ndjson, one such object per line"),
     responses(
         (status = 200, description = "The counts over the file and the rows not recorded now (refused ones with their reasons, and those recorded before)", body = PunchImportReport),
         (status = 400, description = "A CSV without the required columns", body = Problem, content_type = "application/problem+json"),

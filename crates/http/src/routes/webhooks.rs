@@ -10,10 +10,9 @@ use crate::support::{actor, RequestMeta};
 use actix_web::{delete, get, patch, post, web, HttpResponse};
 use chrono::Utc;
 use ecops_api_types::{
-    AttemptList, AttemptQuery, AttemptView, CreateWebhookRequest, DeliveryList, DeliveryQuery,
-    DeliveryState, DeliveryView, EventType, PauseReason, Problem, RedeliverRangeRequest,
-    Redelivered, RotateSecretRequest, SecretRotated, UpdateWebhookRequest, WebhookCreated,
-    WebhookFilter, WebhookState, WebhookView,
+    AttemptQuery, AttemptView, CreateWebhookRequest, DeliveryQuery, DeliveryState, DeliveryView,
+    EventType, Page, PauseReason, Problem, RedeliverRangeRequest, Redelivered, RotateSecretRequest,
+    SecretRotated, UpdateWebhookRequest, WebhookCreated, WebhookFilter, WebhookState, WebhookView,
 };
 use ecops_app::webhooks::{self as uc, AttemptOutcome, Job, Settings};
 use ecops_domain::webhook::{check_target, is_internal, Allowlist, Filter};
@@ -139,7 +138,10 @@ async fn checked_url(url: &str, allow: &Allowlist) -> ApiResult<String> {
         let addrs = resolve(&target.host, target.port).await.map_err(|e| {
             ApiError::invalid_field("url", format!("`{}` does not resolve: {e}", target.host))
         })?;
-        if let Some(bad) = addrs.iter().find(|a| is_internal(a.ip())) {
+        if let Some(bad) = addrs
+            .iter()
+            .find(|a| is_internal(a.ip()) && !allow.allows_ip(a.ip()))
+        {
             return Err(ApiError::invalid_field(
                 "url",
                 format!(
@@ -179,6 +181,8 @@ pub async fn create_webhook(
     body: ValidJson<CreateWebhookRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
+    // Only IT may make the server resolve a name: checked before the target is looked at.
+    require_admin(&state.identify(who.clone()).await?)?;
     known_types(&body.event_types)?;
     let url = checked_url(&body.url, &state.config.webhooks.allowlist).await?;
     let now = state.clock.now();
@@ -268,6 +272,7 @@ pub async fn update_webhook(
 ) -> ApiResult<web::Json<WebhookView>> {
     let id = id.into_inner();
     let body = body.into_inner();
+    require_admin(&state.identify(who.clone()).await?)?;
     if let Some(types) = &body.event_types {
         known_types(types)?;
     }
@@ -411,7 +416,7 @@ pub async fn rotate_webhook_secret(
 /// The subscription's deliveries, newest event first.
 #[utoipa::path(tag = "webhooks", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Subscription id"), DeliveryQuery),
-    responses((status = 200, description = "Deliveries", body = DeliveryList),
+    responses((status = 200, description = "One page of deliveries", body = Page<DeliveryView>),
         (status = 404, description = "No such subscription", body = Problem, content_type = "application/problem+json")))]
 #[get("/webhooks/{id}/deliveries")]
 pub async fn list_webhook_deliveries(
@@ -420,27 +425,39 @@ pub async fn list_webhook_deliveries(
     who: Caller,
     id: web::Path<Uuid>,
     query: Query<DeliveryQuery>,
-) -> ApiResult<web::Json<DeliveryList>> {
+) -> ApiResult<web::Json<Page<DeliveryView>>> {
     let id = id.into_inner();
     let q = query.into_inner();
     let limit = list_limit(q.limit)?;
-    let items = state
+    let before = match state.cursors.decode(q.cursor.as_deref())? {
+        Some(c) => Some(c.parse::<i64>().map_err(|_| {
+            ApiError::bad_field("invalid_cursor", "cursor", "is not a cursor of this list")
+        })?),
+        None => None,
+    };
+    let rows = state
         .run_as(who, move |conn, who| {
             require_admin(&who)?;
-            uc::deliveries(
+            Ok(uc::deliveries(
                 conn,
                 &actor(&who, &meta),
                 id,
                 q.state.map(DeliveryState::as_str),
-                q.before_seq,
-                limit,
-            )?
-            .into_iter()
-            .map(delivery_view)
-            .collect::<ApiResult<Vec<_>>>()
+                before,
+                limit + 1,
+            )?)
         })
         .await?;
-    Ok(web::Json(DeliveryList { items }))
+    let (rows, next_cursor) = state
+        .cursors
+        .paginate(rows, limit, |d| d.event_seq.to_string());
+    Ok(web::Json(Page {
+        items: rows
+            .into_iter()
+            .map(delivery_view)
+            .collect::<ApiResult<_>>()?,
+        next_cursor,
+    }))
 }
 
 fn list_limit(limit: Option<i64>) -> ApiResult<i64> {
@@ -458,7 +475,7 @@ fn list_limit(limit: Option<i64>) -> ApiResult<i64> {
 /// Every attempt, newest first: time, status, latency and the start of the answer.
 #[utoipa::path(tag = "webhooks", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Subscription id"), AttemptQuery),
-    responses((status = 200, description = "Attempts", body = AttemptList),
+    responses((status = 200, description = "One page of attempts", body = Page<AttemptView>),
         (status = 404, description = "No such subscription", body = Problem, content_type = "application/problem+json")))]
 #[get("/webhooks/{id}/attempts")]
 pub async fn list_webhook_attempts(
@@ -467,11 +484,17 @@ pub async fn list_webhook_attempts(
     who: Caller,
     id: web::Path<Uuid>,
     query: Query<AttemptQuery>,
-) -> ApiResult<web::Json<AttemptList>> {
+) -> ApiResult<web::Json<Page<AttemptView>>> {
     let id = id.into_inner();
     let q = query.into_inner();
     let limit = list_limit(q.limit)?;
-    let items = state
+    let before = match state.cursors.decode(q.cursor.as_deref())? {
+        Some(c) => Some(Uuid::parse_str(&c).map_err(|_| {
+            ApiError::bad_field("invalid_cursor", "cursor", "is not a cursor of this list")
+        })?),
+        None => None,
+    };
+    let rows = state
         .run_as(who, move |conn, who| {
             require_admin(&who)?;
             Ok(uc::attempts(
@@ -479,13 +502,15 @@ pub async fn list_webhook_attempts(
                 &actor(&who, &meta),
                 id,
                 q.event_id,
-                q.before,
-                limit,
+                before,
+                limit + 1,
             )?)
         })
         .await?;
-    Ok(web::Json(AttemptList {
-        items: items.into_iter().map(attempt_view).collect(),
+    let (rows, next_cursor) = state.cursors.paginate(rows, limit, |a| a.id.to_string());
+    Ok(web::Json(Page {
+        items: rows.into_iter().map(attempt_view).collect(),
+        next_cursor,
     }))
 }
 
@@ -569,6 +594,7 @@ pub async fn ping_webhook(
     let now = state.clock.now();
     let ping_id = Uuid::now_v7();
     let body = serde_json::json!({
+        "seq": 0,
         "id": ping_id,
         "type": uc::PING,
         "occurred_at": now,
@@ -639,6 +665,8 @@ impl Sender {
         let allow = Arc::new(settings.allowlist.clone());
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            // A proxy would resolve the name itself, past the guard below.
+            .no_proxy()
             .timeout(settings.timeout)
             .connect_timeout(settings.timeout)
             .user_agent(concat!("ecops-webhooks/", env!("CARGO_PKG_VERSION")))
@@ -689,6 +717,8 @@ impl Sender {
         let mut resp = match sent {
             Ok(r) => r,
             Err(e) => {
+                // The URL (which may carry a token in its query) stays out of the log.
+                let e = e.without_url();
                 let why = if e.is_timeout() {
                     "timed out".to_owned()
                 } else {
@@ -731,6 +761,8 @@ async fn deliver(state: &web::Data<AppState>, sender: &Sender) -> Result<usize, 
     let now = state.clock.now();
     state.run(move |conn| Ok(uc::fan_out(conn, now)?)).await?;
     let key = state.config.vault_key.clone();
+    // Read again: the fan-out may have taken a while, and the lease runs from the claim.
+    let now = state.clock.now();
     let jobs: Vec<Job> = state
         .run(move |conn| Ok(uc::claim_due(conn, &settings, &key, now)?))
         .await?;

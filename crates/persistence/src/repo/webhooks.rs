@@ -30,6 +30,8 @@ pub struct Subscription {
     pub state: String,
     pub paused_reason: Option<String>,
     pub consecutive_failures: i32,
+    /// When the current run of failures began.
+    pub failing_since: Option<DateTime<Utc>>,
     pub fanned_to: i64,
     pub created_by: Uuid,
     pub created_at: DateTime<Utc>,
@@ -49,6 +51,7 @@ struct SubRow {
     state: String,
     paused_reason: Option<String>,
     consecutive_failures: i32,
+    failing_since: Option<NaiveDateTime>,
     fanned_to: i64,
     created_by: String,
     created_at: NaiveDateTime,
@@ -67,6 +70,7 @@ fn subscription(r: SubRow) -> StoreResult<Subscription> {
         state: r.state,
         paused_reason: r.paused_reason,
         consecutive_failures: r.consecutive_failures,
+        failing_since: r.failing_since.map(from_db),
         fanned_to: r.fanned_to,
         created_by: parse_uuid(&r.created_by)?,
         created_at: from_db(r.created_at),
@@ -87,6 +91,7 @@ pub fn insert(conn: &mut AnyConnection, s: &Subscription) -> StoreResult<()> {
             state: s.state.clone(),
             paused_reason: s.paused_reason.clone(),
             consecutive_failures: s.consecutive_failures,
+            failing_since: s.failing_since.map(to_db),
             fanned_to: s.fanned_to,
             created_by: s.created_by.to_string(),
             created_at: to_db(s.created_at),
@@ -133,6 +138,14 @@ pub fn update(conn: &mut AnyConnection, s: &Subscription, now: DateTime<Utc>) ->
     Ok(())
 }
 
+/// Replaces the sealed secret (a vault key rotation).
+pub fn set_secret(conn: &mut AnyConnection, id: Uuid, sealed: &str) -> StoreResult<()> {
+    diesel::update(webhook_subscriptions::table.find(id.to_string()))
+        .set(webhook_subscriptions::secret_sealed.eq(sealed))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Pauses an active subscription (`reason`) or resumes a paused one (`None`); false when it was
 /// already in that state. Resuming clears the run of failures.
 pub fn set_state(
@@ -155,6 +168,7 @@ pub fn set_state(
                 webhook_subscriptions::state.eq(ACTIVE),
                 webhook_subscriptions::paused_reason.eq(None::<String>),
                 webhook_subscriptions::consecutive_failures.eq(0),
+                webhook_subscriptions::failing_since.eq(None::<NaiveDateTime>),
                 webhook_subscriptions::updated_at.eq(to_db(now)),
             ))
             .execute(conn)?,
@@ -185,18 +199,30 @@ pub fn advance(conn: &mut AnyConnection, id: Uuid, from: i64, to: i64) -> StoreR
         == 1)
 }
 
-/// Counts a failed attempt in the subscription's run of failures; returns the run's length.
-pub fn count_failure(conn: &mut AnyConnection, id: Uuid) -> StoreResult<i32> {
-    diesel::update(webhook_subscriptions::table.find(id.to_string()))
+/// Counts a failed attempt in the subscription's run of failures; returns the run's length and
+/// when it began.
+pub fn count_failure(
+    conn: &mut AnyConnection,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> StoreResult<(i32, DateTime<Utc>)> {
+    let t = || webhook_subscriptions::table.find(id.to_string());
+    diesel::update(t())
         .set(
             webhook_subscriptions::consecutive_failures
                 .eq(webhook_subscriptions::consecutive_failures + 1),
         )
         .execute(conn)?;
-    Ok(webhook_subscriptions::table
-        .find(id.to_string())
-        .select(webhook_subscriptions::consecutive_failures)
-        .first(conn)?)
+    diesel::update(t().filter(webhook_subscriptions::failing_since.is_null()))
+        .set(webhook_subscriptions::failing_since.eq(Some(to_db(now))))
+        .execute(conn)?;
+    let (run, since): (i32, Option<NaiveDateTime>) = t()
+        .select((
+            webhook_subscriptions::consecutive_failures,
+            webhook_subscriptions::failing_since,
+        ))
+        .first(conn)?;
+    Ok((run, since.map_or(now, from_db)))
 }
 
 /// A success ends the run of failures.
@@ -206,7 +232,10 @@ pub fn clear_failures(conn: &mut AnyConnection, id: Uuid) -> StoreResult<()> {
             .find(id.to_string())
             .filter(webhook_subscriptions::consecutive_failures.ne(0)),
     )
-    .set(webhook_subscriptions::consecutive_failures.eq(0))
+    .set((
+        webhook_subscriptions::consecutive_failures.eq(0),
+        webhook_subscriptions::failing_since.eq(None::<NaiveDateTime>),
+    ))
     .execute(conn)?;
     Ok(())
 }
@@ -279,6 +308,17 @@ pub fn enqueue(
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
     let (seq, event_id, event_type, resource_key) = event;
+    // Checked first: on PostgreSQL a refused insert would abort the caller's transaction. The
+    // callers hold the subscription's fan-out lock, so nothing slips in between.
+    let exists = webhook_deliveries::table
+        .filter(webhook_deliveries::subscription_id.eq(subscription.to_string()))
+        .filter(webhook_deliveries::event_seq.eq(seq))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0;
+    if exists {
+        return Ok(());
+    }
     let inserted = diesel::insert_into(webhook_deliveries::table)
         .values(DeliveryRow {
             id: Uuid::now_v7().to_string(),
@@ -418,6 +458,9 @@ pub fn requeue(
         webhook_deliveries::tries.eq(0),
         webhook_deliveries::next_attempt_at.eq(to_db(now)),
         webhook_deliveries::delivered_at.eq(None::<NaiveDateTime>),
+        // An attempt on its way settles nothing now: the delivery goes again.
+        webhook_deliveries::lease_holder.eq(None::<String>),
+        webhook_deliveries::lease_until.eq(None::<NaiveDateTime>),
     ))
     .execute(conn)?
         == 1)
@@ -441,6 +484,9 @@ pub fn requeue_range(
         webhook_deliveries::tries.eq(0),
         webhook_deliveries::next_attempt_at.eq(to_db(now)),
         webhook_deliveries::delivered_at.eq(None::<NaiveDateTime>),
+        // An attempt on its way settles nothing now: the delivery goes again.
+        webhook_deliveries::lease_holder.eq(None::<String>),
+        webhook_deliveries::lease_until.eq(None::<NaiveDateTime>),
     ))
     .execute(conn)?)
 }
