@@ -191,6 +191,7 @@ error_codes! {
     NotTheManager => "not_the_manager",
     NotThePerson => "not_the_person",
     NotYetEffective => "not_yet_effective",
+    NotYetQueued => "not_yet_queued",
     NotYourDeparture => "not_your_departure",
     NotYourSwap => "not_your_swap",
     NotYours => "not_yours",

@@ -149,6 +149,7 @@ pub fn subscribe(
     let id = Uuid::now_v7();
     let sealed = key.seal_text(id, &secret)?;
     write_tx(conn, |conn| {
+        lock_subject(conn, "vault", "key")?;
         let s = Subscription {
             id,
             url: input.url,
@@ -263,9 +264,11 @@ pub fn rotate_secret(
     };
     let sealed = key.seal_text(id, &secret)?;
     write_tx(conn, |conn| {
-        let mut s = found(conn, id)?;
-        s.secret_sealed = sealed;
-        repo::update(conn, &s, now)?;
+        // The vault key's rotation takes the same lock: a secret sealed now is never left under
+        // a key that rotation replaced.
+        lock_subject(conn, "vault", "key")?;
+        found(conn, id)?;
+        repo::set_secret(conn, id, &sealed)?;
         audit::append(
             conn,
             &entry(actor, "webhook.rotate_secret", id, json!({})),
@@ -337,6 +340,8 @@ pub fn remove(
 ) -> AppResult<()> {
     require_admin(actor)?;
     write_tx(conn, |conn| {
+        // A fan-out of this subscription finishes first (its deliveries are removed with it).
+        lock_subject(conn, "webhook_fanout", &id.to_string())?;
         let s = found(conn, id)?;
         repo::delete(conn, id)?;
         audit::append(
@@ -590,75 +595,102 @@ pub fn payload(e: &outbox::Event) -> serde_json::Value {
     })
 }
 
+/// What a round of the dispatcher claimed.
+#[derive(Debug, Default)]
+pub struct Claimed {
+    pub jobs: Vec<Job>,
+    /// Subscriptions left alone because their secret does not open with this node's vault key
+    /// (their deliveries wait; the caller says so in its log).
+    pub sealed_elsewhere: Vec<Uuid>,
+}
+
 /// Claims up to `settings.batch` due deliveries for this node: of each active subscription, per
 /// resource only the oldest pending one (so a resource's events arrive in order), when it is due
-/// and not held by another node. Each subscription gets an even share of the batch, so one with a
-/// backlog does not starve the others; a subscription whose secret does not open is left alone
-/// (its deliveries wait, visible in its log) rather than holding up the rest.
+/// and not held by another node. A first pass gives each subscription an even share of the batch
+/// (starting at a different one each round), a second hands what is left to whoever has more, so
+/// one backlog neither starves the others nor waits while the batch runs half empty.
 pub fn claim_due(
     conn: &mut AnyConnection,
     settings: &Settings,
     key: &VaultKey,
     now: DateTime<Utc>,
-) -> AppResult<Vec<Job>> {
-    let mut jobs = Vec::new();
-    let until = now + settings.lease();
-    let active: Vec<Subscription> = repo::list(conn)?
-        .into_iter()
-        .filter(|s| s.state == repo::ACTIVE)
-        .collect();
-    if active.is_empty() {
-        return Ok(jobs);
+) -> AppResult<Claimed> {
+    let mut out = Claimed::default();
+    let mut active: Vec<(Subscription, String)> = Vec::new();
+    for s in repo::list(conn)?.into_iter().filter(|s| s.state == repo::ACTIVE) {
+        match key.open_text(s.id, &s.secret_sealed) {
+            Ok(secret) => active.push((s, secret)),
+            Err(_) => out.sealed_elsewhere.push(s.id),
+        }
     }
+    if active.is_empty() {
+        return Ok(out);
+    }
+    let start = rand::random::<usize>() % active.len();
+    active.rotate_left(start);
     let share = settings.batch.div_ceil(active.len()).max(1);
-    for s in active {
-        if jobs.len() >= settings.batch {
+    for pass_share in [share, settings.batch] {
+        for (s, secret) in &active {
+            if out.jobs.len() >= settings.batch {
+                return Ok(out);
+            }
+            let room = settings.batch - out.jobs.len();
+            let taken = claim_from(conn, settings, s, secret, now, pass_share.min(room))?;
+            out.jobs.extend(taken);
+        }
+    }
+    Ok(out)
+}
+
+/// Claims up to `limit` due deliveries of one subscription.
+fn claim_from(
+    conn: &mut AnyConnection,
+    settings: &Settings,
+    s: &Subscription,
+    secret: &str,
+    now: DateTime<Utc>,
+    limit: usize,
+) -> AppResult<Vec<Job>> {
+    let until = now + settings.lease();
+    let mut jobs = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for d in repo::pending(conn, s.id, 500)? {
+        if jobs.len() >= limit {
             break;
         }
-        let Ok(secret) = key.open_text(s.id, &s.secret_sealed) else {
+        // Only the first pending delivery of each resource may go.
+        if !seen.insert(d.resource_key.clone()) {
+            continue;
+        }
+        let held = d.lease_until.is_some_and(|u| u >= now);
+        if d.next_attempt_at > now || held {
+            continue;
+        }
+        if !repo::claim(conn, d.id, &settings.node, now, until)? {
+            continue;
+        }
+        let Some(e) = outbox::at(conn, d.event_seq)? else {
+            // The event is gone (a restore replaced the database): nothing to send.
+            repo::settle(
+                conn,
+                d.id,
+                &settings.node,
+                &After::Failed,
+                None,
+                Some("the event no longer exists"),
+                now,
+            )?;
             continue;
         };
-        let mut taken = 0;
-        let mut seen = std::collections::HashSet::new();
-        for d in repo::pending(conn, s.id, 500)? {
-            if taken >= share || jobs.len() >= settings.batch {
-                break;
-            }
-            // Only the first pending delivery of each resource may go.
-            if !seen.insert(d.resource_key.clone()) {
-                continue;
-            }
-            let held = d.lease_until.is_some_and(|u| u >= now);
-            if d.next_attempt_at > now || held {
-                continue;
-            }
-            if !repo::claim(conn, d.id, &settings.node, now, until)? {
-                continue;
-            }
-            let Some(e) = outbox::at(conn, d.event_seq)? else {
-                // The event is gone (a restore replaced the database): nothing to send.
-                repo::settle(
-                    conn,
-                    d.id,
-                    &settings.node,
-                    &After::Failed,
-                    None,
-                    Some("the event no longer exists"),
-                    now,
-                )?;
-                continue;
-            };
-            taken += 1;
-            jobs.push(Job {
-                subscription: s.id,
-                url: s.url.clone(),
-                secret: secret.clone(),
-                webhook_id: e.id.to_string(),
-                event_type: e.event_type.clone(),
-                payload: payload(&e).to_string(),
-                delivery: d,
-            });
-        }
+        jobs.push(Job {
+            subscription: s.id,
+            url: s.url.clone(),
+            secret: secret.to_owned(),
+            webhook_id: e.id.to_string(),
+            event_type: e.event_type.clone(),
+            payload: payload(&e).to_string(),
+            delivery: d,
+        });
     }
     Ok(jobs)
 }

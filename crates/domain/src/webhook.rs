@@ -87,10 +87,19 @@ pub fn is_internal(ip: IpAddr) -> bool {
             if let Some(v4) = v6.to_ipv4_mapped() {
                 return is_internal(IpAddr::V4(v4));
             }
-            // Forms that carry an IPv4 address a network may route to it: NAT64 (64:ff9b::/96),
-            // IPv4-compatible (::a.b.c.d), 6to4 (2002:AABB:CCDD::/48).
-            if seg[..6] == [0x64, 0xff9b, 0, 0, 0, 0] || (seg[..6] == [0; 6] && seg[6] != 0) {
+            // Forms that carry an IPv4 address a network may route to it: NAT64 (64:ff9b::/96 and
+            // the local-use 64:ff9b:1::/48), IPv4-compatible (::a.b.c.d), SIIT
+            // (::ffff:0:a.b.c.d), 6to4 (2002:AABB:CCDD::/48).
+            if seg[..6] == [0x64, 0xff9b, 0, 0, 0, 0]
+                || seg[..3] == [0x64, 0xff9b, 1]
+                || (seg[..6] == [0; 6] && seg[6] != 0)
+                || seg[..6] == [0, 0, 0, 0, 0xffff, 0]
+            {
                 return embedded(seg[6], seg[7]);
+            }
+            // Teredo (2001::/32) tunnels to an obfuscated IPv4 address: never a webhook's.
+            if seg[0] == 0x2001 && seg[1] == 0 {
+                return true;
             }
             if seg[0] == 0x2002 {
                 return embedded(seg[1], seg[2]);
@@ -277,6 +286,9 @@ mod tests {
             "https://[::a9fe:a9fe]/",
             "https://[2002:a9fe:a9fe::1]/",
             "https://[fec0::1]/",
+            "https://[64:ff9b:1::a9fe:a9fe]/",
+            "https://[::ffff:0:a9fe:a9fe]/",
+            "https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/",
         ] {
             let r = check_target(url, &none);
             assert!(

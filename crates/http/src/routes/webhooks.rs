@@ -763,9 +763,13 @@ async fn deliver(state: &web::Data<AppState>, sender: &Sender) -> Result<usize, 
     let key = state.config.vault_key.clone();
     // Read again: the fan-out may have taken a while, and the lease runs from the claim.
     let now = state.clock.now();
-    let jobs: Vec<Job> = state
+    let claimed = state
         .run(move |conn| Ok(uc::claim_due(conn, &settings, &key, now)?))
         .await?;
+    for id in &claimed.sealed_elsewhere {
+        tracing::warn!(subscription = %id, "a webhook secret does not open with this node's vault key (rotated while it ran? restart it with the new key); its deliveries wait");
+    }
+    let jobs: Vec<Job> = claimed.jobs;
     let n = jobs.len();
     let sends = jobs.into_iter().map(|job| async move {
         let outcome = sender

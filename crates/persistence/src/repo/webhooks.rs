@@ -122,7 +122,8 @@ pub fn list(conn: &mut AnyConnection) -> StoreResult<Vec<Subscription>> {
         .collect()
 }
 
-/// Writes what an administrator may change: target, description, types, filter, secret.
+/// Writes what an administrator may change: target, description, types, filter (the secret
+/// only through [`set_secret`], so a change never writes back a seal a key rotation replaced).
 pub fn update(conn: &mut AnyConnection, s: &Subscription, now: DateTime<Utc>) -> StoreResult<()> {
     diesel::update(webhook_subscriptions::table.find(s.id.to_string()))
         .set((
@@ -131,14 +132,13 @@ pub fn update(conn: &mut AnyConnection, s: &Subscription, now: DateTime<Utc>) ->
             webhook_subscriptions::event_types.eq(serde_json::to_string(&s.event_types)?),
             webhook_subscriptions::filter_channel.eq(&s.filter_channel),
             webhook_subscriptions::filter_category.eq(&s.filter_category),
-            webhook_subscriptions::secret_sealed.eq(&s.secret_sealed),
             webhook_subscriptions::updated_at.eq(to_db(now)),
         ))
         .execute(conn)?;
     Ok(())
 }
 
-/// Replaces the sealed secret (a vault key rotation).
+/// Replaces the sealed secret (a new secret, or a vault key rotation).
 pub fn set_secret(conn: &mut AnyConnection, id: Uuid, sealed: &str) -> StoreResult<()> {
     diesel::update(webhook_subscriptions::table.find(id.to_string()))
         .set(webhook_subscriptions::secret_sealed.eq(sealed))
