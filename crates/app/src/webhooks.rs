@@ -617,7 +617,10 @@ pub fn claim_due(
 ) -> AppResult<Claimed> {
     let mut out = Claimed::default();
     let mut active: Vec<(Subscription, String)> = Vec::new();
-    for s in repo::list(conn)?.into_iter().filter(|s| s.state == repo::ACTIVE) {
+    for s in repo::list(conn)?
+        .into_iter()
+        .filter(|s| s.state == repo::ACTIVE)
+    {
         match key.open_text(s.id, &s.secret_sealed) {
             Ok(secret) => active.push((s, secret)),
             Err(_) => out.sealed_elsewhere.push(s.id),

@@ -16,7 +16,6 @@ use futures_util::FutureExt;
 use prometheus::{IntGauge, Registry};
 use std::net::TcpListener;
 use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
 
@@ -328,6 +327,23 @@ fn metrics() -> Result<Metrics, Box<dyn std::error::Error + Send + Sync>> {
     })
 }
 
+/// The OpenAPI document, rendered on first request (not at start-up: in a debug build it takes a
+/// noticeable moment, during which the node would already accept connections but not yet handle
+/// SIGTERM gracefully).
+async fn openapi_json() -> HttpResponse {
+    static DOCUMENT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let body = match DOCUMENT.get() {
+        Some(d) => d.clone(),
+        None => match web::block(crate::openapi::document_json).await {
+            Ok(d) => DOCUMENT.get_or_init(|| d).clone(),
+            Err(e) => return actix_web::ResponseError::error_response(&ApiError::internal(e)),
+        },
+    };
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(body)
+}
+
 /// Starts the HTTP server on `listener`. Used by `ecops serve` and by the test suites.
 pub fn serve(
     listener: TcpListener,
@@ -356,7 +372,6 @@ pub fn serve(
     let blocking_per_worker = (state.db.max_connections() as usize)
         .div_ceil(workers_n)
         .max(1);
-    let served = Arc::new(crate::openapi::document_value());
     let mut server = HttpServer::new(move || {
         let origins = state.config.cors_origins.clone();
         let cors = state.config.cors_origins.iter().fold(
@@ -401,14 +416,13 @@ pub fn serve(
                         .finish()
                 }),
             )
+            .route("/api/openapi.json", web::get().to(openapi_json))
             .service(
-                SwaggerUi::new("/api/docs/{_:.*}")
-                    .external_url_unchecked("/api/openapi.json", (*served).clone())
-                    .config(
-                        SwaggerConfig::default()
-                            .validator_url("none")
-                            .try_it_out_enabled(true),
-                    ),
+                SwaggerUi::new("/api/docs/{_:.*}").config(
+                    SwaggerConfig::new(["/api/openapi.json"])
+                        .validator_url("none")
+                        .try_it_out_enabled(true),
+                ),
             )
             .default_service(web::to(fallback))
             .wrap(ErrorHandlers::new().default_handler(to_problem))
