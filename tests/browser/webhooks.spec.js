@@ -89,14 +89,14 @@ test('a subscription is made, pinged, delivers an order, is paused and resumed, 
     await expect(page.getByText('Queued to be sent again')).toBeVisible();
     await expect.poll(() => rx.got.filter((g) => g.id === delivered.id).length, { timeout: 15000 }).toBe(2);
 
-    // A period sent again: yesterday to tomorrow holds the order's event.
+    // A period sent again: two days either side (typed in company time) hold the order's event.
     const day = (offset) => {
       const d = new Date(Date.now() + offset * 86400000);
       const pad = (n) => String(n).padStart(2, '0');
       return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T00:00`;
     };
-    await log.getByTestId('range-from').fill(day(-1));
-    await log.getByTestId('range-to').fill(day(1));
+    await log.getByTestId('range-from').fill(day(-2));
+    await log.getByTestId('range-to').fill(day(2));
     await log.getByTestId('range-submit').click();
     await expect(page.getByText(/Queued to be sent again: \d+/)).toBeVisible();
     await expect.poll(() => rx.got.filter((g) => g.id === delivered.id).length, { timeout: 15000 }).toBe(3);
