@@ -51,6 +51,21 @@ fn csv_bytes(rows: &[Vec<String>]) -> ApiResult<Vec<u8>> {
     w.into_inner().map_err(ApiError::internal)
 }
 
+/// A wire value as the API spells it (an enum's string), for a CSV cell.
+fn wire<T: serde::Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(serde_json::Value::Null) | Err(_) => String::new(),
+        Ok(other) => other.to_string(),
+    }
+}
+
+/// The CSV cells of a view: for each column, the view's field of that name as the API spells it.
+fn cells<T: serde::Serialize>(v: &T, columns: &[(&str, &str)]) -> Vec<String> {
+    let j = serde_json::to_value(v).unwrap_or_default();
+    columns.iter().map(|(_, field)| wire(&j[*field])).collect()
+}
+
 fn ndjson<T: serde::Serialize>(items: &[T]) -> ApiResult<Vec<u8>> {
     let mut out = Vec::new();
     for i in items {
@@ -102,20 +117,9 @@ fn order_page(
         ExportFormat::Csv => {
             let mut out = Vec::new();
             for v in &views {
-                let status = serde_json::to_value(v.status)
-                    .ok()
-                    .and_then(|s| s.as_str().map(str::to_owned))
-                    .unwrap_or_default();
-                let last = v
-                    .events
-                    .last()
-                    .and_then(|e| serde_json::to_value(e.kind).ok())
-                    .and_then(|k| k.as_str().map(str::to_owned))
-                    .unwrap_or_default();
-                let payment = serde_json::to_value(v.payment_status)
-                    .ok()
-                    .and_then(|s| s.as_str().map(str::to_owned))
-                    .unwrap_or_default();
+                let status = wire(&v.status);
+                let last = v.events.last().map(|e| wire(&e.kind)).unwrap_or_default();
+                let payment = wire(&v.payment_status);
                 for l in &v.lines {
                     out.push(vec![
                         v.id.to_string(),
@@ -156,18 +160,19 @@ fn next_after(last: Option<String>, n: usize) -> Cursor {
     }
 }
 
-const CASE_HEAD: [&str; 11] = [
-    "case_id",
-    "order_id",
-    "kind",
-    "status",
-    "created_at",
-    "deadline_at",
-    "refund_fen",
-    "owner_id",
-    "description",
-    "result",
-    "lines",
+/// CSV header and the case view's field under it.
+const CASE_COLUMNS: [(&str, &str); 11] = [
+    ("case_id", "id"),
+    ("order_id", "order_id"),
+    ("kind", "kind"),
+    ("status", "status"),
+    ("created_at", "created_at"),
+    ("deadline_at", "deadline_at"),
+    ("refund_fen", "refund_fen"),
+    ("owner_id", "owner_id"),
+    ("description", "description"),
+    ("result", "result"),
+    ("lines", "lines"),
 ];
 
 fn case_page(
@@ -182,30 +187,7 @@ fn case_page(
     let bytes = match format {
         ExportFormat::Ndjson => ndjson(&views)?,
         ExportFormat::Csv => {
-            let rows: Vec<Vec<String>> = views
-                .iter()
-                .map(|v| {
-                    let j = serde_json::to_value(v).unwrap_or_default();
-                    let text = |k: &str| match &j[k] {
-                        serde_json::Value::String(s) => s.clone(),
-                        serde_json::Value::Null => String::new(),
-                        other => other.to_string(),
-                    };
-                    vec![
-                        text("id"),
-                        text("order_id"),
-                        text("kind"),
-                        text("status"),
-                        text("created_at"),
-                        text("deadline_at"),
-                        text("refund_fen"),
-                        text("owner_id"),
-                        text("description"),
-                        text("result"),
-                        j["lines"].to_string(),
-                    ]
-                })
-                .collect();
+            let rows: Vec<Vec<String>> = views.iter().map(|v| cells(v, &CASE_COLUMNS)).collect();
             csv_bytes(&rows)?
         }
     };
@@ -216,16 +198,17 @@ fn case_page(
     })
 }
 
-const PRODUCT_HEAD: [&str; 9] = [
-    "product_id",
-    "sku",
-    "title",
-    "category",
-    "status",
-    "list_price_fen",
-    "price_fen",
-    "stock",
-    "created_at",
+/// CSV header and the product view's field under it.
+const PRODUCT_COLUMNS: [(&str, &str); 9] = [
+    ("product_id", "id"),
+    ("sku", "sku"),
+    ("title", "title"),
+    ("category", "category"),
+    ("status", "status"),
+    ("list_price_fen", "list_price_fen"),
+    ("price_fen", "price_fen"),
+    ("stock", "stock"),
+    ("created_at", "created_at"),
 ];
 
 fn product_page(
@@ -245,28 +228,7 @@ fn product_page(
     let bytes = match format {
         ExportFormat::Ndjson => ndjson(&views)?,
         ExportFormat::Csv => {
-            let rows: Vec<Vec<String>> = views
-                .iter()
-                .map(|v| {
-                    let j = serde_json::to_value(v).unwrap_or_default();
-                    let text = |k: &str| match &j[k] {
-                        serde_json::Value::String(s) => s.clone(),
-                        serde_json::Value::Null => String::new(),
-                        other => other.to_string(),
-                    };
-                    vec![
-                        text("id"),
-                        text("sku"),
-                        text("title"),
-                        text("category"),
-                        text("status"),
-                        text("list_price_fen"),
-                        text("price_fen"),
-                        text("stock"),
-                        text("created_at"),
-                    ]
-                })
-                .collect();
+            let rows: Vec<Vec<String>> = views.iter().map(|v| cells(v, &PRODUCT_COLUMNS)).collect();
             csv_bytes(&rows)?
         }
     };
@@ -327,13 +289,16 @@ struct Period {
 }
 
 fn header_row(dataset: ExportDataset) -> Vec<String> {
-    let h: &[&str] = match dataset {
-        ExportDataset::Orders => &ORDER_HEAD,
-        ExportDataset::AftersalesCases => &CASE_HEAD,
-        ExportDataset::Products => &PRODUCT_HEAD,
-        ExportDataset::AttendanceSummaries => &[],
-    };
-    h.iter().map(|s| (*s).to_owned()).collect()
+    let head = |columns: &[(&str, &str)]| columns.iter().map(|(h, _)| (*h).to_owned()).collect();
+    match dataset {
+        ExportDataset::Orders => ORDER_HEAD.iter().map(|h| (*h).to_owned()).collect(),
+        ExportDataset::AftersalesCases => head(&CASE_COLUMNS),
+        ExportDataset::Products => head(&PRODUCT_COLUMNS),
+        ExportDataset::AttendanceSummaries => super::workdays::month_rows("", &[])
+            .into_iter()
+            .next()
+            .unwrap_or_default(),
+    }
 }
 
 fn page(
@@ -455,12 +420,7 @@ pub async fn stream_export(
         let head = header_row(dataset);
         if format == ExportFormat::Csv {
             let mut first = "\u{feff}".as_bytes().to_vec();
-            if !head.is_empty() {
-                first.extend(csv_bytes(&[head]).unwrap_or_default());
-            } else {
-                let rows = super::workdays::month_rows("", &[]);
-                first.extend(csv_bytes(&rows[..1]).unwrap_or_default());
-            }
+            first.extend(csv_bytes(&[head]).unwrap_or_default());
             if tx.send(Ok(Bytes::from(first))).await.is_err() {
                 return;
             }

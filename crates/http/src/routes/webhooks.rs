@@ -329,6 +329,30 @@ pub async fn delete_webhook(
     Ok(web::Json(v))
 }
 
+/// Pauses or resumes a subscription (IT) and answers with it.
+async fn set_state(
+    state: web::Data<AppState>,
+    meta: RequestMeta,
+    who: Caller,
+    id: Uuid,
+    change: fn(
+        &mut AnyConnection,
+        &ecops_app::Actor,
+        Uuid,
+        chrono::DateTime<Utc>,
+    ) -> ecops_app::AppResult<Subscription>,
+) -> ApiResult<web::Json<WebhookView>> {
+    let now = state.clock.now();
+    let v = state
+        .run_as(who, move |conn, who| {
+            require_admin(&who)?;
+            let s = change(conn, &actor(&who, &meta), id, now)?;
+            view(conn, s)
+        })
+        .await?;
+    Ok(web::Json(v))
+}
+
 /// Pauses deliveries; events go on being queued and are sent, in order, on resume.
 #[utoipa::path(tag = "webhooks", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Subscription id")),
@@ -342,16 +366,7 @@ pub async fn pause_webhook(
     who: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<WebhookView>> {
-    let id = id.into_inner();
-    let now = state.clock.now();
-    let v = state
-        .run_as(who, move |conn, who| {
-            require_admin(&who)?;
-            let s = uc::pause(conn, &actor(&who, &meta), id, now)?;
-            view(conn, s)
-        })
-        .await?;
-    Ok(web::Json(v))
+    set_state(state, meta, who, id.into_inner(), uc::pause).await
 }
 
 /// Resumes a paused subscription (also one paused after failures): what waited is sent now.
@@ -367,16 +382,7 @@ pub async fn resume_webhook(
     who: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<WebhookView>> {
-    let id = id.into_inner();
-    let now = state.clock.now();
-    let v = state
-        .run_as(who, move |conn, who| {
-            require_admin(&who)?;
-            let s = uc::resume(conn, &actor(&who, &meta), id, now)?;
-            view(conn, s)
-        })
-        .await?;
-    Ok(web::Json(v))
+    set_state(state, meta, who, id.into_inner(), uc::resume).await
 }
 
 /// A new signing secret, used from the next attempt on; shown once.

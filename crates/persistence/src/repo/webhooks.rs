@@ -448,22 +448,10 @@ pub fn requeue(
     event: Uuid,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
-    Ok(diesel::update(
-        webhook_deliveries::table
-            .filter(webhook_deliveries::subscription_id.eq(subscription.to_string()))
-            .filter(webhook_deliveries::event_id.eq(event.to_string())),
-    )
-    .set((
-        webhook_deliveries::state.eq(PENDING),
-        webhook_deliveries::tries.eq(0),
-        webhook_deliveries::next_attempt_at.eq(to_db(now)),
-        webhook_deliveries::delivered_at.eq(None::<NaiveDateTime>),
-        // An attempt on its way settles nothing now: the delivery goes again.
-        webhook_deliveries::lease_holder.eq(None::<String>),
-        webhook_deliveries::lease_until.eq(None::<NaiveDateTime>),
-    ))
-    .execute(conn)?
-        == 1)
+    match delivery_of(conn, subscription, event)? {
+        Some(d) => Ok(requeue_range(conn, subscription, (d.event_seq, d.event_seq), now)? == 1),
+        None => Ok(false),
+    }
 }
 
 /// Sends again every delivery of the subscription whose event is numbered within `seqs`
