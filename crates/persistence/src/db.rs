@@ -167,6 +167,17 @@ impl Database {
                 }
             }
         }
+        if backend == Backend::Sqlite {
+            // WAL is a property of the file: set it once here, from one connection, before the
+            // pool opens several at once (on a new file their simultaneous switches would find it
+            // locked, and the pool log an error for each retry).
+            let mut first = diesel::SqliteConnection::establish(&target)
+                .map_err(|e| StoreError::Migration(format!("cannot open {target}: {e}")))?;
+            first.batch_execute(&format!(
+                "PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL;",
+                config.busy_timeout_ms
+            ))?;
+        }
         let manager = AnyManager { backend, target };
         let pool = Pool::builder()
             .max_size(config.max_connections.max(1))
